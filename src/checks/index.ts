@@ -1,0 +1,10 @@
+// Every node check, in the order reports list them (sections in SECTIONS order).
+import type { Check } from './types.ts';
+import { checks as evidence } from './evidence/index.ts';
+import { checks as files } from './files/index.ts';
+import { checks as kubelet } from './kubelet/index.ts';
+import { checks as kubeProxy } from './kube-proxy/index.ts';
+import { checks as certs } from './certs/index.ts';
+import { checks as versions } from './versions/index.ts';
+
+export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions];

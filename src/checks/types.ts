@@ -1,0 +1,72 @@
+// A check is metadata beside a pure evaluate function (like an ESLint rule: meta + logic, tested
+// with passing, failing and unknown cases). Checks never do I/O, read the clock or keep state.
+import type { NodeFacts, Provenance, SettingValue } from '../facts/types.ts';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export type Status = 'pass' | 'fail' | 'unknown' | 'not-applicable';
+
+/** Table sections, in the order they are printed. */
+export const SECTIONS = {
+  'kubelet-evidence': 'Kubelet evidence',
+  'cis-4.1': 'CIS 4.1 Worker node configuration files',
+  'cis-4.2': 'CIS 4.2 Kubelet',
+  'cis-4.3': 'CIS 4.3 kube-proxy',
+  'kubelet-api': 'Kubelet API exposure (beyond CIS)',
+  certificates: 'Kubelet certificates (beyond CIS)',
+  versions: 'Known kubelet vulnerabilities',
+} as const;
+export type Section = keyof typeof SECTIONS;
+
+export interface CheckMeta {
+  id: string; // stable, kebab-case, e.g. `kubelet-anonymous-auth`
+  title: string;
+  section: Section;
+  severity: Severity;
+  cis: string[]; // CIS Kubernetes Benchmark v1.12 ids
+  setting?: string; // v1beta1 JSON path or `--flag`
+  rationale: string;
+  /** the general fix; a result may give a more exact one for this node */
+  remediation: string;
+}
+
+/** One piece of evidence behind a verdict. */
+export interface Evidence {
+  setting?: string;
+  value?: SettingValue;
+  source?: Provenance;
+  file?: string;
+  line?: number;
+  note?: string;
+}
+
+export interface CheckResult {
+  status: Status;
+  message: string;
+  evidence?: Evidence[];
+  /** an exact fix for this node (which file and line to change); defaults to meta.remediation */
+  remediation?: string;
+  /** a severity other than the check's own, e.g. a CVE's */
+  severity?: Severity;
+  /** for checks that report several results (one per file, one per CVE) */
+  subject?: string;
+}
+
+export interface Check {
+  meta: CheckMeta;
+  evaluate(facts: NodeFacts): CheckResult | CheckResult[];
+}
+
+export interface Finding {
+  check: string;
+  title: string;
+  section: Section;
+  cis: string[];
+  setting?: string;
+  subject?: string;
+  status: Status;
+  severity: Severity;
+  message: string;
+  evidence: Evidence[];
+  remediation?: string;
+}

@@ -1,0 +1,43 @@
+// The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
+// 2 usage or internal error.
+import { Command, CommanderError, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
+
+export const EXIT_USAGE = 2;
+
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('kubelet-guard')
+    .description('Finds the ways around the Kubernetes API server: the kubelet API, its configuration, static pods, etcd and the runtime socket.')
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .showHelpAfterError('(run kubelet-guard --help for usage)');
+
+  program
+    .command('node')
+    .description("audit a node: the kubelet's effective configuration (each value with its source) and the CIS worker-node checks; live, or offline with --root")
+    .option('--root <dir>', "audit a node's filesystem offline (a mounted image, a backup); every path and symlink stays inside DIR")
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .option('--kubelet-version <version>', 'the kubelet version, when the node does not say (e.g. 1.31.4)')
+    .option('--quiet', 'list only failed and unknown checks')
+    .option('--color', 'force colour on')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .action((opts: NodeCommandOptions) => {
+      code = runNodeCommand(opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
+    }
+    io.err.write(`kubelet-guard: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+}

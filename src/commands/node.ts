@@ -1,0 +1,52 @@
+// `kubelet-guard node`: gather the node's facts, run the node checks, print the report.
+import fs from 'node:fs';
+import type { Writable } from 'node:stream';
+import pkg from '../../package.json' with { type: 'json' };
+import { gatherNodeFacts } from '../sources/node.ts';
+import { NODE_CHECKS } from '../checks/index.ts';
+import { failedAtOrAbove, runChecks, type FailOn } from '../checks/run.ts';
+import { buildNodeReport } from '../report/model.ts';
+import { formatJson } from '../report/json.ts';
+import { formatTable } from '../report/table.ts';
+
+export interface NodeCommandOptions {
+  root?: string;
+  format: 'table' | 'json';
+  failOn: FailOn;
+  kubeletVersion?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function runNodeCommand(opts: NodeCommandOptions, io: { out: Writable & { isTTY?: boolean }; err: Writable }): number {
+  if (opts.root !== undefined) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(opts.root);
+    } catch (e) {
+      io.err.write(`kubelet-guard: --root ${opts.root}: ${(e as NodeJS.ErrnoException).code ?? 'cannot read'}: expected a folder holding a node's filesystem\n`);
+      return 2;
+    }
+    if (!st.isDirectory()) {
+      io.err.write(`kubelet-guard: --root ${opts.root}: not a folder; expected a folder holding a node's filesystem\n`);
+      return 2;
+    }
+  }
+  if (opts.kubeletVersion !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+/.test(opts.kubeletVersion)) {
+    io.err.write(`kubelet-guard: --kubelet-version ${opts.kubeletVersion}: expected a version such as 1.31.4\n`);
+    return 2;
+  }
+  const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
+  const findings = runChecks(NODE_CHECKS, facts);
+  const report = buildNodeReport(facts, findings, pkg.version);
+  if (opts.format === 'json') io.out.write(formatJson(report));
+  else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet }));
+  return failedAtOrAbove(findings, opts.failOn) ? 1 : 0;
+}
+
+/** --color/--no-color win; else colour only on a TTY without NO_COLOR (https://no-color.org). */
+export function useColor(flag: boolean | undefined, out: { isTTY?: boolean }): boolean {
+  if (flag !== undefined) return flag;
+  if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') return false;
+  return out.isTTY === true;
+}

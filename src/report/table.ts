@@ -1,0 +1,70 @@
+// The terminal report: findings grouped by section, each verdict with its evidence in one line,
+// failures with the fix, and a summary line. Colour is decided once by the caller.
+import pc from 'picocolors';
+import { SECTIONS, type Finding, type Status } from '../checks/types.ts';
+import type { NodeReport } from './model.ts';
+
+export interface TableOptions {
+  color: boolean;
+  /** hide passing and not-applicable findings */
+  quiet?: boolean;
+}
+
+export function formatTable(report: NodeReport, opts: TableOptions): string {
+  const c = pc.createColors(opts.color);
+  const status: Record<Status, string> = {
+    pass: c.green('PASS'),
+    fail: c.red(c.bold('FAIL')),
+    unknown: c.yellow('UNKN'),
+    'not-applicable': c.dim('N/A '),
+  };
+  const lines: string[] = [];
+  const k = report.kubelet;
+  lines.push(c.bold(`kubelet-guard node audit: ${report.target}`));
+  if (!k.found) lines.push(`  kubelet: ${c.yellow('not found')}: ${k.missing}`);
+  else {
+    const how = k.from === 'process' ? `process ${k.pid}` : `systemd unit ${k.unit?.file}`;
+    const dropIns = k.unit && k.unit.dropIns.length > 0 ? ` (+${k.unit.dropIns.length} drop-in${k.unit.dropIns.length > 1 ? 's' : ''})` : '';
+    lines.push(`  kubelet: ${how}${k.from === 'process' ? '' : dropIns}`);
+    lines.push(`  config:  ${k.configFile ?? 'no --config (flag defaults apply)'}${k.configDir ? `, drop-ins from ${k.configDir} (${k.dropIns.length})` : ''}`);
+  }
+  lines.push(`  version: ${k.version ? `${k.version.value} (${k.version.source})` : 'unknown (give --kubelet-version to judge CVEs)'}`);
+  if (!report.privileged) lines.push(c.yellow('  not running as root: some evidence is unreadable and its checks are unknown'));
+
+  for (const [key, title] of Object.entries(SECTIONS)) {
+    const fs = report.findings.filter((f) => f.section === key && !(opts.quiet && (f.status === 'pass' || f.status === 'not-applicable')));
+    if (fs.length === 0) continue;
+    lines.push('', c.bold(title));
+    for (const f of fs) lines.push(...row(f, status, c));
+  }
+
+  const s = report.summary;
+  const bySev = Object.entries(s.failBySeverity).filter(([, n]) => n > 0).map(([sev, n]) => `${n} ${sev}`).join(', ');
+  lines.push(
+    '',
+    `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${bySev ? ` (${bySev})` : ''}, ${c.green(`${s.pass} passed`)}, ${c.yellow(`${s.unknown} unknown`)}, ${s['not-applicable']} not applicable`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+function row(f: Finding, status: Record<Status, string>, c: ReturnType<typeof pc.createColors>): string[] {
+  const id = (f.cis.length > 0 ? f.cis.join(',') : '-').padEnd(7);
+  const sev = sevColor(f.severity, c)(f.severity.padEnd(8));
+  const head = `  ${status[f.status]}  ${id} ${sev} ${f.title}${f.subject ? ` [${f.subject}]` : ''} ${c.dim(`(${f.check})`)}`;
+  const indent = ' '.repeat(4);
+  const out = [head, `${indent}${c.dim(oneLine(f.message))}`];
+  if (f.status === 'fail' && f.remediation) out.push(`${indent}${c.cyan('fix:')} ${oneLine(f.remediation)}`);
+  return out;
+}
+
+function sevColor(sev: string, c: ReturnType<typeof pc.createColors>): (s: string) => string {
+  if (sev === 'critical') return (s) => c.magenta(c.bold(s));
+  if (sev === 'high') return c.red;
+  if (sev === 'medium') return c.yellow;
+  return c.dim;
+}
+
+/** Keeps control characters from the evidence out of the terminal. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}

@@ -1,0 +1,15 @@
+// The kubelet's version from the Debian package database (kubeadm's deb packages): the stanza
+// "Package: kubelet" with an installed Status, e.g. "Version: 1.33.4-1.1" → "1.33.4".
+import type { RootFs } from './root-fs.ts';
+
+export function readDpkgVersion(fs: RootFs): { value: string; source: string } | undefined {
+  const r = fs.read('/var/lib/dpkg/status', 64 * 1024 * 1024);
+  if (!r.ok) return undefined;
+  for (const stanza of r.bytes.toString('utf8').split(/\n\s*\n/)) {
+    if (!/^Package: kubelet$/m.test(stanza)) continue;
+    if (!/^Status: .*\binstalled$/m.test(stanza)) continue;
+    const v = /^Version: (?:\d+:)?([0-9]+\.[0-9]+\.[0-9]+)/m.exec(stanza);
+    if (v) return { value: v[1]!, source: '/var/lib/dpkg/status (package kubelet)' };
+  }
+  return undefined;
+}

@@ -1,0 +1,191 @@
+// Gathers a node's evidence into NodeFacts: the kubelet invocation (a running process in live mode,
+// else its systemd unit), the --config file and --config-dir drop-ins, the effective config, the
+// files checks ask about, certificates, kube-proxy and the kubelet version. All I/O of the node
+// audit happens here (and in the modules it calls); nothing here judges.
+import type { Arg, Diagnostic, KubeletFacts, KubeletInvocation, KubeProxyFacts, NodeFacts } from '../facts/types.ts';
+import { RootFs, joinNodePath, compareBytes, type StatResult } from './root-fs.ts';
+import { reconstructUnit } from './systemd-unit.ts';
+import { readKubeletCertificates } from './certificates.ts';
+import { findProcesses } from './proc.ts';
+import { parsePflags } from '../kubelet/pflag.ts';
+import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
+import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
+import { readDpkgVersion } from './dpkg.ts';
+import { readKubeProxy } from './kube-proxy.ts';
+
+export interface NodeOptions {
+  /** --root DIR; undefined for the live node */
+  root?: string;
+  /** --kubelet-version, when the user knows better than the evidence */
+  kubeletVersion?: string;
+  /** for tests: pretend to be (un)privileged */
+  privileged?: boolean;
+  now?: Date;
+}
+
+const MAX_DROP_INS = 1000;
+
+export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
+  const live = opts.root === undefined;
+  const fs = new RootFs(opts.root ?? '/');
+  const privileged = opts.privileged ?? (!live || process.getuid?.() === 0);
+  const files: Record<string, StatResult> = {};
+  const statFile = (p: string | undefined) => {
+    if (p && !(p in files)) files[p] = fs.stat(p);
+  };
+
+  const kubelet = gatherKubelet(fs, live, opts);
+  const unit = kubelet.invocation?.unit;
+  if (unit) [unit.file, ...unit.dropIns].forEach(statFile);
+  statFile(kubelet.configFile);
+  kubelet.dropIns.forEach(statFile);
+  const eff = kubelet.effective;
+  for (const setting of ['--kubeconfig', 'authentication.x509.clientCAFile', 'tlsCertFile', 'tlsPrivateKeyFile']) {
+    const v = eff[setting]?.value;
+    if (typeof v === 'string' && v !== '') statFile(joinNodePath('/', v));
+  }
+
+  const kubeProxy: KubeProxyFacts = readKubeProxy(fs, live);
+  statFile(kubeProxy.kubeconfig);
+
+  return {
+    target: live ? 'live node' : (opts.root as string),
+    mode: live ? 'live' : 'offline',
+    privileged,
+    ...(privileged ? {} : { privilegeNote: 'live mode runs as a non-root user: the kubelet process, its files and keys may be unreadable, and checks that need them are unknown; run as root for a full audit' }),
+    kubelet,
+    files,
+    certificates: kubelet.missing ? [] : readKubeletCertificates(fs, eff),
+    kubeProxy,
+    now: (opts.now ?? new Date()).toISOString(),
+  };
+}
+
+function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFacts {
+  const diagnostics: Diagnostic[] = [];
+  let invocation: KubeletInvocation | undefined;
+  let missing: string | undefined;
+
+  if (live) {
+    const procs = findProcesses(fs, 'kubelet');
+    if (procs.error) diagnostics.push({ code: 'proc-unreadable', severity: 'info', message: procs.error });
+    const p = procs.found[0];
+    if (p) {
+      if (procs.found.length > 1) diagnostics.push({ code: 'several-kubelets', severity: 'info', message: `${procs.found.length} kubelet processes are running (pids ${procs.found.map((x) => x.pid).join(', ')}); auditing pid ${p.pid}` });
+      const argv: Arg[] = p.argv.map((text) => ({ text, via: `/proc/${p.pid}/cmdline` }));
+      invocation = { from: 'process', pid: p.pid, argv, env: p.env, flags: [] };
+      // The unit that started it still names the files CIS 4.1.1/4.1.2 ask about.
+      const u = reconstructUnit(fs);
+      if (u.unit) invocation.unit = u.unit;
+    }
+  }
+  if (!invocation) {
+    const u = reconstructUnit(fs);
+    diagnostics.push(...u.diagnostics);
+    if (u.argv.length > 0 && u.unit) {
+      invocation = { from: 'systemd-unit', argv: u.argv, env: u.env, unit: u.unit, flags: [] };
+    } else {
+      missing = live
+        ? `no kubelet process is running${u.missing ? ` and ${u.missing}` : ''}`
+        : (u.missing ?? 'no kubelet.service unit with an ExecStart was found');
+    }
+  }
+
+  const version = opts.kubeletVersion
+    ? { value: opts.kubeletVersion, source: '--kubelet-version' }
+    : readDpkgVersion(fs);
+
+  if (!invocation) {
+    return { missing, version, dropIns: [], effective: {}, diagnostics };
+  }
+
+  const parsed = parsePflags(invocation.argv.slice(1));
+  invocation.flags = parsed.flags;
+  diagnostics.push(...parsed.diagnostics);
+  const lastFlag = (name: string) => parsed.flags.filter((f) => f.name === name).at(-1)?.value;
+
+  // --config and --config-dir are relative to the kubelet's working directory: "/" under systemd.
+  const configPath = lastFlag('config');
+  let configFile: { path: string; doc?: ConfigDoc; unreadable?: string } | undefined;
+  if (configPath !== undefined && configPath !== '') {
+    const path = joinNodePath('/', configPath);
+    const r = fs.read(path);
+    if (r.ok) {
+      const doc = parseConfigDoc(r.bytes, path, 'config-file');
+      diagnostics.push(...doc.diagnostics);
+      configFile = { path, doc };
+    } else if (r.code === 'ENOENT') {
+      configFile = { path, unreadable: r.error };
+      diagnostics.push({ code: 'config-invalid', severity: 'high', message: `the kubelet refuses to start: its --config file ${path} does not exist`, file: path, fatal: true });
+    } else {
+      configFile = { path, unreadable: r.error };
+      diagnostics.push({ code: 'config-unreadable', severity: 'info', message: `cannot read the --config file ${path}: ${r.error}`, file: path });
+    }
+  }
+
+  const dirFlag = lastFlag('config-dir');
+  const dropIns: ConfigDoc[] = [];
+  let dropInDirUnreadable: string | undefined;
+  let configDir: string | undefined;
+  if (dirFlag !== undefined && dirFlag !== '') {
+    configDir = joinNodePath('/', dirFlag);
+    const walked = walkDropIns(fs, configDir);
+    if (walked.error) {
+      dropInDirUnreadable = walked.error;
+      diagnostics.push({ code: 'dropin-dir-unreadable', severity: 'info', message: walked.error, file: configDir });
+    }
+    for (const file of walked.files) {
+      const r = fs.read(file);
+      if (!r.ok) {
+        dropInDirUnreadable ??= `cannot read the drop-in ${file}: ${r.error}`;
+        diagnostics.push({ code: 'dropin-unreadable', severity: 'info', message: `cannot read the drop-in ${file}: ${r.error}`, file });
+        continue;
+      }
+      const doc = parseConfigDoc(r.bytes, file, 'drop-in');
+      diagnostics.push(...doc.diagnostics);
+      dropIns.push(doc);
+    }
+  }
+
+  const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable });
+  return {
+    invocation,
+    version,
+    configFile: configFile?.path,
+    configDir,
+    dropIns: dropIns.map((d) => d.file),
+    effective,
+    diagnostics,
+  };
+}
+
+/**
+ * The drop-ins the kubelet applies: every `*.conf` under the folder, walked recursively in lexical
+ * order like filepath.WalkDir (kubelet-facts §5.3); symlinked folders are not entered (WalkDir
+ * does not follow them), a missing folder is an error that stops the kubelet.
+ */
+export function walkDropIns(fs: RootFs, dir: string): { files: string[]; error?: string } {
+  const files: string[] = [];
+  const top = fs.list(dir);
+  if (!top.ok) {
+    return { files, error: top.code === 'ENOENT' ? `the --config-dir folder ${dir} does not exist: the kubelet refuses to start` : `cannot list the --config-dir folder ${dir}: ${top.error}` };
+  }
+  const visit = (folder: string, names: string[]): string | undefined => {
+    for (const name of [...names].sort(compareBytes)) {
+      const p = `${folder}/${name}`;
+      const st = fs.stat(p, { follow: false });
+      if (st.type === 'dir') {
+        const sub = fs.list(p);
+        if (!sub.ok) return `cannot list ${p}: ${sub.error}`;
+        const err = visit(p, sub.names);
+        if (err) return err;
+      } else if (name.endsWith('.conf')) { // filepath.Ext(name) == ".conf"
+        if (files.length >= MAX_DROP_INS) return `more than ${MAX_DROP_INS} drop-ins under ${dir}; the rest were not read`;
+        files.push(p);
+      }
+    }
+    return undefined;
+  };
+  const error = visit(dir.replace(/\/$/, ''), top.names);
+  return error ? { files, error } : { files };
+}
