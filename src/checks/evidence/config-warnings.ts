@@ -1,0 +1,48 @@
+// Non-fatal problems the kubelet tolerates but a reader of the files should know about: unknown or
+// duplicate fields (strict decoding falls back to lenient, with a warning: the field is ignored, the
+// last duplicate wins), documents after the first (ignored), unit-file problems. Each one means the
+// file does not do what it seems to say.
+import type { Check, CheckResult } from '../types.ts';
+import { evidenceOfDiagnostic, placeOf, where } from './diagnostics.ts';
+
+function fixOf(code: string): string {
+  switch (code) {
+    case 'config-unknown-field':
+      return 'correct the spelling and case of the field, or remove it: the kubelet ignores it';
+    case 'config-duplicate-field':
+      return 'keep one of the duplicate fields: the kubelet uses the last';
+    case 'config-extra-documents':
+      return 'move the settings into the first document: the kubelet reads only the first';
+    default:
+      return 'correct it';
+  }
+}
+
+export const configWarnings: Check = {
+  meta: {
+    id: 'kubelet-config-warnings',
+    title: "The kubelet's configuration has no ignored or ambiguous lines",
+    section: 'kubelet-evidence',
+    severity: 'low',
+    cis: [],
+    rationale:
+      'A misspelled field (authentication.anonymous.enable for enabled, readOnlyPorts) is ignored with only a log warning, so a hardening line that looks applied is not; a duplicate field silently takes its last value.',
+    remediation: 'Correct or remove the line named in the finding, then restart the kubelet.',
+  },
+  evaluate(facts) {
+    const k = facts.kubelet;
+    const warn = k.diagnostics.filter((d) => !d.fatal);
+    if (warn.length > 0) {
+      return warn.map((d): CheckResult => ({
+        status: 'fail',
+        severity: d.severity,
+        subject: placeOf(d),
+        message: d.message,
+        evidence: evidenceOfDiagnostic(d),
+        remediation: `${where(d)}: ${fixOf(d.code)}; then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).`,
+      }));
+    }
+    if (k.missing) return { status: 'unknown', message: `no kubelet was found, so there is no configuration to read: ${k.missing}` };
+    return { status: 'pass', message: 'no unknown, duplicate or ignored settings in the kubelet evidence' };
+  },
+};

@@ -1,0 +1,28 @@
+// Whether the evidence could be read fully: in live mode a non-root run cannot read /proc of other
+// users' processes or root-only files (the kubeconfig, keys), so verdicts built on them are unknown.
+import type { Check } from '../types.ts';
+
+export const evidenceComplete: Check = {
+  meta: {
+    id: 'kubelet-evidence-complete',
+    title: 'The node evidence could be read fully',
+    section: 'kubelet-evidence',
+    severity: 'medium',
+    cis: [],
+    rationale:
+      "Without root, the kubelet's command line, its root-only files and their modes cannot all be read; a tool that turns what it could not read into passes hides the kubelet's real configuration.",
+    remediation: 'Run kubelet-guard as root (sudo kubelet-guard node), or give --root a copy of the node filesystem that you can read.',
+  },
+  evaluate(facts) {
+    if (!facts.privileged) {
+      return {
+        status: 'unknown',
+        message: facts.privilegeNote ?? `the evidence on ${facts.target} could not be read fully (not privileged); verdicts that need unreadable files are unknown`,
+      };
+    }
+    return {
+      status: 'pass',
+      message: facts.mode === 'live' ? 'the live node was read with full privileges' : `the offline root ${facts.target} was read fully`,
+    };
+  },
+};
