@@ -1,0 +1,67 @@
+// One result per known CVE (KNOWN_CVES): the kubelet version against the advisory's ranges, then
+// the advisory's extra condition on the node's configuration (kubelet-facts §2 for
+// CVE-2025-0426 and CVE-2024-9042, §7 for CVE-2025-4563).
+//
+// kubelet-guard audits Linux nodes (systemd units, /proc, /var/lib/kubelet), so a flaw in code that
+// only runs on Windows nodes is not-applicable; a flaw in another component (kube-apiserver) is
+// not-applicable here too, since the kubelet's version does not decide it.
+import type { NodeFacts } from '../../facts/types.ts';
+import type { Check, CheckResult, Evidence } from '../types.ts';
+import { KNOWN_CVES, type KnownCve } from './cves.ts';
+import { describeRange, formatVersion, inRange, parseVersion, type Version } from './semver.ts';
+
+export const knownVulnerabilities: Check = {
+  meta: {
+    id: 'cve-known-kubelet-vulnerabilities',
+    title: 'The kubelet has no known vulnerability',
+    section: 'versions',
+    severity: 'high',
+    cis: [],
+    rationale:
+      'A kubelet with a published vulnerability can be attacked with public details; the advisories name the affected versions, and some also need a setting (an open read-only port, a feature gate) that the node configuration shows.',
+    remediation: 'Upgrade the kubelet to a fixed patch release of its minor version (or newer), or apply the mitigation the advisory gives.',
+  },
+  evaluate: (facts): CheckResult[] => {
+    const text = facts.kubelet.version?.value;
+    const version = text === undefined ? undefined : parseVersion(text);
+    return KNOWN_CVES.map((cve) => judge(facts, cve, text, version));
+  },
+};
+
+export function judge(facts: NodeFacts, cve: KnownCve, text: string | undefined, v: Version | undefined): CheckResult {
+  const base = { subject: cve.id, severity: cve.severity };
+  const ranges = cve.affected.map(describeRange).join(', ');
+  const fixed = cve.fixed.length ? `fixed in ${cve.fixed.join(', ')}` : 'no fixed version';
+  const about = `${cve.title} (${cve.source})`;
+  if (cve.component !== 'kubelet') {
+    return { ...base, status: 'not-applicable', message: `${cve.id}: ${about} is a ${cve.component} flaw (affected ${cve.component} ${ranges}); the kubelet version does not decide it, check the ${cve.component} version` };
+  }
+  if (cve.os === 'windows') {
+    return { ...base, status: 'not-applicable', message: `${cve.id}: ${about} affects only Windows nodes (kubelet ${ranges}); this is a Linux node` };
+  }
+  if (text === undefined) return { ...base, status: 'unknown', message: `${cve.id}: kubelet version unknown (give --kubelet-version)` };
+  const source = facts.kubelet.version?.source;
+  const versionEv: Evidence = { note: `kubelet version ${text}${source ? ` (from ${source})` : ''}` };
+  if (!v) return { ...base, status: 'unknown', message: `${cve.id}: cannot read a version from "${text}" (give --kubelet-version)`, evidence: [versionEv] };
+  const shown = formatVersion(v);
+  if (!cve.affected.some((r) => inRange(v, r))) {
+    return { ...base, status: 'pass', message: `${cve.id}: kubelet ${shown} is not affected (affected ${ranges}; ${fixed})`, evidence: [versionEv] };
+  }
+  const upgrade = cve.fixed.length ? `Upgrade the kubelet to ${fixedFor(cve, v)}; or: ${cve.mitigation}` : cve.mitigation;
+  if (cve.condition) {
+    const x = cve.condition(facts, v);
+    const evidence = [versionEv, ...(x.evidence ?? [])];
+    if (x.exposed === 'unknown') return { ...base, status: 'unknown', message: `${cve.id}: kubelet ${shown} is in the affected range ${ranges}, but whether the node is exposed cannot be known: ${x.why}`, evidence };
+    if (x.exposed === false) {
+      return { ...base, status: 'pass', message: `${cve.id}: kubelet ${shown} is an affected version, but the node avoids the flaw: ${x.why}`, evidence, remediation: `Still upgrade when you can (${fixed}).` };
+    }
+    return { ...base, status: 'fail', message: `${cve.id}: ${about}: kubelet ${shown} is affected (${ranges}) and ${x.why}`, evidence, remediation: upgrade };
+  }
+  return { ...base, status: 'fail', message: `${cve.id}: ${about}: kubelet ${shown} is affected (${ranges}; ${fixed})${cve.note ? `. ${cve.note}` : ''}`, evidence: [versionEv], remediation: upgrade };
+}
+
+/** The fixed release of the node's minor version when there is one, else the fixed list. */
+function fixedFor(cve: KnownCve, v: Version): string {
+  const same = cve.fixed.find((f) => f.startsWith(`${v.major}.${v.minor}.`));
+  return same ? `${same} or newer` : `a fixed release (${cve.fixed.join(', ')}) or newer`;
+}
