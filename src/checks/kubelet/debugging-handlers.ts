@@ -1,0 +1,61 @@
+// kubelet-facts §2: with enableDebuggingHandlers (default true) the secure port serves /run,
+// /exec, /attach, /portForward, /containerLogs, /configz, /runningpods (and /checkpoint with the
+// ContainerCheckpoint gate), plus the optional /logs, /debug/pprof and /debug/flags/v handlers,
+// which exist only while the debugging handlers are on (pkg/kubelet/server/server.go NewServer).
+// kubectl exec/attach/port-forward/logs reach pods through exactly these routes.
+import type { NodeFacts } from '../../facts/types.ts';
+import type { Check, CheckResult, Evidence } from '../types.ts';
+import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+
+const SETTING = 'enableDebuggingHandlers';
+export const SUB_HANDLERS = ['enableProfilingHandler', 'enableContentionProfiling', 'enableDebugFlagsHandler', 'enableSystemLogHandler', 'enableSystemLogQuery'] as const;
+
+export const debuggingHandlers: Check = {
+  meta: {
+    id: 'kubelet-debugging-handlers',
+    title: 'The kubelet debugging handlers (exec, run, attach, port-forward, logs) are off',
+    section: 'kubelet-api',
+    severity: 'medium',
+    cis: [],
+    setting: SETTING,
+    rationale:
+      'The debugging handlers are how commands run in containers through the kubelet: any identity the kubelet authorizes for nodes/proxy (a GET is enough for a WebSocket exec, kubelet-facts §3) can run commands in every pod on the node, outside the API server audit log. They are also what kubectl exec, attach, port-forward and logs use, so most nodes need them on; then this finding is the reminder to keep Webhook authorization, restrict nodes/proxy, and turn off the optional profiling, debug-flags and system-log handlers.',
+    remediation:
+      'On nodes that need not serve kubectl exec/attach/port-forward/logs, set enableDebuggingHandlers: false (or --enable-debugging-handlers=false). Elsewhere keep them, and set enableProfilingHandler: false, enableDebugFlagsHandler: false and enableSystemLogHandler: false; restart the kubelet.',
+  },
+  evaluate: (facts): CheckResult => {
+    const l = lookup(facts, SETTING);
+    if (!l.ok) return { status: 'unknown', message: `${SETTING} cannot be known: ${l.why}` };
+    const evidence: Evidence[] = [evidenceOf(SETTING, l.s)];
+    if (l.s.value !== true) return { status: 'pass', message: `debugging handlers are off: exec, run, attach, portForward, containerLogs, configz, logs and pprof answer 405/404; ${describeSource(l.s)}`, evidence };
+    const subs = subHandlers(facts, evidence);
+    const fix = fixSetting(facts, SETTING, false).replace(/; then restart.*$/, '');
+    return {
+      status: 'fail',
+      message: `debugging handlers are ON: /exec, /run, /attach, /portForward, /containerLogs, /configz and /runningpods on the secure port; ${subs}. kubectl exec, attach, port-forward and logs need them, so turning them off breaks those for this node; ${describeSource(l.s)}`,
+      evidence,
+      remediation: `${fix} if this node need not serve kubectl exec/attach/port-forward/logs; otherwise keep them and turn off the optional handlers (enableProfilingHandler, enableDebugFlagsHandler, enableSystemLogHandler: false); then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).`,
+    };
+  },
+};
+
+/** "pprof on (enableProfilingHandler), …" for the optional handlers, adding their evidence. */
+function subHandlers(facts: NodeFacts, evidence: Evidence[]): string {
+  const state = (k: string): boolean | undefined => {
+    const l = lookup(facts, k);
+    if (!l.ok) return undefined;
+    evidence.push(evidenceOf(k, l.s));
+    return l.s.value === true;
+  };
+  const word = (b: boolean | undefined) => (b === undefined ? 'unknown' : b ? 'on' : 'off');
+  const pprof = state('enableProfilingHandler');
+  const contention = state('enableContentionProfiling');
+  const flags = state('enableDebugFlagsHandler');
+  const logs = state('enableSystemLogHandler');
+  const query = state('enableSystemLogQuery');
+  return [
+    `/debug/pprof ${word(pprof)} (enableProfilingHandler${pprof && contention ? ', with contention profiling' : ''})`,
+    `PUT /debug/flags/v ${word(flags)} (enableDebugFlagsHandler)`,
+    `/logs ${word(logs)} (enableSystemLogHandler; log queries ${word(logs === false ? false : query)}, enableSystemLogQuery)`,
+  ].join(', ');
+}

@@ -1,0 +1,32 @@
+// CIS 4.2.13. podPidsLimit default -1 (kubelet-facts §4); the pod cgroup gets pids.max only when
+// the value is > 0 (pkg/kubelet/cm/pod_container_manager_linux.go: `if m.podPidsLimit > 0`), so
+// 0 and -1 both mean unlimited.
+import type { Check } from '../types.ts';
+import { judgeSetting } from '../setting.ts';
+
+const SETTING = 'podPidsLimit';
+const SUGGESTED = 4096;
+
+export const podPidsLimit: Check = {
+  meta: {
+    id: 'kubelet-pod-pids-limit',
+    title: 'Each pod has a process (PID) limit',
+    section: 'cis-4.2',
+    severity: 'low',
+    cis: ['4.2.13'],
+    setting: SETTING,
+    rationale:
+      'Without a per-pod PID limit one pod (a fork bomb, or a compromised container) can exhaust the node\'s process IDs, so the kubelet, the container runtime and every other pod on the node can no longer start processes.',
+    remediation: `Set podPidsLimit to a positive limit sized for your workloads (e.g. ${SUGGESTED}) in the kubelet config file (or --pod-max-pids) and restart the kubelet.`,
+  },
+  evaluate: (facts) =>
+    judgeSetting(
+      facts,
+      SETTING,
+      (v) =>
+        typeof v === 'number' && v > 0
+          ? { pass: true, message: `each pod is limited to ${v} processes` }
+          : { pass: false, message: `no per-pod PID limit (${String(v)} means unlimited)` },
+      { want: SUGGESTED },
+    ),
+};

@@ -1,0 +1,34 @@
+// protectKernelDefaults default false (kubelet-facts §4). With false the kubelet sets six kernel
+// tunables to its own values at start; with true it refuses to start if they differ
+// (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables: vm.overcommit_memory=1,
+// vm.panic_on_oom=0, kernel.panic=10, kernel.panic_on_oops=1, kernel.keys.root_maxkeys=1000000,
+// kernel.keys.root_maxbytes=25000000).
+import type { Check } from '../types.ts';
+import { judgeSetting } from '../setting.ts';
+
+const SETTING = 'protectKernelDefaults';
+
+export const protectKernelDefaults: Check = {
+  meta: {
+    id: 'kubelet-protect-kernel-defaults',
+    title: 'The kubelet does not silently change kernel tunables',
+    section: 'kubelet-api',
+    severity: 'low',
+    cis: [],
+    setting: SETTING,
+    rationale:
+      'With protectKernelDefaults false the kubelet overwrites vm.overcommit_memory, vm.panic_on_oom, kernel.panic, kernel.panic_on_oops and kernel.keys.root_max{keys,bytes} at start, undoing the host\'s own hardening without a trace; with true, a drift is an error the operator sees.',
+    remediation:
+      'Set the six sysctls to the kubelet\'s values in /etc/sysctl.d (vm.overcommit_memory=1, vm.panic_on_oom=0, kernel.panic=10, kernel.panic_on_oops=1, kernel.keys.root_maxkeys=1000000, kernel.keys.root_maxbytes=25000000), then set protectKernelDefaults: true (or --protect-kernel-defaults) and restart the kubelet; otherwise it refuses to start.',
+  },
+  evaluate: (facts) =>
+    judgeSetting(
+      facts,
+      SETTING,
+      (v) =>
+        v === true
+          ? { pass: true, message: 'the kubelet refuses to start rather than change kernel tunables' }
+          : { pass: false, message: 'the kubelet overwrites six kernel tunables with its own values at start' },
+      { want: true },
+    ),
+};

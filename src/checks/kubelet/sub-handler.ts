@@ -1,0 +1,30 @@
+// One optional debugging sub-handler (kubelet-facts §2): served only while enableDebuggingHandlers
+// is true and its own switch is true. Shared logic of the profiling, debug-flags and system-log
+// checks; pure.
+import type { Check, CheckMeta, CheckResult, Evidence } from '../types.ts';
+import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+
+export function subHandlerCheck(meta: CheckMeta & { setting: string }, what: string, extra?: (facts: Parameters<Check['evaluate']>[0], evidence: Evidence[]) => string): Check {
+  const SETTING = meta.setting;
+  return {
+    meta,
+    evaluate: (facts): CheckResult => {
+      const dbg = lookup(facts, 'enableDebuggingHandlers');
+      const sub = lookup(facts, SETTING);
+      const evidence: Evidence[] = [];
+      if (dbg.ok) evidence.push(evidenceOf('enableDebuggingHandlers', dbg.s));
+      if (sub.ok) evidence.push(evidenceOf(SETTING, sub.s));
+      if (dbg.ok && dbg.s.value !== true) return { status: 'pass', message: `${what} is not served: the debugging handlers are off; ${describeSource(dbg.s)}`, evidence };
+      if (sub.ok && sub.s.value !== true) return { status: 'pass', message: `${what} is off; ${describeSource(sub.s)}`, evidence };
+      if (!dbg.ok) return { status: 'unknown', message: `enableDebuggingHandlers cannot be known: ${dbg.why}`, evidence };
+      if (!sub.ok) return { status: 'unknown', message: `${SETTING} cannot be known: ${sub.why}`, evidence };
+      const more = extra ? extra(facts, evidence) : '';
+      return {
+        status: 'fail',
+        message: `${what} is on${more}; ${describeSource(sub.s)}`,
+        evidence,
+        remediation: fixSetting(facts, SETTING, false),
+      };
+    },
+  };
+}

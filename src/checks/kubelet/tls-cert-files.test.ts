@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { factsFrom, one, KUBEADM_CONFIG } from '../fixtures.ts';
+import { tlsCertFiles } from './tls-cert-files.ts';
+
+const HDR = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n';
+
+test('pass: both files set in the config file', () => {
+  const r = one(tlsCertFiles, factsFrom({ config: `${HDR}tlsCertFile: /etc/kubernetes/pki/kubelet.crt\ntlsPrivateKeyFile: /etc/kubernetes/pki/kubelet.key\n` }));
+  assert.equal(r.status, 'pass');
+  assert.equal(r.evidence?.length, 3);
+});
+
+test('pass with a note: both empty but serverTLSBootstrap in a drop-in (CSR-signed certificate)', () => {
+  const r = one(tlsCertFiles, factsFrom({ config: KUBEADM_CONFIG, dropIns: [`${HDR}serverTLSBootstrap: true\n`] }));
+  assert.equal(r.status, 'pass');
+  assert.match(r.message, /CSR/);
+  assert.match(r.message, /not auto-approved/);
+});
+
+test('fail: kubeadm default, both empty: self-signed certificate in the cert dir', () => {
+  const r = one(tlsCertFiles, factsFrom({ config: KUBEADM_CONFIG, flags: ['--cert-dir=/var/lib/kubelet/certs'] }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /self-signed certificate \(\/var\/lib\/kubelet\/certs\/kubelet\.crt\)/);
+  assert.match(r.remediation ?? '', /In \/var\/lib\/kubelet\/config\.yaml, set `serverTLSBootstrap` to `true`/);
+});
+
+test('fail: --rotate-server-certificates=false overrides serverTLSBootstrap in the file', () => {
+  const r = one(tlsCertFiles, factsFrom({ config: `${HDR}serverTLSBootstrap: true\n`, flags: ['--rotate-server-certificates=false'] }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.remediation ?? '', /replace `--rotate-server-certificates=false` with `--rotate-server-certificates=true`/);
+});
+
+test('fail: only the certificate is set', () => {
+  const r = one(tlsCertFiles, factsFrom({ flags: ['--tls-cert-file=/etc/kubelet/tls.crt'] }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /only tlsCertFile is set/);
+});
+
+test('unknown: the config file is refused and no flag decides', () => {
+  const r = one(tlsCertFiles, factsFrom({ config: 'apiVersion: v1\nkind: Pod\n' }));
+  assert.equal(r.status, 'unknown');
+});
+
+test('pass: the config file is refused, but explicit flags set both files', () => {
+  const r = one(tlsCertFiles, factsFrom({ config: 'apiVersion: v1\nkind: Pod\n', flags: ['--tls-cert-file=/a.crt', '--tls-private-key-file=/a.key'] }));
+  assert.equal(r.status, 'pass');
+});
