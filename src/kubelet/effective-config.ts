@@ -34,6 +34,8 @@ export interface ConfigInputs {
   dropIns: readonly ConfigDoc[];
   /** why the --config-dir folder could not be listed */
   dropInDirUnreadable?: string;
+  /** why part of the command line could not be read: then no setting can be known */
+  commandLineHidden?: string;
 }
 
 function zeroOf(f: FieldSpec): SettingValue {
@@ -108,6 +110,7 @@ export function computeEffectiveConfig(inp: ConfigInputs): EffectiveConfig {
       const spec = flagByName(f.flag);
       if (given && given.length > 0 && spec) s = applyFlags(f, spec, given, s);
     }
+    if (inp.commandLineHidden) s = { value: null, source: s.source, unknown: inp.commandLineHidden };
     eff[f.path] = s;
   }
 
@@ -121,9 +124,8 @@ export function computeEffectiveConfig(inp: ConfigInputs): EffectiveConfig {
 
   for (const [name, dflt] of Object.entries(FLAG_ONLY_SETTINGS)) {
     const last = flagsFor.get(name)?.at(-1);
-    eff[`--${name}`] = last
-      ? { value: last.value, source: flagSource(last) }
-      : { value: dflt, source: { kind: 'flag-default' } };
+    const s: EffectiveSetting = last ? { value: last.value, source: flagSource(last) } : { value: dflt, source: { kind: 'flag-default' } };
+    eff[`--${name}`] = inp.commandLineHidden ? { value: null, source: s.source, unknown: inp.commandLineHidden } : s;
   }
   return eff;
 }

@@ -18,8 +18,9 @@ export interface NodeOptions {
   root?: string;
   /** --kubelet-version, when the user knows better than the evidence */
   kubeletVersion?: string;
-  /** for tests: pretend to be (un)privileged */
+  /** for tests: pretend to be (un)privileged, or read through another RootFs */
   privileged?: boolean;
+  fs?: RootFs;
   now?: Date;
 }
 
@@ -27,7 +28,7 @@ const MAX_DROP_INS = 1000;
 
 export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
   const live = opts.root === undefined;
-  const fs = new RootFs(opts.root ?? '/');
+  const fs = opts.fs ?? new RootFs(opts.root ?? '/');
   const privileged = opts.privileged ?? (!live || process.getuid?.() === 0);
   const files: Record<string, StatResult> = {};
   const statFile = (p: string | undefined) => {
@@ -65,6 +66,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
   const diagnostics: Diagnostic[] = [];
   let invocation: KubeletInvocation | undefined;
   let missing: string | undefined;
+  let hidden: string | undefined;
 
   if (live) {
     const procs = findProcesses(fs, 'kubelet');
@@ -84,6 +86,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
     diagnostics.push(...u.diagnostics);
     if (u.argv.length > 0 && u.unit) {
       invocation = { from: 'systemd-unit', argv: u.argv, env: u.env, unit: u.unit, flags: [] };
+      if (u.incomplete) hidden = `part of the kubelet's command line could not be read (${u.incomplete.join('; ')}), so any setting may be overridden by a flag not seen`;
     } else {
       missing = live
         ? `no kubelet process is running${u.missing ? ` and ${u.missing}` : ''}`
@@ -147,7 +150,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
     }
   }
 
-  const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable });
+  const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable, commandLineHidden: hidden });
   return {
     invocation,
     version,
