@@ -1,12 +1,18 @@
 // The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
 // 2 usage or internal error.
+import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
 
 export const EXIT_USAGE = 2;
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export interface Io {
+  out: Writable & { isTTY?: boolean };
+  err: Writable;
+}
+
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let code = 0;
   const program = new Command()
     .name('kubelet-guard')

@@ -1,6 +1,6 @@
 // `kubelet-guard node`: gather the node's facts, run the node checks, print the report.
 import fs from 'node:fs';
-import type { Writable } from 'node:stream';
+import type { Io } from '../cli.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { gatherNodeFacts } from '../sources/node.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
@@ -18,7 +18,7 @@ export interface NodeCommandOptions {
   color?: boolean;
 }
 
-export function runNodeCommand(opts: NodeCommandOptions, io: { out: Writable & { isTTY?: boolean }; err: Writable }): number {
+export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   if (opts.root !== undefined) {
     let st: fs.Stats | undefined;
     try {

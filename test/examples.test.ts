@@ -1,0 +1,133 @@
+// End to end: the CLI on the bundled example nodes, through its JSON, plus exit codes and output
+// rules. The expected verdicts are the ones examples/nodes/README.md explains.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { main } from '../src/cli.ts';
+import type { NodeReport } from '../src/report/model.ts';
+
+spawnSync(process.execPath, ['scripts/setup-examples.js'], { stdio: 'inherit' });
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d) => (o += d));
+  err.on('data', (d) => (e += d));
+  const code = await main(['node', 'kubelet-guard', ...args], { out, err });
+  return { code, out: o, err: e };
+}
+
+async function report(example: string): Promise<NodeReport> {
+  const r = await run('node', '--root', `examples/nodes/${example}`, '--format', 'json', '--fail-on', 'none');
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out) as NodeReport;
+}
+
+const verdict = (r: NodeReport, check: string, subject?: string) =>
+  r.findings.find((f) => f.check === check && (subject === undefined || f.subject === subject))?.status;
+
+test('kubeadm-worker: secure by config file and its defaults, with provenance', async () => {
+  const r = await report('kubeadm-worker');
+  const e = r.effectiveConfig;
+  assert.equal(r.kubelet.from, 'systemd-unit');
+  assert.equal(r.kubelet.configFile, '/var/lib/kubelet/config.yaml');
+  assert.deepEqual(r.kubelet.version, { value: '1.33.4', source: '/var/lib/dpkg/status (package kubelet)' });
+  assert.equal(e['authentication.anonymous.enabled']?.value, false);
+  assert.equal(e['authentication.anonymous.enabled']?.source.kind, 'config-file');
+  assert.equal(e['readOnlyPort']?.value, 0);
+  assert.equal(e['readOnlyPort']?.source.kind, 'config-default');
+  // kubeadm writes 0s; the defaulter replaces the zero
+  assert.equal(e['streamingConnectionIdleTimeout']?.value, '4h0m0s');
+  assert.equal(e['streamingConnectionIdleTimeout']?.source.kind, 'config-default');
+  assert.equal(e['streamingConnectionIdleTimeout']?.source.file, '/var/lib/kubelet/config.yaml');
+  assert.equal(e['--kubeconfig']?.value, '/etc/kubernetes/kubelet.conf');
+  assert.equal(e['--kubeconfig']?.source.file, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf');
+  assert.equal(verdict(r, 'kubelet-anonymous-auth'), 'pass');
+  assert.equal(verdict(r, 'kubelet-authorization-mode'), 'pass');
+  assert.equal(verdict(r, 'kubelet-read-only-port'), 'pass');
+  assert.equal(verdict(r, 'cert-serving-ca-signed'), 'fail');
+  assert.equal(verdict(r, 'kube-proxy-metrics-localhost'), 'not-applicable');
+  assert.equal(verdict(r, 'kubelet-config-accepted'), 'pass');
+  // paths are node paths, never prefixed with --root
+  assert.ok(!JSON.stringify(r).includes('examples/nodes/kubeadm-worker/'));
+});
+
+test('legacy-flags: no --config, so the legacy flag defaults open the kubelet (kube-bench passes 4.2.4 here)', async () => {
+  const r = await report('legacy-flags');
+  assert.equal(r.kubelet.configFile, undefined);
+  assert.deepEqual(r.effectiveConfig['readOnlyPort'], { value: 10255, source: { kind: 'flag-default' } });
+  assert.equal(verdict(r, 'kubelet-anonymous-auth'), 'fail');
+  assert.equal(verdict(r, 'kubelet-read-only-port'), 'fail');
+  assert.equal(verdict(r, 'kubelet-authorization-mode'), 'pass'); // --authorization-mode=Webhook
+  assert.equal(verdict(r, 'kube-proxy-metrics-localhost'), 'fail');
+  assert.equal(r.kubelet.version, undefined);
+  assert.equal(verdict(r, 'cve-known-kubelet-vulnerabilities'), 'unknown');
+});
+
+test('eks-al2023: config.json plus its drop-in, merged', async () => {
+  const r = await report('eks-al2023');
+  assert.equal(r.kubelet.configFile, '/etc/kubernetes/kubelet/config.json');
+  assert.deepEqual(r.kubelet.dropIns, ['/etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf']);
+  const idle = r.effectiveConfig['streamingConnectionIdleTimeout'];
+  assert.equal(idle?.source.kind, 'drop-in');
+  assert.equal(verdict(r, 'kubelet-read-only-port'), 'pass');
+  assert.equal(verdict(r, 'kubelet-hostname-override'), 'fail');
+});
+
+test('insecure: flags override a config file that looks secure; a drop-in zero is not defaulted', async () => {
+  const r = await report('insecure');
+  const e = r.effectiveConfig;
+  assert.equal(e['authentication.anonymous.enabled']?.value, true);
+  assert.deepEqual(e['authentication.anonymous.enabled']?.source, { kind: 'flag', file: '/etc/default/kubelet', line: 1, detail: '--anonymous-auth=true' });
+  assert.equal(e['readOnlyPort']?.value, 10255);
+  assert.equal(e['streamingConnectionIdleTimeout']?.value, '0s');
+  assert.equal(e['streamingConnectionIdleTimeout']?.source.kind, 'drop-in');
+  for (const id of ['kubelet-anonymous-auth', 'kubelet-authorization-mode', 'kubelet-read-only-port', 'kubelet-api-open-to-anyone', 'kubelet-static-pod-url', 'cert-not-expired', 'cert-strong-key', 'cert-key-file-private', 'kubelet-iptables-util-chains']) {
+    assert.equal(verdict(r, id), 'fail', id);
+  }
+  assert.equal(verdict(r, 'cve-known-kubelet-vulnerabilities', 'CVE-2025-0426'), 'fail');
+  const fix = r.findings.find((f) => f.check === 'kubelet-anonymous-auth')?.remediation ?? '';
+  assert.match(fix, /In \/etc\/default\/kubelet line 1: replace `--anonymous-auth=true` with `--anonymous-auth=false`/);
+  // every failure carries a fix
+  for (const f of r.findings) if (f.status === 'fail') assert.ok(f.remediation, f.check);
+});
+
+test('exit codes: 1 when something fails at or above --fail-on, 0 otherwise, 2 for usage errors', async () => {
+  assert.equal((await run('node', '--root', 'examples/nodes/insecure', '--format', 'json')).code, 1);
+  assert.equal((await run('node', '--root', 'examples/nodes/eks-al2023', '--format', 'json')).code, 0); // medium and low only
+  assert.equal((await run('node', '--root', 'examples/nodes/eks-al2023', '--format', 'json', '--fail-on', 'medium')).code, 1);
+  assert.equal((await run('node', '--root', 'examples/nodes/insecure', '--fail-on', 'none')).code, 0);
+  const bad = await run('node', '--root', 'no/such/dir');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--root no\/such\/dir: ENOENT/);
+  assert.equal((await run('node', '--format', 'xml')).code, 2);
+  assert.equal((await run('node', '--fail-on', 'sometimes')).code, 2);
+  assert.equal((await run('frobnicate')).code, 2);
+  assert.equal((await run('--version')).code, 0);
+  assert.equal((await run('node', '--root', 'examples/nodes/insecure', '--kubelet-version', 'latest')).code, 2);
+});
+
+test('the table: grouped by section with a summary line; no colour unless asked', async () => {
+  const r = await run('node', '--root', 'examples/nodes/kubeadm-worker');
+  assert.doesNotMatch(r.out, /\u001b\[/); // not a TTY
+  assert.match(r.out, /^CIS 4\.2 Kubelet$/m);
+  assert.match(r.out, /^Summary: \d+ failed.*\d+ passed, \d+ unknown, \d+ not applicable$/m);
+  const colour = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--color');
+  assert.match(colour.out, /\u001b\[/);
+  const quiet = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--quiet');
+  assert.doesNotMatch(quiet.out, /PASS/);
+});
+
+test('the installed bin runs, and NO_COLOR is honoured even with a TTY decision forced off', () => {
+  const r = spawnSync(process.execPath, ['bin/kubelet-guard.js', 'node', '--root', 'examples/nodes/kubeadm-worker', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 1, r.stderr); // the self-signed serving certificate is a high failure
+  const rep = JSON.parse(r.stdout) as NodeReport;
+  assert.equal(rep.tool.name, 'kubelet-guard');
+  for (const f of rep.findings) {
+    assert.ok(['pass', 'fail', 'unknown', 'not-applicable'].includes(f.status));
+    assert.ok(Array.isArray(f.cis) && typeof f.check === 'string' && typeof f.message === 'string' && Array.isArray(f.evidence));
+  }
+});
