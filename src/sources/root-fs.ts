@@ -182,6 +182,26 @@ export class RootFs {
     }
   }
 
+  /** Where a symlink points, as written in it (a node path when absolute). */
+  readlink(nodePath: string): { ok: true; target: string } | { ok: false; code: string; error: string } {
+    const r = this.resolve(nodePath, false);
+    if (!r.ok) return r;
+    try {
+      return { ok: true, target: fs.readlinkSync(r.host) };
+    } catch (e) {
+      const code = errCode(e);
+      return { ok: false, code, error: describe(code) };
+    }
+  }
+
+  /** The canonical node path (every symlink followed inside root), or why it has none. */
+  realpath(nodePath: string): { ok: true; path: string } | { ok: false; code: string; error: string } {
+    const r = this.resolve(nodePath);
+    if (!r.ok) return r;
+    const rel = path.relative(this.root, r.host);
+    return { ok: true, path: '/' + rel.split(path.sep).filter((x) => x !== '').join('/') };
+  }
+
   /** Names in a folder, sorted bytewise (Go's lexical order); errors are data. */
   list(nodePath: string): { ok: true; names: string[] } | { ok: false; code: string; error: string } {
     const r = this.resolve(nodePath);

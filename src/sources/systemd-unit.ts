@@ -1043,65 +1043,11 @@ export function expandExecStart(
 // ---------------------------------------------------------------------------------------------
 // Node file access: unit folders, symlinks, globbing, all through RootFs.
 
-type LinkTarget = string | null | undefined; // undefined: this RootFs cannot read links
+type LinkTarget = string | null; // null: not a readable link
 
-/** RootFs has no readlink yet; use one if it grows it (`readlink(p) → {ok, target}` or a string). */
 function readlinkOf(fs: RootFs, nodePath: string): LinkTarget {
-  const f = (fs as unknown as { readlink?: unknown }).readlink;
-  if (typeof f !== 'function') return undefined;
-  try {
-    const r: unknown = f.call(fs, nodePath);
-    if (typeof r === 'string') return r;
-    if (r && typeof r === 'object' && (r as { ok?: unknown }).ok === true) {
-      const t = (r as { target?: unknown }).target;
-      return typeof t === 'string' ? t : null;
-    }
-  } catch {
-    /* errors are data */
-  }
-  return null;
-}
-
-function splitComponents(p: string): string[] {
-  return p.split('/').filter((c) => c.length > 0 && c !== '.');
-}
-
-/** The canonical node path of a folder, or null when a symlink is on the way and cannot be read. */
-function realpathOf(fs: RootFs, nodePath: string): string | null {
-  const pending = splitComponents(nodePath);
-  const done: string[] = [];
-  let hops = 0;
-  while (pending.length > 0) {
-    const part = pending.shift() ?? '';
-    if (part === '..') {
-      done.pop();
-      continue;
-    }
-    const here = '/' + [...done, part].join('/');
-    const st = fs.stat(here, { follow: false });
-    if (st.type === 'symlink') {
-      if (++hops > 40) return null;
-      const target = readlinkOf(fs, here);
-      if (typeof target !== 'string') return null;
-      if (target.startsWith('/')) done.length = 0;
-      pending.unshift(...splitComponents(target));
-      continue;
-    }
-    done.push(part);
-  }
-  return '/' + done.join('/');
-}
-
-function dirSignature(fs: RootFs, dir: string): string {
-  const l = fs.list(dir);
-  if (!l.ok) return `error:${l.code}`;
-  const names = l.names.slice(0, MAX_DIR_ENTRIES);
-  return names
-    .map((n) => {
-      const st = fs.stat(`${dir}/${n}`, { follow: false });
-      return `${n}\0${st.type ?? '?'}\0${st.size ?? '?'}\0${st.mode ?? '?'}\0${st.uid ?? '?'}`;
-    })
-    .join('\n');
+  const r = fs.readlink(nodePath);
+  return r.ok ? r.target : null;
 }
 
 /**
@@ -1109,7 +1055,8 @@ function dirSignature(fs: RootFs, dir: string): string {
  * /usr/lib/systemd/system again (unit-file.c chases the search path the same way).
  */
 function uniqueDirs(fs: RootFs, dirs: readonly string[], diagnostics: Diagnostic[]): string[] {
-  const kept: Array<{ path: string; real: string | null; sig?: string }> = [];
+  const seen = new Set<string>();
+  const kept: string[] = [];
   for (const d of dirs) {
     const st = fs.stat(d);
     if (st.exists === null) {
@@ -1117,22 +1064,13 @@ function uniqueDirs(fs: RootFs, dirs: readonly string[], diagnostics: Diagnostic
       continue;
     }
     if (st.exists !== true || st.type !== 'dir') continue;
-    const cur: { path: string; real: string | null; sig?: string } = { path: d, real: realpathOf(fs, d) };
-    let dup = false;
-    for (const k of kept) {
-      if (cur.real !== null && k.real !== null) {
-        if (cur.real === k.real) dup = true;
-      } else {
-        // a symlink on the way that RootFs cannot read: same listing, same entries → same folder
-        k.sig ??= dirSignature(fs, k.path);
-        cur.sig ??= dirSignature(fs, cur.path);
-        if (k.sig === cur.sig) dup = true;
-      }
-      if (dup) break;
-    }
-    if (!dup) kept.push(cur);
+    const real = fs.realpath(d);
+    const key = real.ok ? real.path : d;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(d);
   }
-  return kept.map((k) => k.path);
+  return kept;
 }
 
 type FileState =
@@ -1152,10 +1090,7 @@ function loadConfigFile(fs: RootFs, nodePath: string): FileState {
     if (st.exists === false) {
       const target = readlinkOf(fs, nodePath);
       if (target === '/dev/null') return { kind: 'masked', why: 'a symlink to /dev/null' };
-      if (target === undefined) {
-        return { kind: 'masked', why: 'a symlink whose target is not in the node tree (a mask to /dev/null, or dangling)' };
-      }
-      return { kind: 'missing', why: `a dangling symlink${typeof target === 'string' ? ` to ${target}` : ''}` };
+      return { kind: 'missing', why: `a dangling symlink${target === null ? '' : ` to ${target}`}` };
     }
     if (st.exists === null) return { kind: 'error', why: st.error ?? 'unreadable', code: 'EIO' };
   }
