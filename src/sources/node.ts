@@ -74,11 +74,16 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
     const p = procs.found[0];
     if (p) {
       if (procs.found.length > 1) diagnostics.push({ code: 'several-kubelets', severity: 'info', message: `${procs.found.length} kubelet processes are running (pids ${procs.found.map((x) => x.pid).join(', ')}); auditing pid ${p.pid}` });
-      const argv: Arg[] = p.argv.map((text) => ({ text, via: `/proc/${p.pid}/cmdline` }));
-      invocation = { from: 'process', pid: p.pid, argv, env: p.env, flags: [] };
-      // The unit that started it still names the files CIS 4.1.1/4.1.2 ask about.
+      let argv: Arg[] = p.argv.map((text) => ({ text, via: `/proc/${p.pid}/cmdline` }));
+      // The unit that started it names the files CIS 4.1.1/4.1.2 ask about, and, when it would
+      // start the same command line, the file and line of every word (for exact fixes).
       const u = reconstructUnit(fs);
-      if (u.unit) invocation.unit = u.unit;
+      if (u.unit && u.argv.length > 0) {
+        const same = u.argv.length === argv.length && u.argv.every((a, i) => a.text === argv[i]!.text);
+        if (same) argv = u.argv;
+        else diagnostics.push({ code: 'unit-drift', severity: 'low', message: `the running kubelet (pid ${p.pid}) was started with another command line than ${u.unit.file} gives now: a changed unit or env file awaits a restart; the running process is audited`, file: u.unit.file });
+      }
+      invocation = { from: 'process', pid: p.pid, argv, env: p.env, flags: [], ...(u.unit ? { unit: u.unit } : {}) };
     }
   }
   if (!invocation) {
