@@ -99,3 +99,9 @@ export function judgeSetting(
     ...(r.pass ? {} : { remediation: fixSetting(facts, setting, fix.want, fix.flag) }),
   };
 }
+
+/** A check that passes when a boolean setting has the wanted value. */
+export function expectBool(setting: string, want: boolean, passMessage: string, failMessage: string): (facts: NodeFacts) => CheckResult {
+  return (facts) =>
+    judgeSetting(facts, setting, (v) => (v === want ? { pass: true, message: passMessage } : { pass: false, message: failMessage }), { want });
+}

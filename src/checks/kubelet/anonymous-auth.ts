@@ -1,7 +1,7 @@
 // CIS 4.2.1. Anonymous requests reach the authorizer as system:anonymous (kubelet-facts §3); with
 // the flag default (no --config) anonymous is ON, with a config file it is off (§4).
 import type { Check } from '../types.ts';
-import { judgeSetting } from '../setting.ts';
+import { expectBool } from '../setting.ts';
 
 const SETTING = 'authentication.anonymous.enabled';
 
@@ -17,11 +17,5 @@ export const anonymousAuth: Check = {
       'With anonymous authentication on, any client that can reach port 10250 is served as system:anonymous; with AlwaysAllow authorization that is command execution in every pod on the node.',
     remediation: 'Set authentication.anonymous.enabled: false in the kubelet config file (or --anonymous-auth=false) and restart the kubelet.',
   },
-  evaluate: (facts) =>
-    judgeSetting(
-      facts,
-      SETTING,
-      (v) => (v === false ? { pass: true, message: 'anonymous authentication is off' } : { pass: false, message: 'anonymous authentication is ON' }),
-      { want: false },
-    ),
+  evaluate: expectBool(SETTING, false, 'anonymous authentication is off', 'anonymous authentication is ON'),
 };

@@ -4,7 +4,7 @@
 // vm.panic_on_oom=0, kernel.panic=10, kernel.panic_on_oops=1, kernel.keys.root_maxkeys=1000000,
 // kernel.keys.root_maxbytes=25000000).
 import type { Check } from '../types.ts';
-import { judgeSetting } from '../setting.ts';
+import { expectBool } from '../setting.ts';
 
 const SETTING = 'protectKernelDefaults';
 
@@ -21,14 +21,5 @@ export const protectKernelDefaults: Check = {
     remediation:
       'Set the six sysctls to the kubelet\'s values in /etc/sysctl.d (vm.overcommit_memory=1, vm.panic_on_oom=0, kernel.panic=10, kernel.panic_on_oops=1, kernel.keys.root_maxkeys=1000000, kernel.keys.root_maxbytes=25000000), then set protectKernelDefaults: true (or --protect-kernel-defaults) and restart the kubelet; otherwise it refuses to start.',
   },
-  evaluate: (facts) =>
-    judgeSetting(
-      facts,
-      SETTING,
-      (v) =>
-        v === true
-          ? { pass: true, message: 'the kubelet refuses to start rather than change kernel tunables' }
-          : { pass: false, message: 'the kubelet overwrites six kernel tunables with its own values at start' },
-      { want: true },
-    ),
+  evaluate: expectBool(SETTING, true, 'the kubelet refuses to start rather than change kernel tunables', 'the kubelet overwrites six kernel tunables with its own values at start'),
 };

@@ -1,7 +1,7 @@
 // CIS 4.2.10. rotateCertificates defaults to false for both the config file and the flag
 // (kubelet-facts §4), so "not set" is false; kubeadm's config.yaml sets it true (§6).
 import type { Check } from '../types.ts';
-import { judgeSetting } from '../setting.ts';
+import { expectBool } from '../setting.ts';
 
 const SETTING = 'rotateCertificates';
 
@@ -17,14 +17,5 @@ export const rotateCertificates: Check = {
       'Without rotation the kubelet keeps its client certificate until it expires: a stolen kubelet credential (system:node:<name>) stays valid for its whole lifetime, and an expired one takes the node offline.',
     remediation: 'Set rotateCertificates: true in the kubelet config file (or --rotate-certificates) and restart the kubelet.',
   },
-  evaluate: (facts) =>
-    judgeSetting(
-      facts,
-      SETTING,
-      (v) =>
-        v === true
-          ? { pass: true, message: 'client certificate rotation is on' }
-          : { pass: false, message: 'client certificate rotation is off' },
-      { want: true },
-    ),
+  evaluate: expectBool(SETTING, true, 'client certificate rotation is on', 'client certificate rotation is off'),
 };

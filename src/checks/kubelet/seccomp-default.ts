@@ -1,7 +1,7 @@
 // CIS 4.2.14. seccompDefault default false; the kubelet uses the flag OR the config field
 // (kubelet-facts §4; cmd/kubelet/app/server.go passes `SeccompDefault || KubeletConfiguration.SeccompDefault`).
 import type { Check } from '../types.ts';
-import { judgeSetting } from '../setting.ts';
+import { expectBool } from '../setting.ts';
 
 const SETTING = 'seccompDefault';
 
@@ -17,14 +17,5 @@ export const seccompDefault: Check = {
       'Without seccompDefault, every container that does not ask for a profile runs Unconfined: an attacker in the container can use the whole syscall surface of the shared host kernel (unshare, keyctl, …), which many kernel exploits used for container escapes rely on.',
     remediation: 'Set seccompDefault: true in the kubelet config file (or --seccomp-default) and restart the kubelet.',
   },
-  evaluate: (facts) =>
-    judgeSetting(
-      facts,
-      SETTING,
-      (v) =>
-        v === true
-          ? { pass: true, message: 'containers default to the RuntimeDefault seccomp profile' }
-          : { pass: false, message: 'containers without a seccomp profile run Unconfined' },
-      { want: true },
-    ),
+  evaluate: expectBool(SETTING, true, 'containers default to the RuntimeDefault seccomp profile', 'containers without a seccomp profile run Unconfined'),
 };
