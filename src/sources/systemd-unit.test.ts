@@ -359,7 +359,7 @@ test('no unit at all', () => {
   const r = reconstruct({ '/etc/hostname': 'node\n' });
   assert.deepEqual(r.argv, []);
   assert.equal(r.unit, undefined);
-  assert.match(r.missing ?? '', /not found/);
+  assert.match(r.missing ?? '', /no kubelet.service unit in any systemd unit folder/);
 });
 
 test('garbage in an env file: ignored lines are named by file and line, good lines kept', () => {

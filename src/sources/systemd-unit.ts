@@ -1243,7 +1243,7 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction): voi
     }
   }
   if (unitFile === undefined) {
-    out.missing = `${unitName} not found in ${SYSTEM_UNIT_PATH.join(', ')}`;
+    out.missing = `no ${unitName} unit in any systemd unit folder (/etc/systemd/system, /run/systemd/system, /usr/lib/systemd/system, … ${SYSTEM_UNIT_PATH.length} in all)`;
     return;
   }
   for (const d of dirs.slice(winner + 1)) {
