@@ -119,6 +119,9 @@ test('the table: grouped by section with a summary line; no colour unless asked'
   assert.match(colour.out, /\u001b\[/);
   const quiet = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--quiet');
   assert.doesNotMatch(quiet.out, /PASS/);
+  const config = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--show-config', '--quiet');
+  assert.match(config.out, /^ {2}streamingConnectionIdleTimeout +"4h0m0s" +config-default \/var\/lib\/kubelet\/config\.yaml:\d+ \(the file writes "0s"; the v1beta1 defaulter replaces it\)$/m);
+  assert.match(config.out, /^ {2}readOnlyPort +0 +config-default$/m);
 });
 
 test('the installed bin runs, and NO_COLOR is honoured even with a TTY decision forced off', () => {

@@ -15,6 +15,7 @@ export interface NodeCommandOptions {
   failOn: FailOn;
   kubeletVersion?: string;
   quiet?: boolean;
+  showConfig?: boolean;
   color?: boolean;
 }
 
@@ -40,7 +41,7 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   const findings = runChecks(NODE_CHECKS, facts);
   const report = buildNodeReport(facts, findings, pkg.version);
   if (opts.format === 'json') io.out.write(formatJson(report));
-  else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet }));
+  else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet, showConfig: opts.showConfig }));
   return failedAtOrAbove(findings, opts.failOn) ? 1 : 0;
 }
 

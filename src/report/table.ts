@@ -8,7 +8,21 @@ export interface TableOptions {
   color: boolean;
   /** hide passing and not-applicable findings */
   quiet?: boolean;
+  /** print the effective configuration: every setting written somewhere, and the security ones */
+  showConfig?: boolean;
 }
+
+/** The settings kubelet-facts §4 lists: always shown with --show-config, defaulted or not. */
+const SECURITY_SETTINGS = [
+  'authentication.anonymous.enabled', 'authentication.webhook.enabled', 'authentication.webhook.cacheTTL',
+  'authentication.x509.clientCAFile', 'authorization.mode', 'authorization.webhook.cacheAuthorizedTTL',
+  'authorization.webhook.cacheUnauthorizedTTL', 'readOnlyPort', 'port', 'address', 'healthzBindAddress', 'healthzPort',
+  'tlsCertFile', 'tlsPrivateKeyFile', 'tlsCipherSuites', 'tlsMinVersion', 'rotateCertificates', 'serverTLSBootstrap',
+  'protectKernelDefaults', 'makeIPTablesUtilChains', 'eventRecordQPS', 'streamingConnectionIdleTimeout', 'podPidsLimit',
+  'seccompDefault', 'staticPodPath', 'staticPodURL', 'enableDebuggingHandlers', 'enableContentionProfiling',
+  'enableSystemLogHandler', 'enableSystemLogQuery', 'enableProfilingHandler', 'enableDebugFlagsHandler', 'enableServer',
+  '--hostname-override', '--kubeconfig', '--cert-dir',
+];
 
 export function formatTable(report: NodeReport, opts: TableOptions): string {
   const c = pc.createColors(opts.color);
@@ -30,6 +44,8 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   }
   lines.push(`  version: ${k.version ? `${k.version.value} (${k.version.source})` : 'unknown (give --kubelet-version to judge CVEs)'}`);
   if (!report.privileged) lines.push(c.yellow('  not running as root: some evidence is unreadable and its checks are unknown'));
+
+  if (opts.showConfig) lines.push(...configSection(report, c));
 
   for (const [key, title] of Object.entries(SECTIONS)) {
     const fs = report.findings.filter((f) => f.section === key && !(opts.quiet && (f.status === 'pass' || f.status === 'not-applicable')));
@@ -67,4 +83,22 @@ function sevColor(sev: string, c: ReturnType<typeof pc.createColors>): (s: strin
 /** Keeps control characters from the evidence out of the terminal. */
 function oneLine(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+function configSection(report: NodeReport, c: ReturnType<typeof pc.createColors>): string[] {
+  const eff = report.effectiveConfig;
+  const keys = Object.keys(eff).filter((k) => {
+    const kind = eff[k]!.source.kind;
+    return SECURITY_SETTINGS.includes(k) || kind === 'flag' || kind === 'config-file' || kind === 'drop-in' || eff[k]!.source.file !== undefined;
+  });
+  const width = Math.min(44, Math.max(...keys.map((k) => k.length)));
+  const out = ['', c.bold('Effective configuration (settings written anywhere, and the security ones)')];
+  for (const k of keys) {
+    const s = eff[k]!;
+    const value = s.unknown ? c.yellow('unknown') : oneLine(JSON.stringify(s.value));
+    const where = s.source.file ? ` ${s.source.file}${s.source.line ? `:${s.source.line}` : ''}` : '';
+    const why = s.unknown ? ` (${oneLine(s.unknown)})` : s.source.detail && s.source.kind !== 'flag' ? ` (${oneLine(s.source.detail)})` : '';
+    out.push(`  ${k.padEnd(width)} ${value}  ${c.dim(`${s.source.kind}${where}${why}`)}`);
+  }
+  return out;
 }
