@@ -12,14 +12,14 @@ import { buildNodeReport } from '../src/report/model.ts';
 const ARGV = ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock'];
 const nul = (words: string[]) => words.join('\0') + '\0';
 
-function live(argv: string[], privileged = true) {
+function live(argv: string[], privileged = true, kubeletVersion?: string) {
   const root = kubeadmTree({
     '/proc/1/cmdline': nul(['/sbin/init']),
     '/proc/4242/cmdline': nul(argv),
     '/proc/4242/environ': nul(['PATH=/usr/bin', 'SECRET_TOKEN=do-not-print']),
     '/proc/self': '',
   });
-  const facts = gatherNodeFacts({ fs: new RootFs(root), privileged });
+  const facts = gatherNodeFacts({ fs: new RootFs(root), privileged, kubeletVersion });
   return { facts, findings: runChecks(NODE_CHECKS, facts) };
 }
 
@@ -57,4 +57,16 @@ test('environment values never reach the report', () => {
   const { facts, findings } = live(ARGV);
   const report = JSON.stringify(buildNodeReport(facts, findings, '0'));
   assert.ok(!report.includes('do-not-print'));
+});
+
+test('--config-dir on 1.28/1.29 needs KUBELET_CONFIG_DROPIN_DIR_ALPHA, and older kubelets refuse the flag', async () => {
+  const { configDirRefusal } = await import('../src/sources/node.ts');
+  assert.match(configDirRefusal('1.29.3', {}) ?? '', /KUBELET_CONFIG_DROPIN_DIR_ALPHA/);
+  assert.equal(configDirRefusal('1.29.3', { KUBELET_CONFIG_DROPIN_DIR_ALPHA: 'on' }), undefined);
+  assert.match(configDirRefusal('1.27.9', { KUBELET_CONFIG_DROPIN_DIR_ALPHA: 'on' }) ?? '', /does not know the flag/);
+  assert.equal(configDirRefusal('1.30.0', {}), undefined);
+  assert.equal(configDirRefusal(undefined, {}), undefined); // version unknown: no claim
+  const { facts, findings } = live([...ARGV, '--config-dir=/etc/kubernetes/kubelet.conf.d'], true, '1.29.1');
+  assert.match(facts.kubelet.effective['readOnlyPort']?.unknown ?? '', /KUBELET_CONFIG_DROPIN_DIR_ALPHA/);
+  assert.ok(findings.some((f) => f.check === 'kubelet-config-accepted' && f.status === 'fail'));
 });

@@ -2,7 +2,7 @@
 // else its systemd unit), the --config file and --config-dir drop-ins, the effective config, the
 // files checks ask about, certificates, kube-proxy and the kubelet version. All I/O of the node
 // audit happens here (and in the modules it calls); nothing here judges.
-import type { Arg, Diagnostic, KubeletFacts, KubeletInvocation, KubeProxyFacts, NodeFacts } from '../facts/types.ts';
+import type { Arg, Diagnostic, KubeletFacts, KubeletInvocation, KubeProxyFacts, NodeFacts, ParsedFlag } from '../facts/types.ts';
 import { RootFs, joinNodePath, compareBytes, type StatResult } from './root-fs.ts';
 import { reconstructUnit } from './systemd-unit.ts';
 import { readKubeletCertificates } from './certificates.ts';
@@ -135,7 +135,11 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
   const dropIns: ConfigDoc[] = [];
   let dropInDirUnreadable: string | undefined;
   let configDir: string | undefined;
-  if (dirFlag !== undefined && dirFlag !== '') {
+  const refusal = dirFlag ? configDirRefusal(version?.value, invocation.env) : undefined;
+  if (refusal) {
+    dropInDirUnreadable = refusal;
+    diagnostics.push({ code: 'flag-invalid', severity: 'high', message: refusal, fatal: true, ...flagPlace(parsed.flags, 'config-dir') });
+  } else if (dirFlag !== undefined && dirFlag !== '') {
     configDir = joinNodePath('/', dirFlag);
     const walked = walkDropIns(fs, configDir);
     if (walked.error) {
@@ -165,6 +169,27 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
     effective,
     diagnostics,
   };
+}
+
+/**
+ * --config-dir arrived in 1.28 as alpha: 1.28 and 1.29 refuse to start with it unless the
+ * environment variable KUBELET_CONFIG_DROPIN_DIR_ALPHA is set (kubelet-facts §5.3; kubernetes.io
+ * "kubelet-config-file", drop-in directory). Older kubelets do not know the flag at all.
+ */
+export function configDirRefusal(version: string | undefined, env: Record<string, string>): string | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return undefined;
+  const minor = Number(m[1]) === 1 ? Number(m[2]) : 99;
+  if (minor < 28) return `--config-dir needs kubelet 1.28 or newer: kubelet ${version} does not know the flag and refuses to start`;
+  if (minor < 30 && !('KUBELET_CONFIG_DROPIN_DIR_ALPHA' in env)) {
+    return `--config-dir on kubelet ${version} (alpha) needs the environment variable KUBELET_CONFIG_DROPIN_DIR_ALPHA, which is not set: the kubelet refuses to start`;
+  }
+  return undefined;
+}
+
+function flagPlace(flags: ParsedFlag[], name: string): { file?: string; line?: number } {
+  const f = flags.filter((x) => x.name === name).at(-1);
+  return f ? { file: f.file, line: f.line } : {};
 }
 
 /**
