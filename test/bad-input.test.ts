@@ -161,3 +161,21 @@ test('an env file that feeds the command line but cannot be read: every setting 
   assert.equal(status(findings, 'kubelet-anonymous-auth'), 'unknown');
   assert.match(byId(findings, 'kubelet-anonymous-auth')[0]!.message, /command line could not be read.*\/etc\/default\/kubelet/);
 });
+
+test('secrets never reach the JSON report: header values, URL credentials, token-like flags', async () => {
+  const { buildNodeReport } = await import('../src/report/model.ts');
+  const root = kubeadmTree({
+    '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--manifest-url=https://puller:hunter2@10.0.0.5/pods?token=s3cr3t --manifest-url-header Authorization:Bearer-TOPSECRET\n',
+    [CONFIG]: 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nstaticPodURLHeader:\n  X-Api-Key: ["ALSO-SECRET"]\n',
+  });
+  const { facts, findings } = audit(root);
+  const { formatTable } = await import('../src/report/table.ts');
+  const report = buildNodeReport(facts, findings, '0');
+  const json = JSON.stringify(report);
+  const table = formatTable(report, { color: false, showConfig: true });
+  for (const secret of ['hunter2', 's3cr3t', 'TOPSECRET', 'ALSO-SECRET']) {
+    assert.ok(!json.includes(secret), `json: ${secret}`);
+    assert.ok(!table.includes(secret), `table: ${secret}`);
+  }
+  assert.ok(json.includes('10.0.0.5'), 'the host is still shown');
+});

@@ -1,6 +1,7 @@
 // The report: what every reporter formats. Built once from facts and findings, with secrets
 // redacted here so no reporter can leak them (header values, environment values, token-like args).
-import type { EffectiveConfig, NodeFacts } from '../facts/types.ts';
+import type { EffectiveConfig, NodeFacts, Provenance } from '../facts/types.ts';
+import { REDACTED, redactArg, redactArgv, redactUrl } from '../facts/redact.ts';
 import type { Finding } from '../checks/types.ts';
 import { summarize, type Summary } from '../checks/run.ts';
 
@@ -27,8 +28,6 @@ export interface NodeReport {
   summary: Summary;
 }
 
-export const REDACTED = '<redacted>';
-const SECRET_FLAG = /(token|password|secret|key-data|credential)/i;
 
 export function buildNodeReport(facts: NodeFacts, findings: Finding[], version: string): NodeReport {
   const inv = facts.kubelet.invocation;
@@ -41,30 +40,38 @@ export function buildNodeReport(facts: NodeFacts, findings: Finding[], version: 
     kubelet: {
       found: !facts.kubelet.missing,
       ...(facts.kubelet.missing ? { missing: facts.kubelet.missing } : {}),
-      ...(inv ? { from: inv.from, pid: inv.pid, unit: inv.unit, argv: inv.argv.map((a) => ({ text: redactArg(a.text), file: a.file, line: a.line })) } : {}),
+      ...(inv ? { from: inv.from, pid: inv.pid, unit: inv.unit, argv: argvOut(inv.argv) } : {}),
       version: facts.kubelet.version,
       configFile: facts.kubelet.configFile,
       configDir: facts.kubelet.configDir,
       dropIns: facts.kubelet.dropIns,
     },
     effectiveConfig: redactConfig(facts.kubelet.effective),
-    findings,
+    findings: findings.map(redactFinding),
     summary: summarize(findings),
   };
 }
 
-/** `--some-token=abc` → `--some-token=<redacted>`; the kubelet has no such flag today, but argv is user data. */
-export function redactArg(text: string): string {
-  const m = /^(--?[^=]+)=(.*)$/s.exec(text);
-  return m && SECRET_FLAG.test(m[1]!) ? `${m[1]}=${REDACTED}` : text;
+function argvOut(argv: ReadonlyArray<{ text: string; file?: string; line?: number }>): Array<{ text: string; file?: string; line?: number }> {
+  const texts = redactArgv(argv.map((a) => a.text));
+  return argv.map((a, i) => ({ text: texts[i]!, file: a.file, line: a.line }));
 }
 
-/** staticPodURLHeader values are credentials more often than not. */
+/** staticPodURLHeader values are credentials more often than not; staticPodURL may carry some. */
 function redactConfig(eff: EffectiveConfig): EffectiveConfig {
-  const out: EffectiveConfig = { ...eff };
-  const h = out['staticPodURLHeader'];
-  if (h && h.value && typeof h.value === 'object' && !Array.isArray(h.value)) {
-    out['staticPodURLHeader'] = { ...h, value: Object.fromEntries(Object.keys(h.value).map((k) => [k, [REDACTED]])) };
+  const out: EffectiveConfig = {};
+  for (const [k, s] of Object.entries(eff)) {
+    const source: Provenance = s.source.detail ? { ...s.source, detail: redactArg(s.source.detail) } : s.source;
+    let value = s.value;
+    if (k === 'staticPodURLHeader' && value !== null) {
+      value = typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.keys(value).map((h) => [h, [REDACTED]])) : REDACTED;
+    }
+    if (k === 'staticPodURL' && typeof value === 'string' && value !== '') value = redactUrl(value);
+    out[k] = { ...s, value, source };
   }
   return out;
+}
+
+function redactFinding(f: Finding): Finding {
+  return { ...f, evidence: f.evidence.map((e) => (e.source?.detail ? { ...e, source: { ...e.source, detail: redactArg(e.source.detail) } } : e)) };
 }

@@ -1,6 +1,7 @@
 // Small pure helpers shared by the kubelet checks of this folder (no I/O, no clock).
 import type { EffectiveSetting, NodeFacts, Provenance, SettingValue } from '../../facts/types.ts';
 import type { Evidence } from '../types.ts';
+export { redactUrl } from '../../facts/redact.ts';
 
 export const RESTART = 'then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).';
 
@@ -22,19 +23,6 @@ export function isLoopback(addr: string): boolean {
   const a = addr.trim().toLowerCase().replace(/^\[|\]$/g, '');
   if (a === 'localhost' || a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-/** A URL with any password in its userinfo and every query value replaced by "redacted". */
-export function redactUrl(text: string): string {
-  try {
-    const u = new URL(text);
-    if (u.password) u.password = 'redacted';
-    for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, 'redacted');
-    return u.toString();
-  } catch {
-    // not a URL the WHATWG parser takes: cut anything that looks like credentials or a query
-    return text.replace(/\/\/[^/@]*@/, '//<redacted>@').replace(/\?.*$/, '?<redacted>');
-  }
 }
 
 /** Evidence for a setting whose value must not be shown (header values, URL credentials). */
