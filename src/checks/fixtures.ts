@@ -76,6 +76,7 @@ export function factsFrom(spec: FactsSpec = {}): NodeFacts {
     },
     files,
     certificates: [],
+    unreadable: [],
     kubeProxy: { present: false, source: 'no kube-proxy unit or process on this node' },
     now: '2026-11-23T00:00:00Z',
   };

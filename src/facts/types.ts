@@ -115,6 +115,8 @@ export interface NodeFacts {
   /** whether the evidence could be read fully (live mode needs root). */
   privileged: boolean;
   privilegeNote?: string;
+  /** node paths the audit was refused (EACCES, EPERM) */
+  unreadable: string[];
   kubelet: KubeletFacts;
   /** stat of every file a check may ask about, keyed by node path (absent: not examined). */
   files: Record<string, StatResult>;

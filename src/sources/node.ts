@@ -58,6 +58,7 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     files,
     certificates: kubelet.missing ? [] : readKubeletCertificates(fs, eff),
     kubeProxy,
+    unreadable: [...fs.denied].sort(),
     now: (opts.now ?? new Date()).toISOString(),
   };
 }

@@ -64,8 +64,16 @@ export class RootFs {
   /** Absolute host path of the node's "/" ("/" in live mode). */
   readonly root: string;
 
+  /** node paths this reader was refused (EACCES, EPERM): evidence that exists but was not read. */
+  readonly denied = new Set<string>();
+
   constructor(root: string) {
     this.root = path.resolve(root);
+  }
+
+  private note(code: string, nodePath: string): string {
+    if (code === 'EACCES' || code === 'EPERM') this.denied.add(normalize(nodePath));
+    return describe(code);
   }
 
   get live(): boolean {
@@ -94,7 +102,7 @@ export class RootFs {
         st = fs.lstatSync(host);
       } catch (e) {
         const code = errCode(e);
-        return { ok: false, code, error: describe(code) };
+        return { ok: false, code, error: this.note(code, nodePath) };
       }
       if (st.isSymbolicLink()) {
         if (++hops > MAX_SYMLINK_HOPS) return { ok: false, code: 'ELOOP', error: describe('ELOOP') };
@@ -103,7 +111,7 @@ export class RootFs {
           target = fs.readlinkSync(host);
         } catch (e) {
           const code = errCode(e);
-          return { ok: false, code, error: describe(code) };
+          return { ok: false, code, error: this.note(code, nodePath) };
         }
         if (target.startsWith('/')) done.length = 0;
         pending.unshift(...splitPath(target));
@@ -143,7 +151,7 @@ export class RootFs {
     } catch (e) {
       const code = errCode(e);
       if (code === 'ENOENT') return { path: p, exists: false };
-      return { path: p, exists: null, error: describe(code) };
+      return { path: p, exists: null, error: this.note(code, nodePath) };
     }
   }
 
@@ -176,7 +184,7 @@ export class RootFs {
       return { ok: true, path: p, bytes: Buffer.concat(chunks, total) };
     } catch (e) {
       const code = errCode(e);
-      return { ok: false, path: p, code, error: describe(code) };
+      return { ok: false, path: p, code, error: this.note(code, nodePath) };
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
     }
@@ -190,7 +198,7 @@ export class RootFs {
       return { ok: true, target: fs.readlinkSync(r.host) };
     } catch (e) {
       const code = errCode(e);
-      return { ok: false, code, error: describe(code) };
+      return { ok: false, code, error: this.note(code, nodePath) };
     }
   }
 
@@ -211,7 +219,7 @@ export class RootFs {
       return { ok: true, names: names.sort(compareBytes) };
     } catch (e) {
       const code = errCode(e);
-      return { ok: false, code, error: describe(code) };
+      return { ok: false, code, error: this.note(code, nodePath) };
     }
   }
 }

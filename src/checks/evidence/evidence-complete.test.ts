@@ -27,3 +27,10 @@ test('unknown: not privileged and no note still says why', () => {
   assert.equal(r.status, 'unknown');
   assert.match(r.message, /could not be read fully/);
 });
+
+test('unknown: files the audit was refused are listed, even with privileges', () => {
+  const r = one(evidenceComplete, factsFrom({ patch: (f) => { f.unreadable = ['/etc/kubernetes/kubelet.conf', '/var/lib/kubelet/pki/kubelet.key']; } }));
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /refused 2 files \(\/etc\/kubernetes\/kubelet.conf, \/var\/lib\/kubelet\/pki\/kubelet.key\)/);
+  assert.equal(r.evidence?.length, 2);
+});

@@ -1,5 +1,7 @@
 // Whether the evidence could be read fully: in live mode a non-root run cannot read /proc of other
-// users' processes or root-only files (the kubeconfig, keys), so verdicts built on them are unknown.
+// users' processes or root-only files (the kubeconfig, keys), and an offline tree may hold files
+// the auditing user may not read; verdicts built on them are unknown. This check has no `fail`:
+// missing evidence is never a finding about the node, only a reason the audit is incomplete.
 import type { Check } from '../types.ts';
 
 export const evidenceComplete: Check = {
@@ -14,6 +16,14 @@ export const evidenceComplete: Check = {
     remediation: 'Run kubelet-guard as root (sudo kubelet-guard node), or give --root a copy of the node filesystem that you can read.',
   },
   evaluate(facts) {
+    if (facts.unreadable.length > 0) {
+      const list = facts.unreadable.slice(0, 5).join(', ') + (facts.unreadable.length > 5 ? `, … (${facts.unreadable.length} in all)` : '');
+      return {
+        status: 'unknown',
+        message: `the audit was refused ${facts.unreadable.length === 1 ? 'a file' : `${facts.unreadable.length} files`} (${list}); verdicts that need ${facts.unreadable.length === 1 ? 'it' : 'them'} are unknown`,
+        evidence: facts.unreadable.map((file) => ({ file, note: 'permission denied' })),
+      };
+    }
     if (!facts.privileged) {
       return {
         status: 'unknown',
