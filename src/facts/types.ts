@@ -117,6 +117,14 @@ export interface NodeFacts {
   privilegeNote?: string;
   /** node paths the audit was refused (EACCES, EPERM) */
   unreadable: string[];
+  /** static pods from the effective staticPodPath (issue 3) */
+  staticPods?: StaticPodFacts;
+  /** control-plane components on this node: manifests or, live, processes (issue 3) */
+  controlPlane?: ControlPlaneFacts;
+  /** container runtime sockets (issue 3) */
+  runtimeSockets?: RuntimeSocketFacts;
+  /** TCP listeners joined to processes, live mode only (issue 3) */
+  listeners?: ListenerFacts;
   kubelet: KubeletFacts;
   /** stat of every file a check may ask about, keyed by node path (absent: not examined). */
   files: Record<string, StatResult>;
@@ -124,4 +132,131 @@ export interface NodeFacts {
   kubeProxy: KubeProxyFacts;
   /** current time, so checks stay pure (certificate expiry). */
   now: string;
+}
+
+// ---- Issue 3: the other API-server bypasses seen from a node ---------------------------------
+
+/** A hostPath volume and where the pod mounts it. */
+export interface HostPathMount {
+  volume: string;
+  path: string; // the host path, as written
+  type?: string; // hostPath.type
+  line?: number;
+  /** containers (by name) that mount it, with mountPath and whether read-only */
+  mounts: Array<{ container: string; mountPath: string; readOnly: boolean; line?: number }>;
+}
+
+export interface ContainerFact {
+  name: string;
+  image?: string;
+  command: string[];
+  args: string[];
+  privileged: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilitiesAdd: string[];
+  runAsUser?: number;
+  line?: number;
+  init?: boolean;
+}
+
+/** One pod as the kubelet would run it from a static manifest. */
+export interface PodFact {
+  name: string;
+  /** as written; empty means "default" (the kubelet defaults it) */
+  namespace: string;
+  line?: number;
+  hostNetwork: boolean;
+  hostPID: boolean;
+  hostIPC: boolean;
+  containers: ContainerFact[];
+  hostPaths: HostPathMount[];
+  labels: Record<string, string>;
+}
+
+/** One file in the static pod folder. */
+export interface ManifestFact {
+  path: string; // node path
+  stat: StatResult;
+  /** why the kubelet ignores this entry (dot file, folder, not a regular file) */
+  ignored?: string;
+  /** why it cannot be read or parsed (the kubelet skips it too) */
+  error?: string;
+  line?: number;
+  /** the pods the kubelet runs from it (a Pod or the items of a PodList) */
+  pods: PodFact[];
+  /** further YAML documents the kubelet does not read */
+  extraDocuments?: number;
+}
+
+export interface StaticPodFacts {
+  /** the effective staticPodPath ("" = none) */
+  path: string;
+  /** stat of the folder (or file) */
+  stat?: StatResult;
+  /** why the manifests cannot be known */
+  unknown?: string;
+  manifests: ManifestFact[];
+  /** the effective staticPodURL, credentials redacted ("" = none) */
+  url: string;
+}
+
+/** A flag of a control-plane binary, parsed from a pod spec's command/args or a process argv. */
+export interface ComponentFlag {
+  name: string;
+  value: string;
+  text: string;
+  file?: string;
+  line?: number;
+}
+
+export type ComponentName = 'kube-apiserver' | 'etcd' | 'kube-controller-manager' | 'kube-scheduler';
+
+export interface ComponentFacts {
+  name: ComponentName;
+  from: 'manifest' | 'process';
+  file?: string;
+  pid?: number;
+  flags: ComponentFlag[];
+  /** why its flags cannot be known */
+  unknown?: string;
+}
+
+export interface ControlPlaneFacts {
+  components: ComponentFacts[];
+  /** files CIS 1.1.x and the etcd checks ask about (PKI, etcd data folder), by node path, stat'ed in NodeFacts.files */
+  files: string[];
+  /** parsed certificates the etcd/API-server checks compare (etcd CA vs cluster CA), by node path */
+  certificates: Record<string, { fingerprint256?: string; subject?: string; error?: string }>;
+}
+
+export interface RuntimeSocketFact {
+  path: string; // node path
+  /** how it was found: `containerRuntimeEndpoint`, `known location (containerd)`, … */
+  source: string;
+  stat: StatResult;
+  owner?: string; // user name from /etc/passwd
+  group?: string; // group name from /etc/group
+  groupMembers?: string[];
+}
+
+export interface RuntimeSocketFacts {
+  sockets: RuntimeSocketFact[];
+  /** why the endpoint cannot be known (remote endpoint, unknown setting) */
+  unknown?: string;
+}
+
+export interface Listener {
+  proto: 'tcp' | 'tcp6';
+  address: string; // "0.0.0.0", "127.0.0.1", "::", "::1", …
+  port: number;
+  inode: number;
+  pid?: number;
+  process?: string; // comm / argv[0] basename
+}
+
+export interface ListenerFacts {
+  /** live mode only; offline there are none to read */
+  available: boolean;
+  unknown?: string;
+  listeners: Listener[];
 }
