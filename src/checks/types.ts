@@ -15,6 +15,12 @@ export const SECTIONS = {
   'kubelet-api': 'Kubelet API exposure (beyond CIS)',
   certificates: 'Kubelet certificates (beyond CIS)',
   versions: 'Known kubelet vulnerabilities',
+  'static-pods': 'Static pods (run without API-server admission)',
+  'cis-1.1': 'CIS 1.1 Control-plane node configuration files',
+  'control-plane': 'API server: the kubelet path (CIS 1.2)',
+  etcd: 'etcd (CIS 2)',
+  'runtime-sockets': 'Container runtime sockets',
+  listeners: 'Listeners',
 } as const;
 export type Section = keyof typeof SECTIONS;
 
