@@ -3,6 +3,7 @@
 # kubeconfigs that embed them. The keys are throw-away example keys: fine to commit, never to use.
 #
 #   scripts/mint-example-certs.sh        # then: node scripts/setup-examples.js
+#   scripts/mint-example-certs.sh NAME...   # only these examples (the others keep their keys)
 #
 # Needs openssl (1.1.1 or 3.x) and GNU date. Validity dates are fixed (not "now") so that the file
 # names the kubelet gives its rotated certificates (kubelet-client-<time>.pem) match the certificates
@@ -13,6 +14,13 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 EX=examples/nodes
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure"
+for name in "$@"; do
+  [[ " $ALL " == *" $name "* ]] || { echo "mint-example-certs: unknown example \"$name\" (one of: $ALL)" >&2; exit 2; }
+done
+ONLY=" $* "
+# want NAME: mint this example? (all of them when no names are given)
+want() { [ $# -eq 1 ] && { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -100,6 +108,7 @@ EOF
 }
 
 # ---------------------------------------------------------------- kubeadm-worker (kubeadm join, 1.33)
+if want kubeadm-worker; then
 N=$EX/kubeadm-worker
 mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
 rsa_key "$WORK/kw-ca.key" 2048
@@ -131,7 +140,10 @@ cat "$WORK/kw-ss.crt" "$WORK/kw-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt
 
 bootstrap_kubeconfig "$N/etc/kubernetes/pki/ca.crt" https://10.0.0.10:6443 > "$N/etc/kubernetes/kubelet.conf"
 
+fi # kubeadm-worker
+
 # ---------------------------------------------------------------- legacy-flags (hand install, flags only)
+if want legacy-flags; then
 N=$EX/legacy-flags
 mkdir -p "$N/var/lib/kubernetes" "$N/var/lib/kubelet" "$N/var/lib/kube-proxy"
 DN='/C=US/ST=Oregon/L=Portland'
@@ -179,7 +191,10 @@ embedded_kubeconfig "$N/var/lib/kubernetes/ca.pem" "$N/var/lib/kubelet/worker-0.
 embedded_kubeconfig "$N/var/lib/kubernetes/ca.pem" "$WORK/lf-proxy.crt" "$WORK/lf-proxy.key" \
   system:kube-proxy > "$N/var/lib/kube-proxy/kubeconfig"
 
+fi # legacy-flags
+
 # ---------------------------------------------------------------- eks-al2023 (nodeadm)
+if want eks-al2023; then
 N=$EX/eks-al2023
 mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
 rsa_key "$WORK/eks-ca.key" 2048
@@ -195,7 +210,10 @@ issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/eks-srv.key" "$WORK/eks-srv.
 cat "$WORK/eks-srv.crt" "$WORK/eks-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-20-08-15-42.pem"
 ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-20-08-15-42.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
 
+fi # eks-al2023
+
 # ---------------------------------------------------------------- insecure
+if want insecure; then
 N=$EX/insecure
 mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
 rsa_key "$WORK/in-ca.key" 2048
@@ -213,3 +231,161 @@ issue "/CN=node-x" "$N/var/lib/kubelet/pki/node-x.key" "$N/var/lib/kubelet/pki/n
   "$(at '2020-01-01 00:00:00')" "$(at '2021-01-01 00:00:00')" \
   'basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;extendedKeyUsage=serverAuth;subjectAltName=DNS:node-x'
 bootstrap_kubeconfig "$N/etc/kubernetes/pki/ca.crt" https://10.0.0.10:6443 > "$N/etc/kubernetes/kubelet.conf"
+fi # insecure
+
+# ---------------------------------------------------------------- kubeadm control-plane nodes (kubeadm init, 1.33)
+# kubeadm's PKI as `kubeadm init` writes it (cmd/kubeadm/app/phases/certs/certlist.go and
+# util/pkiutil): RSA 2048 keys in PKCS#1, self-signed CAs "kubernetes", "front-proxy-ca" and a
+# separate "etcd-ca", leaves with keyUsage digitalSignature+keyEncipherment and an
+# authorityKeyIdentifier, the service-account key pair sa.key/sa.pub. kubeadm gives CAs 10 years and
+# leaves 1 year; here everything runs 36500 days, like the other examples, so nothing expires.
+# Modes (certificates 644, keys and kubeconfigs 600) come from the .modes files.
+LEAF_RSA='basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;authorityKeyIdentifier=keyid'
+
+kubeadm_pki() { # ROOT NODE_NAME NODE_IP (validity from $CP_NB/$CP_NA)
+  local P=$1/etc/kubernetes/pki node=$2 ip=$3 n
+  local etcd_san="subjectAltName=DNS:$node,DNS:localhost,IP:$ip,IP:127.0.0.1,IP:0:0:0:0:0:0:0:1"
+  mkdir -p "$P/etcd"
+  rsa_key "$P/ca.key" 2048
+  issue "/CN=kubernetes" "$P/ca.key" "$P/ca.crt" "$CP_NB" "$CP_NA" "$CA_EXT"
+  rsa_key "$P/apiserver.key" 2048
+  issue "/CN=kube-apiserver" "$P/apiserver.key" "$P/apiserver.crt" "$CP_NB" "$CP_NA" \
+    "$LEAF_RSA;extendedKeyUsage=serverAuth;subjectAltName=DNS:$node,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1,IP:$ip" \
+    "$P/ca.crt" "$P/ca.key"
+  # the API server's client certificate towards every kubelet (--kubelet-client-certificate)
+  rsa_key "$P/apiserver-kubelet-client.key" 2048
+  issue "/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client" "$P/apiserver-kubelet-client.key" \
+    "$P/apiserver-kubelet-client.crt" "$CP_NB" "$CP_NA" "$LEAF_RSA;extendedKeyUsage=clientAuth" "$P/ca.crt" "$P/ca.key"
+  rsa_key "$P/front-proxy-ca.key" 2048
+  issue "/CN=front-proxy-ca" "$P/front-proxy-ca.key" "$P/front-proxy-ca.crt" "$CP_NB" "$CP_NA" "$CA_EXT"
+  rsa_key "$P/front-proxy-client.key" 2048
+  issue "/CN=front-proxy-client" "$P/front-proxy-client.key" "$P/front-proxy-client.crt" "$CP_NB" "$CP_NA" \
+    "$LEAF_RSA;extendedKeyUsage=clientAuth" "$P/front-proxy-ca.crt" "$P/front-proxy-ca.key"
+  # etcd has its own CA (CIS 2.7): server and peer certificates are named after the node
+  rsa_key "$P/etcd/ca.key" 2048
+  issue "/CN=etcd-ca" "$P/etcd/ca.key" "$P/etcd/ca.crt" "$CP_NB" "$CP_NA" "$CA_EXT"
+  for n in server peer; do
+    rsa_key "$P/etcd/$n.key" 2048
+    issue "/CN=$node" "$P/etcd/$n.key" "$P/etcd/$n.crt" "$CP_NB" "$CP_NA" \
+      "$LEAF_RSA;extendedKeyUsage=serverAuth,clientAuth;$etcd_san" "$P/etcd/ca.crt" "$P/etcd/ca.key"
+  done
+  rsa_key "$P/etcd/healthcheck-client.key" 2048
+  issue "/CN=kube-etcd-healthcheck-client" "$P/etcd/healthcheck-client.key" "$P/etcd/healthcheck-client.crt" \
+    "$CP_NB" "$CP_NA" "$LEAF_RSA;extendedKeyUsage=clientAuth" "$P/etcd/ca.crt" "$P/etcd/ca.key"
+  rsa_key "$P/apiserver-etcd-client.key" 2048
+  issue "/CN=kube-apiserver-etcd-client" "$P/apiserver-etcd-client.key" "$P/apiserver-etcd-client.crt" \
+    "$CP_NB" "$CP_NA" "$LEAF_RSA;extendedKeyUsage=clientAuth" "$P/etcd/ca.crt" "$P/etcd/ca.key"
+  # service-account token signing key (PKCS#1) and its public key (PKIX "PUBLIC KEY")
+  rsa_key "$P/sa.key" 2048
+  openssl rsa -in "$P/sa.key" -pubout -out "$P/sa.pub" 2>/dev/null
+}
+
+# kubeconfig as kubeadm's kubeconfig phase writes it: cluster "kubernetes", context "USER@kubernetes",
+# the client certificate and key embedded.
+kubeadm_kubeconfig() { # ROOT FILE SUBJECT USER SERVER
+  local P=$1/etc/kubernetes/pki
+  rsa_key "$WORK/kc.key" 2048
+  issue "$3" "$WORK/kc.key" "$WORK/kc.crt" "$CP_NB" "$CP_NA" "$LEAF_RSA;extendedKeyUsage=clientAuth" "$P/ca.crt" "$P/ca.key"
+  cat > "$1/etc/kubernetes/$2" <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$P/ca.crt")
+    server: $5
+  name: kubernetes
+contexts:
+- context:
+    cluster: kubernetes
+    user: $4
+  name: $4@kubernetes
+current-context: $4@kubernetes
+kind: Config
+preferences: {}
+users:
+- name: $4
+  user:
+    client-certificate-data: $(b64 "$WORK/kc.crt")
+    client-key-data: $(b64 "$WORK/kc.key")
+EOF
+}
+
+# admin.conf, super-admin.conf, controller-manager.conf, scheduler.conf; and kubelet.conf as the
+# kubelet-finalize phase leaves it (pointing at the kubelet's rotating client certificate).
+kubeadm_kubeconfigs() { # ROOT NODE_NAME SERVER
+  local R=$1 node=$2 server=$3 P=$1/etc/kubernetes/pki
+  kubeadm_kubeconfig "$R" admin.conf "/O=kubeadm:cluster-admins/CN=kubernetes-admin" kubernetes-admin "$server"
+  kubeadm_kubeconfig "$R" super-admin.conf "/O=system:masters/CN=kubernetes-super-admin" kubernetes-super-admin "$server"
+  kubeadm_kubeconfig "$R" controller-manager.conf "/CN=system:kube-controller-manager" system:kube-controller-manager "$server"
+  kubeadm_kubeconfig "$R" scheduler.conf "/CN=system:kube-scheduler" system:kube-scheduler "$server"
+  cat > "$R/etc/kubernetes/kubelet.conf" <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$P/ca.crt")
+    server: $server
+  name: kubernetes
+contexts:
+- context:
+    cluster: kubernetes
+    user: system:node:$node
+  name: system:node:$node@kubernetes
+current-context: system:node:$node@kubernetes
+kind: Config
+preferences: {}
+users:
+- name: system:node:$node
+  user:
+    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
+    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem
+EOF
+}
+
+# the kubelet's rotating client certificate (EC P-256, from a CSR the kube-controller-manager signs
+# with a 5-minute backdate), written as kubelet-client-<time>.pem with an absolute -current link
+kubelet_client_pem() { # ROOT NODE_NAME WRITTEN("YYYY-MM-DD HH:MM:SS")
+  local R=$1 node=$2 when=$3 file nb
+  file=kubelet-client-$(date -u -d "$when UTC" +%Y-%m-%d-%H-%M-%S).pem
+  nb=$(date -u -d "@$(( $(unix "$when") - 300 ))" '+%Y-%m-%d %H:%M:%S')
+  ec_key "$WORK/kc-ec.key"
+  issue "/O=system:nodes/CN=system:node:$node" "$WORK/kc-ec.key" "$WORK/kc-ec.crt" "$(at "$nb")" "$(plus100y "$nb")" \
+    "$CLIENT_EXT_EC" "$R/etc/kubernetes/pki/ca.crt" "$R/etc/kubernetes/pki/ca.key"
+  mkdir -p "$R/var/lib/kubelet/pki"
+  cat "$WORK/kc-ec.crt" "$WORK/kc-ec.key" > "$R/var/lib/kubelet/pki/$file"
+  ln -sfn "/var/lib/kubelet/pki/$file" "$R/var/lib/kubelet/pki/kubelet-client-current.pem"
+}
+
+if want kubeadm-control-plane; then
+N=$EX/kubeadm-control-plane
+CP_NB=$(at '2026-11-02 08:00:00'); CP_NA=$(plus100y '2026-11-02 08:00:00')
+kubeadm_pki "$N" cp-1 10.0.1.10
+kubeadm_kubeconfigs "$N" cp-1 https://10.0.1.10:6443
+kubelet_client_pem "$N" cp-1 '2026-11-02 08:01:10'
+# serverTLSBootstrap: true -> a kubernetes.io/kubelet-serving CSR, approved by the admin, signed by
+# the cluster CA; the kubelet writes kubelet-server-<time>.pem and links kubelet-server-current.pem
+ec_key "$WORK/cp-srv.key"
+issue "/O=system:nodes/CN=system:node:cp-1" "$WORK/cp-srv.key" "$WORK/cp-srv.crt" \
+  "$(at '2026-11-02 08:19:51')" "$(plus100y '2026-11-02 08:19:51')" \
+  'basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:cp-1,IP:10.0.1.10' \
+  "$N/etc/kubernetes/pki/ca.crt" "$N/etc/kubernetes/pki/ca.key"
+cat "$WORK/cp-srv.crt" "$WORK/cp-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-02-08-24-51.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-02-08-24-51.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
+fi # kubeadm-control-plane
+
+if want kubeadm-control-plane-insecure; then
+N=$EX/kubeadm-control-plane-insecure
+CP_NB=$(at '2026-10-05 14:10:00'); CP_NA=$(plus100y '2026-10-05 14:10:00')
+kubeadm_pki "$N" cp-x 10.0.2.10
+kubeadm_kubeconfigs "$N" cp-x https://10.0.2.10:6443
+kubelet_client_pem "$N" cp-x '2026-10-05 14:11:02'
+# no serverTLSBootstrap: the kubelet serves the self-signed pair it generates itself
+TS=$(unix '2026-10-05 14:11:00')
+rsa_key "$WORK/cx-ss-ca.key" 2048
+issue "/CN=cp-x-ca@$TS" "$WORK/cx-ss-ca.key" "$WORK/cx-ss-ca.crt" \
+  "$(at '2026-10-05 13:11:00')" "$(plus100y '2026-10-05 13:11:00')" "$CA_EXT"
+rsa_key "$N/var/lib/kubelet/pki/kubelet.key" 2048
+issue "/CN=cp-x@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/cx-ss.crt" \
+  "$(at '2026-10-05 13:11:00')" "$(plus100y '2026-10-05 13:11:00')" \
+  'basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:cp-x' \
+  "$WORK/cx-ss-ca.crt" "$WORK/cx-ss-ca.key"
+cat "$WORK/cx-ss.crt" "$WORK/cx-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
+fi # kubeadm-control-plane-insecure

@@ -4,16 +4,22 @@
 //
 //   MODE UID:GID PATH     e.g. `600 0:0 /var/lib/kubelet/config.yaml`: chmod always, chown only as root
 //   link TARGET PATH      e.g. `link kubelet-client-2026-11-01-10-00-00.pem /var/lib/kubelet/pki/kubelet-client-current.pem`
+//   socket MODE UID:GID PATH   e.g. `socket 660 0:0 /run/containerd/containerd.sock`
 //
 // PATH is a node path (relative to the example root, written with a leading /). `link` lines check
 // that PATH is a symlink to TARGET, and recreate it when git lost it (missing, or checked out as a
-// plain file holding the target, as git does with core.symlinks=false). Blank lines and `#` comments
+// plain file holding the target, as git does with core.symlinks=false). `socket` lines make PATH a
+// Unix socket file, since git cannot store one: when it is missing, its missing parent folders are
+// created (0755, never through a symlink that leaves the example) and a socket is bound there by a
+// child process that exits without closing it (Node unlinks the file on close); nothing listens on
+// it afterwards. Then MODE and UID:GID are applied as on a MODE line. Blank lines and `#` comments
 // are ignored.
 //
 // Usage: node scripts/setup-examples.js [--check] [NAME...]
 //   --check   change nothing; report what differs and exit 1 if anything does
 // Silent on success; on a bad line or a missing file it names the file and line and exits 1.
 // Idempotent: a file already right is not touched. Plain ESM, no dependencies.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -62,8 +68,16 @@ function applyModesFile(modesPath) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') return;
     const fields = line.split(/\s+/);
-    if (fields.length !== 3) {
-      errors.push(`${where}: expected "MODE UID:GID PATH" or "link TARGET PATH", got ${JSON.stringify(raw.trim())}`);
+    if (fields.length !== (fields[0] === 'socket' ? 4 : 3)) {
+      errors.push(`${where}: expected "MODE UID:GID PATH", "link TARGET PATH" or "socket MODE UID:GID PATH", got ${JSON.stringify(raw.trim())}`);
+      return;
+    }
+    if (fields[0] === 'socket') {
+      const [, modeText, ownerText, nodePath] = fields;
+      if (!ensureParents(nodePath, root, rootReal, where)) return;
+      const host = hostPath(nodePath, root, rootReal, where);
+      if (host === null) return;
+      if (ensureSocket(nodePath, host, where)) applyMode(modeText, ownerText, nodePath, host, where);
       return;
     }
     const [a, b, nodePath] = fields;
@@ -99,6 +113,77 @@ function hostPath(nodePath, root, rootReal, where) {
     return null;
   }
   return path.join(parentReal, path.basename(host));
+}
+
+/**
+ * Creates the missing parent folders of a socket's node path (git keeps no empty folder). Each folder
+ * is created only inside a folder whose real path is inside the example, so a symlink in the chain
+ * (such as var/run -> /run) can never make it create anything outside. In --check mode nothing is
+ * created: a missing folder is a difference. Returns whether the parent folder exists.
+ */
+function ensureParents(nodePath, root, rootReal, where) {
+  const parts = nodePath.split('/').filter((p) => p !== '' && p !== '.');
+  if (!nodePath.startsWith('/') || parts.length === 0 || parts.includes('..')) return true; // hostPath() reports it
+  let dir = root;
+  for (const part of parts.slice(0, -1)) {
+    let real;
+    try {
+      real = fs.realpathSync(dir);
+    } catch (e) {
+      errors.push(`${where}: ${nodePath}: ${e.code ?? e.message}`);
+      return false;
+    }
+    if (real !== rootReal && !real.startsWith(rootReal + path.sep)) {
+      errors.push(`${where}: ${nodePath}: its folder resolves outside ${rel(root)}`);
+      return false;
+    }
+    const next = path.join(real, part);
+    if (!fs.existsSync(next)) {
+      if (check) {
+        diffs.push(`${where}: ${nodePath}: folder ${path.relative(rootReal, next)} is missing (run without --check to create the socket)`);
+        return false;
+      }
+      try {
+        fs.mkdirSync(next, 0o755);
+      } catch (e) {
+        errors.push(`${where}: ${nodePath}: cannot create ${rel(next)} (${e.code ?? e.message})`);
+        return false;
+      }
+    }
+    dir = next;
+  }
+  return true;
+}
+
+/** Makes `host` a Unix socket file if it is missing. Returns whether a socket is there now. */
+function ensureSocket(nodePath, host, where) {
+  let st = null;
+  try {
+    st = fs.lstatSync(host);
+  } catch (e) {
+    if (e.code !== 'ENOENT') {
+      errors.push(`${where}: ${nodePath}: ${e.code ?? e.message}`);
+      return false;
+    }
+  }
+  if (st) {
+    if (st.isSocket()) return true;
+    errors.push(`${where}: ${nodePath} should be a socket but is a ${st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'symlink' : 'file'}`);
+    return false;
+  }
+  if (check) {
+    diffs.push(`${where}: ${nodePath} should be a socket (run without --check to create it)`);
+    return false;
+  }
+  // Bound by name from inside its folder: a Unix socket address holds at most 107 bytes, which a
+  // deep checkout could exceed with the absolute path.
+  const bind = "const s = require('node:net').createServer(); s.on('error', (e) => { console.error(e.message); process.exit(1); }); s.listen(process.argv[1], () => process.exit(0));";
+  const r = spawnSync(process.execPath, ['-e', bind, path.basename(host)], { cwd: path.dirname(host), encoding: 'utf8' });
+  if (r.status !== 0 || !fs.lstatSync(host, { throwIfNoEntry: false })?.isSocket()) {
+    errors.push(`${where}: ${nodePath}: cannot create the socket (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()})`);
+    return false;
+  }
+  return true;
 }
 
 function applyMode(modeText, ownerText, nodePath, host, where) {
