@@ -6,5 +6,7 @@ import { checks as kubelet } from './kubelet/index.ts';
 import { checks as kubeProxy } from './kube-proxy/index.ts';
 import { checks as certs } from './certs/index.ts';
 import { checks as versions } from './versions/index.ts';
+import { checks as runtimeSockets } from './runtime-sockets/index.ts';
+import { checks as listeners } from './listeners/index.ts';
 
-export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions];
+export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions, ...runtimeSockets, ...listeners];

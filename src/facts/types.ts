@@ -259,4 +259,8 @@ export interface ListenerFacts {
   available: boolean;
   unknown?: string;
   listeners: Listener[];
+  /** what the scan could not read (processes whose fds were unreadable, …) */
+  note?: string;
+  /** whether /proc/net is the node's own network namespace (pid 1's); absence only counts then */
+  sameNetnsAsInit?: boolean;
 }

@@ -12,6 +12,8 @@ import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
 import { readDpkgVersion } from './dpkg.ts';
 import { readKubeProxy } from './kube-proxy.ts';
+import { readRuntimeSockets } from './runtime-sockets.ts';
+import { readListeners } from './listeners.ts';
 
 export interface NodeOptions {
   /** --root DIR; undefined for the live node */
@@ -58,6 +60,8 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     files,
     certificates: kubelet.missing ? [] : readKubeletCertificates(fs, eff),
     kubeProxy,
+    runtimeSockets: readRuntimeSockets(fs, eff),
+    listeners: readListeners(fs, live),
     unreadable: [...fs.denied].sort(),
     now: (opts.now ?? new Date()).toISOString(),
   };
