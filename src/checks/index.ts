@@ -6,7 +6,8 @@ import { checks as kubelet } from './kubelet/index.ts';
 import { checks as kubeProxy } from './kube-proxy/index.ts';
 import { checks as certs } from './certs/index.ts';
 import { checks as versions } from './versions/index.ts';
+import { checks as staticPods } from './static-pods/index.ts';
 import { checks as runtimeSockets } from './runtime-sockets/index.ts';
 import { checks as listeners } from './listeners/index.ts';
 
-export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions, ...runtimeSockets, ...listeners];
+export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions, ...staticPods, ...runtimeSockets, ...listeners];

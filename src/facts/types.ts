@@ -140,6 +140,8 @@ export interface NodeFacts {
 export interface HostPathMount {
   volume: string;
   path: string; // the host path, as written
+  /** the host path with every symlink on the node followed, when it differs from the path written */
+  realPath?: string;
   type?: string; // hostPath.type
   line?: number;
   /** containers (by name) that mount it, with mountPath and whether read-only */
@@ -157,6 +159,8 @@ export interface ContainerFact {
   runAsUser?: number;
   line?: number;
   init?: boolean;
+  /** lines of the fields a fix names */
+  lines?: { privileged?: number; capabilitiesAdd?: number };
 }
 
 /** One pod as the kubelet would run it from a static manifest. */
@@ -171,6 +175,8 @@ export interface PodFact {
   containers: ContainerFact[];
   hostPaths: HostPathMount[];
   labels: Record<string, string>;
+  /** lines of the fields a fix names */
+  lines?: { name?: number; namespace?: number; hostNetwork?: number; hostPID?: number; hostIPC?: number };
 }
 
 /** One file in the static pod folder. */
@@ -186,6 +192,10 @@ export interface ManifestFact {
   pods: PodFact[];
   /** further YAML documents the kubelet does not read */
   extraDocuments?: number;
+  /** the audit could not read the file (EACCES, over its cap): the kubelet may still run it */
+  unreadable?: string;
+  /** the manifest is a symlink: the node path it resolves to (the kubelet reads the target) */
+  linkTarget?: string;
 }
 
 export interface StaticPodFacts {

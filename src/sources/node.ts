@@ -14,6 +14,7 @@ import { readDpkgVersion } from './dpkg.ts';
 import { readKubeProxy } from './kube-proxy.ts';
 import { readRuntimeSockets } from './runtime-sockets.ts';
 import { readListeners } from './listeners.ts';
+import { readStaticPods } from './static-pods.ts';
 
 export interface NodeOptions {
   /** --root DIR; undefined for the live node */
@@ -60,6 +61,7 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     files,
     certificates: kubelet.missing ? [] : readKubeletCertificates(fs, eff),
     kubeProxy,
+    staticPods: readStaticPods(fs, eff),
     runtimeSockets: readRuntimeSockets(fs, eff),
     listeners: readListeners(fs, live),
     unreadable: [...fs.denied].sort(),
