@@ -7,7 +7,10 @@ import { checks as kubeProxy } from './kube-proxy/index.ts';
 import { checks as certs } from './certs/index.ts';
 import { checks as versions } from './versions/index.ts';
 import { checks as staticPods } from './static-pods/index.ts';
+import { checks as controlPlaneFiles } from './control-plane-files/index.ts';
+import { checks as controlPlane } from './control-plane/index.ts';
+import { checks as etcd } from './etcd/index.ts';
 import { checks as runtimeSockets } from './runtime-sockets/index.ts';
 import { checks as listeners } from './listeners/index.ts';
 
-export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions, ...staticPods, ...runtimeSockets, ...listeners];
+export const NODE_CHECKS: readonly Check[] = [...evidence, ...files, ...kubelet, ...kubeProxy, ...certs, ...versions, ...staticPods, ...controlPlaneFiles, ...controlPlane, ...etcd, ...runtimeSockets, ...listeners];

@@ -3,8 +3,12 @@
 
 export const REDACTED = '<redacted>';
 
-/** Flag names whose values are secrets (the kubelet has few; argv is still user data). */
-const SECRET_FLAG = /(token|password|secret|key-data|credential|header)/i;
+/**
+ * Flag names whose values are secrets: the word at the END of the name (`--initial-cluster-token`,
+ * `--manifest-url-header`, `--db-password`), not inside it (`--enable-bootstrap-token-auth` is a
+ * bool, `--token-auth-file` a path).
+ */
+const SECRET_FLAG = /(^|[-_])(token|password|passwd|secret|key-data|credentials?|header)$/i;
 
 /** A URL with any password in its userinfo and every query value replaced by "redacted". */
 export function redactUrl(text: string): string {

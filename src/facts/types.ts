@@ -231,11 +231,24 @@ export interface ComponentFacts {
   unknown?: string;
 }
 
+/** What the node's /etc/passwd and /etc/group say of an `etcd` account (CIS 1.1.12 wants etcd:etcd). */
+export interface EtcdAccount {
+  /** the `etcd` user (absent: /etc/passwd has none) */
+  user?: { uid: number; gid: number };
+  /** the `etcd` group (absent: /etc/group has none) */
+  group?: { gid: number };
+  /** why the files cannot be read; users from NSS sources other than the files (LDAP, sssd) are never seen */
+  unknown?: string;
+}
+
 export interface ControlPlaneFacts {
   components: ComponentFacts[];
+  /** present when etcd runs on this node */
+  etcdAccount?: EtcdAccount;
   /** files CIS 1.1.x and the etcd checks ask about (PKI, etcd data folder), by node path, stat'ed in NodeFacts.files */
   files: string[];
-  /** parsed certificates the etcd/API-server checks compare (etcd CA vs cluster CA), by node path */
+  /** parsed certificates the etcd/API-server checks compare (etcd CA vs cluster CA), by node path;
+   *  fingerprint256 lists every certificate of the file, comma-separated, in file order */
   certificates: Record<string, { fingerprint256?: string; subject?: string; error?: string }>;
 }
 

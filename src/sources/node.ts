@@ -15,6 +15,7 @@ import { readKubeProxy } from './kube-proxy.ts';
 import { readRuntimeSockets } from './runtime-sockets.ts';
 import { readListeners } from './listeners.ts';
 import { readStaticPods } from './static-pods.ts';
+import { readControlPlane } from './control-plane.ts';
 
 export interface NodeOptions {
   /** --root DIR; undefined for the live node */
@@ -52,6 +53,10 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
   const kubeProxy: KubeProxyFacts = readKubeProxy(fs, live);
   statFile(kubeProxy.kubeconfig);
 
+  const staticPods = readStaticPods(fs, eff);
+  const cp = readControlPlane(fs, staticPods, live);
+  for (const [p, st] of Object.entries(cp.files)) if (!(p in files)) files[p] = st;
+
   return {
     target: live ? 'live node' : (opts.root as string),
     mode: live ? 'live' : 'offline',
@@ -61,7 +66,8 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     files,
     certificates: kubelet.missing ? [] : readKubeletCertificates(fs, eff),
     kubeProxy,
-    staticPods: readStaticPods(fs, eff),
+    staticPods,
+    controlPlane: cp.controlPlane,
     runtimeSockets: readRuntimeSockets(fs, eff),
     listeners: readListeners(fs, live),
     unreadable: [...fs.denied].sort(),
