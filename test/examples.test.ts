@@ -134,3 +134,35 @@ test('the installed bin runs, and NO_COLOR is honoured even with a TTY decision 
     assert.ok(Array.isArray(f.cis) && typeof f.check === 'string' && typeof f.message === 'string' && Array.isArray(f.evidence));
   }
 });
+
+test('kubeadm-control-plane (hardened): the API-server kubelet path, etcd and the static pods pass', async () => {
+  const r = await report('kubeadm-control-plane');
+  for (const id of ['apiserver-anonymous-auth', 'apiserver-kubelet-client-cert', 'apiserver-kubelet-certificate-authority', 'apiserver-authorization-not-always-allow', 'apiserver-authorization-node', 'apiserver-authorization-rbac', 'apiserver-node-restriction', 'etcd-cert-file', 'etcd-client-cert-auth', 'etcd-peer-client-cert-auth', 'etcd-unique-ca', 'static-pod-host-mounts', 'static-pod-privileged']) {
+    const fs = r.findings.filter((f) => f.check === id);
+    assert.ok(fs.length > 0, id);
+    assert.ok(fs.every((f) => f.status === 'pass'), `${id}: ${fs.map((f) => `${f.status} ${f.message}`).join(' | ')}`);
+  }
+  assert.equal(verdict(r, 'runtime-socket-access', '/var/run/containerd/containerd.sock'), 'pass'); // the kubelet's endpoint, through /var/run -> /run
+  assert.equal(verdict(r, 'cp-file-pki-key-perms', '/etc/kubernetes/pki/ca.key'), 'pass');
+});
+
+test('kubeadm-control-plane-insecure: every bypass is found, with its file and line', async () => {
+  const r = await report('kubeadm-control-plane-insecure');
+  for (const id of ['apiserver-kubelet-certificate-authority', 'apiserver-authorization-not-always-allow', 'apiserver-node-restriction', 'etcd-client-cert-auth', 'etcd-client-plain-http', 'static-pod-host-mounts', 'static-pod-privileged', 'static-pod-host-namespaces', 'static-pod-manifest-decodes', 'runtime-socket-access', 'cp-file-apiserver-manifest-perms', 'cp-file-admin-conf-perms', 'cp-file-etcd-data-dir-perms', 'cp-file-pki-key-perms']) {
+    assert.ok(r.findings.some((f) => f.check === id && f.status === 'fail'), id);
+  }
+  const sock = r.findings.find((f) => f.check === 'runtime-socket-access' && f.status === 'fail');
+  assert.match(sock?.message ?? '', /docker.*alice, bob/);
+  const mount = r.findings.find((f) => f.check === 'static-pod-host-mounts' && f.status === 'fail');
+  assert.equal(mount?.evidence[0]?.file, '/etc/kubernetes/manifests/backdoor.yaml');
+  assert.ok(typeof mount?.evidence[0]?.line === 'number');
+  assert.equal(verdict(r, 'static-pod-namespace', '/etc/kubernetes/manifests/backdoor.yaml#node-debugger'), 'unknown');
+  for (const f of r.findings) if (f.status === 'fail') assert.ok(f.remediation, f.check);
+});
+
+test('worker nodes: the control-plane checks are not applicable, never passed', async () => {
+  const r = await report('kubeadm-worker');
+  for (const id of ['apiserver-kubelet-certificate-authority', 'etcd-client-cert-auth', 'cp-file-apiserver-manifest-perms']) {
+    assert.equal(verdict(r, id), 'not-applicable', id);
+  }
+});
