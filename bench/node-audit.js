@@ -35,7 +35,7 @@ function measure(label, argv) {
 
 const node = process.execPath;
 const rows = [measure('node -e 0', [node, '-e', '0'])];
-for (const ex of ['kubeadm-worker', 'legacy-flags', 'eks-al2023', 'insecure']) {
+for (const ex of ['kubeadm-worker', 'legacy-flags', 'eks-al2023', 'insecure', 'kubeadm-control-plane']) {
   rows.push(measure(`kubelet-guard node --root examples/nodes/${ex} --format json`, [node, 'bin/kubelet-guard.js', 'node', '--root', `examples/nodes/${ex}`, '--format', 'json']));
 }
 const base = rows[0].wallMs;
