@@ -161,6 +161,13 @@ export interface ContainerFact {
   init?: boolean;
   /** lines of the fields a fix names */
   lines?: { privileged?: number; capabilitiesAdd?: number };
+  /** the YAML line of each command and args word (same order as command, args) */
+  commandLines?: Array<number | undefined>;
+  argsLines?: Array<number | undefined>;
+  /** env entries by name; a value is kept only for ETCD_* variables whose name is not secret-like */
+  env?: Array<{ name: string; line?: number; valueFrom: boolean; value?: string }>;
+  /** the container takes variables from envFrom (ConfigMaps or Secrets the node cannot see) */
+  envFrom?: { line?: number };
 }
 
 /** One pod as the kubelet would run it from a static manifest. */

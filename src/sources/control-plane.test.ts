@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ContainerFact, HostPathMount, ManifestFact, NodeFacts, PodFact, StaticPodFacts } from '../facts/types.ts';
 import { RootFs } from './root-fs.ts';
+import { readStaticPods } from './static-pods.ts';
 import { certificateFact, componentFromArgs, effective, lastFlag, readAsCSV, readControlPlane, sliceFlag } from './control-plane.ts';
 import type { ControlPlaneFacts } from '../facts/types.ts';
 import { nodeTree } from '../../test/node-tree.ts';
@@ -205,6 +206,11 @@ function mintCA(cn: string): { crt: string; key: string; fingerprint: string } {
 const clusterCA = mintCA('kubernetes');
 const etcdCA = mintCA('etcd-ca');
 
+/** The static pod facts the real reader gives for a tree's /etc/kubernetes/manifests. */
+function realStaticPods(root: string): StaticPodFacts {
+  return readStaticPods(new RootFs(root), { staticPodPath: { value: MANIFESTS, source: { kind: 'config-file' } }, staticPodURL: { value: '', source: { kind: 'config-default' } } });
+}
+
 function kubeadmTree(overrides: Record<string, string | Buffer> = {}): string {
   const root = nodeTree({
     [ETCD_YAML]: etcdYaml(ETCD_ARGS),
@@ -224,7 +230,8 @@ function kubeadmTree(overrides: Record<string, string | Buffer> = {}): string {
 }
 
 test('kubeadm control plane: components from manifests, every flag with its YAML line', () => {
-  const { controlPlane: cp } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)]), manifest(API_YAML, [apiPod(API_ARGS)])), false);
+  const root = kubeadmTree();
+  const { controlPlane: cp } = readControlPlane(new RootFs(root), realStaticPods(root), false);
   assert.deepEqual(cp.components.map((c) => [c.name, c.from, c.file, c.unknown]), [['etcd', 'manifest', ETCD_YAML, undefined], ['kube-apiserver', 'manifest', API_YAML, undefined]]);
   const etcd = cp.components[0]!;
   assert.equal(etcd.flags.length, ETCD_ARGS.length);
@@ -297,7 +304,7 @@ test('etcd environment: ETCD_* for a flag not on the command line counts, with i
   const args = ETCD_ARGS.filter((a) => !a.startsWith('--client-cert-auth'));
   const env = `    env:\n    - name: ETCD_CLIENT_CERT_AUTH\n      value: "true"\n    - name: ETCD_INITIAL_CLUSTER_TOKEN\n      value: s3cr3t-token-value\n    - name: HTTP_PROXY\n      value: http://user:pw@proxy:3128\n`;
   const root = kubeadmTree({ [ETCD_YAML]: etcdYaml(args, env) });
-  const { controlPlane: cp } = readControlPlane(new RootFs(root), staticPods(manifest(ETCD_YAML, [etcdPod(args)])), false);
+  const { controlPlane: cp } = readControlPlane(new RootFs(root), realStaticPods(root), false);
   const etcd = cp.components[0]!;
   assert.deepEqual(effective(etcd, 'client-cert-auth')?.flag, { name: 'client-cert-auth', value: 'true', text: 'ETCD_CLIENT_CERT_AUTH=true', file: ETCD_YAML, line: 16 + args.length + 1 });
   const json = JSON.stringify(cp);
@@ -306,10 +313,12 @@ test('etcd environment: ETCD_* for a flag not on the command line counts, with i
 
 test('etcd environment: a variable next to its flag stops etcd 3.5+ (unknown); envFrom makes absent settings unknown', () => {
   const env = `    env:\n    - name: ETCD_CLIENT_CERT_AUTH\n      value: "false"\n`;
-  const both = readControlPlane(new RootFs(kubeadmTree({ [ETCD_YAML]: etcdYaml(ETCD_ARGS, env) })), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)])), false);
+  const bothRoot = kubeadmTree({ [ETCD_YAML]: etcdYaml(ETCD_ARGS, env) });
+  const both = readControlPlane(new RootFs(bothRoot), realStaticPods(bothRoot), false);
   assert.match(both.controlPlane.components[0]!.unknown ?? '', /conflicting environment variable/);
   const from = `    envFrom:\n    - configMapRef:\n        name: etcd-env\n`;
-  const ef = readControlPlane(new RootFs(kubeadmTree({ [ETCD_YAML]: etcdYaml(ETCD_ARGS, from) })), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)])), false);
+  const efRoot = kubeadmTree({ [ETCD_YAML]: etcdYaml(ETCD_ARGS, from) });
+  const ef = readControlPlane(new RootFs(efRoot), realStaticPods(efRoot), false);
   const flag = ef.controlPlane.components[0]!.flags.find((f) => f.name === '(environment)');
   assert.match(flag?.text ?? '', /envFrom/);
   assert.equal(flag?.line, 16 + ETCD_ARGS.length);
@@ -317,9 +326,9 @@ test('etcd environment: a variable next to its flag stops etcd 3.5+ (unknown); e
 
 test('command and args: command[1..] then args, lines from both lists', () => {
   const yaml = apiYaml([]).replace('    - kube-apiserver\n\n', '    - kube-apiserver\n    args:\n    - --authorization-mode=Node\n    - --authorization-mode=RBAC\n');
-  const p = pod('kube-apiserver', { name: 'kube-apiserver', command: ['kube-apiserver'], args: ['--authorization-mode=Node', '--authorization-mode=RBAC'] }, []);
-  const { controlPlane: cp } = readControlPlane(new RootFs(kubeadmTree({ [API_YAML]: yaml })), staticPods(manifest(API_YAML, [p])), false);
-  const s = sliceFlag(cp.components[0]!, 'authorization-mode');
+  const root = kubeadmTree({ [API_YAML]: yaml });
+  const { controlPlane: cp } = readControlPlane(new RootFs(root), realStaticPods(root), false);
+  const s = sliceFlag(cp.components.find((c) => c.name === 'kube-apiserver')!, 'authorization-mode');
   assert.deepEqual(s?.values, ['Node', 'RBAC']);
   assert.deepEqual(s?.flags.map((f) => f.line), [17, 18]);
 });

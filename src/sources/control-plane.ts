@@ -36,7 +36,6 @@
 // judge keep their values, other variables are not kept at all.
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { ComponentFacts, ComponentFlag, ComponentName, ContainerFact, ControlPlaneFacts, EtcdAccount, ManifestFact, PodFact, StaticPodFacts } from '../facts/types.ts';
 import { MAX_CERT_BYTES, parsePem } from './certificates.ts';
 import { findProcesses } from './proc.ts';
@@ -63,7 +62,6 @@ export const ENV_UNKNOWN = '(environment)';
 
 const MAX_PKI_ENTRIES = 2000;
 const MAX_PKI_DEPTH = 8;
-const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 // ─── Flag kinds ─────────────────────────────────────────────────────────────────────────────────
 
@@ -152,7 +150,7 @@ export function readControlPlane(
   const components: ComponentFacts[] = [];
   for (const m of staticPods?.manifests ?? []) {
     if (m.ignored || m.error) continue;
-    components.push(...fromManifest(fs, m));
+    components.push(...fromManifest(m));
   }
   if (live) {
     for (const name of COMPONENTS) {
@@ -339,17 +337,16 @@ export function detectComponents(pod: PodFact): Array<{ name: ComponentName; con
   return out;
 }
 
-function fromManifest(fs: RootFs, m: ManifestFact): ComponentFacts[] {
+function fromManifest(m: ManifestFact): ComponentFacts[] {
   const found: Array<{ name: ComponentName; container: ContainerFact; podIndex: number; pod: PodFact }> = [];
   m.pods.forEach((pod, podIndex) => {
     for (const d of detectComponents(pod)) found.push({ ...d, podIndex, pod });
   });
   if (found.length === 0) return [];
-  const yaml = readManifestYaml(fs, m.path);
-  return found.map(({ name, container, podIndex, pod }) => {
-    const y = yaml.ok ? yaml.pods[podIndex]?.get(container.name) : undefined;
+  return found.map(({ name, container, pod }) => {
+    const y = yamlOf(container);
     const comp: ComponentFacts = { name, from: 'manifest', file: m.path, flags: [] };
-    const words = wordsOf(container, y);
+    const words = wordsOf(y);
     const shell = shellOf(container);
     if (shell) {
       comp.unknown = `the ${container.name} container of pod ${pod.name} is started through \`${shell}\`: its command line is a shell script, not parsed`;
@@ -361,7 +358,7 @@ function fromManifest(fs: RootFs, m: ManifestFact): ComponentFacts[] {
     }
     if (name === 'etcd') {
       parseEtcd(comp, words, m.path);
-      if (!comp.unknown) addEtcdEnv(comp, y, yaml.ok ? undefined : yaml.error, m.path);
+      if (!comp.unknown) addEtcdEnv(comp, y, undefined, m.path);
     } else {
       parseKube(comp, name, words, m.path);
     }
@@ -375,75 +372,26 @@ function shellOf(c: ContainerFact): string | undefined {
   return c.command.slice(0, 2).join(' ');
 }
 
-/** command[1..] then args, each with its YAML line when the manifest's text agrees with the static pod facts. */
-function wordsOf(c: ContainerFact, y: YamlContainer | undefined): Word[] {
-  const same = (a: Word[], b: string[]) => a.length === b.length && a.every((w, i) => w.text === b[i]);
-  if (y && same(y.command, c.command) && same(y.args, c.args)) return [...y.command.slice(1), ...y.args];
-  return [...c.command.slice(1), ...c.args].map((text) => ({ text }));
+/** command[1..] then args, each with its YAML line (recorded by the static pod reader). */
+function wordsOf(y: YamlContainer): Word[] {
+  return [...y.command.slice(1), ...y.args];
 }
 
-type ManifestYaml = { ok: true; pods: Array<Map<string, YamlContainer>> } | { ok: false; error: string };
-
-/** The manifest's first YAML document (the one the kubelet reads): each pod's containers by name. */
-function readManifestYaml(fs: RootFs, file: string): ManifestYaml {
-  const r = fs.read(file, MAX_MANIFEST_BYTES);
-  if (!r.ok) return { ok: false, error: `cannot read ${file}: ${r.error}` };
-  const lc = new LineCounter();
-  let doc;
-  try {
-    doc = parseDocument(r.bytes.toString('utf8'), { version: '1.1', lineCounter: lc, uniqueKeys: false, prettyErrors: false });
-  } catch (e) {
-    return { ok: false, error: `${file} is not valid YAML: ${(e as Error).message}` };
+/** The container as the flag parsers need it: words with lines, and the ETCD_* variables. */
+function yamlOf(c: ContainerFact): YamlContainer {
+  const words = (texts: string[], lines: Array<number | undefined> | undefined): Word[] =>
+    texts.map((text, i) => (lines?.[i] !== undefined ? { text, line: lines[i] } : { text }));
+  const env: EnvEntry[] = [];
+  for (const e of c.env ?? []) {
+    if (!e.name.startsWith('ETCD_')) continue;
+    const entry: EnvEntry = { name: e.name, valueFrom: e.valueFrom, ...(e.line !== undefined ? { line: e.line } : {}) };
+    const checked = (ETCD_CHECKED_FLAGS as readonly string[]).some((f) => etcdEnvName(f) === e.name);
+    if (checked && e.value !== undefined) entry.value = e.value;
+    env.push(entry);
   }
-  if (doc.errors.length > 0) return { ok: false, error: `${file} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}` };
-  const line = (n: Node | null | undefined): number | undefined => (n?.range ? lc.linePos(n.range[0]).line : undefined);
-  const root = doc.contents;
-  if (!isMap(root)) return { ok: false, error: `${file} does not hold a Pod` };
-  const podNodes: YAMLMap[] = [];
-  const items = root.get('items', true);
-  if (str(root.get('kind')) === 'Pod') podNodes.push(root);
-  else if (isSeq(items)) for (const it of items.items) if (isMap(it)) podNodes.push(it);
-  const pods = podNodes.map((pod) => {
-    const byName = new Map<string, YamlContainer>();
-    const spec = pod.get('spec', true);
-    const containers = isMap(spec) ? spec.get('containers', true) : undefined;
-    if (!isSeq(containers)) return byName;
-    for (const c of containers.items) {
-      if (!isMap(c)) continue;
-      const name = str(c.get('name'));
-      if (name === undefined) continue;
-      const words = (key: string): Word[] => {
-        const s = c.get(key, true);
-        if (!isSeq(s)) return [];
-        return s.items.map((it) => ({ text: isScalar(it) ? String(it.value) : '', line: line(it as Node) }));
-      };
-      const env: EnvEntry[] = [];
-      const envSeq = c.get('env', true);
-      if (isSeq(envSeq)) {
-        for (const e of envSeq.items) {
-          if (!isMap(e)) continue;
-          const n = str(e.get('name'));
-          if (n === undefined || !n.startsWith('ETCD_')) continue; // other variables are not kept
-          const entry: EnvEntry = { name: n, valueFrom: e.has('valueFrom'), line: line(e as Node) };
-          const checked = (ETCD_CHECKED_FLAGS as readonly string[]).some((f) => etcdEnvName(f) === n);
-          const v = e.get('value');
-          if (checked && v !== undefined && v !== null) entry.value = String(v);
-          env.push(entry);
-        }
-      }
-      const envFrom = c.get('envFrom', true);
-      const hasEnvFrom = isSeq(envFrom) && envFrom.items.length > 0;
-      const envFromKey = c.items.find((p) => isScalar(p.key) && p.key.value === 'envFrom')?.key as Node | undefined;
-      byName.set(name, { command: words('command'), args: words('args'), env, envFrom: hasEnvFrom, ...(hasEnvFrom ? { envFromLine: line(envFromKey) } : {}) });
-    }
-    return byName;
-  });
-  return { ok: true, pods };
+  return { command: words(c.command, c.commandLines), args: words(c.args, c.argsLines), env, envFrom: c.envFrom !== undefined, ...(c.envFrom?.line !== undefined ? { envFromLine: c.envFrom.line } : {}) };
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 function fromProcess(name: ComponentName, pid: number, argv: string[], env: Record<string, string>, envError?: string): ComponentFacts {
   const comp: ComponentFacts = { name, from: 'process', pid, flags: [] };

@@ -23,7 +23,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar } from 'yaml';
 import path from 'node:path';
 import type { ContainerFact, EffectiveConfig, HostPathMount, ManifestFact, PodFact, StaticPodFacts } from '../facts/types.ts';
-import { redactArgv, redactUrl } from '../facts/redact.ts';
+import { redactArg, redactArgv, redactUrl } from '../facts/redact.ts';
 import { normalize, type RootFs, type StatResult } from './root-fs.ts';
 
 /** The audit reads at most this much of a manifest. */
@@ -391,6 +391,27 @@ function describe(k: GoKind): string {
 // ---- The pod ---------------------------------------------------------------------------------
 
 /** argv as it may be kept: secret flag values redacted (redact.ts), and passwords in any URL. */
+/**
+ * Env entries: names, lines and whether they come from valueFrom. Values are kept only for ETCD_*
+ * variables (etcd reads its flags from them) whose name is not secret-like; no other value is read.
+ */
+function readEnv(r: Reader, f: Field | undefined, where: string): NonNullable<ContainerFact['env']> {
+  const out: NonNullable<ContainerFact['env']> = [];
+  if (!f) return out;
+  r.list(f, where).forEach((item, i) => {
+    const e = r.fields(item, `${where}[${i}]`);
+    const name = r.str(e.get('name'), `${where}[${i}].name`);
+    if (name === undefined) return;
+    const entry: NonNullable<ContainerFact['env']>[number] = { name, valueFrom: e.has('valueFrom') };
+    const at = r.line(r.deref(item));
+    if (at !== undefined) entry.line = at;
+    const v = e.get('value');
+    if (/^ETCD_/.test(name) && redactArg(`--${name}=x`).endsWith('=x') && v && isScalar(v.value) && v.value.value !== null) entry.value = String(v.value.value);
+    out.push(entry);
+  });
+  return out;
+}
+
 function scrub(words: string[]): string[] {
   return redactArgv(words).map((w) => {
     if (!/:\/\/[^/\s]*@/.test(w)) return w;
@@ -519,6 +540,13 @@ function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => 
         mountsByVolume.set(vname, list);
       });
       const fact: ContainerFact = { name: cname, command: scrub(command), args: scrub(args), privileged, capabilitiesAdd };
+      const wordLines = (f: Field | undefined) => (f ? r.list(f, where).map((it) => r.line(r.deref(it))) : []);
+      if (command.length > 0) fact.commandLines = wordLines(c.get('command'));
+      if (args.length > 0) fact.argsLines = wordLines(c.get('args'));
+      const env = readEnv(r, c.get('env'), `${where}.env`);
+      if (env.length > 0) fact.env = env;
+      const envFromF = c.get('envFrom');
+      if (envFromF && r.list(envFromF, `${where}.envFrom`).length > 0) fact.envFrom = envFromF.line !== undefined ? { line: envFromF.line } : {};
       if (image !== undefined) fact.image = image;
       if (ape !== undefined) fact.allowPrivilegeEscalation = ape;
       if (runAsUser !== undefined) fact.runAsUser = runAsUser;
