@@ -3,6 +3,13 @@
 // TypeScript sources when no bundle is there (Node 22.18+ runs them directly).
 import module from 'node:module';
 
+// Older Node lacks APIs the audit relies on (X509Certificate.validFromDate, type stripping):
+// say so plainly instead of producing wrong "invalid certificate" verdicts.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`kubelet-guard needs Node.js 22.18 or newer; this is ${process.version}\n`);
+  process.exit(2);
+}
 module.enableCompileCache?.();
 let cli;
 try {

@@ -166,3 +166,10 @@ test('worker nodes: the control-plane checks are not applicable, never passed', 
     assert.equal(verdict(r, id), 'not-applicable', id);
   }
 });
+
+test('an old Node is refused with a plain message, not wrong verdicts', () => {
+  // The bin's guard, exercised by faking the version it reads.
+  const r = spawnSync(process.execPath, ['-e', "Object.defineProperty(process.versions, 'node', { value: '20.20.2' }); await import('./bin/kubelet-guard.js');", '--input-type=module'], { encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /needs Node\.js 22\.18 or newer/);
+});
