@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import type { Diagnostic, SettingValue } from '../facts/types.ts';
 import { fieldByPath, V1BETA1_FIELDS, type FieldSpec } from './kubelet-schema.ts';
 import { normalizeGoDuration } from './go-duration.ts';
+import { firstBadUtf8, lineOf } from '../sources/text.ts';
 
 export const KUBELET_API_VERSION = 'kubelet.config.k8s.io/v1beta1';
 
@@ -248,26 +249,3 @@ export function isZero(v: SettingValue): boolean {
   return typeof v === 'object' && Object.keys(v).length === 0;
 }
 
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
-
-function firstBadUtf8(bytes: Buffer): { offset: number; line: number } {
-  // The longest prefix that decodes (streaming, so a cut multi-byte character is not an error).
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  let line = 1;
-  for (let i = 0; i < lo; i++) if (bytes[i] === 10) line++;
-  return { offset: lo, line };
-}

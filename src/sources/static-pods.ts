@@ -25,6 +25,7 @@ import path from 'node:path';
 import type { ContainerFact, EffectiveConfig, HostPathMount, ManifestFact, PodFact, StaticPodFacts } from '../facts/types.ts';
 import { redactArg, redactArgv, redactUrl } from '../facts/redact.ts';
 import { normalize, type RootFs, type StatResult } from './root-fs.ts';
+import { firstBadUtf8, lineOf } from './text.ts';
 
 /** The audit reads at most this much of a manifest. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -211,28 +212,6 @@ function jsonErrorLine(text: string, e: Error): number | undefined {
   return m ? lineOf(text, Number(m[1])) : undefined;
 }
 
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
-
-function firstBadUtf8(bytes: Buffer): { offset: number; line: number } {
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  let line = 1;
-  for (let i = 0; i < lo; i++) if (bytes[i] === 10) line++;
-  return { offset: lo, line };
-}
 
 // ---- Typed reading, as Go decodes JSON into v1.Pod ---------------------------------------------
 
