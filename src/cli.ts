@@ -24,7 +24,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
 
   program
     .command('node')
-    .description("audit a node: the kubelet's effective configuration (each value with its source) and the CIS worker-node checks; live, or offline with --root")
+    .description("audit a node: the kubelet's effective configuration (each value with its source), the CIS worker and control-plane checks, static pods, etcd, runtime sockets and listeners; live, or offline with --root")
     .option('--root <dir>', "audit a node's filesystem offline (a mounted image, a backup); every path and symlink stays inside DIR")
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
