@@ -1,0 +1,665 @@
+// The kubelet probes: the secure API (10250), the read-only API (10255) and the healthz port (10248).
+// They classify what a caller gets WITHOUT any effect on the node: peers prove access by running a
+// command in every container (kubeletctl `scan rce`); these probes never touch a workload.
+//
+// Why the answers prove what they prove (docs/kubelet-facts.md, cited as §n):
+// - §3: on the secure port the auth filter runs for EVERY path, before routing. 401 = not
+//   authenticated; 403 = authenticated, denied (the body names the user, verb and subresource(s));
+//   anything else (200, 400, 404, 405, …) = authentication and authorization passed.
+// - §3: with no credentials, 401 ⇒ anonymous off; 403 ⇒ anonymous on + Webhook; 200/404/405 ⇒
+//   anonymous on + AlwaysAllow (critical) — unless a later probe is denied: AlwaysAllow never
+//   answers 403, so then it is a Webhook that lets the anonymous user read /pods.
+// - §3: the 403 body's format tells the version: `subresource(s)=[pods proxy]` + newline is 1.32+
+//   with KubeletFineGrainedAuthz on; `subresource(s)=[proxy]` for /pods is 1.32+ with the gate off;
+//   `subresource=proxy` without the newline is older.
+// - §2: with debugging handlers off, /run /exec /attach /portForward /containerLogs /runningpods
+//   /debug/pprof /logs answer 405 `Debug endpoints are disabled.` (authorized, but not served);
+//   /configz answers 404.
+// - §3 "non-destructive probes": POST /run/<ns>/<pod>/<ctr> for a pod that does not exist answers
+//   404 only after authn+authz passed, and nothing runs; GET /exec/... without an Upgrade header
+//   answers 400 after authz passed (remotecommand options are checked before the pod lookup).
+//
+// What is sent, all of it: GET /pods, /runningpods/, /stats/summary, /metrics, /healthz, /logs/,
+// /configz, /debug/pprof/; GET /containerLogs, /exec, /attach, /portForward and POST /run,
+// /checkpoint, each for the pod kube-system/kubelet-guard-probe-nonexistent only. Never PUT, PATCH or
+// DELETE, never an Upgrade header, never an existing pod's name, never a `cmd` for /run. /debug/flags/v
+// is never requested (a PUT changes the log verbosity): its reachability is inferred (see below).
+// Never throws: failures become notes.
+import { X509Certificate } from 'node:crypto';
+import { getCiphers } from 'node:tls';
+import { DEFAULT_TIMEOUTS, type HttpErrorKind, type HttpRequest, type HttpResponse, type HttpResult, type PeerCertificateInfo, type Timeouts } from './http-contract.ts';
+import { httpRequest } from './http-client.ts';
+import type { Endpoint, EndpointGroup, PortState, ProbeRecord, TlsInfo } from './types.ts';
+
+export interface KubeletIdentity {
+  token?: string;
+  cert?: string;
+  key?: string;
+  label: string;
+}
+
+export interface KubeletProbeOptions {
+  /** probe as this identity (the classification itself is always made without credentials) */
+  identity?: KubeletIdentity;
+  timeouts?: Partial<Timeouts>;
+  /** the serving certificate, the protocol versions and the weak cipher suites accepted (extra bounded handshakes) */
+  tlsDetail?: boolean;
+}
+
+export interface PlainProbeOptions {
+  timeouts?: Partial<Timeouts>;
+}
+
+/** The only pod the probes ever name: one that does not exist (§3 non-destructive probes). */
+export const PROBE_NAMESPACE = 'kube-system';
+export const PROBE_POD = 'kubelet-guard-probe-nonexistent';
+export const PROBE_CONTAINER = 'c';
+const PROBE_TARGET = `${PROBE_NAMESPACE}/${PROBE_POD}`;
+
+const PREVIEW_MAX = 200;
+const SMALL_BODY = 64 * 1024;
+const METRICS_BODY = 4 * 1024 * 1024;
+const CONCURRENCY = 4;
+
+// ---- reading the answers -------------------------------------------------------------------------
+
+export interface Denial {
+  user: string;
+  verb: string;
+  resource: string;
+  subresources: string[];
+  /** 'list': `subresource(s)=[…]` + newline (1.32+); 'single': `subresource=…` (older) */
+  format: 'list' | 'single';
+}
+
+const FORBIDDEN_LIST = /^Forbidden \(user=(.*), verb=([^,]*), resource=([^,]*), subresource\(s\)=\[([^\]]*)\]\)\n?$/s;
+const FORBIDDEN_SINGLE = /^Forbidden \(user=(.*), verb=([^,]*), resource=([^,]*), subresource=([^)]*)\)\n?$/s;
+const AUTHZ_ERROR = /^Authorization error \(user=(.*), verb=([^,]*), resource=([^,]*), subresource(?:\(s\))?=\[?([^\])]*)\]?\)\n?$/s;
+
+/** A 403 body of the kubelet's auth filter (§3), both formats; undefined for anything else. */
+export function parseForbidden(body: string): Denial | undefined {
+  const l = FORBIDDEN_LIST.exec(body);
+  if (l) return { user: l[1]!, verb: l[2]!, resource: l[3]!, subresources: l[4]!.split(' ').filter(Boolean), format: 'list' };
+  const s = FORBIDDEN_SINGLE.exec(body);
+  if (s) return { user: s[1]!, verb: s[2]!, resource: s[3]!, subresources: [s[4]!], format: 'single' };
+  return undefined;
+}
+
+/** Where the request stopped: at authentication, at authorization, at a disabled handler, at routing, or past all of them. */
+export type Gate = 'unauthenticated' | 'forbidden' | 'authz-error' | 'disabled' | 'no-route' | 'passed';
+
+const DISABLED = /^(Debug endpoints are|logs endpoint is|profiling endpoint is|flags endpoint is) disabled\.\n?$/;
+const DEBUG_DISABLED = /^Debug endpoints are disabled\.\n?$/;
+const NO_ROUTE = /^404:? page not found\n?$/i;
+
+export function gateOf(status: number, body: string): Gate {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 500 && AUTHZ_ERROR.test(body)) return 'authz-error';
+  if (status === 405 && DISABLED.test(body)) return 'disabled'; // §2: authorized, handler off
+  if (status === 404 && NO_ROUTE.test(body)) return 'no-route'; // the mux: no such route (e.g. /configz with debugging handlers off)
+  return 'passed';
+}
+
+/** Paths that KubeletFineGrainedAuthz gives a specific subresource before proxy (§3). */
+function hasFineGrainedMapping(path: string): boolean {
+  const p = path.split('?')[0]!;
+  const sub = (base: string) => p === base || p.startsWith(base + '/');
+  return sub('/pods') || sub('/healthz') || sub('/configz') || sub('/statusz') || sub('/runningpods');
+}
+
+/**
+ * fineGrained from 403 bodies (§3): true when a list starts with a specific subresource before proxy
+ * ([pods proxy]); false for the old single format, and for a list of only [proxy] on a path the gate
+ * would have mapped (1.32+ format, gate off); null when no body tells (only [proxy] on exec-like paths,
+ * or no 403 at all).
+ */
+export function fineGrainedFrom(denials: ReadonlyArray<{ path: string; denial: Denial }>): boolean | null {
+  let verdict: boolean | null = null;
+  for (const { path, denial } of denials) {
+    const subs = denial.subresources;
+    if (denial.format === 'list' && subs.length > 1 && subs[subs.length - 1] === 'proxy' && subs[0] !== 'proxy') return true;
+    if (denial.format === 'single') verdict = false;
+    else if (subs.length === 1 && subs[0] === 'proxy' && hasFineGrainedMapping(path)) verdict = false;
+  }
+  return verdict;
+}
+
+// ---- the group probes ----------------------------------------------------------------------------
+
+interface GroupProbe {
+  group: EndpointGroup;
+  method: 'GET' | 'POST';
+  path: string;
+  /** reachable when the request got past authorization and routing with this status */
+  reached: (status: number) => boolean;
+  /** a 2xx body is never previewed, only its size (pods, configs) */
+  sizeOnly?: boolean;
+  /** a route of the debugging handlers (§2) */
+  debug?: boolean;
+  /** always authorized as nodes/proxy, fine-grained or not (§3) */
+  proxy?: boolean;
+  maxBody?: number;
+}
+
+const is200 = (s: number) => s === 200;
+const afterAuthz = () => true;
+
+/** In the order of the EndpointGroup type; each proved without effects (header comment). */
+const GROUP_PROBES: readonly GroupProbe[] = [
+  { group: 'pods', method: 'GET', path: '/pods', reached: is200, sizeOnly: true },
+  { group: 'runningpods', method: 'GET', path: '/runningpods/', reached: is200, sizeOnly: true, debug: true },
+  { group: 'stats', method: 'GET', path: '/stats/summary', reached: is200 },
+  { group: 'metrics', method: 'GET', path: '/metrics', reached: is200, maxBody: METRICS_BODY },
+  { group: 'logs', method: 'GET', path: '/logs/', reached: is200, debug: true },
+  // a pod that does not exist: 404 `pod "…" does not exist` comes only after authz (§3)
+  { group: 'containerLogs', method: 'GET', path: `/containerLogs/${PROBE_TARGET}/${PROBE_CONTAINER}`, reached: afterAuthz, sizeOnly: true, debug: true, proxy: true },
+  { group: 'configz', method: 'GET', path: '/configz', reached: is200, sizeOnly: true, debug: true },
+  // POST for a pod that does not exist: 404/500 after authz, nothing is checkpointed
+  { group: 'checkpoint', method: 'POST', path: `/checkpoint/${PROBE_TARGET}/${PROBE_CONTAINER}`, reached: afterAuthz, debug: true },
+  { group: 'debug/pprof', method: 'GET', path: '/debug/pprof/', reached: is200, debug: true, proxy: true },
+  // no Upgrade header and no stdin/stdout/stderr: 400 after authz, before the pod lookup
+  { group: 'exec', method: 'GET', path: `/exec/${PROBE_TARGET}/${PROBE_CONTAINER}?command=true`, reached: afterAuthz, debug: true, proxy: true },
+  { group: 'attach', method: 'GET', path: `/attach/${PROBE_TARGET}/${PROBE_CONTAINER}`, reached: afterAuthz, debug: true, proxy: true },
+  // the pod is looked up first: 404, nothing runs (and no `cmd` is given anyway)
+  { group: 'run', method: 'POST', path: `/run/${PROBE_TARGET}/${PROBE_CONTAINER}`, reached: afterAuthz, debug: true, proxy: true },
+  { group: 'portForward', method: 'GET', path: `/portForward/${PROBE_TARGET}`, reached: afterAuthz, debug: true, proxy: true },
+  { group: 'healthz', method: 'GET', path: '/healthz', reached: is200 },
+];
+
+const GROUP_ORDER: readonly EndpointGroup[] = ['pods', 'runningpods', 'stats', 'metrics', 'logs', 'containerLogs', 'configz', 'checkpoint', 'debug/pprof', 'debug/flags', 'exec', 'attach', 'run', 'portForward', 'healthz'];
+
+/** The requests the kubelet probes may send (method + path), for tests and reviewers. */
+export const KUBELET_PROBE_REQUESTS: ReadonlyArray<{ method: string; path: string }> = GROUP_PROBES.map(({ method, path }) => ({ method, path }));
+
+// ---- sending -------------------------------------------------------------------------------------
+
+interface Sent {
+  record: ProbeRecord;
+  result: HttpResult;
+  /** the body as text (empty on failure) */
+  text: string;
+}
+
+interface SendOptions {
+  auth?: HttpRequest['auth'];
+  sizeOnly?: boolean;
+  maxBody?: number;
+  tlsOptions?: HttpRequest['tlsOptions'];
+  /** replaces the body preview (TLS probes) */
+  label?: string;
+  body?: string;
+}
+
+type Send = (method: 'GET' | 'POST', path: string, o?: SendOptions) => Promise<Sent>;
+
+function makeSender(ep: Endpoint, tls: boolean, timeouts: Timeouts, secrets: string[]): Send {
+  return async (method, path, o = {}) => {
+    const record: ProbeRecord = { method, path };
+    ep.probes.push(record);
+    const req: HttpRequest = {
+      host: ep.host,
+      port: ep.port,
+      tls,
+      method,
+      path,
+      timeouts,
+      maxBodyBytes: o.maxBody ?? SMALL_BODY,
+      ...(o.auth ? { auth: o.auth } : {}),
+      ...(o.tlsOptions ? { tlsOptions: o.tlsOptions } : {}),
+      ...(o.body !== undefined ? { body: o.body } : {}),
+    };
+    let result: HttpResult;
+    try {
+      result = await httpRequest(req);
+    } catch (e) {
+      result = { ok: false, error: 'aborted', detail: `client threw: ${message(e)}`, ms: 0 };
+    }
+    record.ms = Math.round(result.ms);
+    if (!result.ok) {
+      record.error = `${result.error}: ${scrub(oneLine(result.detail), secrets).slice(0, PREVIEW_MAX)}`;
+      if (o.label) record.bodyPreview = o.label;
+      return { record, result, text: '' };
+    }
+    const { status, body, truncated } = result.res;
+    record.status = status;
+    const text = body.toString('utf8');
+    record.bodyPreview = o.label ?? preview(path, status, text, body.length, truncated, o.sizeOnly === true, secrets);
+    return { record, result, text };
+  };
+}
+
+/** A short, printable, secret-free view of a body: for pods and configs (2xx) only the size. */
+function preview(path: string, status: number, text: string, bytes: number, truncated: boolean, sizeOnly: boolean, secrets: string[]): string {
+  if (sizeOnly && status >= 200 && status < 300) return `(${bytes}${truncated ? '+' : ''} bytes, not kept)`;
+  if (path.startsWith('/metrics') && status === 200) {
+    const line = /^kubernetes_build_info\{[^}\n]*\}[^\n]*$/m.exec(text);
+    if (line) return printable(line[0]).slice(0, PREVIEW_MAX);
+  }
+  return printable(scrub(text.slice(0, PREVIEW_MAX * 2), secrets)).slice(0, PREVIEW_MAX);
+}
+
+/** Credentials never reach a record: the identity's own token, bearer values, JWTs, long key-like strings. */
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('<redacted>');
+  return out
+    .replace(/Bearer\s+\S+/gi, 'Bearer <redacted>')
+    .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '<redacted-jwt>')
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '<redacted-key>')
+    .replace(/[A-Za-z0-9+/=_-]{48,}/g, '<redacted>');
+}
+
+function printable(s: string): string {
+  return s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/[\x00-\x1f\x7f]/g, '.');
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function stateOf(kind: HttpErrorKind): PortState {
+  if (kind === 'refused') return 'closed';
+  if (kind === 'connect-timeout' || kind === 'unreachable' || kind === 'aborted') return 'filtered';
+  return 'open'; // something accepted the connection
+}
+
+async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+const BUILD_INFO_VERSION = /kubernetes_build_info\{[^}\n]*\bgit_version="([^"]+)"/;
+
+// ---- the secure port -----------------------------------------------------------------------------
+
+export async function probeKubelet(host: string, port: number, opts: KubeletProbeOptions = {}): Promise<Endpoint> {
+  const ep: Endpoint = {
+    host,
+    port,
+    service: 'kubelet',
+    state: 'open',
+    anonymous: null,
+    authorization: null,
+    fineGrained: null,
+    reachable: [],
+    identity: opts.identity?.label ?? 'anonymous',
+    probes: [],
+    notes: [],
+  };
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
+  const secrets = [opts.identity?.token].filter((s): s is string => typeof s === 'string' && s !== '');
+  const send = makeSender(ep, true, timeouts, secrets);
+  try {
+    await classifyAndProbe(ep, send, opts);
+  } catch (e) {
+    ep.notes.push(`probe stopped: ${message(e)}`);
+  }
+  return ep;
+}
+
+interface Outcome {
+  probe: GroupProbe;
+  sent: Sent;
+}
+
+async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOptions): Promise<void> {
+  const podsProbe = GROUP_PROBES[0]!;
+  // 1. Without credentials: what anyone who reaches the port gets (§3).
+  const anon = await send('GET', '/pods', { sizeOnly: true });
+  const firstTls: HttpResponse['tls'] | undefined = anon.result.ok ? anon.result.res.tls : anon.result.tls;
+  if (!anon.result.ok) {
+    ep.state = stateOf(anon.result.error);
+    ep.notes.push(`GET /pods without credentials: ${anon.result.error} (${oneLine(anon.result.detail).slice(0, PREVIEW_MAX)})`);
+    if (ep.state === 'open' && opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls);
+    return;
+  }
+  const denials: Array<{ path: string; denial: Denial }> = [];
+  const status = anon.result.res.status;
+  const anonGate = gateOf(status, anon.text);
+  let anonUser: string | undefined;
+  if (status === 401) {
+    ep.anonymous = false;
+    if (anon.text !== 'Unauthorized') ep.notes.push(`401 with the body ${JSON.stringify(anon.text.slice(0, 60))}, not the kubelet's exact "Unauthorized": maybe not a kubelet`);
+  } else if (status === 403) {
+    ep.anonymous = true;
+    ep.authorization = 'Webhook';
+    const d = parseForbidden(anon.text);
+    if (d) {
+      denials.push({ path: '/pods', denial: d });
+      anonUser = d.user;
+    } else {
+      ep.notes.push(`403 without the kubelet's "Forbidden (user=…)" body: maybe not a kubelet`);
+    }
+  } else if (status === 200 || status === 404 || status === 405) {
+    ep.anonymous = true;
+    ep.authorization = 'AlwaysAllow';
+  } else if (anonGate === 'authz-error') {
+    // only a Webhook authorizer can fail; AlwaysAllow never errs
+    ep.anonymous = true;
+    ep.authorization = 'Webhook';
+    anonUser = AUTHZ_ERROR.exec(anon.text)?.[1];
+    ep.notes.push('the authorizer failed (500 Authorization error): the Webhook could not reach the API server');
+  } else {
+    ep.notes.push(`GET /pods without credentials answered ${status}, which no kubelet auth filter gives (§3): not classified`);
+  }
+
+  // 2. The caller: the identity when given, otherwise anonymous.
+  const identity = opts.identity;
+  const auth: HttpRequest['auth'] | undefined = identity?.token
+    ? { token: identity.token }
+    : identity?.cert && identity.key
+      ? { cert: identity.cert, key: identity.key }
+      : undefined;
+  if (identity && !auth) ep.notes.push(`the identity ${identity.label} has neither a token nor a certificate with its key: probed without credentials`);
+  const outcomes: Outcome[] = [];
+  let rest: readonly GroupProbe[] = GROUP_PROBES.slice(1);
+  if (auth) {
+    const first = await send('GET', podsProbe.path, { auth, sizeOnly: true });
+    if (!first.result.ok) {
+      ep.notes.push(`GET /pods as ${identity!.label}: ${first.result.error}`);
+      rest = [];
+    } else if (first.result.res.status === 401) {
+      // §3: a presented but invalid token or certificate is a 401, never anonymous
+      ep.notes.push(`the identity ${identity!.label} was refused (401 Unauthorized): the kubelet does not accept this token or certificate; nothing further probed with it`);
+      rest = [];
+    } else {
+      outcomes.push({ probe: podsProbe, sent: first });
+    }
+    if (anonUser) ep.notes.push(`without credentials the kubelet answered as ${anonUser}: 403`);
+  } else {
+    if (ep.anonymous === false) {
+      ep.notes.push('no credentials and anonymous authentication is off: every path answers 401 before routing (§3), so no further probe was sent');
+      rest = [];
+    } else if (ep.anonymous === null) {
+      rest = [];
+    } else {
+      outcomes.push({ probe: podsProbe, sent: anon });
+      if (anonUser) ep.user = anonUser;
+    }
+  }
+  outcomes.push(...(await pool(rest, CONCURRENCY, async (probe) => ({ probe, sent: await send(probe.method, probe.path, { ...(auth ? { auth } : {}), ...(probe.sizeOnly ? { sizeOnly: true } : {}), ...(probe.maxBody ? { maxBody: probe.maxBody } : {}), ...(probe.method === 'POST' ? { body: '' } : {}) }) }))));
+
+  // 3. What each answer proves.
+  const reached = new Set<EndpointGroup>();
+  let callerForbidden = false;
+  let callerUser: string | undefined;
+  const proxyVerbs = new Set<string>();
+  let debugOn = false;
+  let debugOff = false;
+  const failures: string[] = [];
+  for (const o of outcomes) {
+    if (!o.sent.result.ok) {
+      failures.push(`${o.probe.group}: ${o.sent.result.error}`);
+      continue;
+    }
+    const st = o.sent.result.res.status;
+    const gate = gateOf(st, o.sent.text);
+    if (gate === 'forbidden') {
+      callerForbidden = true;
+      const d = parseForbidden(o.sent.text);
+      if (d) {
+        denials.push({ path: o.probe.path, denial: d });
+        callerUser ??= d.user;
+      }
+    }
+    if (gate === 'authz-error') failures.push(`${o.probe.group}: 500 Authorization error`);
+    if (o.probe.proxy && (gate === 'passed' || gate === 'disabled')) proxyVerbs.add(o.probe.method === 'GET' ? 'get' : 'create');
+    if (o.probe.debug && gate === 'disabled' && DEBUG_DISABLED.test(o.sent.text)) debugOff = true;
+    if (o.probe.debug && gate === 'passed') debugOn = true;
+    if (gate === 'passed' && o.probe.reached(st)) reached.add(o.probe.group);
+  }
+  if (failures.length > 0) ep.notes.push(`no answer or an authorizer error for: ${failures.join(', ')}`);
+  if (callerUser && (auth || ep.user === undefined)) ep.user = callerUser;
+  if (callerForbidden && ep.authorization !== 'Webhook') {
+    // AlwaysAllow never denies (§3): a 403 anywhere means Webhook, whatever GET /pods suggested
+    if (ep.authorization === 'AlwaysAllow') {
+      ep.notes.push('GET /pods without credentials was served (200), but later probes were denied (403): Webhook authorization that allows the anonymous user /pods, not AlwaysAllow');
+    }
+    ep.authorization = 'Webhook';
+  }
+  if (auth && !callerForbidden && ep.authorization === null && outcomes.length > 1) {
+    ep.notes.push(`every probe passed authorization for ${identity!.label}: AlwaysAllow, or a Webhook that allows this identity everything`);
+  }
+  if (debugOff) {
+    ep.notes.push('debugging handlers are off (405 "Debug endpoints are disabled."): exec, attach, run, portForward, containerLogs, runningpods, logs and debug/pprof are not served, although authorization passed');
+  }
+
+  // debug/flags: never requested (a PUT changes the verbosity). Inferred: nodes/proxy authorized for
+  // the caller and the debugging handlers on (§2, §3); enableDebugFlagsHandler may still be off.
+  if (proxyVerbs.size > 0 && debugOn && !debugOff) {
+    reached.add('debug/flags');
+    const alwaysAllow = ep.authorization === 'AlwaysAllow'; // every verb of every authenticated caller
+    ep.notes.push(
+      `debug/flags was inferred, never requested (PUT /debug/flags/v changes the log verbosity): nodes/proxy is authorized (${[...proxyVerbs].join(', ')}) and the debugging handlers are on` +
+        (alwaysAllow ? '' : '; the PUT needs verb update on nodes/proxy, which was not proved'),
+    );
+  }
+
+  ep.reachable = GROUP_ORDER.filter((g) => reached.has(g));
+  ep.fineGrained = fineGrainedFrom(denials);
+  if (ep.fineGrained === null) {
+    // Without the gate, GET /pods and GET /exec are the same attribute (get nodes/proxy): one allowed
+    // and the other denied proves a more specific attribute allowed the first (§3).
+    const getPassed = (o: Outcome) => o.probe.method === 'GET' && o.sent.result.ok && gateOf(o.sent.result.res.status, o.sent.text) !== 'forbidden' && o.sent.result.res.status !== 401;
+    const getDenied = (o: Outcome) => o.probe.method === 'GET' && o.sent.result.ok && o.sent.result.res.status === 403;
+    if (outcomes.some((o) => hasFineGrainedMapping(o.probe.path) && getPassed(o)) && outcomes.some((o) => o.probe.proxy && getDenied(o))) {
+      ep.fineGrained = true;
+      ep.notes.push('fine-grained authorization inferred: a GET the gate maps to a specific subresource passed while GET on nodes/proxy was denied');
+    }
+  }
+  if (ep.fineGrained === null && denials.some((d) => d.denial.format === 'list')) ep.notes.push('the 403 bodies have the 1.32+ format, but none showed whether KubeletFineGrainedAuthz is on');
+
+  const metrics = outcomes.find((o) => o.probe.group === 'metrics' && o.sent.result.ok && o.sent.result.res.status === 200);
+  const version = metrics ? BUILD_INFO_VERSION.exec(metrics.sent.text)?.[1] : undefined;
+  if (version) ep.version = version;
+
+  if (opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls);
+}
+
+// ---- TLS -----------------------------------------------------------------------------------------
+
+const PROTOCOLS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+
+/** Weak suites (OpenSSL names), each offered alone over TLS ≤ 1.2. */
+export const WEAK_CIPHERS: ReadonlyArray<{ name: string; why: string }> = [
+  { name: 'DES-CBC3-SHA', why: '3DES (Sweet32), RSA key exchange' },
+  { name: 'ECDHE-RSA-DES-CBC3-SHA', why: '3DES (Sweet32)' },
+  { name: 'RC4-SHA', why: 'RC4, RSA key exchange' },
+  { name: 'ECDHE-RSA-RC4-SHA', why: 'RC4' },
+  { name: 'AES128-SHA', why: 'RSA key exchange, CBC-SHA1' },
+  { name: 'AES256-SHA', why: 'RSA key exchange, CBC-SHA1' },
+  { name: 'ECDHE-RSA-AES128-SHA', why: 'CBC-SHA1' },
+  { name: 'ECDHE-ECDSA-AES128-SHA', why: 'CBC-SHA1' },
+  { name: 'AES128-GCM-SHA256', why: 'RSA key exchange (no forward secrecy)' },
+  { name: 'AES256-GCM-SHA384', why: 'RSA key exchange (no forward secrecy)' },
+];
+
+const CURVE_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521, secp256k1: 256 };
+
+/** The serving certificate: names, validity, key, and whether it is self-signed (§1). */
+export function describeCertificate(peer: PeerCertificateInfo, now = new Date()): { info: TlsInfo; notes: string[] } {
+  const info: TlsInfo = {};
+  const notes: string[] = [];
+  if (peer.subject) info.subject = peer.subject;
+  if (peer.issuer) info.issuer = peer.issuer;
+  if (peer.sans) info.sans = peer.sans;
+  if (peer.notBefore) info.notBefore = peer.notBefore;
+  if (peer.notAfter) info.notAfter = peer.notAfter;
+  if (peer.fingerprint256) info.fingerprint256 = peer.fingerprint256;
+  if (!peer.raw) {
+    if (info.subject && info.issuer) info.selfSigned = info.subject === info.issuer;
+    notes.push('the certificate was judged by its names only (no DER)');
+    return { info, notes };
+  }
+  let x: X509Certificate;
+  try {
+    x = new X509Certificate(peer.raw);
+  } catch (e) {
+    info.error = `the serving certificate could not be parsed: ${message(e)}`;
+    return { info, notes };
+  }
+  info.subject ??= x.subject.split('\n').join(', ');
+  info.issuer ??= x.issuer.split('\n').join(', ');
+  info.notBefore ??= new Date(x.validFrom).toISOString();
+  info.notAfter ??= new Date(x.validTo).toISOString();
+  info.fingerprint256 ??= x.fingerprint256;
+  const key = x.publicKey;
+  if (key.asymmetricKeyType) info.keyType = key.asymmetricKeyType;
+  const d = key.asymmetricKeyDetails;
+  const bits = d?.modulusLength ?? (d?.namedCurve ? CURVE_BITS[d.namedCurve] : undefined) ?? (key.asymmetricKeyType === 'ed25519' ? 256 : undefined);
+  if (bits !== undefined) info.keyBits = bits;
+  const verifiesWith = (issuer: X509Certificate) => {
+    try {
+      return x.checkIssued(issuer) && x.verify(issuer.publicKey);
+    } catch {
+      return false;
+    }
+  };
+  const issuerCn = /(?:^|\n)CN=([^\n]*)/.exec(x.issuer)?.[1] ?? '';
+  if (verifiesWith(x)) {
+    info.selfSigned = true; // issuer == subject and it verifies itself
+  } else if (/-ca@\d+$/.test(issuerCn)) {
+    // client-go GenerateSelfSignedCertKey: the kubelet's leaf `<host>@<ts>` signed by a throwaway `<host>-ca@<ts>` CA made with it
+    const chain = (peer.chain ?? []).flatMap((der) => {
+      try {
+        return [new X509Certificate(der)];
+      } catch {
+        return [];
+      }
+    });
+    const ca = chain.find((c) => verifiesWith(c));
+    info.selfSigned = true;
+    notes.push(`the kubelet's self-generated pair: a leaf signed by the throwaway CA "${issuerCn}"${ca ? ' sent with it' : ''} (no tlsCertFile and no serverTLSBootstrap, §1)`);
+  } else {
+    info.selfSigned = false;
+  }
+  const notAfter = Date.parse(info.notAfter);
+  if (Number.isFinite(notAfter) && notAfter < now.getTime()) notes.push(`the serving certificate expired on ${info.notAfter}`);
+  return { info, notes };
+}
+
+async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] | undefined): Promise<TlsInfo> {
+  let info: TlsInfo = {};
+  if (first?.peer) {
+    const d = describeCertificate(first.peer);
+    info = d.info;
+    ep.notes.push(...d.notes);
+  } else {
+    info.error = 'no serving certificate was seen';
+  }
+  if (first?.clientCertRequested !== undefined) info.clientCertRequested = first.clientCertRequested;
+
+  // one bounded handshake per protocol version, then per weak suite; no credentials; GET /healthz
+  const protoResults = await pool(PROTOCOLS, CONCURRENCY, async (v) => {
+    const s = await send('GET', '/healthz', { tlsOptions: { minVersion: v, maxVersion: v }, label: `(TLS probe: ${v} only)` });
+    const r = s.result;
+    if (r.ok) return { v, accepted: true as boolean | undefined };
+    if (r.error === 'tls-error' && r.tls?.protocol === v) return { v, accepted: true };
+    return { v, accepted: r.error === 'tls-error' || r.error === 'reset' ? false : undefined };
+  });
+  info.protocols = protoResults.filter((p) => p.accepted === true).map((p) => p.v);
+  const unknownProto = protoResults.filter((p) => p.accepted === undefined).map((p) => p.v);
+  if (unknownProto.length > 0) ep.notes.push(`TLS versions not told (no answer): ${unknownProto.join(', ')}`);
+
+  const available = new Set(getCiphers().map((c) => c.toUpperCase()));
+  const testable = WEAK_CIPHERS.filter((c) => available.has(c.name));
+  const untestable = WEAK_CIPHERS.filter((c) => !available.has(c.name)).map((c) => c.name);
+  const cipherResults = await pool(testable, CONCURRENCY, async (c) => {
+    const s = await send('GET', '/healthz', { tlsOptions: { minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: c.name }, label: `(TLS probe: ${c.name} only)` });
+    const r = s.result;
+    if (r.ok) return { c, accepted: true as boolean | undefined };
+    if (r.error === 'tls-error' && /no cipher match|options rejected/i.test(r.detail)) return { c, accepted: undefined };
+    return { c, accepted: r.error === 'tls-error' || r.error === 'reset' ? false : undefined };
+  });
+  const told = cipherResults.filter((r) => r.accepted !== undefined);
+  if (told.length > 0) info.weakCiphers = told.filter((r) => r.accepted).map((r) => r.c.name);
+  const notTold = [...untestable, ...cipherResults.filter((r) => r.accepted === undefined).map((r) => r.c.name)];
+  if (notTold.length > 0) ep.notes.push(`weak suites not testable from here (this runtime's OpenSSL lacks them, or no answer): ${notTold.join(', ')}`);
+  return info;
+}
+
+// ---- the read-only port (10255) and the healthz port (10248) --------------------------------------
+
+function plainEndpoint(host: string, port: number, service: 'kubelet-read-only' | 'kubelet-healthz'): Endpoint {
+  return { host, port, service, state: 'open', reachable: [], identity: 'anonymous', probes: [], notes: [] };
+}
+
+/** §1, §2: plain HTTP, no authentication at all; what it serves: pods, stats, metrics, healthz (and /checkpoint on CVE-2025-0426 kubelets). */
+export async function probeReadOnly(host: string, port: number, opts: PlainProbeOptions = {}): Promise<Endpoint> {
+  const ep = plainEndpoint(host, port, 'kubelet-read-only');
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
+  const send = makeSender(ep, false, timeouts, []);
+  try {
+    const pods = await send('GET', '/pods', { sizeOnly: true });
+    if (!pods.result.ok) {
+      ep.state = stateOf(pods.result.error);
+      ep.notes.push(`GET /pods: ${pods.result.error} (${oneLine(pods.result.detail).slice(0, PREVIEW_MAX)})`);
+      return ep;
+    }
+    const status = pods.result.res.status;
+    if (status === 200) ep.reachable.push('pods');
+    else if (status === 401 || status === 403) ep.notes.push(`GET /pods answered ${status}: this port authenticates, unlike the kubelet's read-only port`);
+    else ep.notes.push(`GET /pods answered ${status}, not the kubelet's pod list`);
+    const more: Array<{ group: EndpointGroup; method: 'GET' | 'POST'; path: string; o?: SendOptions }> = [
+      { group: 'stats', method: 'GET', path: '/stats/summary' },
+      { group: 'metrics', method: 'GET', path: '/metrics', o: { maxBody: METRICS_BODY } },
+      { group: 'healthz', method: 'GET', path: '/healthz' },
+      // CVE-2025-0426: /checkpoint on the read-only port; a pod that does not exist, nothing is checkpointed
+      { group: 'checkpoint', method: 'POST', path: `/checkpoint/${PROBE_TARGET}/${PROBE_CONTAINER}`, o: { body: '' } },
+    ];
+    const results = await pool(more, CONCURRENCY, async (m) => ({ m, sent: await send(m.method, m.path, m.o) }));
+    for (const { m, sent } of results) {
+      if (!sent.result.ok) continue;
+      const st = sent.result.res.status;
+      if (m.group === 'checkpoint') {
+        if (gateOf(st, sent.text) === 'passed' && st !== 401 && st !== 403) {
+          ep.reachable.push('checkpoint');
+          ep.notes.push(`POST /checkpoint answered ${st} on the read-only port: the checkpoint API is served without authentication (CVE-2025-0426; fixed in 1.29.14, 1.30.10, 1.31.6, 1.32.2)`);
+        }
+        continue;
+      }
+      if (st === 200) ep.reachable.push(m.group);
+      if (m.group === 'metrics' && st === 200) {
+        const v = BUILD_INFO_VERSION.exec(sent.text)?.[1];
+        if (v) ep.version = v;
+      }
+    }
+    ep.reachable = GROUP_ORDER.filter((g) => ep.reachable.includes(g));
+  } catch (e) {
+    ep.notes.push(`probe stopped: ${message(e)}`);
+  }
+  return ep;
+}
+
+/** §1: the healthz listener serves only /healthz, no authentication; meant for 127.0.0.1. */
+export async function probeHealthz(host: string, port: number, opts: PlainProbeOptions = {}): Promise<Endpoint> {
+  const ep = plainEndpoint(host, port, 'kubelet-healthz');
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
+  const send = makeSender(ep, false, timeouts, []);
+  try {
+    const r = await send('GET', '/healthz');
+    if (!r.result.ok) {
+      ep.state = stateOf(r.result.error);
+      ep.notes.push(`GET /healthz: ${r.result.error} (${oneLine(r.result.detail).slice(0, PREVIEW_MAX)})`);
+      return ep;
+    }
+    if (r.result.res.status === 200) ep.reachable.push('healthz');
+    else ep.notes.push(`GET /healthz answered ${r.result.res.status}, not the kubelet's "ok"`);
+  } catch (e) {
+    ep.notes.push(`probe stopped: ${message(e)}`);
+  }
+  return ep;
+}
