@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
+import type { ScanCommandOptions } from './commands/scan.ts';
 
 export const EXIT_USAGE = 2;
 
@@ -35,6 +36,34 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .action((opts: NodeCommandOptions) => {
       code = runNodeCommand(opts, io);
+    });
+
+  program
+    .command('scan')
+    .description('probe hosts and networks for exposed kubelets (10250, 10255, 10248) and etcd (2379, 2380), safely: nothing runs in a workload, nothing is written, no redirect is followed')
+    .argument('[targets...]', 'addresses, CIDRs (10.0.0.0/24, fd00::/120), ranges (10.0.0.1-20), host names, @FILE, or - for standard input')
+    .option('--targets-file <file>', 'a file of targets, one per line (# comments)')
+    .option('--ports <list>', 'ports to probe (default 10250,10255,10248,2379,2380)')
+    .option('--concurrency <n>', 'probes in flight at once', '256')
+    .option('--rate <n>', 'at most this many new probes a second')
+    .option('--connect-timeout <ms>', 'TCP connect timeout', '1000')
+    .option('--timeout <ms>', 'timeout of each later phase (TLS handshake, headers, body)', '3000')
+    .option('--token <token>', 'probe as this bearer token (what does this token reach?)')
+    .option('--token-file <file>', 'probe as the bearer token in this file')
+    .option('--cert <file>', 'probe with this client certificate (with --key)')
+    .option('--key <file>', 'the client certificate\'s key')
+    .option('--kubeconfig <file>', "probe as the current context's user of this kubeconfig (token or client certificate)")
+    .option('--collect', 'where the identity may read: analyse /pods (secrets as fingerprints only), /metrics (version, CVEs) and /configz (the node checks, from the live config)')
+    .option('--allow-large-sweep', 'allow more than 65,536 addresses')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'jsonl']).default('table'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .option('--no-progress', 'no progress line on standard error')
+    .option('--color', 'force colour on')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .action(async (targets: string[], opts: ScanCommandOptions) => {
+      // loaded only when scanning, so the node audit's start-up does not pay for it
+      const { runScanCommand } = await import('./commands/scan.ts');
+      code = await runScanCommand(targets, opts, io);
     });
 
   try {

@@ -13,6 +13,7 @@ export const SECTIONS = {
   'cis-4.2': 'CIS 4.2 Kubelet',
   'cis-4.3': 'CIS 4.3 kube-proxy',
   'kubelet-api': 'Kubelet API exposure (beyond CIS)',
+  exposure: 'Network exposure (scan)',
   certificates: 'Kubelet certificates (beyond CIS)',
   versions: 'Known kubelet vulnerabilities',
   'static-pods': 'Static pods (run without API-server admission)',

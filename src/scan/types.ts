@@ -86,13 +86,19 @@ export interface CollectedFacts {
     count: number;
     privileged: Array<{ namespace: string; pod: string; container: string }>;
     hostPaths: Array<{ namespace: string; pod: string; path: string }>;
+    /** pods in which a container mounts a service-account token (see src/scan/collect.ts) */
     serviceAccountTokens: number;
+    /** those pods with their service account: exec into one of them holds that account's API rights */
+    serviceAccounts?: Array<{ namespace: string; pod: string; serviceAccount: string }>;
     /** env vars that look like secrets: name, where, and a short fingerprint of the value */
     secretEnv: Array<{ namespace: string; pod: string; container: string; name: string; fingerprint: string; why: string }>;
     truncated?: boolean;
+    /** what the work caps left out (pods, containers, env vars, list entries), when they did */
+    limited?: string;
     error?: string;
   };
-  metrics?: { kubeletVersion?: string; error?: string };
+  /** platform: kubernetes_build_info's platform label, e.g. linux/amd64 */
+  metrics?: { kubeletVersion?: string; platform?: string; error?: string };
   /** /configz turned into effective-config facts (source kind 'configz') */
   configz?: { effective?: import('../facts/types.ts').EffectiveConfig; error?: string };
 }

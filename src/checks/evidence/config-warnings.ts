@@ -43,6 +43,8 @@ export const configWarnings: Check = {
       }));
     }
     if (k.missing) return { status: 'unknown', message: `no kubelet was found, so there is no configuration to read: ${k.missing}` };
+    // A live configz has no files and no command line to warn about: nothing was read, nothing passes.
+    if (!k.invocation) return { status: 'unknown', message: 'the kubelet\'s files and command line are not part of the evidence (a live configz), so ignored lines cannot be seen' };
     return { status: 'pass', message: 'no unknown, duplicate or ignored settings in the kubelet evidence' };
   },
 };

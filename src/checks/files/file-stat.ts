@@ -207,6 +207,7 @@ export function clientCATargets(facts: NodeFacts): Targets {
 export function configTargets(facts: NodeFacts): Targets {
   const k = facts.kubelet;
   if (k.missing) return { kind: 'unknown', why: `no kubelet was found, so its config file is not known: ${k.missing}` };
+  if (!k.invocation) return { kind: 'unknown', why: 'the kubelet\'s command line is not part of the evidence (a live configz), so its config file is not known' };
   const files: FileTarget[] = [];
   if (k.configFile) {
     files.push({ path: k.configFile, role: 'kubelet --config file', whenMissing: 'the kubelet cannot start without its --config file (see kubelet-config-accepted)' });

@@ -1,0 +1,165 @@
+// `kubelet-guard scan`: sweep hosts and networks for kubelets and etcd, classify each open port
+// without side effects, and (with --collect) show what an anonymous caller or the given identity
+// gets. Results stream as they come (jsonl), so a /16 never accumulates in memory.
+import fs from 'node:fs';
+import type { Io } from '../cli.ts';
+import type { FailOn } from '../checks/run.ts';
+import { failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
+import { NODE_CHECKS } from '../checks/index.ts';
+import type { Finding } from '../checks/types.ts';
+import { checks as ENDPOINT_CHECKS } from '../checks/scan/index.ts';
+import { runEndpointChecks } from '../checks/scan/run.ts';
+import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, parsePorts, DEFAULT_PORTS } from '../scan/targets.ts';
+import { sweep } from '../scan/engine.ts';
+import { httpRequest, tcpConnect } from '../scan/http-client.ts';
+import { probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
+import { probeEtcd } from '../scan/etcd.ts';
+import { analyseMetrics, analysePods, configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
+import type { Endpoint } from '../scan/types.ts';
+import { createProgressWriter } from '../scan/progress.ts';
+import { readIdentity, type Identity } from '../scan/identity.ts';
+import { formatScanTable } from '../report/scan-table.ts';
+import { useColor } from './node.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+export interface ScanCommandOptions {
+  ports?: string;
+  targetsFile?: string;
+  concurrency: string;
+  rate?: string;
+  connectTimeout: string;
+  timeout: string;
+  token?: string;
+  tokenFile?: string;
+  cert?: string;
+  key?: string;
+  kubeconfig?: string;
+  collect?: boolean;
+  allowLargeSweep?: boolean;
+  format: 'table' | 'json' | 'jsonl';
+  failOn: FailOn;
+  color?: boolean;
+  progress?: boolean;
+}
+
+const KUBELET_PORTS = new Set([10250]);
+const READ_ONLY_PORTS = new Set([10255]);
+const HEALTHZ_PORTS = new Set([10248]);
+const ETCD_PORTS = new Set([2379, 2380]);
+const MAX_PODS_BYTES = 16 * 1024 * 1024;
+
+function int(name: string, v: string, min: number, max: number): number | string {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} ${v}: expected a whole number from ${min} to ${max}`;
+}
+
+export async function runScanCommand(targetArgs: string[], opts: ScanCommandOptions, io: Io): Promise<number> {
+  const usage = (msg: string) => {
+    io.err.write(`kubelet-guard scan: ${msg}\n`);
+    return 2;
+  };
+  const args = [...targetArgs, ...(opts.targetsFile ? [`@${opts.targetsFile}`] : [])];
+  if (args.length === 0) return usage('no targets: give addresses, CIDRs, ranges, host names, @FILE or - (standard input)');
+  const parsed = await expandTargetArgs(args);
+  if (!parsed.ok) return usage(parsed.errors.join('; '));
+  const ports = opts.ports ? parsePorts(opts.ports) : { ok: true as const, ports: [...DEFAULT_PORTS] };
+  if (!ports.ok) return usage(ports.error);
+  const count = countAddresses(parsed.targets);
+  const guard = checkSweepSize(count, opts.allowLargeSweep === true);
+  if (!guard.ok) return usage(guard.error);
+  const concurrency = int('concurrency', opts.concurrency, 1, 4096);
+  if (typeof concurrency === 'string') return usage(concurrency);
+  const rate = opts.rate === undefined ? undefined : int('rate', opts.rate, 1, 1_000_000);
+  if (typeof rate === 'string') return usage(rate);
+  const connectMs = int('connect-timeout', opts.connectTimeout, 10, 60_000);
+  if (typeof connectMs === 'string') return usage(connectMs);
+  const phaseMs = int('timeout', opts.timeout, 10, 120_000);
+  if (typeof phaseMs === 'string') return usage(phaseMs);
+  let identity: Identity | undefined;
+  try {
+    identity = readIdentity(opts, (p) => fs.readFileSync(p, 'utf8'));
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+
+  const timeouts = { connect: connectMs, tls: phaseMs, headers: phaseMs, body: phaseMs };
+  const endpoints: Endpoint[] = [];
+  const findings: Finding[] = [];
+  const progress = opts.progress !== false ? createProgressWriter(io.err as unknown as Parameters<typeof createProgressWriter>[0]) : undefined;
+
+  let open = 0;
+  const probe = async (host: string, port: number): Promise<Endpoint | undefined> => {
+    const c = await tcpConnect(host, port, connectMs);
+    if (c.state !== 'open') return undefined;
+    let ep: Endpoint;
+    if (KUBELET_PORTS.has(port)) ep = await probeKubelet(host, port, { identity, timeouts, tlsDetail: true });
+    else if (READ_ONLY_PORTS.has(port)) ep = await probeReadOnly(host, port, { timeouts });
+    else if (HEALTHZ_PORTS.has(port)) ep = await probeHealthz(host, port, { timeouts });
+    else if (ETCD_PORTS.has(port)) ep = await probeEtcd(host, port, { timeouts, ...(identity?.cert ? { identity: { cert: identity.cert, key: identity.key } } : {}) });
+    else ep = await probeKubelet(host, port, { identity, timeouts, tlsDetail: false }); // --ports: treat as a possible kubelet
+    if (opts.collect) await collect(ep, identity, timeouts);
+    return ep;
+  };
+
+  const onEndpoint = (ep: Endpoint) => {
+    open++;
+    const own = runEndpointChecks(ENDPOINT_CHECKS, [ep]);
+    const fromConfigz = ep.collected?.configz?.effective
+      ? runChecks(NODE_CHECKS.filter((c) => c.meta.section === 'cis-4.2' || c.meta.section === 'kubelet-api'), nodeFactsFromConfigz(ep.collected.configz.effective, ep.host, ep.collected.metrics?.kubeletVersion)).map((f) => ({ ...f, subject: `${ep.host}:${ep.port}${f.subject ? ` ${f.subject}` : ''}` }))
+      : [];
+    if (opts.format === 'jsonl') {
+      io.out.write(JSON.stringify({ endpoint: ep, findings: [...own, ...fromConfigz] }) + '\n');
+    } else {
+      endpoints.push(ep);
+    }
+    findings.push(...own.filter((f) => f.status === 'fail'), ...fromConfigz.filter((f) => f.status === 'fail'));
+    if (opts.format !== 'jsonl') findings.push(...own.filter((f) => f.status !== 'fail'), ...fromConfigz.filter((f) => f.status !== 'fail'));
+  };
+
+  const started = Date.now();
+  const result = await sweep<Endpoint>({
+    addresses: iterateAddresses(parsed.targets),
+    ports: ports.ports,
+    concurrency,
+    ...(rate !== undefined ? { ratePerSecond: rate } : {}),
+    addressCount: count,
+    probe,
+    onResult: onEndpoint,
+    isFound: (ep) => ep.service === 'kubelet' || ep.service === 'etcd',
+    ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+  });
+  progress?.finish();
+
+  const summary = { targets: count.toString(), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
+  if (opts.format === 'jsonl') {
+    io.out.write(JSON.stringify({ summary: { ...summary, findings: summarize(findings) } }) + '\n');
+  } else if (opts.format === 'json') {
+    io.out.write(JSON.stringify({ tool: { name: 'kubelet-guard', version: pkg.version }, scan: summary, endpoints, findings, summary: summarize(findings) }, null, 2) + '\n');
+  } else {
+    io.out.write(formatScanTable({ endpoints, findings, summary }, { color: useColor(opts.color, io.out) }));
+  }
+  return failedAtOrAbove(findings, opts.failOn) ? 1 : 0;
+}
+
+/** --collect: read what the caller may read, analysed at once; bodies are never kept. */
+async function collect(ep: Endpoint, identity: Identity | undefined, timeouts: { connect: number; tls: number; headers: number; body: number }): Promise<void> {
+  const tls = ep.service === 'kubelet';
+  if (ep.service !== 'kubelet' && ep.service !== 'kubelet-read-only') return;
+  const auth = identity?.token ? { token: identity.token } : identity?.cert ? { cert: identity.cert, key: identity.key } : undefined;
+  const get = (path: string, maxBodyBytes: number) =>
+    httpRequest({ host: ep.host, port: ep.port, tls, method: 'GET', path, timeouts, maxBodyBytes, ...(auth ? { auth } : {}) });
+  ep.collected = {};
+  if (ep.reachable.includes('pods')) {
+    const r = await get('/pods', MAX_PODS_BYTES);
+    ep.collected.pods = r.ok && r.res.status === 200 ? analysePods(r.res.body, r.res.truncated) : { count: 0, privileged: [], hostPaths: [], serviceAccountTokens: 0, secretEnv: [], error: r.ok ? `GET /pods answered ${r.res.status}` : `${r.error}: ${r.detail}` };
+  }
+  if (ep.reachable.includes('metrics')) {
+    const r = await get('/metrics', 4 * 1024 * 1024);
+    ep.collected.metrics = r.ok && r.res.status === 200 ? analyseMetrics(r.res.body.toString('utf8')) : { error: r.ok ? `GET /metrics answered ${r.res.status}` : `${r.error}: ${r.detail}` };
+    if (ep.collected.metrics.kubeletVersion) ep.version ??= ep.collected.metrics.kubeletVersion;
+  }
+  if (ep.reachable.includes('configz')) {
+    const r = await get('/configz', 1024 * 1024);
+    ep.collected.configz = r.ok && r.res.status === 200 ? configzToEffective(r.res.body, ep.host) : { error: r.ok ? `GET /configz answered ${r.res.status}` : `${r.error}: ${r.detail}` };
+  }
+}

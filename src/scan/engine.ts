@@ -1,0 +1,330 @@
+// The sweep engine: a fixed pool of workers pulling (host, port) pairs from one lazy iterator,
+// an optional token bucket, results streamed out as they come, progress at most every 100 ms.
+// Memory stays flat however large the sweep: nothing is accumulated but counters, and the only
+// buffer is one window of hosts for interleaving the ports.
+//
+// The sweep always finishes: a probe that throws counts as done, and a probe that hangs is cut
+// by a hard ceiling (its AbortSignal fires and the worker moves on, whatever the probe does).
+import { setMaxListeners } from 'node:events';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
+export interface SweepProgress {
+  /** probes finished (answered, thrown, or cut by the ceiling) */
+  done: number;
+  /** probes in the sweep: addresses × ports; 0 while unknown (a lazy iterable without a count) */
+  total: bigint | number;
+  /** probes that returned a result (an open port) */
+  open: number;
+  /** results that `isFound` accepted (kubelets found) */
+  found: number;
+  /** probes finished per second, over the last ~2 s */
+  rate: number;
+  /** null while the total or the rate is unknown */
+  etaSeconds: number | null;
+}
+
+export interface SweepOptions<T> {
+  addresses: Iterable<string>;
+  ports: number[];
+  /** probes in flight at most (a fixed pool of this many workers) */
+  concurrency: number;
+  /** probes started per second at most (a token bucket; bursts of at most ~50 ms worth) */
+  ratePerSecond?: number;
+  /** one probe; undefined means nothing there. It must honour the signal; the engine does not wait
+   *  for one that does not, past the ceiling */
+  probe: (host: string, port: number, signal: AbortSignal) => Promise<T | undefined>;
+  /** every result as it comes, never accumulated; a throw here stops the sweep and rejects it */
+  onResult: (r: T) => void;
+  /** progress at most every 100 ms while the sweep runs, and once at its end */
+  onProgress?: (p: SweepProgress) => void;
+  signal?: AbortSignal;
+  /** how many addresses `addresses` yields, for the progress total and ETA (arrays count themselves) */
+  addressCount?: bigint | number;
+  /** which results count as `found` in progress (default: none) */
+  isFound?: (r: T) => boolean;
+  /** a probe that throws: told here (default: ignored), and counted as done */
+  onProbeError?: (host: string, port: number, error: unknown) => void;
+  /** the hard ceiling on one probe, in ms (default 30 000) */
+  probeCeilingMs?: number;
+  /** hosts taken at a time for spreading the ports across them (default: concurrency, ≤ 4096) */
+  spread?: number;
+}
+
+export interface SweepSummary {
+  /** probes finished (answered, thrown, or cut by the ceiling); in-flight probes cut by an abort are not counted */
+  done: number;
+  elapsedMs: number;
+  aborted: boolean;
+  /** results passed to onResult */
+  results: number;
+  /** probes that threw */
+  errors: number;
+  /** probes cut by the hard ceiling */
+  ceilingHits: number;
+}
+
+export class ProbeCeilingError extends Error {
+  constructor(ms: number) {
+    super(`probe exceeded the ${ms} ms ceiling`);
+    this.name = 'ProbeCeilingError';
+  }
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+const RATE_WINDOW_TICKS = 20; // ~2 s of 100 ms ticks
+/** Probes that settle at once (a cache, a refused connect seen synchronously, a test) would chain
+ *  microtasks forever and starve timers and I/O: every this many probes, the pool yields once. */
+const YIELD_EVERY = 512;
+export const DEFAULT_PROBE_CEILING_MS = 30_000;
+
+/**
+ * The (host, port) pairs, lazily: hosts in order (host-major), but a window of hosts at a time
+ * with the ports interleaved across them, so consecutive probes hit different hosts and no host
+ * gets all its ports at once: h1:p1 h2:p1 … hW:p1 h1:p2 h2:p2 … then the next window.
+ */
+export function* spreadPairs(addresses: Iterable<string>, ports: readonly number[], window: number): Generator<{ host: string; port: number }> {
+  const w = Math.max(1, Math.floor(window));
+  let block: string[] = [];
+  for (const host of addresses) {
+    block.push(host);
+    if (block.length >= w) {
+      for (const port of ports) for (const h of block) yield { host: h, port };
+      block = [];
+    }
+  }
+  for (const port of ports) for (const h of block) yield { host: h, port };
+}
+
+/** A token bucket shared by the workers: `take` resolves when a probe may start. Tokens are
+ *  reserved in order (the count goes negative), so waiters are served first come, first served. */
+class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private readonly rate: number;
+  private readonly burst: number;
+
+  constructor(rate: number, burst: number) {
+    this.rate = rate;
+    this.burst = burst;
+    this.tokens = burst;
+    this.last = performance.now();
+  }
+
+  /** false when the signal aborted the wait */
+  take(signal: AbortSignal): Promise<boolean> | true {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
+    this.last = now;
+    this.tokens -= 1;
+    if (this.tokens >= 0) return true;
+    const waitMs = (-this.tokens * 1000) / this.rate;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, waitMs);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+interface Pending<T> {
+  ctl: AbortController;
+  deadline: number;
+  finish: (o: Outcome<T>) => void;
+}
+
+type Outcome<T> = { kind: 'ok'; value: T | undefined } | { kind: 'error'; error: unknown } | { kind: 'ceiling' } | { kind: 'aborted' };
+
+function toTotal(n: bigint): bigint | number {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
+  const concurrency = Math.floor(opts.concurrency);
+  if (!(concurrency >= 1)) throw new RangeError(`concurrency must be at least 1, not ${opts.concurrency}`);
+  if (opts.ratePerSecond !== undefined && !(opts.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be above 0, not ${opts.ratePerSecond}`);
+  const ceilingMs = opts.probeCeilingMs ?? DEFAULT_PROBE_CEILING_MS;
+  if (!(ceilingMs > 0)) throw new RangeError(`probeCeilingMs must be above 0, not ${ceilingMs}`);
+  const ports = [...opts.ports];
+
+  const started = performance.now();
+  const summary: SweepSummary = { done: 0, elapsedMs: 0, aborted: false, results: 0, errors: 0, ceilingHits: 0 };
+  let found = 0;
+
+  // total probes, when known
+  let total = 0n;
+  if (opts.addressCount !== undefined) total = BigInt(opts.addressCount) * BigInt(ports.length);
+  else if (Array.isArray(opts.addresses)) total = BigInt(opts.addresses.length) * BigInt(ports.length);
+  let generated = 0;
+
+  // stopping: an abort from outside, or a failure (the iterator or onResult threw)
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every worker waiting on the rate limit listens to it
+  let failure: { error: unknown } | undefined;
+  // probes in flight and their deadlines: one watchdog timer for all of them, not one per probe
+  const inflight = new Set<Pending<T>>();
+  const halt = (reason: unknown) => {
+    if (stop.signal.aborted) return;
+    stop.abort(reason);
+    for (const p of inflight) {
+      p.finish({ kind: 'aborted' });
+      p.ctl.abort(reason);
+    }
+  };
+  const onOuterAbort = () => {
+    summary.aborted = true;
+    halt(opts.signal?.reason);
+  };
+  if (opts.signal?.aborted) {
+    summary.aborted = true;
+    return summary;
+  }
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const pairs = spreadPairs(opts.addresses, ports, Math.min(4096, opts.spread ?? concurrency));
+  const bucket = opts.ratePerSecond === undefined ? undefined : new TokenBucket(opts.ratePerSecond, Math.max(1, Math.min(concurrency, Math.ceil(opts.ratePerSecond / 20))));
+
+  // progress: a 100 ms tick, a short window of (time, done) samples for the rate
+  const samples: Array<{ t: number; done: number }> = [];
+  const snapshot = (): SweepProgress => {
+    const now = performance.now();
+    samples.push({ t: now, done: summary.done });
+    if (samples.length > RATE_WINDOW_TICKS) samples.shift();
+    const first = samples[0]!;
+    const span = now - first.t;
+    const rate = span >= 50 ? ((summary.done - first.done) * 1000) / span : summary.done / Math.max(0.001, (now - started) / 1000);
+    const remaining = total > 0n ? Number(total) - summary.done : NaN;
+    return {
+      done: summary.done,
+      total: toTotal(total),
+      open: summary.results,
+      found,
+      rate,
+      etaSeconds: Number.isFinite(remaining) && rate > 0 ? Math.max(0, remaining) / rate : null,
+    };
+  };
+  const emitProgress = () => {
+    try {
+      opts.onProgress?.(snapshot());
+    } catch {
+      // a progress display must never stop a sweep
+    }
+  };
+  const ticker = opts.onProgress ? setInterval(emitProgress, PROGRESS_INTERVAL_MS) : undefined;
+  ticker?.unref();
+
+  // the ceiling fires between ceilingMs and ceilingMs + a tenth of it (at most 1 s) late
+  const watchdog = setInterval(
+    () => {
+      const now = performance.now();
+      for (const p of inflight) {
+        if (now < p.deadline) continue;
+        p.finish({ kind: 'ceiling' });
+        p.ctl.abort(new ProbeCeilingError(ceilingMs));
+      }
+    },
+    Math.min(1000, Math.max(5, ceilingMs / 10)),
+  );
+
+  // one probe: settled by its own answer, the watchdog (ceiling) or a stop, whichever comes first
+  const runOne = (host: string, port: number): Promise<Outcome<T>> => {
+    const ctl = new AbortController();
+    return new Promise<Outcome<T>>((resolve) => {
+      const pending: Pending<T> = {
+        ctl,
+        deadline: performance.now() + ceilingMs,
+        finish: (o) => {
+          if (!inflight.delete(pending)) return; // settled already
+          resolve(o);
+        },
+      };
+      const finish = pending.finish;
+      inflight.add(pending);
+      let p: Promise<T | undefined>;
+      try {
+        p = opts.probe(host, port, ctl.signal);
+      } catch (error) {
+        finish({ kind: 'error', error });
+        return;
+      }
+      Promise.resolve(p).then(
+        (value) => finish({ kind: 'ok', value }),
+        (error: unknown) => finish({ kind: 'error', error }),
+      );
+    });
+  };
+
+  let sinceYield = 0;
+  const worker = async () => {
+    while (!stop.signal.aborted) {
+      let next: IteratorResult<{ host: string; port: number }>;
+      try {
+        next = pairs.next();
+      } catch (error) {
+        failure ??= { error };
+        halt(error);
+        return;
+      }
+      if (next.done) {
+        total = BigInt(generated);
+        return;
+      }
+      generated++;
+      if (bucket) {
+        const t = bucket.take(stop.signal);
+        if (t !== true && !(await t)) return;
+      }
+      if (++sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+        if (stop.signal.aborted) return;
+      }
+      const { host, port } = next.value;
+      const o = await runOne(host, port);
+      if (o.kind === 'aborted') return;
+      summary.done++;
+      if (o.kind === 'ceiling') summary.ceilingHits++;
+      else if (o.kind === 'error') {
+        summary.errors++;
+        try {
+          opts.onProbeError?.(host, port, o.error);
+        } catch {
+          // diagnostics only
+        }
+      } else if (o.value !== undefined) {
+        summary.results++;
+        try {
+          if (opts.isFound?.(o.value)) found++;
+          opts.onResult(o.value);
+        } catch (error) {
+          failure ??= { error };
+          halt(error);
+          return;
+        }
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    clearInterval(watchdog);
+    if (ticker) clearInterval(ticker);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    try {
+      pairs.return(undefined); // closes the address iterator (a file, a generator) early on a stop
+    } catch {
+      // the iterator's own cleanup failed: nothing to add
+    }
+  }
+  summary.elapsedMs = performance.now() - started;
+  if (opts.onProgress) emitProgress();
+  if (failure) throw failure.error;
+  return summary;
+}

@@ -1,0 +1,94 @@
+// The identity a scan probes with: nothing (anonymous), a bearer token, a client certificate, or
+// what a kubeconfig's current context names. The secret itself never reaches a report: the label
+// says what it is and shows a short fingerprint at most.
+import { createHash, X509Certificate } from 'node:crypto';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+export interface Identity {
+  token?: string;
+  cert?: string;
+  key?: string;
+  label: string;
+}
+
+export interface IdentityOptions {
+  token?: string;
+  tokenFile?: string;
+  cert?: string;
+  key?: string;
+  kubeconfig?: string;
+}
+
+const fingerprint = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
+
+function certLabel(pem: string): string {
+  try {
+    return `client certificate ${new X509Certificate(pem).subject.replace(/\n/g, ', ')}`;
+  } catch {
+    throw new Error('the client certificate is not a PEM certificate');
+  }
+}
+
+/** Throws a clear message for bad input; returns undefined for an anonymous scan. */
+export function readIdentity(o: IdentityOptions, readFile: (p: string) => string): Identity | undefined {
+  const given = [o.token !== undefined, o.tokenFile !== undefined, o.cert !== undefined || o.key !== undefined, o.kubeconfig !== undefined].filter(Boolean).length;
+  if (given > 1) throw new Error('give one identity: --token, --token-file, --cert with --key, or --kubeconfig');
+  if (o.token !== undefined) {
+    if (o.token.trim() === '') throw new Error('--token is empty');
+    return { token: o.token.trim(), label: `bearer token (sha256 ${fingerprint(o.token.trim())}…)` };
+  }
+  if (o.tokenFile !== undefined) {
+    const t = read(readFile, o.tokenFile, '--token-file').trim();
+    if (t === '') throw new Error(`--token-file ${o.tokenFile} is empty`);
+    return { token: t, label: `bearer token from ${o.tokenFile} (sha256 ${fingerprint(t)}…)` };
+  }
+  if (o.cert !== undefined || o.key !== undefined) {
+    if (!o.cert || !o.key) throw new Error('--cert and --key go together');
+    const cert = read(readFile, o.cert, '--cert');
+    return { cert, key: read(readFile, o.key, '--key'), label: certLabel(cert) };
+  }
+  if (o.kubeconfig !== undefined) return fromKubeconfig(o.kubeconfig, readFile);
+  return undefined;
+}
+
+function read(readFile: (p: string) => string, p: string, flag: string): string {
+  try {
+    return readFile(p);
+  } catch (e) {
+    throw new Error(`${flag} ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+}
+
+/** The current context's user: token, token file, or client certificate (files or inline data). */
+function fromKubeconfig(file: string, readFile: (p: string) => string): Identity {
+  let doc: unknown;
+  try {
+    doc = parse(read(readFile, file, '--kubeconfig'), { maxAliasCount: 100 });
+  } catch (e) {
+    throw new Error(`--kubeconfig ${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`, { cause: e });
+  }
+  const kc = (doc ?? {}) as { 'current-context'?: string; contexts?: Array<{ name?: string; context?: { user?: string } }>; users?: Array<{ name?: string; user?: Record<string, unknown> }> };
+  const ctxName = kc['current-context'];
+  const ctx = kc.contexts?.find((c) => c.name === ctxName)?.context;
+  const userName = ctx?.user;
+  const user = (userName !== undefined ? kc.users?.find((u) => u.name === userName) : kc.users?.[0])?.user;
+  if (!user) throw new Error(`--kubeconfig ${file}: no user for the current context${ctxName ? ` "${ctxName}"` : ''}`);
+  const dir = path.dirname(file);
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(dir, p));
+  const str = (k: string) => (typeof user[k] === 'string' ? (user[k] as string) : undefined);
+  if (str('token')) return { token: str('token')!, label: `bearer token of kubeconfig user ${userName ?? '(first)'} (sha256 ${fingerprint(str('token')!)}…)` };
+  if (str('tokenFile')) {
+    const t = read(readFile, abs(str('tokenFile')!), 'tokenFile').trim();
+    return { token: t, label: `bearer token of kubeconfig user ${userName ?? '(first)'} (sha256 ${fingerprint(t)}…)` };
+  }
+  const certData = str('client-certificate-data');
+  const keyData = str('client-key-data');
+  const cert = certData ? Buffer.from(certData, 'base64').toString('utf8') : str('client-certificate') ? read(readFile, abs(str('client-certificate')!), 'client-certificate') : undefined;
+  const key = keyData ? Buffer.from(keyData, 'base64').toString('utf8') : str('client-key') ? read(readFile, abs(str('client-key')!), 'client-key') : undefined;
+  if (cert && key) return { cert, key, label: `${certLabel(cert)} (kubeconfig user ${userName ?? '(first)'})` };
+  if (user['exec'] || user['auth-provider']) {
+    throw new Error(`--kubeconfig ${file}: user ${userName ?? '(first)'} gets its credentials from an exec plugin or auth provider, which scan does not run; get a token (e.g. kubectl create token) and give --token-file`);
+  }
+  throw new Error(`--kubeconfig ${file}: user ${userName ?? '(first)'} has no token or client certificate`);
+}

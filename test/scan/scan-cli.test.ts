@@ -1,0 +1,88 @@
+// `kubelet-guard scan` end to end, through the CLI, against kubelet simulators on distinct
+// loopback addresses (127.0.0.0/8 only): classification, streaming, --collect, exit codes, and
+// that no probe ever asked a kubelet to run anything.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli.ts';
+import { SIM_SECRET_VALUES, startKubeletSim, type KubeletSim } from './kubelet-sim.ts';
+
+const sims: KubeletSim[] = [];
+let open: KubeletSim; // anonymous + AlwaysAllow, read-only port on
+let webhook: KubeletSim; // anonymous + Webhook, only stats allowed
+let closed: KubeletSim; // anonymous off
+
+before(async () => {
+  open = await startKubeletSim({ host: '127.0.61.1', anonymous: true, authorization: 'AlwaysAllow', fineGrained: true, debuggingHandlers: true, readOnlyPort: true, healthz: true, cert: 'self-signed' });
+  webhook = await startKubeletSim({ host: '127.0.61.2', anonymous: true, authorization: 'Webhook', policy: (_u, verb, sub) => verb === 'get' && sub === 'stats', fineGrained: true, debuggingHandlers: true, readOnlyPort: false, healthz: false, cert: 'ca-signed' });
+  closed = await startKubeletSim({ host: '127.0.61.3', anonymous: false, authorization: 'Webhook', fineGrained: true, debuggingHandlers: true, readOnlyPort: false, healthz: false, cert: 'ca-signed' });
+  sims.push(open, webhook, closed);
+});
+after(async () => {
+  await Promise.all(sims.map((s) => s.close()));
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d) => (o += d));
+  err.on('data', (d) => (e += d));
+  const code = await main(['node', 'kubelet-guard', 'scan', ...args], { out, err });
+  return { code, out: o, err: e };
+}
+
+const portsOf = (s: KubeletSim) => [s.ports.secure, s.ports.readOnly, s.ports.healthz].filter((p): p is number => p !== undefined);
+
+test('three kubelets, classified exactly; the open one is a critical failure', async () => {
+  const ports = [...new Set(sims.flatMap(portsOf))].join(',');
+  const r = await run('127.0.61.1-3', '--ports', ports, '--format', 'json', '--no-progress');
+  assert.equal(r.code, 1, r.err);
+  const rep = JSON.parse(r.out);
+  const secure = (host: string, port: number) => rep.endpoints.find((e: { host: string; port: number }) => e.host === host && e.port === port);
+  const a = secure('127.0.61.1', open.ports.secure);
+  assert.equal(a.service, 'kubelet');
+  assert.equal(a.anonymous, true);
+  assert.equal(a.authorization, 'AlwaysAllow');
+  assert.ok(a.reachable.includes('exec') && a.reachable.includes('pods'));
+  const b = secure('127.0.61.2', webhook.ports.secure);
+  assert.equal(b.anonymous, true);
+  assert.equal(b.authorization, 'Webhook');
+  assert.deepEqual(b.reachable, ['stats']);
+  const c = secure('127.0.61.3', closed.ports.secure);
+  assert.equal(c.anonymous, false);
+  assert.deepEqual(c.reachable, []);
+  assert.ok(rep.findings.some((f: { check: string; status: string; severity: string }) => f.check === 'exposure-kubelet-anonymous-alwaysallow' && f.status === 'fail' && f.severity === 'critical'));
+  assert.ok(rep.findings.some((f: { check: string; status: string }) => f.check === 'exposure-kubelet-read-only-port' && f.status === 'fail'));
+  // never a request that would run something, on any simulator
+  for (const s of sims) {
+    for (const q of s.requests) {
+      assert.ok(q.method === 'GET' || q.method === 'POST', `${q.method} ${q.path}`);
+      assert.ok(!q.upgrade, `upgrade on ${q.path}`);
+    }
+  }
+});
+
+test('--collect: what an attacker gets, secrets as fingerprints only; /configz runs the node checks', async () => {
+  const r = await run('127.0.61.1', '--ports', String(open.ports.secure), '--collect', '--format', 'json', '--no-progress');
+  const rep = JSON.parse(r.out);
+  const ep = rep.endpoints[0];
+  assert.ok(ep.collected.pods.count >= 1, JSON.stringify(ep.collected));
+  assert.ok(ep.collected.pods.secretEnv.length >= 1);
+  for (const secret of SIM_SECRET_VALUES) assert.ok(!r.out.includes(secret), `leaked ${secret}`);
+  assert.match(ep.version ?? '', /1\.31\.4/);
+  assert.ok(ep.collected.configz.effective, JSON.stringify(ep.collected.configz));
+  assert.ok(rep.findings.some((f: { check: string; subject?: string }) => f.check === 'kubelet-anonymous-auth' && f.subject?.startsWith('127.0.61.1')));
+});
+
+test('jsonl streams one line per endpoint and a summary; usage errors exit 2', async () => {
+  const r = await run('127.0.61.1-3', '--ports', [open.ports.secure, webhook.ports.secure].join(','), '--format', 'jsonl');
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length >= 3);
+  assert.ok(lines.at(-1).summary);
+  assert.equal((await run('10.0.0.0/8', '--no-progress')).code, 2); // over the sweep guard
+  assert.equal((await run('300.1.2.3')).code, 2);
+  assert.equal((await run()).code, 2);
+  assert.equal((await run('127.0.61.1', '--cert', '/nonexistent')).code, 2);
+});
