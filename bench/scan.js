@@ -287,8 +287,8 @@ async function cliRun(expected) {
   }
   const scanArgs = ['scan', '127.0.0.0/16', '--ports', PORTS.join(','), '--format', 'jsonl'];
   // the bin prefers the dist/ bundle; when that predates the scan command, run the sources
-  let via = 'bin/kubelet-guard.js';
-  let argv = [process.execPath, 'bin/kubelet-guard.js', ...scanArgs];
+  let via = 'bin/kubelet-guard.js (with its shebang flag --max-semi-space-size=8)';
+  let argv = [process.execPath, '--max-semi-space-size=8', 'bin/kubelet-guard.js', ...scanArgs];
   const probe = spawnSync(process.execPath, ['bin/kubelet-guard.js', 'scan'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
   if (/unknown command/.test(probe.stderr ?? '')) {
     via = 'src/cli.ts (the dist/ bundle has no scan command yet)';

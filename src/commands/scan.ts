@@ -116,6 +116,9 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     if (opts.format !== 'jsonl') findings.push(...own.filter((f) => f.status !== 'fail'), ...fromConfigz.filter((f) => f.status !== 'fail'));
   };
 
+  // A refused connect is an Error with a stack trace; a sweep makes hundreds of thousands of them.
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const started = Date.now();
   const result = await sweep<Endpoint>({
     addresses: iterateAddresses(parsed.targets),
@@ -129,6 +132,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
   progress?.finish();
+  Error.stackTraceLimit = stackLimit;
 
   const summary = { targets: count.toString(), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
   if (opts.format === 'jsonl') {
