@@ -307,6 +307,12 @@ export async function probeKubelet(host: string, port: number, opts: KubeletProb
   } catch (e) {
     ep.notes.push(`probe stopped: ${message(e)}`);
   }
+  // Only an answer of the kubelet's auth filter (401 Unauthorized, 403 Forbidden (user=…), or a
+  // route answering) makes it a kubelet; a TLS error, a timeout or another protocol does not.
+  if (ep.anonymous === null && ep.authorization === null && ep.reachable.length === 0 && ep.state === 'open') {
+    ep.service = 'other';
+    ep.notes.push('did not answer like a kubelet (no 401, 403 or kubelet route answer): not classified');
+  }
   return ep;
 }
 

@@ -86,3 +86,22 @@ test('jsonl streams one line per endpoint and a summary; usage errors exit 2', a
   assert.equal((await run()).code, 2);
   assert.equal((await run('127.0.61.1', '--cert', '/nonexistent')).code, 2);
 });
+
+test('hostile servers on the scanned ports: the sweep finishes in its time, nothing followed, nothing kept', async () => {
+  const { HOSTILE_KINDS, startHostile } = await import('./hostile.ts');
+  const servers = await Promise.all(HOSTILE_KINDS.map((k, i) => startHostile(k, `127.0.63.${i + 1}`)));
+  try {
+    const ports = [...new Set(servers.map((s) => s.port))].join(',');
+    const t0 = performance.now();
+    const r = await run(`127.0.63.1-${servers.length}`, '--ports', ports, '--timeout', '800', '--connect-timeout', '500', '--format', 'json', '--no-progress');
+    const ms = performance.now() - t0;
+    const rep = JSON.parse(r.out);
+    assert.ok(ms < 20_000, `took ${ms} ms`);
+    assert.ok(rep.endpoints.length >= servers.length - 1, `found ${rep.endpoints.length}`);
+    for (const ep of rep.endpoints) assert.notEqual(ep.service, 'kubelet', `${ep.host}:${ep.port} is no kubelet`);
+    const redirect = servers.find((s) => s.redirectTarget);
+    assert.equal(redirect?.redirectTarget?.hits(), 0, 'a redirect was followed');
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+  }
+});
