@@ -12,8 +12,11 @@ const shim = (name) =>
     : `module.exports = require(${JSON.stringify(name)});`;
 
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/kubelet-guard.js',
+  entryPoints: { 'kubelet-guard': 'src/cli.ts' },
+  outdir: 'dist',
+  // the scan command is imported on demand: a chunk of its own, so `node` does not load it
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
