@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
 import type { ScanCommandOptions } from './commands/scan.ts';
+import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/explain.ts';
 
 export const EXIT_USAGE = 2;
 
@@ -64,6 +65,31 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       // loaded only when scanning, so the node audit's start-up does not pay for it
       const { runScanCommand } = await import('./commands/scan.ts');
       code = await runScanCommand(targets, opts, io);
+    });
+
+  program
+    .command('explain')
+    .description('the authorization attributes (verb, nodes, subresources in the order tried) the kubelet checks for a request')
+    .argument('<method>', 'GET, POST, PUT, … (a WebSocket exec is a GET)')
+    .argument('<path>', 'the kubelet path, e.g. /exec/ns/pod/container')
+    .option('--kubelet-version <version>', 'decides fine-grained authorization (1.33+ on by default)')
+    .addOption(new Option('--fine-grained <mode>', 'KubeletFineGrainedAuthz on or off').choices(['on', 'off']))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (method: string, path: string, opts: ExplainCommandOptions) => {
+      const { runExplain } = await import('./commands/explain.ts');
+      code = runExplain(method, path, opts, io);
+    });
+
+  program
+    .command('rbac-for')
+    .description('the least-privilege ClusterRole (YAML) for calling these kubelet endpoints, e.g. what metrics-server or a log shipper really needs')
+    .argument('<paths...>', 'PATH or "METHOD PATH" (GET assumed)')
+    .option('--kubelet-version <version>', 'decides fine-grained authorization (1.33+ on by default)')
+    .addOption(new Option('--fine-grained <mode>', 'KubeletFineGrainedAuthz on or off').choices(['on', 'off']))
+    .option('--name <name>', 'the ClusterRole name', 'kubelet-guard-least-privilege')
+    .action(async (paths: string[], opts: RbacForCommandOptions) => {
+      const { runRbacFor } = await import('./commands/explain.ts');
+      code = runRbacFor(paths, opts, io);
     });
 
   try {

@@ -1,0 +1,75 @@
+// `kubelet-guard explain METHOD PATH` and `kubelet-guard rbac-for PATH...`: what the kubelet's auth filter
+// asks the authorizer for a request, and the least-privilege ClusterRole for a set of kubelet endpoints.
+import type { Writable } from 'node:stream';
+import { explain, rbacFor } from '../cluster/kubelet-authz.ts';
+
+export interface ExplainIo {
+  out: Writable;
+  err: Writable;
+}
+
+export interface ExplainCommandOptions {
+  kubeletVersion?: string;
+  fineGrained?: string;
+  format?: string;
+}
+
+export interface RbacForCommandOptions {
+  kubeletVersion?: string;
+  fineGrained?: string;
+  name?: string;
+}
+
+const USAGE = 2;
+
+/** Validates --fine-grained; returns an error message or the value. */
+function fineGrainedOpt(v: string | undefined): { ok: true; value: 'on' | 'off' | undefined } | { ok: false; msg: string } {
+  if (v === undefined || v === 'on' || v === 'off') return { ok: true, value: v };
+  return { ok: false, msg: `--fine-grained ${v}: expected on or off` };
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+export function runExplain(method: string, path: string, opts: ExplainCommandOptions, io: ExplainIo): number {
+  const fg = fineGrainedOpt(opts.fineGrained);
+  if (!fg.ok) return usage(io, fg.msg);
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') return usage(io, `--format ${format}: expected text or json`);
+  if (!/^[A-Za-z]+$/.test(method)) return usage(io, `method ${JSON.stringify(method)}: expected an HTTP method such as GET`);
+  let ex;
+  try {
+    ex = explain(method, path, { kubeletVersion: opts.kubeletVersion, fineGrained: fg.value });
+  } catch (e) {
+    return usage(io, (e as Error).message);
+  }
+  if (format === 'json') {
+    io.out.write(JSON.stringify({ verb: ex.verb, resource: ex.resource, subresources: ex.subresources, notes: ex.notes }) + '\n');
+  } else {
+    io.out.write(`verb=${ex.verb === '' ? '""' : ex.verb} resource=${ex.resource} subresource(s)=[${ex.subresources.join(' ')}]\n`);
+    for (const n of ex.notes) io.out.write(`  - ${n}\n`);
+  }
+  return 0;
+}
+
+export function runRbacFor(paths: string[], opts: RbacForCommandOptions, io: ExplainIo): number {
+  const fg = fineGrainedOpt(opts.fineGrained);
+  if (!fg.ok) return usage(io, fg.msg);
+  if (paths.length === 0) return usage(io, 'rbac-for: give at least one endpoint, as PATH or "METHOD PATH"');
+  if (opts.name !== undefined && (opts.name.length > 253 || !NAME_RE.test(opts.name))) {
+    return usage(io, `--name ${opts.name}: expected a DNS subdomain name (lower-case letters, digits, - and .)`);
+  }
+  let res;
+  try {
+    res = rbacFor(paths, { kubeletVersion: opts.kubeletVersion, fineGrained: fg.value, name: opts.name });
+  } catch (e) {
+    return usage(io, (e as Error).message);
+  }
+  for (const n of res.notes) io.out.write(`# ${n.replace(/\n/g, ' ')}\n`);
+  io.out.write(res.yaml);
+  return 0;
+}
+
+function usage(io: ExplainIo, msg: string): number {
+  io.err.write(`kubelet-guard: ${msg}\n`);
+  return USAGE;
+}
