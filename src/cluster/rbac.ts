@@ -1,0 +1,725 @@
+// Who can reach the kubelet through RBAC: a pure evaluation of RBAC objects (plain JSON as the
+// API server returns them). No I/O.
+//
+// Semantics follow kubernetes/kubernetes:
+// - plugin/pkg/auth/authorizer/rbac/rbac.go (RuleAllows: verb && apiGroup && resource && name,
+//   the combined resource is "nodes/<subresource>");
+// - pkg/apis/rbac/v1/evaluation_helpers.go (VerbMatches: "*" or exact; APIGroupMatches: "*" or
+//   exact, an empty apiGroups list matches nothing; ResourceMatches: "*", exact "nodes/proxy", or
+//   "*/proxy" — there is NO "nodes/*" wildcard, and "nodes" alone does not cover subresources;
+//   ResourceNameMatches: empty list = every name);
+// - pkg/registry/rbac/validation/rule.go (VisitRulesFor: RoleBindings are visited only for
+//   namespaced requests, so a cluster-scoped resource such as nodes is granted only by
+//   ClusterRoleBindings; a ServiceAccount subject with no namespace in a ClusterRoleBinding never
+//   applies; a roleRef that does not resolve contributes no rules);
+// - pkg/controller/clusterroleaggregation/clusterroleaggregation_controller.go (the aggregated
+//   role's rules are the deduplicated rules of every other ClusterRole matching any selector,
+//   sorted by name);
+// - the authorizer union puts NewPrivilegedGroups(system:masters) before RBAC, so system:masters
+//   is always allowed whatever RBAC says.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string> | null;
+}
+
+export interface PolicyRule {
+  apiGroups?: string[] | null;
+  resources?: string[] | null;
+  verbs?: string[] | null;
+  resourceNames?: string[] | null;
+  nonResourceURLs?: string[] | null;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[] | null;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string> | null;
+  matchExpressions?: LabelSelectorRequirement[] | null;
+}
+
+export interface ClusterRole {
+  metadata: ObjectMeta;
+  rules?: PolicyRule[] | null;
+  aggregationRule?: { clusterRoleSelectors?: LabelSelector[] | null } | null;
+}
+
+export interface Role {
+  metadata: ObjectMeta;
+  rules?: PolicyRule[] | null;
+}
+
+export interface RoleRef {
+  apiGroup?: string;
+  kind: string;
+  name: string;
+}
+
+export interface Subject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  apiGroup?: string;
+}
+
+export interface ClusterRoleBinding {
+  metadata: ObjectMeta;
+  roleRef: RoleRef;
+  subjects?: Subject[] | null;
+}
+
+export interface RoleBinding {
+  metadata: ObjectMeta;
+  roleRef: RoleRef;
+  subjects?: Subject[] | null;
+}
+
+export interface RbacObjects {
+  clusterRoles: ClusterRole[];
+  roles: Role[];
+  clusterRoleBindings: ClusterRoleBinding[];
+  roleBindings: RoleBinding[];
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface SubjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Who a subject stands for, when it is more than one identity. */
+export type Reach =
+  | 'every-authenticated-user'
+  | 'anonymous'
+  | 'every-service-account'
+  | 'namespace-service-accounts'
+  | 'superusers';
+
+export interface GrantChain {
+  binding: ObjectRef;
+  role: ObjectRef;
+  /** Index into the role's effective rules (the computed list for an aggregated role); -1 for built-ins. */
+  ruleIndex: number;
+  rule: PolicyRule;
+  /** Set when the role's stored rules were empty and were computed from its aggregationRule. */
+  aggregatedFrom?: string;
+}
+
+export interface Grant {
+  subject: SubjectRef;
+  /** A kubelet subresource of nodes ("proxy", "log", ...), or "*" for the system:masters note. */
+  subresource: string;
+  verbs: string[];
+  chain: GrantChain;
+  /** Only these node names (the rule's resourceNames). */
+  resourceNames?: string[];
+  reach?: Reach;
+  severity: Severity;
+  why: string;
+}
+
+export type EscalationAction = 'escalate' | 'bind' | 'impersonate';
+
+export interface EscalationGrant {
+  subject: SubjectRef;
+  action: EscalationAction;
+  /** "clusterroles", "roles", "users", "groups" or "serviceaccounts". */
+  resource: string;
+  verbs: string[];
+  chain: GrantChain;
+  resourceNames?: string[];
+  reach?: Reach;
+  severity: Severity;
+  why: string;
+}
+
+export interface DanglingBinding {
+  binding: ObjectRef;
+  roleRef: ObjectRef;
+  why: string;
+}
+
+export type RbacNoteKind = 'aggregated-role' | 'inert-rule' | 'namespaced-binding' | 'ineffective-subject';
+
+export interface RbacNote {
+  kind: RbacNoteKind;
+  object: ObjectRef;
+  message: string;
+}
+
+export interface RbacAnalysis {
+  kubelet: Grant[];
+  escalation: EscalationGrant[];
+  dangling: DanglingBinding[];
+  notes: RbacNote[];
+}
+
+export const KUBELET_SUBRESOURCES = ['proxy', 'log', 'stats', 'metrics', 'pods', 'healthz', 'configz', 'checkpoint'] as const;
+export type KubeletSubresource = (typeof KUBELET_SUBRESOURCES)[number];
+
+/** The verbs the kubelet derives from HTTP methods (pkg/kubelet/server/auth.go): GET, POST, PUT, PATCH, DELETE. */
+const KUBELET_VERBS = ['get', 'create', 'update', 'patch', 'delete'];
+
+const SUBRESOURCE_INFO: Record<KubeletSubresource, { reveals: string }> = {
+  proxy: { reveals: 'the whole kubelet API: exec, attach, run, port-forward, container logs' },
+  log: { reveals: "the node's log files (/var/log: system and container logs, often with secrets)" },
+  stats: { reveals: 'resource usage of every pod and container, pod names, namespaces and volumes' },
+  metrics: { reveals: 'kubelet and cAdvisor metrics: pod, container and image names, labels' },
+  pods: { reveals: "the full spec of every pod on the node, including plain env values" },
+  healthz: { reveals: "the kubelet's health checks" },
+  configz: { reveals: "the kubelet's effective configuration (authn/authz modes, paths, flags)" },
+  checkpoint: { reveals: 'container checkpoints: a dump of a running container\'s memory, secrets included' },
+};
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const APISERVER_KUBELET_CLIENT = 'kube-apiserver-kubelet-client';
+const KUBELET_API_ADMIN_ROLE = 'system:kubelet-api-admin';
+const SYSTEM_MASTERS = 'system:masters';
+
+// ---- matching (evaluation_helpers.go) ----
+
+function verbMatches(rule: PolicyRule, verb: string): boolean {
+  for (const v of rule.verbs ?? []) if (v === '*' || v === verb) return true;
+  return false;
+}
+
+function apiGroupMatches(rule: PolicyRule, group: string): boolean {
+  for (const g of rule.apiGroups ?? []) if (g === '*' || g === group) return true;
+  return false;
+}
+
+function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
+  for (const r of rule.resources ?? []) {
+    if (r === '*' || r === combined) return true;
+    if (subresource.length === 0) continue;
+    if (r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)) return true;
+  }
+  return false;
+}
+
+/** The kubelet-relevant verbs a rule allows, "*" kept as is. */
+function allowedVerbs(rule: PolicyRule, candidates: readonly string[]): string[] {
+  const verbs = rule.verbs ?? [];
+  if (verbs.includes('*')) return ['*'];
+  return candidates.filter((v) => verbs.includes(v));
+}
+
+function hasVerb(verbs: string[], v: string): boolean {
+  return verbs.includes('*') || verbs.includes(v);
+}
+
+// ---- label selectors (metav1.LabelSelectorAsSelector) ----
+
+function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values = e.values ?? [];
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[e.key] as string)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[e.key] as string)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false; // invalid selector: the controller errors out and aggregates nothing
+    }
+  }
+  return true;
+}
+
+// ---- role resolution ----
+
+interface EffectiveRule {
+  rule: PolicyRule;
+  index: number;
+  from?: string;
+}
+
+interface ResolvedRole {
+  ref: ObjectRef;
+  rules: EffectiveRule[];
+  aggregated: boolean;
+}
+
+interface Index {
+  clusterRoles: Map<string, ClusterRole>;
+  roles: Map<string, Role>;
+  resolved: Map<string, ResolvedRole>;
+  notes: RbacNote[];
+  sortedClusterRoles: ClusterRole[];
+}
+
+function buildIndex(objs: RbacObjects): Index {
+  const clusterRoles = new Map<string, ClusterRole>();
+  for (const cr of objs.clusterRoles ?? []) clusterRoles.set(cr.metadata.name, cr);
+  const roles = new Map<string, Role>();
+  for (const r of objs.roles ?? []) roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r);
+  const sortedClusterRoles = [...clusterRoles.values()].sort((a, b) =>
+    a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
+  );
+  return { clusterRoles, roles, resolved: new Map(), notes: [], sortedClusterRoles };
+}
+
+function resolveClusterRole(ix: Index, name: string, visiting: Set<string> = new Set()): ResolvedRole | undefined {
+  const key = `ClusterRole/${name}`;
+  const cached = ix.resolved.get(key);
+  if (cached) return cached;
+  const cr = ix.clusterRoles.get(name);
+  if (!cr) return undefined;
+  const ref: ObjectRef = { kind: 'ClusterRole', name };
+  const stored = cr.rules ?? [];
+  const selectors = cr.aggregationRule?.clusterRoleSelectors;
+  if (stored.length > 0 || !cr.aggregationRule) {
+    const res: ResolvedRole = { ref, rules: stored.map((rule, index) => ({ rule, index })), aggregated: false };
+    ix.resolved.set(key, res);
+    return res;
+  }
+  // Rules empty and aggregationRule set: compute what the aggregation controller would store.
+  visiting.add(name);
+  const rules: EffectiveRule[] = [];
+  const seen = new Set<string>();
+  const sources: string[] = [];
+  for (const sel of selectors ?? []) {
+    for (const other of ix.sortedClusterRoles) {
+      const otherName = other.metadata.name;
+      if (otherName === name || visiting.has(otherName)) continue;
+      if (!selectorMatches(sel, other.metadata.labels ?? {})) continue;
+      const sub = resolveClusterRole(ix, otherName, visiting);
+      for (const r of sub?.rules ?? []) {
+        const k = JSON.stringify(r.rule);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        rules.push({ rule: r.rule, index: rules.length, from: r.from ?? otherName });
+        if (!sources.includes(otherName)) sources.push(otherName);
+      }
+    }
+  }
+  visiting.delete(name);
+  ix.notes.push({
+    kind: 'aggregated-role',
+    object: ref,
+    message: `ClusterRole ${name} has no stored rules but an aggregationRule: its rules were computed from ${
+      sources.length > 0 ? sources.join(', ') : 'no matching ClusterRole'
+    } (what the clusterrole-aggregation controller would store)`,
+  });
+  const res: ResolvedRole = { ref, rules, aggregated: true };
+  ix.resolved.set(key, res);
+  return res;
+}
+
+function resolveRoleRef(ix: Index, roleRef: RoleRef, bindingNamespace: string | undefined): ResolvedRole | undefined {
+  if (roleRef.kind === 'ClusterRole') return resolveClusterRole(ix, roleRef.name);
+  if (roleRef.kind === 'Role' && bindingNamespace) {
+    const key = `Role/${bindingNamespace}/${roleRef.name}`;
+    const cached = ix.resolved.get(key);
+    if (cached) return cached;
+    const role = ix.roles.get(`${bindingNamespace}/${roleRef.name}`);
+    if (!role) return undefined;
+    const res: ResolvedRole = {
+      ref: { kind: 'Role', name: roleRef.name, namespace: bindingNamespace },
+      rules: (role.rules ?? []).map((rule, index) => ({ rule, index })),
+      aggregated: false,
+    };
+    ix.resolved.set(key, res);
+    return res;
+  }
+  return undefined;
+}
+
+// ---- subjects ----
+
+function subjectRef(s: Subject): SubjectRef {
+  return s.namespace ? { kind: s.kind, name: s.name, namespace: s.namespace } : { kind: s.kind, name: s.name };
+}
+
+function reachOf(s: Subject): Reach | undefined {
+  if (s.kind !== 'Group') return undefined;
+  if (s.name === 'system:authenticated') return 'every-authenticated-user';
+  if (s.name === 'system:unauthenticated') return 'anonymous';
+  if (s.name === 'system:serviceaccounts') return 'every-service-account';
+  if (s.name.startsWith('system:serviceaccounts:')) return 'namespace-service-accounts';
+  if (s.name === SYSTEM_MASTERS) return 'superusers';
+  return undefined;
+}
+
+function reachText(s: Subject, reach: Reach | undefined): string {
+  switch (reach) {
+    case 'every-authenticated-user':
+      return 'every authenticated user (group system:authenticated)';
+    case 'anonymous':
+      return 'anonymous requests (group system:unauthenticated)';
+    case 'every-service-account':
+      return 'every service account in every namespace (group system:serviceaccounts)';
+    case 'namespace-service-accounts':
+      return `every service account in namespace ${s.name.slice('system:serviceaccounts:'.length)}`;
+    case 'superusers':
+      return 'group system:masters';
+    default:
+      return s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`;
+  }
+}
+
+function bump(sev: Severity): Severity {
+  return sev === 'low' ? 'medium' : sev === 'medium' ? 'high' : 'critical';
+}
+
+/** Valid subjects of a ClusterRoleBinding (rule.go appliesToUser with namespace ""), deduplicated. */
+function clusterSubjects(b: ClusterRoleBinding, bindingRef: ObjectRef, notes: RbacNote[]): Subject[] {
+  const out: Subject[] = [];
+  const seen = new Set<string>();
+  for (const s of b.subjects ?? []) {
+    if (!s || typeof s.name !== 'string') continue;
+    if (s.kind !== 'User' && s.kind !== 'Group' && s.kind !== 'ServiceAccount') {
+      notes.push({ kind: 'ineffective-subject', object: bindingRef, message: `subject kind ${String(s.kind)} never matches a request` });
+      continue;
+    }
+    if (s.kind === 'ServiceAccount' && !s.namespace) {
+      notes.push({
+        kind: 'ineffective-subject',
+        object: bindingRef,
+        message: `ServiceAccount ${s.name} has no namespace: in a ClusterRoleBinding it never matches`,
+      });
+      continue;
+    }
+    const k = `${s.kind}\u0000${s.namespace ?? ''}\u0000${s.name}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(s);
+  }
+  return out;
+}
+
+// ---- kubelet grants ----
+
+interface RuleHit {
+  sub: KubeletSubresource;
+  verbs: string[];
+  er: EffectiveRule;
+}
+
+function kubeletHits(role: ResolvedRole): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const er of role.rules) {
+    const rule = er.rule;
+    if (!apiGroupMatches(rule, '')) continue;
+    for (const sub of KUBELET_SUBRESOURCES) {
+      if (!resourceMatches(rule, `nodes/${sub}`, sub)) continue;
+      const verbs = allowedVerbs(rule, KUBELET_VERBS);
+      if (verbs.length > 0) hits.push({ sub, verbs, er });
+    }
+  }
+  return hits;
+}
+
+function inertNodeRules(role: ResolvedRole): EffectiveRule[] {
+  return role.rules.filter((er) => apiGroupMatches(er.rule, '') && (er.rule.resources ?? []).includes('nodes/*'));
+}
+
+function severityFor(sub: KubeletSubresource, verbs: string[], onNodes: string): { severity: Severity; why: string } {
+  const reveals = SUBRESOURCE_INFO[sub].reveals;
+  switch (sub) {
+    case 'proxy':
+      if (hasVerb(verbs, 'get') || hasVerb(verbs, 'create'))
+        return {
+          severity: 'critical',
+          why: `exec on ${onNodes}: get on nodes/proxy is a WebSocket exec/attach/port-forward into every pod, unaudited by the API server (${reveals})`,
+        };
+      return { severity: 'high', why: `writes to the kubelet API on ${onNodes} through nodes/proxy (${reveals})` };
+    case 'log':
+      return hasVerb(verbs, 'get')
+        ? { severity: 'high', why: `reads node logs on ${onNodes}: ${reveals}` }
+        : { severity: 'low', why: `nodes/log without get on ${onNodes}` };
+    case 'checkpoint':
+      return hasVerb(verbs, 'create')
+        ? { severity: 'high', why: `checkpoints containers on ${onNodes}: ${reveals}` }
+        : { severity: 'low', why: `nodes/checkpoint without create on ${onNodes}` };
+    case 'stats':
+    case 'pods':
+    case 'configz':
+      return hasVerb(verbs, 'get')
+        ? { severity: 'medium', why: `nodes/${sub} on ${onNodes} reveals ${reveals}` }
+        : { severity: 'low', why: `nodes/${sub} without get on ${onNodes}` };
+    case 'metrics':
+    case 'healthz':
+      return { severity: 'low', why: `nodes/${sub} on ${onNodes} reveals ${reveals}` };
+  }
+}
+
+function nodesText(resourceNames: string[] | undefined): string {
+  return resourceNames && resourceNames.length > 0 ? `nodes ${resourceNames.join(', ')} only` : 'every node';
+}
+
+function bindingRefOf(kind: 'ClusterRoleBinding' | 'RoleBinding', m: ObjectMeta): ObjectRef {
+  return kind === 'RoleBinding' ? { kind, name: m.name, namespace: m.namespace ?? '' } : { kind, name: m.name };
+}
+
+function roleRefOf(roleRef: RoleRef, ns: string | undefined): ObjectRef {
+  return roleRef.kind === 'Role' ? { kind: roleRef.kind, name: roleRef.name, namespace: ns ?? '' } : { kind: roleRef.kind, name: roleRef.name };
+}
+
+function chainOf(binding: ObjectRef, role: ResolvedRole, er: EffectiveRule): GrantChain {
+  const chain: GrantChain = { binding, role: role.ref, ruleIndex: er.index, rule: er.rule };
+  if (er.from !== undefined) chain.aggregatedFrom = er.from;
+  return chain;
+}
+
+const SYSTEM_MASTERS_NOTE: Grant = {
+  subject: { kind: 'Group', name: SYSTEM_MASTERS },
+  subresource: '*',
+  verbs: ['*'],
+  chain: {
+    binding: { kind: 'Builtin', name: 'privileged-groups authorizer' },
+    role: { kind: 'Builtin', name: SYSTEM_MASTERS },
+    ruleIndex: -1,
+    rule: {},
+  },
+  reach: 'superusers',
+  severity: 'low',
+  why:
+    'note: members of system:masters are always allowed (the API server authorizes them before RBAC, whatever RBAC says); anyone holding a client certificate with O=system:masters can exec on every node',
+};
+
+function evaluateKubelet(objs: RbacObjects, ix: Index, dangling: DanglingBinding[]): Grant[] {
+  const grants: Grant[] = [];
+  const hitCache = new Map<ResolvedRole, RuleHit[]>();
+  const seen = new Set<string>();
+
+  for (const b of objs.clusterRoleBindings ?? []) {
+    if (!b?.metadata || !b.roleRef) continue;
+    const bindingRef = bindingRefOf('ClusterRoleBinding', b.metadata);
+    const role = b.roleRef.kind === 'ClusterRole' ? resolveClusterRole(ix, b.roleRef.name) : undefined;
+    if (!role) {
+      dangling.push({
+        binding: bindingRef,
+        roleRef: roleRefOf(b.roleRef, undefined),
+        why:
+          b.roleRef.kind === 'ClusterRole'
+            ? `ClusterRole ${b.roleRef.name} does not exist: the binding grants nothing (until someone creates that role)`
+            : `a ClusterRoleBinding can only reference a ClusterRole, not ${b.roleRef.kind}`,
+      });
+      continue;
+    }
+    let hits = hitCache.get(role);
+    if (!hits) {
+      hits = kubeletHits(role);
+      hitCache.set(role, hits);
+      for (const er of inertNodeRules(role))
+        ix.notes.push({
+          kind: 'inert-rule',
+          object: role.ref,
+          message: `rule ${er.index} of ${role.ref.kind} ${role.ref.name} names "nodes/*": RBAC has no resource/* wildcard (only "*" and "*/sub"), so it grants no kubelet subresource`,
+        });
+    }
+    if (hits.length === 0) continue;
+    for (const s of clusterSubjects(b, bindingRef, ix.notes)) {
+      for (const h of hits) {
+        const k = `${b.metadata.name}\u0000${s.kind}\u0000${s.namespace ?? ''}\u0000${s.name}\u0000${h.sub}\u0000${h.er.index}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        grants.push(makeGrant(s, h, bindingRef, role));
+      }
+    }
+  }
+
+  for (const b of objs.roleBindings ?? []) {
+    if (!b?.metadata || !b.roleRef) continue;
+    const ns = b.metadata.namespace;
+    const bindingRef = bindingRefOf('RoleBinding', b.metadata);
+    const role = resolveRoleRef(ix, b.roleRef, ns);
+    if (!role) {
+      dangling.push({
+        binding: bindingRef,
+        roleRef: roleRefOf(b.roleRef, ns),
+        why: `${b.roleRef.kind} ${b.roleRef.name} does not exist${b.roleRef.kind === 'Role' ? ` in namespace ${ns ?? ''}` : ''}: the binding grants nothing`,
+      });
+      continue;
+    }
+    let hits = hitCache.get(role);
+    if (!hits) {
+      hits = kubeletHits(role);
+      hitCache.set(role, hits);
+    }
+    if (hits.length > 0 && (b.subjects ?? []).length > 0)
+      ix.notes.push({
+        kind: 'namespaced-binding',
+        object: bindingRef,
+        message: `RoleBinding ${ns ?? ''}/${b.metadata.name} references ${role.ref.kind} ${role.ref.name}, which covers ${[
+          ...new Set(hits.map((h) => `nodes/${h.sub}`)),
+        ].join(', ')}; nodes are cluster-scoped and a RoleBinding grants only namespaced resources: not a grant`,
+      });
+  }
+
+  grants.push(SYSTEM_MASTERS_NOTE);
+  return grants;
+}
+
+function makeGrant(s: Subject, h: RuleHit, bindingRef: ObjectRef, role: ResolvedRole): Grant {
+  const rn = h.er.rule.resourceNames ?? [];
+  const resourceNames = rn.length > 0 ? [...rn] : undefined;
+  const onNodes = nodesText(resourceNames);
+  let { severity, why } = severityFor(h.sub, h.verbs, onNodes);
+  const reach = reachOf(s);
+  const who = reachText(s, reach);
+  if (s.kind === 'User' && s.name === APISERVER_KUBELET_CLIENT && role.ref.kind === 'ClusterRole' && role.ref.name === KUBELET_API_ADMIN_ROLE) {
+    severity = 'low';
+    why = `the API server's own kubelet client (kubeadm binds User ${APISERVER_KUBELET_CLIENT} to ${KUBELET_API_ADMIN_ROLE}); expected. Otherwise: ${why}`;
+  } else if (reach === 'superusers') {
+    severity = 'low';
+    why = `redundant: system:masters is always allowed whatever RBAC says. Otherwise: ${why}`;
+  } else if (reach === 'every-authenticated-user' || reach === 'anonymous') {
+    severity = bump(severity);
+    why = `reaches ${who}: ${why}`;
+  } else if (reach === 'every-service-account' || reach === 'namespace-service-accounts') {
+    why = `reaches ${who}: ${why}`;
+  } else {
+    why = `${who}: ${why}`;
+  }
+  if (role.aggregated && h.er.from) why += ` (rule computed from aggregationRule, from ClusterRole ${h.er.from})`;
+  const g: Grant = {
+    subject: subjectRef(s),
+    subresource: h.sub,
+    verbs: h.verbs,
+    chain: chainOf(bindingRef, role, h.er),
+    severity,
+    why,
+  };
+  if (resourceNames) g.resourceNames = resourceNames;
+  if (reach) g.reach = reach;
+  return g;
+}
+
+// ---- escalation ----
+
+interface EscalationCheck {
+  action: EscalationAction;
+  group: string;
+  resource: string;
+}
+
+const ESCALATION_CHECKS: EscalationCheck[] = [
+  { action: 'escalate', group: RBAC_GROUP, resource: 'clusterroles' },
+  { action: 'bind', group: RBAC_GROUP, resource: 'clusterroles' },
+  { action: 'escalate', group: RBAC_GROUP, resource: 'roles' },
+  { action: 'bind', group: RBAC_GROUP, resource: 'roles' },
+  { action: 'impersonate', group: '', resource: 'users' },
+  { action: 'impersonate', group: '', resource: 'groups' },
+  { action: 'impersonate', group: '', resource: 'serviceaccounts' },
+];
+
+function escalationSeverity(c: EscalationCheck, names: string[] | undefined): { severity: Severity; why: string } {
+  const scope = names ? ` (only ${names.join(', ')})` : '';
+  if (c.action === 'impersonate') {
+    if (c.resource === 'serviceaccounts')
+      return { severity: 'high', why: `can impersonate service accounts${scope}, and act with whatever they are granted` };
+    return {
+      severity: 'critical',
+      why: `can impersonate ${c.resource}${scope}${names ? '' : ', including group system:masters'}: every permission, the kubelet included`,
+    };
+  }
+  if (c.resource === 'roles')
+    return {
+      severity: 'medium',
+      why: `can ${c.action} Roles${scope} in every namespace: namespaced only, so not nodes/*, but any namespaced permission`,
+    };
+  return c.action === 'bind'
+    ? { severity: 'critical', why: `can bind ClusterRoles${scope} cluster-wide: with create on clusterrolebindings, grants itself nodes/proxy` }
+    : { severity: 'critical', why: `can escalate ClusterRoles${scope}: with create/update on clusterroles, writes itself a role with nodes/proxy` };
+}
+
+function evaluateEscalation(objs: RbacObjects, ix: Index): EscalationGrant[] {
+  const out: EscalationGrant[] = [];
+  const seen = new Set<string>();
+  const noteSink: RbacNote[] = [];
+  for (const b of objs.clusterRoleBindings ?? []) {
+    if (!b?.metadata || !b.roleRef || b.roleRef.kind !== 'ClusterRole') continue;
+    const role = resolveClusterRole(ix, b.roleRef.name);
+    if (!role) continue;
+    const bindingRef = bindingRefOf('ClusterRoleBinding', b.metadata);
+    const subjects = clusterSubjects(b, bindingRef, noteSink);
+    if (subjects.length === 0) continue;
+    for (const er of role.rules) {
+      for (const c of ESCALATION_CHECKS) {
+        if (!verbMatches(er.rule, c.action) || !apiGroupMatches(er.rule, c.group) || !resourceMatches(er.rule, c.resource, '')) continue;
+        const rn = er.rule.resourceNames ?? [];
+        const names = rn.length > 0 ? [...rn] : undefined;
+        for (const s of subjects) {
+          const k = `${b.metadata.name}\u0000${s.kind}\u0000${s.namespace ?? ''}\u0000${s.name}\u0000${c.action}\u0000${c.resource}\u0000${er.index}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          let { severity, why } = escalationSeverity(c, names);
+          const reach = reachOf(s);
+          if (reach === 'superusers') {
+            severity = 'low';
+            why = `redundant: system:masters is always allowed. Otherwise: ${why}`;
+          } else if (
+            s.kind === 'ServiceAccount' &&
+            s.namespace === 'kube-system' &&
+            b.roleRef.name.startsWith('system:controller:')
+          ) {
+            severity = 'low';
+            why = `built-in controller ${s.name} (${b.roleRef.name}); expected. Otherwise: ${why}`;
+          } else {
+            why = `${reachText(s, reach)}: ${why}`;
+            if (reach === 'every-authenticated-user' || reach === 'anonymous') severity = 'critical';
+          }
+          const g: EscalationGrant = {
+            subject: subjectRef(s),
+            action: c.action,
+            resource: c.resource,
+            verbs: allowedVerbs(er.rule, [c.action]),
+            chain: chainOf(bindingRef, role, er),
+            severity,
+            why,
+          };
+          if (names) g.resourceNames = names;
+          if (reach) g.reach = reach;
+          out.push(g);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---- public API ----
+
+/** Everything at once: kubelet grants, escalation paths, dangling bindings and notes. */
+export function analyzeRbac(objs: RbacObjects): RbacAnalysis {
+  const ix = buildIndex(objs);
+  const dangling: DanglingBinding[] = [];
+  const kubelet = evaluateKubelet(objs, ix, dangling);
+  const escalation = evaluateEscalation(objs, ix);
+  return { kubelet, escalation, dangling, notes: ix.notes };
+}
+
+/** Who can reach the kubelet API through RBAC (plus the system:masters note grant). */
+export function whoCanReachKubelet(objs: RbacObjects): Grant[] {
+  const ix = buildIndex(objs);
+  return evaluateKubelet(objs, ix, []);
+}
+
+/** Subjects that can escalate or bind (Cluster)Roles, or impersonate, cluster-wide. */
+export function whoCanEscalate(objs: RbacObjects): EscalationGrant[] {
+  return evaluateEscalation(objs, buildIndex(objs));
+}
