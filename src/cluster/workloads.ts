@@ -1,0 +1,510 @@
+// Workloads that lead around the API server, seen through the API server: a pure evaluation of
+// v1.Pod and v1.Namespace JSON (as the API server, or the kubelet's /pods, returns them). No I/O.
+//
+// kubelet-facts §7. Host paths are judged with the static pod checks' own helpers
+// (checks/static-pods/common.ts: RUNTIME_SOCKETS, hitsOf — "..", "//", trailing "/" and
+// /var/run = /run folded — and hitWords), so a pod in the cluster and a manifest on a node are
+// judged alike. Semantics follow kubernetes/kubernetes:
+// - pkg/kubelet/config/common.go (applyDefaults): a static pod is named "<name>-<nodeName>", its
+//   UID is a hash of the manifest and annotation kubernetes.io/config.hash repeats that UID;
+// - pkg/kubelet/pod/mirror_client.go: the mirror pod carries kubernetes.io/config.mirror = that
+//   hash, and (since 1.17) one controller ownerReference to its Node; getPodHash/IsMirrorPod;
+// - plugin/pkg/admission/noderestriction/admission.go (admitPodCreate): a node may only create
+//   mirror pods, and none that reference a ServiceAccount, a Secret, a ConfigMap, a
+//   ClusterTrustBundle or a PersistentVolumeClaim — such a static pod runs, but has no mirror;
+// - staging/src/k8s.io/pod-security-admission/api/helpers.go (PolicyToEvaluate): an absent enforce
+//   label takes the admission configuration's default (privileged when none is configured); a
+//   label that does not parse is evaluated as "restricted".
+import { hitsOf, hitWords, RUNTIME_SOCKETS, type Hit, type SensitiveRoot } from '../checks/static-pods/common.ts';
+import type { HostPathMount } from '../facts/types.ts';
+
+export type BypassKind =
+  | 'runtime-socket'
+  | 'socket-parent'
+  | 'static-pod-folder'
+  | 'kubelet-dir'
+  | 'etcd-dir'
+  | 'kubernetes-dir'
+  | 'privileged-host-namespaces';
+
+export type WorkloadSeverity = 'critical' | 'high' | 'medium';
+
+export interface BypassFinding {
+  namespace: string;
+  pod: string;
+  node?: string;
+  kind: BypassKind;
+  detail: string;
+  severity: WorkloadSeverity;
+  /** ownerReferences (the controller, else the first) as kind/name */
+  owner?: string;
+  /** a mirror pod (annotation kubernetes.io/config.mirror): the static pod it shows runs without admission */
+  mirror?: true;
+}
+
+export interface BypassOptions {
+  /** the kubelets' staticPodPath (kubeadm's /etc/kubernetes/manifests unless told otherwise) */
+  staticPodPath?: string;
+  /** more runtime sockets to look for (e.g. a kubelet's containerRuntimeEndpoint without unix://) */
+  runtimeSockets?: string[];
+}
+
+/** Input bounds: objects beyond these are not read (a hostile or broken list stays cheap). */
+export const LIMITS = { objects: 100_000, perPod: 1_000 } as const;
+
+export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+export const SOURCE_ANNOTATION = 'kubernetes.io/config.source';
+export const HASH_ANNOTATION = 'kubernetes.io/config.hash';
+export const PSA_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+// ---- Loose JSON access ------------------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown): Obj | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function list(v: unknown, max: number = LIMITS.perPod): Obj[] {
+  if (!Array.isArray(v)) return [];
+  const out: Obj[] = [];
+  for (let i = 0; i < v.length && i < max; i++) {
+    const o = obj(v[i]);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+function strMap(v: unknown): Record<string, string> {
+  const o = obj(v);
+  const out: Record<string, string> = {};
+  if (!o) return out;
+  for (const [k, val] of Object.entries(o)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+interface PodView {
+  namespace: string;
+  name: string;
+  uid?: string;
+  node?: string;
+  annotations: Record<string, string>;
+  owners: Obj[];
+  spec: Obj;
+}
+
+function view(p: unknown): PodView | undefined {
+  const o = obj(p);
+  if (!o) return undefined;
+  const meta = obj(o.metadata) ?? {};
+  const spec = obj(o.spec) ?? {};
+  const node = str(spec.nodeName);
+  const uid = str(meta.uid);
+  return {
+    namespace: str(meta.namespace) ?? 'default',
+    name: str(meta.name) ?? '(unnamed)',
+    ...(uid ? { uid } : {}),
+    ...(node ? { node } : {}),
+    annotations: strMap(meta.annotations),
+    owners: list(meta.ownerReferences),
+    spec,
+  };
+}
+
+function ownerOf(v: PodView): string | undefined {
+  const o = v.owners.find((r) => r.controller === true) ?? v.owners[0];
+  if (!o) return undefined;
+  return `${str(o.kind) ?? '?'}/${str(o.name) ?? '?'}`;
+}
+
+function isMirror(v: PodView): boolean {
+  return MIRROR_ANNOTATION in v.annotations;
+}
+
+function containersOf(spec: Obj): Obj[] {
+  return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)].slice(0, LIMITS.perPod);
+}
+
+// ---- bypassPods -------------------------------------------------------------------------------------
+
+function roots(opts: BypassOptions): SensitiveRoot[] {
+  const out: SensitiveRoot[] = [];
+  for (const s of [...RUNTIME_SOCKETS, ...(opts.runtimeSockets ?? [])]) {
+    const p = s.replace(/^unix:\/\//, '');
+    if (p.startsWith('/') && !out.some((r) => r.path === p)) out.push({ path: p, kind: 'runtime-socket', desc: 'kubelet-facts §7' });
+  }
+  const sp = opts.staticPodPath && opts.staticPodPath.startsWith('/') ? opts.staticPodPath : '/etc/kubernetes/manifests';
+  out.push({ path: sp, kind: 'static-pods', desc: 'the static pod folder: a file written there runs as a pod, without admission' });
+  out.push({ path: '/etc/kubernetes', kind: 'credentials', desc: "the kubelet's and the control plane's kubeconfigs and the cluster CA key" });
+  out.push({ path: '/var/lib/kubelet', kind: 'credentials', desc: "the kubelet's keys and every pod's volumes, Secrets included" });
+  out.push({ path: '/var/lib/etcd', kind: 'credentials', desc: "etcd's data: every Secret of the cluster" });
+  return out;
+}
+
+const CREDENTIAL_KIND: Record<string, BypassKind> = {
+  '/etc/kubernetes': 'kubernetes-dir',
+  '/var/lib/kubelet': 'kubelet-dir',
+  '/var/lib/etcd': 'etcd-dir',
+};
+
+function kindOf(h: Hit): BypassKind {
+  if (h.root.kind === 'runtime-socket') return h.relation === 'same' ? 'runtime-socket' : 'socket-parent';
+  if (h.root.kind === 'static-pods') return 'static-pod-folder';
+  return CREDENTIAL_KIND[h.root.path] ?? 'kubernetes-dir';
+}
+
+const RANK: BypassKind[] = ['runtime-socket', 'socket-parent', 'static-pod-folder', 'etcd-dir', 'kubernetes-dir', 'kubelet-dir'];
+
+/** One finding per hostPath volume: the worst thing it reaches, everything it reaches in the detail. */
+function judgeVolume(v: PodView, hp: HostPathMount, hits: Hit[]): Pick<BypassFinding, 'kind' | 'severity' | 'detail'> {
+  const kinds = hits.map(kindOf);
+  const kind = RANK.find((k) => kinds.includes(k)) ?? kinds[0]!;
+  const writable = hp.mounts.some((m) => !m.readOnly);
+  let severity: WorkloadSeverity;
+  if (kind === 'runtime-socket' || kind === 'socket-parent') severity = 'critical';
+  else if (kind === 'static-pod-folder') severity = writable ? 'critical' : 'high';
+  else {
+    const main = hits.find((h) => kindOf(h) === kind);
+    severity = main?.relation === 'inside' ? 'medium' : 'high';
+  }
+  const mounts =
+    hp.mounts.length === 0
+      ? 'no container mounts it (an ephemeral container added through pods/ephemeralcontainers can)'
+      : hp.mounts.map((m) => `container ${m.container} at ${m.mountPath}${m.readOnly ? ' (read-only)' : ' (writable)'}`).join('; ');
+  if (hp.mounts.length === 0 && severity !== 'medium') severity = severity === 'critical' ? 'high' : 'medium';
+  const consequence =
+    kind === 'runtime-socket' || kind === 'socket-parent'
+      ? 'its containers can talk to the container runtime directly and start privileged containers on the node, bypassing the API server; read-only does not help, connecting to a socket needs no write access'
+      : kind === 'static-pod-folder'
+        ? writable
+          ? 'its containers can write new static pods, which the kubelet runs without admission'
+          : 'its containers can read the static pod manifests'
+        : 'its containers can read the credentials there (and change them where the mount is writable)';
+  return { kind, severity, detail: `${v.namespace}/${v.name} volume ${hp.volume}: hostPath ${hp.path} is ${hitWords(hits)}; ${consequence}. Mounts: ${mounts}` };
+}
+
+function hostPathsOf(spec: Obj): HostPathMount[] {
+  const containers = containersOf(spec);
+  const out: HostPathMount[] = [];
+  for (const vol of list(spec.volumes)) {
+    const name = str(vol.name);
+    const path = str(obj(vol.hostPath)?.path);
+    if (!name || !path) continue;
+    const type = str(obj(vol.hostPath)?.type);
+    const mounts: HostPathMount['mounts'] = [];
+    for (const c of containers) {
+      for (const m of list(c.volumeMounts)) {
+        if (m.name === name) mounts.push({ container: str(c.name) ?? '(unnamed)', mountPath: str(m.mountPath) ?? '?', readOnly: m.readOnly === true });
+      }
+    }
+    out.push({ volume: name, path, ...(type ? { type } : {}), mounts });
+  }
+  return out;
+}
+
+function hostNamespaceFinding(v: PodView): Pick<BypassFinding, 'kind' | 'severity' | 'detail'> | undefined {
+  const privileged = containersOf(v.spec)
+    .filter((c) => obj(c.securityContext)?.privileged === true)
+    .map((c) => str(c.name) ?? '(unnamed)');
+  if (privileged.length === 0) return undefined;
+  const ns = (['hostPID', 'hostNetwork', 'hostIPC'] as const).filter((k) => v.spec[k] === true);
+  if (ns.length === 0) return undefined;
+  const severity: WorkloadSeverity = ns.includes('hostPID') ? 'critical' : 'high';
+  const how = ns.includes('hostPID')
+    ? 'a privileged container in the host PID namespace can enter PID 1 (nsenter -t 1 -a) and is root on the node'
+    : 'a privileged container sharing the host network/IPC namespace has every capability and the host devices: it can take over the node';
+  return {
+    kind: 'privileged-host-namespaces',
+    severity,
+    detail: `${v.namespace}/${v.name}: privileged container${privileged.length > 1 ? 's' : ''} ${privileged.join(', ')} with ${ns.join(', ')}; ${how}, and from there reach the runtime socket and the kubelet's credentials`,
+  };
+}
+
+/** Pods (v1.Pod JSON from the API server) whose host mounts or privileges lead around the API server. */
+export function bypassPods(pods: readonly unknown[], opts: BypassOptions = {}): BypassFinding[] {
+  const rs = roots(opts);
+  const out: BypassFinding[] = [];
+  if (!Array.isArray(pods)) return out;
+  const n = Math.min(pods.length, LIMITS.objects);
+  for (let i = 0; i < n; i++) {
+    const v = view(pods[i]);
+    if (!v) continue;
+    const owner = ownerOf(v);
+    const base = {
+      namespace: v.namespace,
+      pod: v.name,
+      ...(v.node ? { node: v.node } : {}),
+      ...(owner ? { owner } : {}),
+      ...(isMirror(v) ? { mirror: true as const } : {}),
+    };
+    for (const hp of hostPathsOf(v.spec)) {
+      const hits = hitsOf(hp, rs);
+      if (hits.length > 0) out.push({ ...base, ...judgeVolume(v, hp, hits) });
+    }
+    const hn = hostNamespaceFinding(v);
+    if (hn) out.push({ ...base, ...hn });
+  }
+  return out;
+}
+
+// ---- mirrorPodsByNode ---------------------------------------------------------------------------------
+
+export interface MirrorPod {
+  namespace: string;
+  pod: string;
+  uid?: string;
+  /** the static pod's config hash (the mirror annotation's value) */
+  hash?: string;
+  /** whether an ownerReference of kind Node names the node (every kubelet since 1.17 sets one) */
+  ownedByNode: boolean;
+}
+
+/** The static pods of each node as the API server shows them: its mirror pods. */
+export function mirrorPodsByNode(pods: readonly unknown[]): Map<string, MirrorPod[]> {
+  const out = new Map<string, MirrorPod[]>();
+  if (!Array.isArray(pods)) return out;
+  const n = Math.min(pods.length, LIMITS.objects);
+  for (let i = 0; i < n; i++) {
+    const v = view(pods[i]);
+    if (!v || !isMirror(v)) continue;
+    const nodeOwner = v.owners.find((o) => o.kind === 'Node');
+    const node = v.node ?? str(nodeOwner?.name) ?? '';
+    const hash = str(v.annotations[MIRROR_ANNOTATION]);
+    const entry: MirrorPod = {
+      namespace: v.namespace,
+      pod: v.name,
+      ...(v.uid ? { uid: v.uid } : {}),
+      ...(hash ? { hash } : {}),
+      ownedByNode: nodeOwner !== undefined && (v.node === undefined || str(nodeOwner.name) === v.node),
+    };
+    const at = out.get(node);
+    if (at) at.push(entry);
+    else out.set(node, [entry]);
+  }
+  return out;
+}
+
+// ---- hiddenStaticPods ---------------------------------------------------------------------------------
+
+export interface HiddenStaticPod {
+  namespace: string;
+  pod: string;
+  node: string;
+  source?: string;
+  hash?: string;
+  severity: 'critical' | 'high';
+  /** the likely reasons the kubelet could not create a mirror pod */
+  reasons: string[];
+  detail: string;
+  /** what the pod itself reaches (bypassPods on the kubelet's view of it) */
+  bypass: BypassFinding[];
+}
+
+export interface HiddenOptions extends BypassOptions {
+  /** the namespaces that exist (metadata.name); when given, a missing namespace is stated, not guessed */
+  namespaces?: readonly string[];
+}
+
+function isStatic(v: PodView): boolean {
+  if (isMirror(v)) return false; // a mirror's copy of the annotations, not the kubelet's own pod
+  const source = v.annotations[SOURCE_ANNOTATION];
+  if (source === 'file' || source === 'http') return true;
+  return source === undefined && HASH_ANNOTATION in v.annotations;
+}
+
+/** What in the spec NodeRestriction refuses in a mirror pod (admitPodCreate). */
+function nodeRestrictionRefs(spec: Obj): string[] {
+  const out: string[] = [];
+  const sa = str(spec.serviceAccountName) ?? str(spec.serviceAccount);
+  if (sa) out.push(`ServiceAccount ${sa}`);
+  const secrets = new Set<string>();
+  const configMaps = new Set<string>();
+  let pvc = false;
+  let ctb = false;
+  for (const s of list(spec.imagePullSecrets)) if (str(s.name)) secrets.add(str(s.name)!);
+  for (const vol of list(spec.volumes)) {
+    const secretName = str(obj(vol.secret)?.secretName);
+    if (secretName) secrets.add(secretName);
+    const cm = str(obj(vol.configMap)?.name);
+    if (cm) configMaps.add(cm);
+    if (obj(vol.persistentVolumeClaim)) pvc = true;
+    for (const k of ['azureFile', 'cephfs', 'cinder', 'flexVolume', 'iscsi', 'rbd', 'scaleIO', 'storageos', 'csi']) {
+      const ref = str(obj(obj(vol[k])?.secretRef)?.name) ?? str(obj(obj(vol[k])?.nodePublishSecretRef)?.name) ?? (k === 'azureFile' ? str(obj(vol[k])?.secretName) : undefined);
+      if (ref) secrets.add(ref);
+    }
+    for (const src of list(obj(vol.projected)?.sources)) {
+      const s = str(obj(src.secret)?.name);
+      if (s) secrets.add(s);
+      const c = str(obj(src.configMap)?.name);
+      if (c) configMaps.add(c);
+      if (obj(src.clusterTrustBundle)) ctb = true;
+    }
+  }
+  for (const c of containersOf(spec)) {
+    for (const e of list(c.env)) {
+      const from = obj(e.valueFrom);
+      const s = str(obj(from?.secretKeyRef)?.name);
+      if (s) secrets.add(s);
+      const cm = str(obj(from?.configMapKeyRef)?.name);
+      if (cm) configMaps.add(cm);
+    }
+    for (const e of list(c.envFrom)) {
+      const s = str(obj(e.secretRef)?.name);
+      if (s) secrets.add(s);
+      const cm = str(obj(e.configMapRef)?.name);
+      if (cm) configMaps.add(cm);
+    }
+  }
+  if (secrets.size > 0) out.push(`Secret${secrets.size > 1 ? 's' : ''} ${[...secrets].slice(0, 10).join(', ')}`);
+  if (configMaps.size > 0) out.push(`ConfigMap${configMaps.size > 1 ? 's' : ''} ${[...configMaps].slice(0, 10).join(', ')}`);
+  if (ctb) out.push('a ClusterTrustBundle');
+  if (pvc) out.push('a PersistentVolumeClaim');
+  return out;
+}
+
+/** Edit distance, bounded: small names only (namespace names are at most 63 characters). */
+function distance(a: string, b: string): number {
+  if (a.length > 63 || b.length > 63) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+const WELL_KNOWN_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+
+function namespaceReason(ns: string, known: readonly string[] | undefined): string | undefined {
+  const exists = known?.includes(ns);
+  if (exists === true) return undefined;
+  const candidates = [...new Set([...WELL_KNOWN_NAMESPACES, ...(known ?? []).slice(0, LIMITS.objects)])];
+  const near = candidates.find((c) => c !== ns && distance(c, ns) <= 2);
+  const lookalike = near ? ` (it looks like ${near}: a namespace named to pass for a system one)` : '';
+  return exists === false
+    ? `namespace ${ns} does not exist, so the API server refuses the mirror pod${lookalike}`
+    : `namespace ${ns} may not exist, which makes the API server refuse the mirror pod${lookalike}`;
+}
+
+/**
+ * Pods the kubelet runs (its /pods, through the API server's node proxy) that the API server does
+ * not show for that node: static pods with no mirror pod.
+ */
+export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: readonly unknown[], node: string, opts: HiddenOptions = {}): HiddenStaticPod[] {
+  const out: HiddenStaticPod[] = [];
+  if (!Array.isArray(kubeletPods)) return out;
+  const mirrorNames = new Set<string>();
+  const mirrorHashes = new Set<string>();
+  const apiUids = new Set<string>();
+  if (Array.isArray(apiPods)) {
+    const m = Math.min(apiPods.length, LIMITS.objects);
+    for (let i = 0; i < m; i++) {
+      const v = view(apiPods[i]);
+      if (!v || !isMirror(v) || (v.node !== undefined && v.node !== node)) continue;
+      mirrorNames.add(`${v.namespace}/${v.name}`);
+      const h = str(v.annotations[MIRROR_ANNOTATION]);
+      if (h) mirrorHashes.add(h);
+      if (v.uid) apiUids.add(v.uid);
+    }
+  }
+  const n = Math.min(kubeletPods.length, LIMITS.objects);
+  for (let i = 0; i < n; i++) {
+    const v = view(kubeletPods[i]);
+    if (!v || !isStatic(v)) continue;
+    const hash = str(v.annotations[HASH_ANNOTATION]) ?? v.uid;
+    const shown = mirrorNames.has(`${v.namespace}/${v.name}`) || (hash !== undefined && mirrorHashes.has(hash)) || (v.uid !== undefined && apiUids.has(v.uid));
+    if (shown) continue;
+    const reasons: string[] = [];
+    const nsReason = namespaceReason(v.namespace, opts.namespaces);
+    if (nsReason) reasons.push(nsReason);
+    const refs = nodeRestrictionRefs(v.spec);
+    if (refs.length > 0) {
+      reasons.push(`it references ${refs.join(', ')}: NodeRestriction lets a node create only mirror pods that reference no ServiceAccount, Secret, ConfigMap, ClusterTrustBundle or PersistentVolumeClaim (plugin/pkg/admission/noderestriction, admitPodCreate), yet the kubelet runs the static pod anyway`);
+    }
+    if (!v.name.endsWith(`-${node}`)) reasons.push(`its name does not end in -${node}, so it did not come from this kubelet's static pod path or URL under this node name`);
+    if (reasons.length === 0) reasons.push('no cause visible in the pod: the mirror may have been deleted and not yet recreated, or the API server refused it (the Node object missing or replaced, an admission webhook); check the kubelet log for "Failed creating a mirror pod"');
+    const source = v.annotations[SOURCE_ANNOTATION];
+    const bypass = bypassPods([kubeletPods[i]], opts).map((f) => ({ ...f, node }));
+    const severity = bypass.some((f) => f.severity === 'critical') ? 'critical' : 'high';
+    out.push({
+      namespace: v.namespace,
+      pod: v.name,
+      node,
+      ...(source ? { source } : {}),
+      ...(hash ? { hash } : {}),
+      severity,
+      reasons,
+      detail: `the kubelet on ${node} runs the static pod ${v.namespace}/${v.name}${source ? ` (from ${source === 'http' ? 'its staticPodURL' : 'its static pod folder'})` : ''}, but the API server shows no mirror pod for it: it is invisible to kubectl, admission and audit; ${reasons.join('; ')}`,
+      bypass,
+    });
+  }
+  return out;
+}
+
+// ---- podSecurityGaps ----------------------------------------------------------------------------------
+
+export type PsaLevel = 'privileged' | 'baseline' | 'restricted';
+
+export interface PodSecurityGap {
+  namespace: string;
+  /** the enforce label as written; undefined when absent */
+  label?: string;
+  /** the level seen: the label's, or the assumed default when absent */
+  level: PsaLevel;
+  /** how the level was arrived at */
+  basis: 'label' | 'default' | 'invalid-label';
+  severity: WorkloadSeverity;
+  detail: string;
+}
+
+const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
+
+/**
+ * Namespaces where Pod Security admission does not enforce at least baseline. A label that does not
+ * parse is evaluated as restricted by PSA — not a gap, but reported (medium): its intent is unclear.
+ */
+export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[] {
+  const out: PodSecurityGap[] = [];
+  if (!Array.isArray(namespaces)) return out;
+  const n = Math.min(namespaces.length, LIMITS.objects);
+  for (let i = 0; i < n; i++) {
+    const meta = obj(obj(namespaces[i])?.metadata);
+    const name = str(meta?.name);
+    if (!meta || !name) continue;
+    const labels = strMap(meta.labels);
+    const label = labels[PSA_ENFORCE_LABEL];
+    if (label === undefined) {
+      out.push({
+        namespace: name,
+        level: 'privileged',
+        basis: 'default',
+        severity: 'high',
+        detail: `namespace ${name} has no ${PSA_ENFORCE_LABEL} label: Pod Security admission enforces the cluster default there, which is privileged (nothing enforced) unless the API server's admission configuration sets a default; privileged, hostPID and hostPath pods are admitted`,
+      });
+    } else if (!LEVELS.includes(label)) {
+      out.push({
+        namespace: name,
+        label,
+        level: 'restricted',
+        basis: 'invalid-label',
+        severity: 'medium',
+        detail: `namespace ${name} has ${PSA_ENFORCE_LABEL}=${JSON.stringify(label.slice(0, 100))}, which is not privileged, baseline or restricted: Pod Security admission evaluates it as restricted (pod-security-admission api PolicyToEvaluate) — set the level meant`,
+      });
+    } else if (label === 'privileged') {
+      out.push({
+        namespace: name,
+        label,
+        level: 'privileged',
+        basis: 'label',
+        severity: 'high',
+        detail: `namespace ${name} enforces the privileged level: Pod Security admission admits privileged, hostPID and hostPath pods there`,
+      });
+    }
+  }
+  return out;
+}
