@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
 import type { ScanCommandOptions } from './commands/scan.ts';
+import type { ClusterCommandOptions } from './commands/cluster.ts';
 import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/explain.ts';
 
 export const EXIT_USAGE = 2;
@@ -65,6 +66,23 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       // loaded only when scanning, so the node audit's start-up does not pay for it
       const { runScanCommand } = await import('./commands/scan.ts');
       code = await runScanCommand(targets, opts, io);
+    });
+
+  program
+    .command('cluster')
+    .description("audit a cluster through its API server: every node's live kubelet configuration (via nodes/proxy configz), who can reach the kubelet API (RBAC), pods that bypass the API server, namespaces without Pod Security")
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'the kubeconfig context (default: its current-context)')
+    .option('--concurrency <n>', 'node configurations read at once', '32')
+    .option('--timeout <ms>', "timeout of each node's configz request", '10000')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .option('--color', 'force colour on')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .action(async (opts: ClusterCommandOptions) => {
+      // loaded only when auditing a cluster (it pulls in the API client)
+      const { runClusterCommand } = await import('./commands/cluster.ts');
+      code = await runClusterCommand(opts, io);
     });
 
   program

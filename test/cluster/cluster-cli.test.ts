@@ -1,0 +1,111 @@
+// `kubelet-guard cluster` end to end, through the CLI, against the API-server simulator (loopback):
+// per-node configz read through the node proxy, its failure modes as unknown findings with the
+// reason, the anonymous nodes failing, RBAC/workload/namespace findings, and exit codes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli.ts';
+import { startApiServerSim, type ApiServerSim, type ConfigzMode } from './apiserver-sim.ts';
+
+const NODES = 20;
+const ANON = new Set([2, 5, 11]);
+const MODES: Record<number, ConfigzMode> = { 3: 'forbidden', 7: 'garbage', 13: 'hang', 17: 'unavailable' };
+const name = (i: number) => `node-${String(i).padStart(5, '0')}`;
+
+let sim: ApiServerSim;
+before(async () => {
+  sim = await startApiServerSim({
+    nodes: NODES, podsPerNode: 10, bindings: 40, namespaces: 5, kubeletVersion: 'v1.31.4',
+    configz: (i) => MODES[i] ?? 'ok', anonymousOn: (i) => ANON.has(i),
+  });
+});
+after(async () => {
+  await sim?.close();
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d) => (o += d));
+  err.on('data', (d) => (e += d));
+  const code = await main(['node', 'kubelet-guard', 'cluster', ...args], { out, err });
+  return { code, out: o, err: e };
+}
+
+interface F { check: string; status: string; severity: string; subject?: string; message: string; evidence: { note?: string }[] }
+interface N { name: string; version?: string; configz: string }
+
+test('20 nodes: counts, failure modes as unknown with the reason, anonymous nodes fail, RBAC and workloads reported', async () => {
+  const started = Date.now();
+  const r = await run('--kubeconfig', sim.kubeconfigPath, '--format', 'json', '--timeout', '500', '--concurrency', '8');
+  assert.equal(r.code, 1, r.err);
+  assert.ok(Date.now() - started < 15_000, 'the hanging node must not hold up the run');
+  const rep = JSON.parse(r.out) as { tool: { name: string }; cluster: { server: string; nodes: number }; nodes: N[]; findings: F[]; summary: { fail: number; unknown: number } };
+  assert.equal(rep.tool.name, 'kubelet-guard');
+  assert.equal(rep.cluster.server, sim.url);
+  assert.equal(rep.cluster.nodes, NODES);
+  assert.equal(rep.nodes.length, NODES);
+  assert.ok(rep.nodes.every((n) => n.version === 'v1.31.4'));
+  assert.equal(rep.nodes.filter((n) => n.configz === 'ok').length, NODES - Object.keys(MODES).length);
+
+  const node = (i: number) => rep.nodes.find((n) => n.name === name(i));
+  assert.match(node(3)?.configz ?? '', /get nodes\/proxy/);
+  assert.match(node(7)?.configz ?? '', /./);
+  assert.notEqual(node(7)?.configz, 'ok');
+  assert.match(node(13)?.configz ?? '', /timeout/);
+  assert.match(node(17)?.configz ?? '', /503/);
+
+  // the unreadable nodes: exactly one unknown finding each, with the reason, and never a pass
+  for (const i of Object.keys(MODES).map(Number)) {
+    const own = rep.findings.filter((f) => f.subject === name(i) || f.subject?.startsWith(`${name(i)} `));
+    assert.equal(own.length, 1, `${name(i)}: ${JSON.stringify(own)}`);
+    assert.equal(own[0]?.status, 'unknown');
+    assert.ok(own[0]?.message.includes(node(i)?.configz ?? '\u0000'));
+  }
+  assert.match(rep.findings.find((f) => f.subject === name(3))?.message ?? '', /get nodes\/proxy/);
+
+  // anonymous auth: exactly the three nodes fail
+  const anon = rep.findings.filter((f) => f.check === 'kubelet-anonymous-auth');
+  assert.deepEqual(anon.filter((f) => f.status === 'fail').map((f) => f.subject?.split(' ')[0]).sort(), [...ANON].map(name).sort());
+  assert.equal(anon.filter((f) => f.status === 'pass').length, NODES - ANON.size - Object.keys(MODES).length);
+  assert.ok(rep.findings.some((f) => f.check === 'kubelet-authorization-mode' && f.status === 'fail' && f.subject?.startsWith(name(2))));
+
+  // RBAC: the simulator binds cluster-admin, system:kubelet-api-admin and node-proxy-reader
+  const rbac = rep.findings.filter((f) => f.check === 'rbac-kubelet-access' && f.status === 'fail');
+  assert.ok(rbac.length > 0);
+  for (const role of ['cluster-admin', 'system:kubelet-api-admin', 'node-proxy-reader']) {
+    assert.ok(rbac.some((f) => f.evidence.some((e) => e.note?.includes(`ClusterRole/${role}`))), `a grant through ${role}`);
+  }
+  assert.ok(rbac.some((f) => f.subject === 'User/user-1@example.com'), JSON.stringify(rbac.map((f) => f.subject)));
+  assert.ok(rep.findings.some((f) => f.check === 'rbac-escalation' && f.status === 'fail'));
+  assert.ok(rep.findings.some((f) => f.check === 'workload-bypass' && f.status === 'fail'));
+  assert.ok(rep.findings.some((f) => f.check === 'namespace-pod-security' && f.status === 'fail'));
+  assert.equal(rep.summary.unknown, rep.findings.filter((f) => f.status === 'unknown').length);
+});
+
+test('table: per-node lines and the cluster summary', async () => {
+  const r = await run('--kubeconfig', sim.kubeconfigPath, '--timeout', '300', '--no-color', '--fail-on', 'none');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /anonymous auth on: 3 of 20 nodes/);
+  assert.match(r.out, /AlwaysAllow authorization: 3 of 20 nodes/);
+  assert.match(r.out, /read-only port open: 0 of 20 nodes/);
+  assert.match(r.out, /configuration read: 16 of 20 nodes/);
+  assert.match(r.out, new RegExp(`${name(3)} .*unknown: forbidden`));
+  assert.match(r.out, /fix:/);
+  assert.match(r.out, /Summary: 20 nodes, \d+ failed/);
+});
+
+test('a bad kubeconfig path exits 2 with a clear message', async () => {
+  const r = await run('--kubeconfig', '/nonexistent/kubeconfig.yaml', '--format', 'json');
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.match(r.err, /kubelet-guard cluster: cannot use the kubeconfig \/nonexistent\/kubeconfig\.yaml: .*(ENOENT|no such file)/);
+});
+
+test('a bad --concurrency is a usage error', async () => {
+  const r = await run('--kubeconfig', sim.kubeconfigPath, '--concurrency', '0');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--concurrency 0/);
+});
