@@ -11,7 +11,7 @@ import type { Evidence, Finding, Section } from '../checks/types.ts';
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import { analyzeRbac, type ClusterRole, type ClusterRoleBinding, type GrantChain, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
-import { bypassPods, podSecurityGaps } from '../cluster/workloads.ts';
+import { bypassPods, hiddenStaticPods, podSecurityGaps } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { useColor } from './node.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -43,6 +43,7 @@ export interface ClusterReport {
 
 const NODE_SECTIONS: ReadonlySet<Section> = new Set<Section>(['cis-4.2', 'kubelet-api', 'versions']);
 const CONFIGZ_MAX_BYTES = 1024 * 1024;
+const KUBELET_PODS_MAX_BYTES = 16 * 1024 * 1024;
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface NodeObj {
@@ -81,12 +82,29 @@ function listUnknown(check: string, title: string, path: string, r: { error: str
   return finding({ check, title, section: 'control-plane', subject: path, status: 'unknown', severity: 'high', message: `could not read ${path}: ${why}` });
 }
 
-function configzError(r: GetResult & { ok: false }): string {
+function configzError(r: GetResult & { ok: false }, what = 'configz'): string {
   if (r.status === 403) return `forbidden (403): the identity lacks \`get nodes/proxy\``;
   if (r.status === 503) return `kubelet unreachable through the API server (503): ${r.error}`;
-  if (r.status !== undefined) return `GET configz answered ${r.error}`;
+  if (r.status !== undefined) return `GET ${what} answered ${r.error}`;
   return r.error; // timeout, connection error
 }
+
+/** The kubelet's own pod list (/proxy/pods): its items, or why it could not be read. */
+function kubeletPodItems(r: GetResult): { items: unknown[] } | { error: string } {
+  if (!r.ok) return { error: configzError(r, '/pods') };
+  let v: unknown;
+  try {
+    v = JSON.parse(r.body.toString('utf8'));
+  } catch (e) {
+    return { error: `the /pods answer is not JSON: ${(e as Error).message}` };
+  }
+  const items = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { items?: unknown }).items : undefined;
+  if (!Array.isArray(items)) return { error: 'the /pods answer has no "items" array: not a kubelet PodList' };
+  return { items };
+}
+
+const HIDDEN_TITLE = 'The kubelet runs a static pod the API server does not show';
+const HIDDEN_UNKNOWN_TITLE = "The kubelet's own pod list could not be compared with the API server's";
 
 const subjectName = (s: SubjectRef) => `${s.kind}/${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
 const chainText = (c: GrantChain) =>
@@ -112,6 +130,8 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   try {
     const findings: Finding[] = [];
     const nodes: ClusterNode[] = [];
+    /** the kubelet's own pod list of every node whose configz was read */
+    const kubeletPodsByNode = new Map<string, { items: unknown[] } | { error: string }>();
 
     // ---- nodes ----
     const nodeList = await listAll<NodeObj>(api, '/api/v1/nodes');
@@ -127,17 +147,20 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
         const parsed = r.ok ? configzToEffective(r.body, name) : { error: configzError(r) };
         const node: ClusterNode = { name, ...(version ? { version } : {}), configz: parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer') };
         let own: Finding[];
+        let kubeletPods: { items: unknown[] } | { error: string } | undefined;
         if (parsed.effective) {
+          kubeletPods = kubeletPodItems(await api.get(`/api/v1/nodes/${encodeURIComponent(name)}/proxy/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
           own = runChecks(checks, nodeFactsFromConfigz(parsed.effective, name, version)).map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
         } else {
           own = [finding({ check: 'node-configz', title: "The kubelet's live configuration could not be read", section: 'cis-4.2', subject: name, status: 'unknown', severity: 'high',
             message: `${name}: its kubelet checks were not run: ${node.configz}` })];
         }
-        return { node, own };
+        return { node, own, kubeletPods };
       });
-      for await (const { node, own } of results) {
+      for await (const { node, own, kubeletPods } of results) {
         nodes.push(node);
         findings.push(...own);
+        if (kubeletPods) kubeletPodsByNode.set(node.name, kubeletPods);
       }
       nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
@@ -193,6 +216,39 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
           check: 'namespace-pod-security', title: 'A namespace does not enforce Pod Security baseline', section: 'static-pods', subject: g.namespace, status: 'fail', severity: g.severity,
           message: `${g.namespace}: ${g.detail}`,
           remediation: `kubectl label namespace ${g.namespace} pod-security.kubernetes.io/enforce=baseline`,
+        }));
+      }
+    }
+
+    // ---- hidden static pods: the kubelet's own pod list against the API server's pods of the node ----
+    const apiPodsByNode = new Map<string, unknown[]>();
+    if (!('error' in pods)) {
+      for (const p of pods.items) {
+        const nodeName = (p as { spec?: { nodeName?: unknown } } | null)?.spec?.nodeName;
+        if (typeof nodeName !== 'string') continue;
+        const group = apiPodsByNode.get(nodeName);
+        if (group) group.push(p);
+        else apiPodsByNode.set(nodeName, [p]);
+      }
+    }
+    const nsNames = 'error' in nss ? undefined : nss.items
+      .map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name)
+      .filter((n): n is string => typeof n === 'string');
+    for (const [nodeName, kp] of [...kubeletPodsByNode].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if ('error' in kp || 'error' in pods) {
+        const why = 'error' in kp ? `could not read the kubelet's pod list (/api/v1/nodes/${nodeName}/proxy/pods): ${kp.error}`
+          : `could not read the API server's pods (/api/v1/pods): ${'error' in pods ? pods.error : ''}`;
+        findings.push(finding({ check: 'hidden-static-pods', title: HIDDEN_UNKNOWN_TITLE, section: 'static-pods', subject: nodeName, status: 'unknown', severity: 'high',
+          message: `${nodeName}: hidden static pods were not looked for: ${why}` }));
+        continue;
+      }
+      for (const h of hiddenStaticPods(kp.items, apiPodsByNode.get(nodeName) ?? [], nodeName, nsNames ? { namespaces: nsNames } : {})) {
+        findings.push(finding({
+          check: 'hidden-static-pod', title: HIDDEN_TITLE, section: 'static-pods', subject: `${nodeName}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
+          // h.detail already ends with the reasons (joined with '; ')
+          message: h.detail,
+          evidence: h.bypass.map((b) => ({ note: `${b.kind}: ${b.detail}` })),
+          remediation: `remove the manifest of ${h.namespace}/${h.pod} from ${nodeName}'s static pod folder (staticPodPath/staticPodURL) or fix its namespace/references so a mirror pod can be created; audit the node with \`kubelet-guard node\``,
         }));
       }
     }

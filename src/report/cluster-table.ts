@@ -17,6 +17,52 @@ function nodesFailing(findings: readonly Finding[], check: string, nodes: Readon
   return hit.size;
 }
 
+const MAX_NAMES = 5;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The node a finding is about (its subject is `<node>`, `<node> <setting>` or `<node>/<ns>/<pod>`). */
+function nodeOf(f: Finding, nodes: ReadonlySet<string>): string | undefined {
+  if (!f.subject) return undefined;
+  const bySpace = f.subject.split(' ')[0] ?? '';
+  if (nodes.has(bySpace)) return bySpace;
+  const bySlash = f.subject.split('/')[0] ?? '';
+  return nodes.has(bySlash) ? bySlash : undefined;
+}
+
+/** `text` with every whole-word occurrence of the node name replaced by `<node>`. */
+function withoutNode(text: string, node: string): string {
+  return text.replace(new RegExp(`(?<![A-Za-z0-9.-])${escapeRe(node)}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`, 'g'), '<node>');
+}
+
+interface Group {
+  first: Finding;
+  /** the nodes of the group, in order of appearance; empty for a finding about no node */
+  nodes: string[];
+  node?: string;
+}
+
+/** Findings identical but for their node (same check, status, severity, title, subject and message once the node name is removed), in order of first appearance. */
+function groupByNode(findings: readonly Finding[], nodes: ReadonlySet<string>): Group[] {
+  const groups: Group[] = [];
+  const byKey = new Map<string, Group>();
+  for (const f of findings) {
+    const node = nodeOf(f, nodes);
+    if (node === undefined) {
+      groups.push({ first: f, nodes: [] });
+      continue;
+    }
+    const key = JSON.stringify([f.check, f.status, f.severity, f.title, withoutNode(f.subject ?? '', node), withoutNode(f.message, node)]);
+    const g = byKey.get(key);
+    if (g) g.nodes.push(node);
+    else {
+      const ng: Group = { first: f, nodes: [node], node };
+      byKey.set(key, ng);
+      groups.push(ng);
+    }
+  }
+  return groups;
+}
+
 export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [c.bold(`kubelet-guard cluster: ${r.cluster.server}, ${r.cluster.nodes} node(s)`)];
@@ -41,17 +87,24 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
   }
   const count = (check: string) => r.findings.filter((f) => f.check === check && f.status === 'fail').length;
   out.push(`  RBAC subjects reaching the kubelet API: ${count('rbac-kubelet-access')}, escalation paths: ${count('rbac-escalation')}`,
-    `  pods bypassing the API server: ${count('workload-bypass')}, namespaces without Pod Security baseline: ${count('namespace-pod-security')}`);
+    `  pods bypassing the API server: ${count('workload-bypass')}, namespaces without Pod Security baseline: ${count('namespace-pod-security')}`,
+    `  static pods hidden from the API server: ${count('hidden-static-pod')}`);
 
   const shown = r.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
   if (shown.length > 0) {
     out.push('', c.bold('Findings'));
     const mark: Record<Status, string> = { fail: c.red(c.bold('FAIL')), unknown: c.yellow('UNKN'), pass: c.green('PASS'), 'not-applicable': 'N/A ' };
-    for (const f of shown) {
-      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${f.title}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${f.check})`)}`);
-      out.push(`    ${c.dim(oneLine(f.message))}`);
-      for (const e of f.evidence) if (e.note && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${oneLine(e.note)}`)}`);
-      if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${oneLine(f.remediation)}`);
+    for (const { first: f, nodes: on, node } of groupByNode(shown, names)) {
+      // one node: the finding as it is; several: the node name taken out of the text, the nodes listed
+      const many = node !== undefined && on.length > 1;
+      const text = (s: string) => oneLine(many ? withoutNode(s, node) : s);
+      const listed = on.slice(0, MAX_NAMES).join(', ') + (on.length > MAX_NAMES ? `, … +${on.length - MAX_NAMES}` : '');
+      const rest = many ? text(f.subject ?? '').replace(/^<node>[ /]?/, '') : '';
+      const subject = many ? `${rest ? ` [${rest}]` : ''} [${on.length} nodes: ${listed}]` : f.subject ? ` [${oneLine(f.subject)}]` : '';
+      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${f.title}${subject} ${c.dim(`(${f.check})`)}`);
+      out.push(`    ${c.dim(text(f.message))}`);
+      for (const e of f.evidence) if (e.note && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
+      if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${text(f.remediation)}`);
     }
   }
   const s = r.summary;

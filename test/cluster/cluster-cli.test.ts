@@ -83,6 +83,15 @@ test('20 nodes: counts, failure modes as unknown with the reason, anonymous node
   assert.ok(rep.findings.some((f) => f.check === 'workload-bypass' && f.status === 'fail'));
   assert.ok(rep.findings.some((f) => f.check === 'namespace-pod-security' && f.status === 'fail'));
   assert.equal(rep.summary.unknown, rep.findings.filter((f) => f.status === 'unknown').length);
+
+  // hidden static pods: the simulator's /proxy/pods answers exactly the API server's pods of the node
+  // (no static pods, no mirrors), so nothing is hidden: no false positive, and every readable node's
+  // list was read and compared (no unknown); the unreadable nodes were not asked (one finding each, above)
+  assert.deepEqual(rep.findings.filter((f) => f.check === 'hidden-static-pod'), []);
+  assert.deepEqual(rep.findings.filter((f) => f.check === 'hidden-static-pods'), []);
+
+  // JSON keeps one finding per node (the table groups them)
+  assert.equal(rep.findings.filter((f) => f.check === 'kubelet-debugging-handlers' && f.status === 'fail').length, NODES - Object.keys(MODES).length);
 });
 
 test('table: per-node lines and the cluster summary', async () => {
@@ -95,6 +104,21 @@ test('table: per-node lines and the cluster summary', async () => {
   assert.match(r.out, new RegExp(`${name(3)} .*unknown: forbidden`));
   assert.match(r.out, /fix:/);
   assert.match(r.out, /Summary: 20 nodes, \d+ failed/);
+  assert.match(r.out, /static pods hidden from the API server: 0/);
+
+  // findings identical but for the node are one line listing the nodes
+  const anonLines = r.out.split('\n').filter((l) => l.includes('(kubelet-anonymous-auth)'));
+  assert.deepEqual(anonLines.length, 1, anonLines.join('\n'));
+  assert.match(anonLines[0] ?? '', new RegExp(`\\[3 nodes: ${[...ANON].map(name).join(', ')}\\]`));
+  const read = [...Array(NODES).keys()].filter((i) => !(i in MODES)).map(name);
+  const debugLines = r.out.split('\n').filter((l) => l.includes('(kubelet-debugging-handlers)'));
+  assert.equal(debugLines.length, 1, debugLines.join('\n'));
+  assert.ok(debugLines[0]?.includes(`[${read.length} nodes: ${read.slice(0, 5).join(', ')}, … +${read.length - 5}]`), debugLines[0]);
+  // the grouped message no longer names one node
+  const msg = r.out.split('\n')[r.out.split('\n').indexOf(anonLines[0] ?? '') + 1] ?? '';
+  assert.ok(!/node-\d{5}/.test(msg), msg);
+  // a finding on a single node keeps its subject
+  assert.match(r.out, new RegExp(`\\[${name(3)}\\] \\(node-configz\\)`));
 });
 
 test('a bad kubeconfig path exits 2 with a clear message', async () => {
