@@ -2,14 +2,11 @@
 // fastest (docs/benchmarks.md). Built-in modules are loaded with require(), not `import`: an ES
 // module namespace of a built-in touches every lazy getter (`fs.promises` loads readline and
 // streams, `util` loads parseArgs, diff and colours, `process` loads workers and reports…), which
-// cost more start-up than the whole audit's I/O. `node:child_process`, which commander needs only
-// for external executable subcommands (we have none), becomes a stub that throws if ever used.
+// cost more start-up than the whole audit's I/O. (`node:child_process` stays real: the cluster
+// client runs kubeconfig exec plugins with it.)
 import { build } from 'esbuild';
 
-const shim = (name) =>
-  name === 'node:child_process'
-    ? 'module.exports = new Proxy({}, { get() { throw new Error("child_process is not available in kubelet-guard"); } });'
-    : `module.exports = require(${JSON.stringify(name)});`;
+const shim = (name) => `module.exports = require(${JSON.stringify(name)});`;
 
 await build({
   entryPoints: { 'kubelet-guard': 'src/cli.ts' },

@@ -133,3 +133,18 @@ test('a bad --concurrency is a usage error', async () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /--concurrency 0/);
 });
+
+test('the installed bin (the bundle) runs cluster too: the client library keeps what it needs', async () => {
+  const { startApiServerSim } = await import('./apiserver-sim.ts');
+  const { execFile } = await import('node:child_process');
+  const sim = await startApiServerSim({ nodes: 3, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok' });
+  try {
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, ['bin/kubelet-guard.js', 'cluster', '--kubeconfig', sim.kubeconfigPath, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', timeout: 60_000 }, (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }));
+    });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).cluster.nodes, 3);
+  } finally {
+    await sim.close();
+  }
+});
