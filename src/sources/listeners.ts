@@ -90,7 +90,6 @@ const TCP_LISTEN = 0x0a;
 
 export function readListeners(fs: RootFs, live: boolean): ListenerFacts {
   if (!live) return { available: false, unknown: OFFLINE, listeners: [] };
-  const deniedBefore = new Set(fs.denied);
   const listeners: Listener[] = [];
   const problems: string[] = [];
   const notes: string[] = [];
@@ -113,7 +112,6 @@ export function readListeners(fs: RootFs, live: boolean): ListenerFacts {
     }
   }
   if (readable === 0) {
-    forgetProcDenials(fs, deniedBefore);
     return { available: true, unknown: problems.join('; '), listeners: [] };
   }
 
@@ -130,7 +128,6 @@ export function readListeners(fs: RootFs, live: boolean): ListenerFacts {
 
   const scan = joinToProcesses(fs, listeners);
   notes.push(...scan.notes);
-  forgetProcDenials(fs, deniedBefore);
 
   listeners.sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto) || a.address.localeCompare(b.address) || a.inode - b.inode);
   return {
@@ -228,12 +225,3 @@ function processName(fs: RootFs, pid: number): string | undefined {
   return comm;
 }
 
-/**
- * The scan reads /proc/<pid>/… of every process; without root most are refused. Those refusals
- * are counted in the note above, not listed one by one among the files the audit was refused.
- */
-function forgetProcDenials(fs: RootFs, before: Set<string>): void {
-  for (const p of [...fs.denied]) {
-    if (!before.has(p) && /^\/proc\/(\d+|self)\//.test(p)) fs.denied.delete(p);
-  }
-}

@@ -64,7 +64,7 @@ export class RootFs {
   /** Absolute host path of the node's "/" ("/" in live mode). */
   readonly root: string;
 
-  /** node paths this reader was refused (EACCES, EPERM): evidence that exists but was not read. */
+  /** node paths this reader was refused (EACCES, EPERM): evidence that exists but was not read (/proc/<pid>/ aside). */
   readonly denied = new Set<string>();
 
   constructor(root: string) {
@@ -72,7 +72,10 @@ export class RootFs {
   }
 
   private note(code: string, nodePath: string): string {
-    if (code === 'EACCES' || code === 'EPERM') this.denied.add(normalize(nodePath));
+    // Other processes' /proc entries are refused by design (ptrace checks), not node files whose
+    // evidence is missing: the sources that read them (proc.ts, listeners.ts) say so themselves.
+    const p = normalize(nodePath);
+    if ((code === 'EACCES' || code === 'EPERM') && !/^\/proc\/(\d+|self)\//.test(p)) this.denied.add(p);
     return describe(code);
   }
 
