@@ -578,7 +578,10 @@ async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] |
   });
   info.protocols = protoResults.filter((p) => p.accepted === true).map((p) => p.v);
   const unknownProto = protoResults.filter((p) => p.accepted === undefined).map((p) => p.v);
-  if (unknownProto.length > 0) ep.notes.push(`TLS versions not told (no answer): ${unknownProto.join(', ')}`);
+  if (unknownProto.length > 0) {
+    info.protocolsUntold = unknownProto;
+    ep.notes.push(`TLS versions not told (no answer): ${unknownProto.join(', ')}`);
+  }
 
   const available = new Set(getCiphers().map((c) => c.toUpperCase()));
   const testable = WEAK_CIPHERS.filter((c) => available.has(c.name));
@@ -593,7 +596,10 @@ async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] |
   const told = cipherResults.filter((r) => r.accepted !== undefined);
   if (told.length > 0) info.weakCiphers = told.filter((r) => r.accepted).map((r) => r.c.name);
   const notTold = [...untestable, ...cipherResults.filter((r) => r.accepted === undefined).map((r) => r.c.name)];
-  if (notTold.length > 0) ep.notes.push(`weak suites not testable from here (this runtime's OpenSSL lacks them, or no answer): ${notTold.join(', ')}`);
+  if (notTold.length > 0) {
+    info.weakCiphersUntold = notTold;
+    ep.notes.push(`weak suites not testable from here (this runtime's OpenSSL lacks them, or no answer): ${notTold.join(', ')}`);
+  }
   return info;
 }
 

@@ -37,6 +37,10 @@ export interface TlsInfo {
   protocols?: string[];
   /** weak cipher suites (OpenSSL names) the server accepted */
   weakCiphers?: string[];
+  /** protocol versions tried that gave no answer either way */
+  protocolsUntold?: string[];
+  /** weak suites that could not be offered from here (the runtime's OpenSSL lacks them) or gave no answer */
+  weakCiphersUntold?: string[];
   /** whether a client certificate was requested / required (etcd) */
   clientCertRequested?: boolean;
   error?: string;

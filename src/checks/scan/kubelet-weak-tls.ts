@@ -40,12 +40,11 @@ export const kubeletWeakTls: EndpointCheck = {
       const what = [old.length > 0 ? `the old protocol${old.length > 1 ? 's' : ''} ${old.join(', ')}` : '', weak.length > 0 ? `the weak cipher suite${weak.length > 1 ? 's' : ''} ${weak.join(', ')}` : ''].filter(Boolean).join(' and ');
       return { status: 'fail', message: `${hostPort(ep)} accepts ${what}`, evidence };
     }
-    // The probe lists the versions it could not tell, and the suites it could not offer, in notes.
-    const untold = ep.notes.find((n) => /^TLS versions not told/.test(n));
-    const oldUntold = untold && /TLSv1(\.1)?(,|$|\s)/.test(untold.replace(/^[^:]*:/, ''));
-    if (oldUntold) return { status: 'unknown', message: `${hostPort(ep)} accepts ${t.protocols.join(', ') || 'no version tried'}, but whether it accepts TLS 1.0/1.1 was not told (${untold})`, evidence };
+    // The probe records the versions it could not tell and the suites it could not offer.
+    const oldUntold = (t.protocolsUntold ?? []).filter((v) => v === 'TLSv1' || v === 'TLSv1.1');
+    if (oldUntold.length > 0) return { status: 'unknown', message: `${hostPort(ep)} accepts ${t.protocols.join(', ') || 'no version tried'}, but whether it accepts ${oldUntold.join(', ')} was not told (no answer)`, evidence };
     if (!t.weakCiphers) return { status: 'unknown', message: `${hostPort(ep)} accepts only ${t.protocols.join(', ')}, but the weak cipher suites were not probed`, evidence };
-    const untestable = ep.notes.find((n) => /^weak suites not testable/.test(n));
+    const untestable = t.weakCiphersUntold && t.weakCiphersUntold.length > 0 ? `weak suites not offered from here: ${t.weakCiphersUntold.join(', ')}` : undefined;
     if (untestable) evidence.push({ note: untestable });
     return {
       status: 'pass',
