@@ -1,38 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { factsFrom, one, KUBEADM_CONFIG } from '../fixtures.ts';
+import { factsFrom, one } from '../fixtures.ts';
 import { systemLogHandler } from './system-log-handler.ts';
+import { HDR, subHandlerCases } from './sub-handler-cases.ts';
 
-const HDR = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n';
-const check = systemLogHandler;
-const field = check.meta.setting!;
-
-test(`${check.meta.id} pass: off in the config file`, () => {
-  const r = one(check, factsFrom({ config: `${HDR}${field}: false\n` }));
-  assert.equal(r.status, 'pass');
-});
-
-test(`${check.meta.id} pass: not served when the debugging handlers are off, whatever the sub-switch`, () => {
-  const r = one(check, factsFrom({ config: `${HDR}${field}: true\n`, flags: ['--enable-debugging-handlers=false'] }));
-  assert.equal(r.status, 'pass');
-  assert.match(r.message, /debugging handlers are off/);
-});
-
-test(`${check.meta.id} fail: on by default (kubeadm config)`, () => {
-  const r = one(check, factsFrom({ config: KUBEADM_CONFIG }));
-  assert.equal(r.status, 'fail');
-  assert.match(r.remediation ?? '', new RegExp(`In /var/lib/kubelet/config\\.yaml, set \`${field}\` to \`false\``));
-});
-
-test(`${check.meta.id} fail: a drop-in turns it back on, and the fix names the drop-in line`, () => {
-  const r = one(check, factsFrom({ config: `${HDR}${field}: false\n`, dropIns: [`${HDR}${field}: true\n`] }));
-  assert.equal(r.status, 'fail');
-  assert.match(r.remediation ?? '', /10\.conf line 3/);
-});
-
-test(`${check.meta.id} unknown: the config file is refused`, () => {
-  assert.equal(one(check, factsFrom({ config: 'apiVersion: v1\nkind: Pod\n' })).status, 'unknown');
-});
+subHandlerCases(systemLogHandler);
 
 test('system logs: log queries are named when on', () => {
   const r = one(systemLogHandler, factsFrom({ config: `${HDR}enableSystemLogQuery: true\nfeatureGates:\n  NodeLogQuery: true\n` }));
