@@ -1,0 +1,36 @@
+// Test support: the four cases every one-file CIS 1.1 check shares (pass with one result, fail with
+// the exact command, unknown when not examined or refused, not-applicable when absent or on a
+// worker). Only tests import this module.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StatResult } from '../../sources/root-fs.ts';
+import type { Check } from '../types.ts';
+import { kubeadmNode, workerNode } from './test-support.ts';
+import { about, all, only } from '../control-plane/test-support.ts';
+
+export function singleFileCases(check: Check, FILE: string, c: { pass: Partial<StatResult>; fail: Partial<StatResult>; fix: string }): void {
+  test('pass: one result per file', () => {
+    const r = all(check.evaluate(kubeadmNode({ [FILE]: c.pass })));
+    assert.deepEqual(r.map((x) => [x.subject, x.status]), [[FILE, 'pass']]);
+  });
+
+  test('fail: the exact command for this file', () => {
+    const r = about(check.evaluate(kubeadmNode({ [FILE]: c.fail })), FILE);
+    assert.equal(r.status, 'fail');
+    assert.equal(r.remediation, c.fix);
+  });
+
+  test('unknown: not examined, or stat refused', () => {
+    assert.equal(about(check.evaluate(kubeadmNode({})), FILE).status, 'unknown');
+    assert.equal(about(check.evaluate(kubeadmNode({ [FILE]: { exists: null, error: 'EACCES: permission denied' } })), FILE).status, 'unknown');
+  });
+
+  test('not-applicable: the file does not exist (with the reason), or no control plane on this node', () => {
+    const r = about(check.evaluate(kubeadmNode({ [FILE]: { exists: false } })), FILE);
+    assert.equal(r.status, 'not-applicable');
+    assert.match(r.message, /does not exist; ./);
+    const w = only(check.evaluate(workerNode()));
+    assert.equal(w.status, 'not-applicable');
+    assert.match(w.message, /no control-plane component on this node/);
+  });
+}
