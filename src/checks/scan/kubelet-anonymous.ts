@@ -1,6 +1,6 @@
 // Anonymous requests accepted, then denied by Webhook authorization: not open to everyone, but the
 // kubelet asks the API server about system:anonymous (group system:unauthenticated), so every RBAC
-// rule given to those subjects on nodes/* is open to anyone who reaches the port, and the 403 body
+// rule given to those subjects on the nodes/ subresources is open to anyone who reaches the port, and the 403 body
 // names the user, verb and subresources (kubelet-facts §3).
 import type { CheckResult } from '../types.ts';
 import { EXEC_GROUPS, firewall, FIX_ANONYMOUS, hostPort, isService, KUBELET_CLIENTS, notesText, notOpen, probeEvidence, RESTART } from './common.ts';
@@ -42,7 +42,7 @@ export const kubeletAnonymous: EndpointCheck = {
     const how = ep.authorization === 'Webhook' ? 'the API server (Webhook) denied every probe' : 'no probe was served';
     return {
       status: 'fail',
-      message: `${hostPort(ep)} accepts anonymous requests as ${user}; ${how}, but any RBAC given to system:anonymous or system:unauthenticated on nodes/* is open to anyone who reaches the port${ep.fineGrained ? ' (the kubelet checks fine-grained subresources, 1.32+)' : ''}`,
+      message: `${hostPort(ep)} accepts anonymous requests as ${user}; ${how}, but any RBAC given to system:anonymous or system:unauthenticated on the nodes/ subresources is open to anyone who reaches the port${ep.fineGrained ? ' (the kubelet checks fine-grained subresources, 1.32+)' : ''}`,
       evidence,
     };
   },
