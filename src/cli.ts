@@ -76,6 +76,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     .option('--concurrency <n>', 'node configurations read at once', '32')
     .option('--timeout <ms>', "timeout of each node's configz request", '10000')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--no-progress', 'no progress line on standard error (it is only drawn on a terminal)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--color', 'force colour on')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')

@@ -391,27 +391,61 @@ function namespaceReason(ns: string, known: readonly string[] | undefined): stri
     : `namespace ${ns} may not exist, which makes the API server refuse the mirror pod${lookalike}`;
 }
 
+/** The API server's mirror pods of one node, as hiddenStaticPods compares them; built pod by pod so a long pod list can be streamed. */
+export interface MirrorIndex {
+  names: Set<string>;
+  hashes: Set<string>;
+  uids: Set<string>;
+}
+
+export function emptyMirrorIndex(): MirrorIndex {
+  return { names: new Set(), hashes: new Set(), uids: new Set() };
+}
+
+/**
+ * Adds one API-server pod to the per-node mirror index (key: spec.nodeName; "" for a mirror with
+ * no node, which counts for every node). Returns whether the pod was a mirror pod.
+ */
+export function indexMirrorPod(byNode: Map<string, MirrorIndex>, pod: unknown): boolean {
+  const v = view(pod);
+  if (!v || !isMirror(v)) return false;
+  const key = v.node ?? '';
+  let ix = byNode.get(key);
+  if (!ix) byNode.set(key, (ix = emptyMirrorIndex()));
+  ix.names.add(`${v.namespace}/${v.name}`);
+  const h = str(v.annotations[MIRROR_ANNOTATION]);
+  if (h) ix.hashes.add(h);
+  if (v.uid) ix.uids.add(v.uid);
+  return true;
+}
+
+/** The mirror index of one node: its own mirrors and those with no node. */
+export function mirrorIndexFor(byNode: ReadonlyMap<string, MirrorIndex>, node: string): MirrorIndex {
+  const own = byNode.get(node);
+  const anyNode = byNode.get('');
+  if (!anyNode) return own ?? emptyMirrorIndex();
+  if (!own) return anyNode;
+  return { names: new Set([...own.names, ...anyNode.names]), hashes: new Set([...own.hashes, ...anyNode.hashes]), uids: new Set([...own.uids, ...anyNode.uids]) };
+}
+
 /**
  * Pods the kubelet runs (its /pods, through the API server's node proxy) that the API server does
- * not show for that node: static pods with no mirror pod.
+ * not show for that node: static pods with no mirror pod. `apiPods` is the API server's pod list
+ * (any node: only this node's mirrors count) or an index of it built with indexMirrorPod.
  */
-export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: readonly unknown[], node: string, opts: HiddenOptions = {}): HiddenStaticPod[] {
+export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: readonly unknown[] | MirrorIndex, node: string, opts: HiddenOptions = {}): HiddenStaticPod[] {
   const out: HiddenStaticPod[] = [];
   if (!Array.isArray(kubeletPods)) return out;
-  const mirrorNames = new Set<string>();
-  const mirrorHashes = new Set<string>();
-  const apiUids = new Set<string>();
+  let mirrors: MirrorIndex;
   if (Array.isArray(apiPods)) {
+    const byNode = new Map<string, MirrorIndex>();
     const m = Math.min(apiPods.length, LIMITS.objects);
-    for (let i = 0; i < m; i++) {
-      const v = view(apiPods[i]);
-      if (!v || !isMirror(v) || (v.node !== undefined && v.node !== node)) continue;
-      mirrorNames.add(`${v.namespace}/${v.name}`);
-      const h = str(v.annotations[MIRROR_ANNOTATION]);
-      if (h) mirrorHashes.add(h);
-      if (v.uid) apiUids.add(v.uid);
-    }
+    for (let i = 0; i < m; i++) indexMirrorPod(byNode, apiPods[i]);
+    mirrors = mirrorIndexFor(byNode, node);
+  } else {
+    mirrors = (apiPods as MirrorIndex | undefined) ?? emptyMirrorIndex();
   }
+  const { names: mirrorNames, hashes: mirrorHashes, uids: apiUids } = mirrors;
   const n = Math.min(kubeletPods.length, LIMITS.objects);
   for (let i = 0; i < n; i++) {
     const v = view(kubeletPods[i]);

@@ -3,16 +3,23 @@
 // kubelet checks; RBAC is analysed for who can reach the kubelet API or escalate; pods are checked
 // for host access that bypasses the API server; namespaces for missing Pod Security enforcement.
 // Anything we could not read (403, 503, timeout, garbage) is an `unknown` finding, never a pass.
+//
+// Memory stays flat with the cluster's size: lists are read page by page and each object is reduced
+// to what later steps need (a node to its name and version, a pod to its bypass findings and its
+// node's mirror-pod index); each node's findings are reported as soon as its turn comes, so the JSON
+// report is streamed and the table keeps only what it prints (failed and unknown findings).
 import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
-import { failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
+import { failedAtOrAbove, runChecks, summarize, type Summary } from '../checks/run.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
 import type { Evidence, Finding, Section } from '../checks/types.ts';
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import { analyzeRbac, type ClusterRole, type ClusterRoleBinding, type GrantChain, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
-import { bypassPods, hiddenStaticPods, podSecurityGaps } from '../cluster/workloads.ts';
+import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
+import { startJsonStream } from '../report/cluster-json.ts';
+import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
 import { useColor } from './node.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -24,31 +31,39 @@ export interface ClusterCommandOptions {
   format: 'table' | 'json';
   failOn: FailOn;
   color?: boolean;
+  /** false with --no-progress */
+  progress?: boolean;
 }
+
+type Counts = Omit<Summary, 'failBySeverity'>;
 
 export interface ClusterNode {
   name: string;
   version?: string;
   /** 'ok', or why the configuration could not be read */
   configz: string;
+  /** the verdicts about this node: its kubelet checks and its hidden static pods */
+  summary: Counts;
 }
 
+/** What the table is made from: the failed and unknown findings only (passes are counted, not kept). */
 export interface ClusterReport {
   tool: { name: string; version: string };
   cluster: { server: string; nodes: number };
   nodes: ClusterNode[];
   findings: Finding[];
-  summary: ReturnType<typeof summarize>;
+  summary: Summary;
 }
 
 const NODE_SECTIONS: ReadonlySet<Section> = new Set<Section>(['cis-4.2', 'kubelet-api', 'versions']);
+const NODE_CHECKS_VIA_CONFIGZ = NODE_CHECKS.filter((c) => NODE_SECTIONS.has(c.meta.section));
 const CONFIGZ_MAX_BYTES = 1024 * 1024;
 const KUBELET_PODS_MAX_BYTES = 16 * 1024 * 1024;
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface NodeObj {
-  metadata?: { name?: string };
-  status?: { nodeInfo?: { kubeletVersion?: string } };
+  metadata?: { name?: unknown };
+  status?: { nodeInfo?: { kubeletVersion?: unknown } };
 }
 
 function int(name: string, v: string, min: number, max: number): number | string {
@@ -66,23 +81,31 @@ function listPermission(path: string): string {
   return `list ${resource}${path.startsWith(RBAC) ? '.rbac.authorization.k8s.io' : ''}`;
 }
 
-async function listAll<T>(api: ApiClient, path: string): Promise<{ items: T[] } | { error: string; status?: number }> {
+type ListError = { error: string; status?: number };
+
+/** Every item of a list, each handed to `each` as it arrives (nothing is kept here), or why the list failed. */
+async function eachItem<T>(api: ApiClient, path: string, each: (item: T) => void): Promise<ListError | undefined> {
   try {
-    const items: T[] = [];
-    for await (const it of api.list<T>(path, 500)) items.push(it);
-    return { items };
+    for await (const it of api.list<T>(path, 500)) each(it);
+    return undefined;
   } catch (e) {
     if (e instanceof ApiError) return { error: e.message, ...(e.status !== undefined ? { status: e.status } : {}) };
     return { error: (e as Error).message };
   }
 }
 
-function listUnknown(check: string, title: string, path: string, r: { error: string; status?: number }): Finding {
-  const why = r.status === 403 ? `forbidden: the identity lacks \`${listPermission(path)}\` (${r.error})` : r.error;
-  return finding({ check, title, section: 'control-plane', subject: path, status: 'unknown', severity: 'high', message: `could not read ${path}: ${why}` });
+async function listAll<T>(api: ApiClient, path: string): Promise<{ items: T[] } | ListError> {
+  const items: T[] = [];
+  const failed = await eachItem<T>(api, path, (it) => items.push(it));
+  return failed ?? { items };
 }
 
-function configzError(r: GetResult & { ok: false }, what = 'configz'): string {
+function listUnknown(check: string, title: string, section: Section, path: string, r: ListError): Finding {
+  const why = r.status === 403 ? `forbidden: the identity lacks \`${listPermission(path)}\` (${r.error})` : r.error;
+  return finding({ check, title, section, subject: path, status: 'unknown', severity: 'high', message: `could not read ${path}: ${why}` });
+}
+
+function proxyError(r: GetResult & { ok: false }, what = 'configz'): string {
   if (r.status === 403) return `forbidden (403): the identity lacks \`get nodes/proxy\``;
   if (r.status === 503) return `kubelet unreachable through the API server (503): ${r.error}`;
   if (r.status !== undefined) return `GET ${what} answered ${r.error}`;
@@ -91,7 +114,7 @@ function configzError(r: GetResult & { ok: false }, what = 'configz'): string {
 
 /** The kubelet's own pod list (/proxy/pods): its items, or why it could not be read. */
 function kubeletPodItems(r: GetResult): { items: unknown[] } | { error: string } {
-  if (!r.ok) return { error: configzError(r, '/pods') };
+  if (!r.ok) return { error: proxyError(r, '/pods') };
   let v: unknown;
   try {
     v = JSON.parse(r.body.toString('utf8'));
@@ -103,13 +126,111 @@ function kubeletPodItems(r: GetResult): { items: unknown[] } | { error: string }
   return { items };
 }
 
-const HIDDEN_TITLE = 'The kubelet runs a static pod the API server does not show';
-const HIDDEN_UNKNOWN_TITLE = "The kubelet's own pod list could not be compared with the API server's";
-
 const subjectName = (s: SubjectRef) => `${s.kind}/${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+const refName = (r: { kind: string; name: string; namespace?: string }) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 const chainText = (c: GrantChain) =>
-  `${c.binding.kind}/${c.binding.namespace ? `${c.binding.namespace}/` : ''}${c.binding.name} → ${c.role.kind}/${c.role.namespace ? `${c.role.namespace}/` : ''}${c.role.name}` +
-  ` → rule ${JSON.stringify(c.rule)}${c.aggregatedFrom ? ` (aggregated from ${c.aggregatedFrom})` : ''}`;
+  `${refName(c.binding)} → ${refName(c.role)} → rule ${JSON.stringify(c.rule)}${c.aggregatedFrom ? ` (aggregated from ${c.aggregatedFrom})` : ''}`;
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What the pods, namespaces and RBAC phases leave for the per-node phase. */
+interface ClusterContext {
+  /** the API server's mirror pods by node; undefined when the pods could not be listed */
+  mirrors?: Map<string, MirrorIndex>;
+  podsError?: string;
+  namespaces?: string[];
+}
+
+/** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
+async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, timeoutMs: number): Promise<{ node: ClusterNode; findings: Finding[] }> {
+  const base = `/api/v1/nodes/${encodeURIComponent(name)}/proxy`;
+  const r = await api.get(`${base}/configz`, { timeoutMs, maxBytes: CONFIGZ_MAX_BYTES });
+  const parsed = r.ok ? configzToEffective(r.body, name) : { error: proxyError(r) };
+  const configz = parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer');
+  if (!parsed.effective) {
+    const findings = [finding({ check: 'node-configz', title: "The kubelet's live configuration could not be read", section: 'cis-4.2', subject: name, status: 'unknown', severity: 'high',
+      message: `${name}: its kubelet checks were not run: ${configz}` })];
+    return { node: { name, ...(version ? { version } : {}), configz, summary: counts(findings) }, findings };
+  }
+  const findings: Finding[] = runChecks(NODE_CHECKS_VIA_CONFIGZ, nodeFactsFromConfigz(parsed.effective, name, version))
+    .map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
+
+  // hidden static pods: the kubelet's own pod list against the API server's mirror pods of the node
+  const kp = kubeletPodItems(await api.get(`${base}/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
+  if ('error' in kp || !ctx.mirrors) {
+    const why = 'error' in kp ? `could not read the kubelet's pod list (${base}/pods): ${kp.error}` : `could not read the API server's pods (/api/v1/pods): ${ctx.podsError ?? ''}`;
+    findings.push(finding({ check: 'hidden-static-pods', title: "The kubelet's own pod list could not be compared with the API server's", section: 'static-pods', subject: name, status: 'unknown', severity: 'high',
+      message: `${name}: hidden static pods were not looked for: ${why}` }));
+  } else {
+    for (const h of hiddenStaticPods(kp.items, mirrorIndexFor(ctx.mirrors, name), name, ctx.namespaces ? { namespaces: ctx.namespaces } : {})) {
+      findings.push(finding({
+        check: 'hidden-static-pod', title: 'The kubelet runs a static pod the API server does not show', section: 'static-pods', subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
+        message: h.detail, // ends with the reasons
+        evidence: h.bypass.map((b) => ({ note: `${b.kind}: ${b.detail}` })),
+        remediation: `remove the manifest of ${h.namespace}/${h.pod} from ${name}'s static pod folder (staticPodPath/staticPodURL) or fix its namespace/references so a mirror pod can be created; audit the node with \`kubelet-guard node\``,
+      }));
+    }
+  }
+  return { node: { name, ...(version ? { version } : {}), configz, summary: counts(findings) }, findings };
+}
+
+function counts(findings: readonly Finding[]): Counts {
+  const { failBySeverity: _, ...c } = summarize(findings);
+  return c;
+}
+
+/** RBAC: who reaches the kubelet API, who can escalate, and bindings that grant nothing (yet). */
+function rbacFindings(crs: ClusterRole[], rs: Role[], crbs: ClusterRoleBinding[], rbs: RoleBinding[]): Finding[] {
+  const out: Finding[] = [];
+  const a = analyzeRbac({ clusterRoles: crs, roles: rs, clusterRoleBindings: crbs, roleBindings: rbs });
+  for (const g of a.kubelet) {
+    out.push(finding({
+      check: 'rbac-kubelet-access', title: 'RBAC grants access to the kubelet API', section: 'control-plane', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
+      message: `${subjectName(g.subject)} may ${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}${g.reach ? ` [${g.reach}]` : ''}: ${g.why}`,
+      evidence: [{ note: chainText(g.chain) }],
+      remediation: `remove the binding ${g.chain.binding.name} or narrow ${g.chain.role.kind} ${g.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
+    }));
+  }
+  for (const g of a.escalation) {
+    out.push(finding({
+      check: 'rbac-escalation', title: 'RBAC allows privilege escalation', section: 'control-plane', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
+      message: `${subjectName(g.subject)} may ${g.action} (${g.verbs.join(',')} ${g.resource}): ${g.why}`,
+      evidence: [{ note: chainText(g.chain) }],
+      remediation: `remove ${g.action} from ${g.chain.role.kind} ${g.chain.role.name} or the binding ${g.chain.binding.name}`,
+    }));
+  }
+  for (const d of a.dangling) {
+    out.push(finding({
+      check: 'rbac-dangling-binding', title: 'A role binding references a role that does not exist', section: 'control-plane', subject: refName(d.binding), status: 'fail', severity: 'low',
+      message: `${refName(d.binding)} → ${refName(d.roleRef)}: ${d.why}; whoever creates that role decides what its subjects get`,
+      remediation: `delete ${refName(d.binding)}, or create ${refName(d.roleRef)} with the rules meant`,
+    }));
+  }
+  for (const n of a.notes) {
+    if (n.kind === 'aggregated-role') continue; // provenance, already in every chain it shapes
+    out.push(finding({
+      check: 'rbac-ineffective-rule', title: 'An RBAC rule or subject does not grant what it seems to', section: 'control-plane', subject: refName(n.object), status: 'fail', severity: 'info',
+      message: `${refName(n.object)}: ${n.message}`,
+      remediation: n.kind === 'inert-rule' ? 'name the subresources (nodes/proxy, nodes/log, …) or use `kubelet-guard rbac-for`' : `fix or remove the ${n.kind === 'namespaced-binding' ? 'RoleBinding (a ClusterRoleBinding grants nodes)' : 'subject'}`,
+    }));
+  }
+  return out;
+}
+
+interface NodeProgress {
+  done: number;
+  total: number;
+  unreadable: number;
+  startedMs: number;
+  nowMs: number;
+}
+
+function formatNodeProgress(p: NodeProgress, columns: number): string {
+  const secs = (p.nowMs - p.startedMs) / 1000;
+  const rate = secs > 0 ? p.done / secs : 0;
+  const eta = rate > 0 ? formatDuration((p.total - p.done) / rate) : '?';
+  const line = `cluster: nodes ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}  unreadable ${p.unreadable}  ${Math.round(rate)}/s  ETA ${eta}`;
+  return line.slice(0, Math.max(20, columns) - 1);
+}
 
 export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Promise<number> {
   const usage = (msg: string) => {
@@ -128,42 +249,48 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     return usage(`cannot use the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`);
   }
   try {
-    const findings: Finding[] = [];
-    const nodes: ClusterNode[] = [];
-    /** the kubelet's own pod list of every node whose configz was read */
-    const kubeletPodsByNode = new Map<string, { items: unknown[] } | { error: string }>();
+    const early: Finding[] = [];
+    const ctx: ClusterContext = {};
 
-    // ---- nodes ----
-    const nodeList = await listAll<NodeObj>(api, '/api/v1/nodes');
-    if ('error' in nodeList) {
-      findings.push(listUnknown('cluster-nodes', 'Nodes could not be listed', '/api/v1/nodes', nodeList));
-    } else {
-      const checks = NODE_CHECKS.filter((c) => NODE_SECTIONS.has(c.meta.section));
-      const named = nodeList.items.filter((n): n is NodeObj & { metadata: { name: string } } => typeof n.metadata?.name === 'string');
-      const results = mapLimit(named, concurrency, async (n) => {
-        const name = n.metadata.name;
-        const version = n.status?.nodeInfo?.kubeletVersion;
-        const r = await api.get(`/api/v1/nodes/${encodeURIComponent(name)}/proxy/configz`, { timeoutMs, maxBytes: CONFIGZ_MAX_BYTES });
-        const parsed = r.ok ? configzToEffective(r.body, name) : { error: configzError(r) };
-        const node: ClusterNode = { name, ...(version ? { version } : {}), configz: parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer') };
-        let own: Finding[];
-        let kubeletPods: { items: unknown[] } | { error: string } | undefined;
-        if (parsed.effective) {
-          kubeletPods = kubeletPodItems(await api.get(`/api/v1/nodes/${encodeURIComponent(name)}/proxy/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
-          own = runChecks(checks, nodeFactsFromConfigz(parsed.effective, name, version)).map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
-        } else {
-          own = [finding({ check: 'node-configz', title: "The kubelet's live configuration could not be read", section: 'cis-4.2', subject: name, status: 'unknown', severity: 'high',
-            message: `${name}: its kubelet checks were not run: ${node.configz}` })];
-        }
-        return { node, own, kubeletPods };
-      });
-      for await (const { node, own, kubeletPods } of results) {
-        nodes.push(node);
-        findings.push(...own);
-        if (kubeletPods) kubeletPodsByNode.set(node.name, kubeletPods);
+    // ---- nodes: names and versions only (a Node object carries its image list: kilobytes each) ----
+    const nodeRefs: Array<{ name: string; version?: string }> = [];
+    const nodesFailed = await eachItem<NodeObj>(api, '/api/v1/nodes', (n) => {
+      const name = n?.metadata?.name;
+      const version = n?.status?.nodeInfo?.kubeletVersion;
+      if (typeof name === 'string' && name !== '') nodeRefs.push({ name, ...(typeof version === 'string' && version !== '' ? { version } : {}) });
+    });
+    if (nodesFailed) early.push(listUnknown('cluster-nodes', 'Nodes could not be listed', 'cis-4.2', '/api/v1/nodes', nodesFailed));
+
+    // ---- namespaces: Pod Security enforcement ----
+    const nss = await listAll<unknown>(api, '/api/v1/namespaces');
+    if ('error' in nss) early.push(listUnknown('namespace-pod-security', 'Namespaces could not be checked for Pod Security', 'static-pods', '/api/v1/namespaces', nss));
+    else {
+      ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
+      for (const g of podSecurityGaps(nss.items)) {
+        early.push(finding({
+          check: 'namespace-pod-security', title: 'A namespace does not enforce Pod Security baseline', section: 'static-pods', subject: g.namespace, status: 'fail', severity: g.severity,
+          message: `${g.namespace}: ${g.detail}`,
+          remediation: `kubectl label namespace ${g.namespace} pod-security.kubernetes.io/enforce=baseline`,
+        }));
       }
-      nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
+
+    // ---- pods, one at a time: host access that bypasses the API server, and each node's mirror pods ----
+    const mirrors = new Map<string, MirrorIndex>();
+    const podsFailed = await eachItem<unknown>(api, '/api/v1/pods', (p) => {
+      indexMirrorPod(mirrors, p);
+      for (const b of bypassPods([p])) {
+        early.push(finding({
+          check: 'workload-bypass', title: 'A pod has host access that bypasses the API server', section: 'static-pods', subject: `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
+          message: `${b.namespace}/${b.pod}${b.node ? ` on ${b.node}` : ''}${b.owner ? ` (${b.owner})` : ''}: ${b.kind}: ${b.detail}${b.mirror ? ' (a static pod, admitted by no one)' : ''}`,
+          remediation: 'remove the host mount / host namespaces, or confine the pod to a namespace enforcing Pod Security baseline',
+        }));
+      }
+    });
+    if (podsFailed) {
+      early.push(listUnknown('workload-bypass', 'Workloads could not be checked for host access', 'static-pods', '/api/v1/pods', podsFailed));
+      ctx.podsError = podsFailed.error;
+    } else ctx.mirrors = mirrors;
 
     // ---- RBAC ----
     const [crs, rs, crbs, rbs] = await Promise.all([
@@ -172,91 +299,62 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       listAll<ClusterRoleBinding>(api, `${RBAC}/clusterrolebindings`),
       listAll<RoleBinding>(api, `${RBAC}/rolebindings`),
     ]);
-    const rbacFailed = ([[crs, 'clusterroles'], [rs, 'roles'], [crbs, 'clusterrolebindings'], [rbs, 'rolebindings']] as const).filter(([r]) => 'error' in r);
-    for (const [r, res] of rbacFailed) {
-      if ('error' in r) findings.push(listUnknown('rbac-kubelet-access', 'Who can reach the kubelet API (RBAC) could not be analysed', `${RBAC}/${res}`, r));
+    let rbacComplete = true;
+    for (const [r, res] of [[crs, 'clusterroles'], [rs, 'roles'], [crbs, 'clusterrolebindings'], [rbs, 'rolebindings']] as const) {
+      if ('error' in r) {
+        rbacComplete = false;
+        early.push(listUnknown('rbac-kubelet-access', 'Who can reach the kubelet API (RBAC) could not be analysed', 'control-plane', `${RBAC}/${res}`, r));
+      }
     }
-    if (!('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
-      const a = analyzeRbac({ clusterRoles: crs.items, roles: rs.items, clusterRoleBindings: crbs.items, roleBindings: rbs.items });
-      for (const g of a.kubelet) {
-        findings.push(finding({
-          check: 'rbac-kubelet-access', title: 'RBAC grants access to the kubelet API', section: 'control-plane', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
-          message: `${subjectName(g.subject)} may ${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}${g.reach ? ` [${g.reach}]` : ''}: ${g.why}`,
-          evidence: [{ note: chainText(g.chain) }],
-          remediation: `remove the binding ${g.chain.binding.name} or narrow ${g.chain.role.kind} ${g.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
-        }));
-      }
-      for (const g of a.escalation) {
-        findings.push(finding({
-          check: 'rbac-escalation', title: 'RBAC allows privilege escalation', section: 'control-plane', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
-          message: `${subjectName(g.subject)} may ${g.action} (${g.verbs.join(',')} ${g.resource}): ${g.why}`,
-          evidence: [{ note: chainText(g.chain) }],
-          remediation: `remove ${g.action} from ${g.chain.role.kind} ${g.chain.role.name} or the binding ${g.chain.binding.name}`,
-        }));
-      }
+    if (rbacComplete && !('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
+      early.push(...rbacFindings(crs.items, rs.items, crbs.items, rbs.items));
     }
 
-    // ---- workloads ----
-    const pods = await listAll<unknown>(api, '/api/v1/pods');
-    if ('error' in pods) findings.push(listUnknown('workload-bypass', 'Workloads could not be checked for host access', '/api/v1/pods', pods));
-    else {
-      for (const b of bypassPods(pods.items)) {
-        findings.push(finding({
-          check: 'workload-bypass', title: 'A pod has host access that bypasses the API server', section: 'static-pods', subject: `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
-          message: `${b.namespace}/${b.pod}${b.node ? ` on ${b.node}` : ''}${b.owner ? ` (${b.owner})` : ''}: ${b.kind}: ${b.detail}${b.mirror ? ' (a static pod, admitted by no one)' : ''}`,
-          remediation: 'remove the host mount / host namespaces, or confine the pod to a namespace enforcing Pod Security baseline',
-        }));
-      }
-    }
-    const nss = await listAll<unknown>(api, '/api/v1/namespaces');
-    if ('error' in nss) findings.push(listUnknown('namespace-pod-security', 'Namespaces could not be checked for Pod Security', '/api/v1/namespaces', nss));
-    else {
-      for (const g of podSecurityGaps(nss.items)) {
-        findings.push(finding({
-          check: 'namespace-pod-security', title: 'A namespace does not enforce Pod Security baseline', section: 'static-pods', subject: g.namespace, status: 'fail', severity: g.severity,
-          message: `${g.namespace}: ${g.detail}`,
-          remediation: `kubectl label namespace ${g.namespace} pod-security.kubernetes.io/enforce=baseline`,
-        }));
-      }
-    }
+    // ---- the report: cluster-wide findings now, each node's as its turn comes ----
+    const head = { tool: { name: 'kubelet-guard', version: pkg.version }, cluster: { server: api.server, nodes: nodeRefs.length } };
+    const json = opts.format === 'json' ? await startJsonStream(io.out, head) : undefined;
+    const kept: Finding[] = []; // the table's: failed and unknown only
+    const summary = summarize([]);
+    let failing = false;
+    const report = async (f: Finding): Promise<void> => {
+      summary[f.status]++;
+      if (f.status === 'fail') summary.failBySeverity[f.severity]++;
+      failing ||= failedAtOrAbove([f], opts.failOn);
+      if (json) await json.finding(f);
+      else if (f.status === 'fail' || f.status === 'unknown') kept.push(f);
+    };
+    for (const f of early) await report(f);
+    early.length = 0;
 
-    // ---- hidden static pods: the kubelet's own pod list against the API server's pods of the node ----
-    const apiPodsByNode = new Map<string, unknown[]>();
-    if (!('error' in pods)) {
-      for (const p of pods.items) {
-        const nodeName = (p as { spec?: { nodeName?: unknown } } | null)?.spec?.nodeName;
-        if (typeof nodeName !== 'string') continue;
-        const group = apiPodsByNode.get(nodeName);
-        if (group) group.push(p);
-        else apiPodsByNode.set(nodeName, [p]);
+    const nodes: ClusterNode[] = [];
+    const progress = opts.progress === false ? undefined : createProgressWriter<NodeProgress>(io.err as unknown as ProgressStream, undefined, formatNodeProgress);
+    const state: NodeProgress = { done: 0, total: nodeRefs.length, unreadable: 0, startedMs: performance.now(), nowMs: 0 };
+    // results come in completion order; they are reported in the API server's order (the JSON diffs
+    // cleanly from one run to the next), holding only those that finished before their turn
+    const waiting = new Map<number, { node: ClusterNode; findings: Finding[] }>();
+    let turn = 0;
+    const results = mapLimit(nodeRefs, concurrency, async (n, i) => ({ i, ...(await auditNode(api, ctx, n.name, n.version, timeoutMs)) }));
+    try {
+      for await (const { i, node, findings } of results) {
+        state.done++;
+        if (node.configz !== 'ok') state.unreadable++;
+        state.nowMs = performance.now();
+        progress?.update(state);
+        waiting.set(i, { node, findings });
+        for (let next = waiting.get(turn); next; next = waiting.get(turn)) {
+          waiting.delete(turn++);
+          nodes.push(next.node);
+          for (const f of next.findings) await report(f);
+        }
       }
+    } finally {
+      progress?.finish();
     }
-    const nsNames = 'error' in nss ? undefined : nss.items
-      .map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name)
-      .filter((n): n is string => typeof n === 'string');
-    for (const [nodeName, kp] of [...kubeletPodsByNode].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if ('error' in kp || 'error' in pods) {
-        const why = 'error' in kp ? `could not read the kubelet's pod list (/api/v1/nodes/${nodeName}/proxy/pods): ${kp.error}`
-          : `could not read the API server's pods (/api/v1/pods): ${'error' in pods ? pods.error : ''}`;
-        findings.push(finding({ check: 'hidden-static-pods', title: HIDDEN_UNKNOWN_TITLE, section: 'static-pods', subject: nodeName, status: 'unknown', severity: 'high',
-          message: `${nodeName}: hidden static pods were not looked for: ${why}` }));
-        continue;
-      }
-      for (const h of hiddenStaticPods(kp.items, apiPodsByNode.get(nodeName) ?? [], nodeName, nsNames ? { namespaces: nsNames } : {})) {
-        findings.push(finding({
-          check: 'hidden-static-pod', title: HIDDEN_TITLE, section: 'static-pods', subject: `${nodeName}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
-          // h.detail already ends with the reasons (joined with '; ')
-          message: h.detail,
-          evidence: h.bypass.map((b) => ({ note: `${b.kind}: ${b.detail}` })),
-          remediation: `remove the manifest of ${h.namespace}/${h.pod} from ${nodeName}'s static pod folder (staticPodPath/staticPodURL) or fix its namespace/references so a mirror pod can be created; audit the node with \`kubelet-guard node\``,
-        }));
-      }
-    }
+    nodes.sort((a, b) => byName(a.name, b.name));
 
-    const report: ClusterReport = { tool: { name: 'kubelet-guard', version: pkg.version }, cluster: { server: api.server, nodes: nodes.length }, nodes, findings, summary: summarize(findings) };
-    if (opts.format === 'json') io.out.write(JSON.stringify(report, null, 2) + '\n');
-    else io.out.write(formatClusterTable(report, { color: useColor(opts.color, io.out) }));
-    return failedAtOrAbove(findings, opts.failOn) ? 1 : 0;
+    if (json) await json.end({ nodes, summary });
+    else io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary }, { color: useColor(opts.color, io.out) }));
+    return failing ? 1 : 0;
   } finally {
     api.close();
   }

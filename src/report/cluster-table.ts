@@ -1,5 +1,6 @@
 // The terminal report of `kubelet-guard cluster`: one line per node, the cluster-wide counts of the
 // settings that matter most, then the failed and unknown findings with their fixes, then a summary.
+// It is given the failed and unknown findings only; passes are in the summary's counts.
 import pc from 'picocolors';
 import type { Finding, Status } from '../checks/types.ts';
 import type { ClusterReport } from '../commands/cluster.ts';
@@ -70,7 +71,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
   if (r.nodes.length > 0) {
     out.push('', c.bold('Nodes'));
     for (const n of r.nodes) {
-      const failed = r.findings.filter((f) => f.status === 'fail' && f.subject !== undefined && f.subject.split(' ')[0] === n.name).length;
+      const failed = n.summary.fail;
       const state = n.configz === 'ok' ? (failed > 0 ? c.red(`${failed} failed`) : c.green('ok')) : c.yellow(`unknown: ${oneLine(n.configz)}`);
       out.push(`  ${n.name.padEnd(28)} ${(n.version ?? '?').padEnd(12)} ${state}`);
     }

@@ -1,6 +1,6 @@
-// The sweep's progress line on standard error: done/total, open ports, kubelets found, rate and
-// ETA, redrawn in place at most 10 times a second, cleared at the end. When the stream is not a
-// terminal (a pipe, a file, CI) it writes nothing at all.
+// A progress line on standard error, redrawn in place at most 10 times a second and cleared at the
+// end: the sweep's (done/total, open ports, kubelets found, rate, ETA) by default, any other with a
+// formatter. When the stream is not a terminal (a pipe, a file, CI) it writes nothing at all.
 import type { SweepProgress } from './engine.ts';
 
 export interface ProgressStream {
@@ -9,9 +9,9 @@ export interface ProgressStream {
   write(s: string): boolean;
 }
 
-export interface ProgressWriter {
+export interface ProgressWriter<P = SweepProgress> {
   /** draws the line, at most every 100 ms (calls in between are dropped) */
-  update(p: SweepProgress): void;
+  update(p: P): void;
   /** clears the line; later updates are ignored */
   finish(): void;
 }
@@ -44,7 +44,12 @@ export function formatProgressLine(p: SweepProgress, columns = 80): string {
   return line.length > width ? line.slice(0, width) : line;
 }
 
-export function createProgressWriter(stream: ProgressStream = process.stderr, now: () => number = () => performance.now()): ProgressWriter {
+/** A progress line for any kind of progress `P`: `format` draws it (the scan's by default). */
+export function createProgressWriter<P = SweepProgress>(
+  stream: ProgressStream = process.stderr,
+  now: () => number = () => performance.now(),
+  format: (p: P, columns: number) => string = formatProgressLine as unknown as (p: P, columns: number) => string,
+): ProgressWriter<P> {
   if (!stream.isTTY) return { update() {}, finish() {} };
   let lastDraw = -Infinity;
   let drawn = false;
@@ -56,7 +61,7 @@ export function createProgressWriter(stream: ProgressStream = process.stderr, no
       if (t - lastDraw < MIN_INTERVAL_MS) return;
       lastDraw = t;
       drawn = true;
-      stream.write(CLEAR + formatProgressLine(p, stream.columns ?? 80));
+      stream.write(CLEAR + format(p, stream.columns ?? 80));
     },
     finish() {
       if (finished) return;
