@@ -29,6 +29,12 @@ export interface ApiServerSimSpec {
   anonymousOn?: (nodeIndex: number) => boolean;
   /** delay before every response is started (default 0) */
   latencyMs?: number;
+  /** objects appended to a list, by its path (e.g. '/api/v1/pods': control-plane mirror pods) */
+  extra?: Record<string, object[]>;
+  /** list paths that answer 403 Forbidden, as the API server does for an identity without `list` */
+  forbidden?: string[];
+  /** pods a node's kubelet runs beyond the API server's (static pods: hidden, or with a mirror in `extra`) */
+  kubeletPods?: (nodeIndex: number) => object[];
 }
 
 export interface ApiServerSim {
@@ -240,7 +246,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
   const crbCount = Math.floor(spec.bindings / 2);
   const rbCount = spec.bindings - crbCount;
   const rbac = 'rbac.authorization.k8s.io/v1';
-  const lists: Record<string, ListResource> = {
+  const base: Record<string, ListResource> = {
     '/api/v1/nodes': { kind: 'NodeList', apiVersion: 'v1', count: spec.nodes, item: (i) => node(spec, i) },
     '/api/v1/pods': { kind: 'PodList', apiVersion: 'v1', count: pods, item: (i) => pod(spec, i) },
     '/api/v1/namespaces': { kind: 'NamespaceList', apiVersion: 'v1', count: spec.namespaces, item: namespace },
@@ -249,6 +255,11 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     '/apis/rbac.authorization.k8s.io/v1/roles': { kind: 'RoleList', apiVersion: rbac, count: spec.namespaces, item: role },
     '/apis/rbac.authorization.k8s.io/v1/rolebindings': { kind: 'RoleBindingList', apiVersion: rbac, count: rbCount, item: (i) => roleBinding(spec, i) },
   };
+  const lists: Record<string, ListResource> = {};
+  for (const [path, r] of Object.entries(base)) {
+    const more = spec.extra?.[path] ?? [];
+    lists[path] = more.length === 0 ? r : { ...r, count: r.count + more.length, item: (i) => (i < r.count ? r.item(i) : more[i - r.count]!) };
+  }
 
   function send(res: ServerResponse, code: number, body: string | Buffer, type = 'application/json'): void {
     res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
@@ -322,9 +333,17 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
       if (proxy[2] === 'configz') return send(res, 200, JSON.stringify(kubeletConfig(spec, i)));
       const items = [];
       for (let j = i * spec.podsPerNode; j < (i + 1) * spec.podsPerNode; j++) items.push(pod(spec, j));
+      items.push(...(spec.kubeletPods?.(i) ?? []));
       return send(res, 200, JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items }));
     }
     const r = lists[path];
+    if (r && spec.forbidden?.includes(path)) {
+      const resource = path.split('/').pop() ?? '';
+      const group = path.startsWith('/apis/') ? (path.split('/')[2] ?? '') : '';
+      return send(res, 403, status(403, 'Forbidden',
+        `${resource} is forbidden: User "system:serviceaccount:audit:kubelet-guard" cannot list resource "${resource}" in API group "${group}" at the cluster scope`,
+        { kind: resource }));
+    }
     if (r) {
       const fs = url.searchParams.get('fieldSelector');
       if (fs !== null && fs !== '') {

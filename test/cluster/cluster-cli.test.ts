@@ -148,3 +148,122 @@ test('the installed bin (the bundle) runs cluster too: the client library keeps 
     await sim.close();
   }
 });
+
+test('lists the identity may not read are unknown findings naming the permission, never a pass', async () => {
+  const RBAC = '/apis/rbac.authorization.k8s.io/v1';
+  const s = await startApiServerSim({
+    nodes: 3, podsPerNode: 2, bindings: 4, namespaces: 2, kubeletVersion: 'v1.33.2', configz: () => 'ok',
+    forbidden: ['/api/v1/pods', '/api/v1/namespaces', `${RBAC}/clusterrolebindings`],
+  });
+  try {
+    const r = await run('--kubeconfig', s.kubeconfigPath, '--format', 'json', '--fail-on', 'none');
+    assert.equal(r.code, 0, r.err);
+    const rep = JSON.parse(r.out) as { findings: F[]; summary: { unknown: number } };
+    const unknown = (check: string) => rep.findings.filter((f) => f.check === check && f.status === 'unknown');
+    assert.match(unknown('workload-bypass')[0]?.message ?? '', /forbidden: the identity lacks `list pods`/);
+    assert.match(unknown('namespace-pod-security')[0]?.message ?? '', /`list namespaces`/);
+    assert.match(unknown('rbac-kubelet-access')[0]?.message ?? '', /`list clusterrolebindings\.rbac\.authorization\.k8s\.io`/);
+    // no RBAC verdicts from a partial picture, and every node says its static pods were not compared
+    assert.deepEqual(rep.findings.filter((f) => f.check.startsWith('rbac-') && f.status !== 'unknown'), []);
+    assert.equal(unknown('hidden-static-pods').length, 3);
+    assert.match(unknown('hidden-static-pods')[0]?.message ?? '', /could not read the API server's pods/);
+    // the nodes themselves were still audited
+    assert.ok(rep.findings.some((f) => f.check === 'kubelet-anonymous-auth' && f.status === 'pass'));
+  } finally {
+    await s.close();
+  }
+  const n = await startApiServerSim({ nodes: 2, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok', forbidden: ['/api/v1/nodes'] });
+  try {
+    const r = await run('--kubeconfig', n.kubeconfigPath, '--format', 'json');
+    const rep = JSON.parse(r.out) as { cluster: { nodes: number }; findings: F[] };
+    assert.equal(rep.cluster.nodes, 0);
+    assert.match(rep.findings.find((f) => f.check === 'cluster-nodes')?.message ?? '', /`list nodes`/);
+  } finally {
+    await n.close();
+  }
+});
+
+test('hidden static pods and RBAC objects of unusual but valid shapes, end to end', async () => {
+  const RBAC = '/apis/rbac.authorization.k8s.io/v1';
+  const rbacRef = (kind: string, name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
+  const staticPod = (name: string, ns: string, hash: string, extra: object = {}) => ({
+    metadata: { name, namespace: ns, uid: hash, annotations: { 'kubernetes.io/config.source': 'file', 'kubernetes.io/config.hash': hash } },
+    spec: { nodeName: name.slice(name.lastIndexOf('node-')), containers: [{ name: 'c', image: 'x' }], ...extra },
+  });
+  const s = await startApiServerSim({
+    nodes: 3, podsPerNode: 1, bindings: 2, namespaces: 2, kubeletVersion: 'v1.33.2', configz: () => 'ok',
+    kubeletPods: (i) => i !== 1 ? [] : [
+      // hidden: a look-alike namespace the API server refuses, mounting the node's root
+      staticPod('backdoor-node-00001', 'kube-systen', 'h-1', { volumes: [{ name: 'root', hostPath: { path: '/' } }], containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'root', mountPath: '/host' }] }] }),
+      // shown: its mirror pod is in the API server's list
+      staticPod('etcd-node-00001', 'kube-system', 'h-2'),
+    ],
+    extra: {
+      '/api/v1/pods': [{ metadata: { name: 'etcd-node-00001', namespace: 'kube-system', uid: 'mirror-uid', annotations: { 'kubernetes.io/config.mirror': 'h-2', 'kubernetes.io/config.source': 'file' } },
+        spec: { nodeName: 'node-00001', containers: [{ name: 'etcd', image: 'etcd' }] } }],
+      [`${RBAC}/clusterroles`]: [
+        { metadata: { name: 'proxy-parts', labels: { 'example.com/aggregate-to-ops': 'true' } }, rules: [{ apiGroups: ['*'], resources: ['*/proxy'], verbs: ['get'] }] },
+        { metadata: { name: 'ops' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate-to-ops': 'true' } }] }, rules: null },
+        { metadata: { name: 'wildcard-nodes' }, rules: [{ apiGroups: [''], resources: ['nodes/*'], verbs: ['get'] }] },
+        { metadata: { name: 'one-node-logs' }, rules: [{ apiGroups: [''], resources: ['nodes/log'], verbs: ['get'], resourceNames: ['node-00002'] }] },
+      ],
+      [`${RBAC}/clusterrolebindings`]: [
+        { metadata: { name: 'ops' }, roleRef: rbacRef('ClusterRole', 'ops'), subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'ops-team' }] },
+        { metadata: { name: 'wildcard' }, roleRef: rbacRef('ClusterRole', 'wildcard-nodes'), subjects: [{ kind: 'User', name: 'hopeful' }] },
+        { metadata: { name: 'logs' }, roleRef: rbacRef('ClusterRole', 'one-node-logs'), subjects: [{ kind: 'ServiceAccount', name: 'shipper', namespace: 'default' }] },
+        { metadata: { name: 'everyone' }, roleRef: rbacRef('ClusterRole', 'node-proxy-reader'), subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
+        { metadata: { name: 'gone' }, roleRef: rbacRef('ClusterRole', 'deleted-role'), subjects: [{ kind: 'User', name: 'later' }] },
+        { metadata: { name: 'nobody' }, roleRef: rbacRef('ClusterRole', 'view'), subjects: null },
+      ],
+      [`${RBAC}/rolebindings`]: [
+        { metadata: { name: 'ns-proxy', namespace: 'default' }, roleRef: rbacRef('ClusterRole', 'node-proxy-reader'), subjects: [{ kind: 'User', name: 'namespaced' }] },
+      ],
+    },
+  });
+  try {
+    const r = await run('--kubeconfig', s.kubeconfigPath, '--format', 'json');
+    assert.equal(r.code, 1, r.err);
+    const rep = JSON.parse(r.out) as { findings: F[] };
+    const fails = (check: string) => rep.findings.filter((f) => f.check === check && f.status === 'fail');
+
+    const hidden = fails('hidden-static-pod');
+    assert.deepEqual(hidden.map((f) => f.subject), ['node-00001/kube-systen/backdoor-node-00001']);
+    assert.equal(hidden[0]?.severity, 'critical');
+    assert.match(hidden[0]?.message ?? '', /looks like kube-system/);
+
+    const access = fails('rbac-kubelet-access');
+    const of = (subject: string) => access.find((f) => f.subject === subject);
+    assert.equal(of('Group/ops-team')?.severity, 'critical', 'get on */proxy through an aggregated role is exec');
+    assert.match(of('Group/ops-team')?.evidence[0]?.note ?? '', /aggregated from proxy-parts/);
+    assert.equal(of('Group/system:authenticated')?.severity, 'critical');
+    assert.match(of('ServiceAccount/default/shipper')?.message ?? '', /only node-00002/);
+    assert.equal(of('User/hopeful'), undefined, 'nodes/* is no wildcard');
+    assert.equal(of('User/namespaced'), undefined, 'a RoleBinding grants no nodes');
+    assert.ok(fails('rbac-ineffective-rule').some((f) => /nodes\/\*/.test(f.message)));
+    assert.ok(fails('rbac-ineffective-rule').some((f) => f.subject === 'RoleBinding/default/ns-proxy'));
+    assert.match(fails('rbac-dangling-binding').find((f) => f.subject === 'ClusterRoleBinding/gone')?.message ?? '', /deleted-role does not exist/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a progress line is drawn on a terminal only, and cleared', async () => {
+  const s = await startApiServerSim({ nodes: 4, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok' });
+  try {
+    const out = new PassThrough();
+    const err = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    let e = '';
+    err.on('data', (d) => (e += d));
+    out.resume();
+    await main(['node', 'kubelet-guard', 'cluster', '--kubeconfig', s.kubeconfigPath, '--format', 'json', '--fail-on', 'none'], { out, err });
+    assert.match(e, /cluster: nodes 1\/4/);
+    assert.ok(e.endsWith('\r\x1b[2K'), JSON.stringify(e.slice(-20)));
+    const quiet = Object.assign(new PassThrough(), { isTTY: true });
+    let q = '';
+    quiet.on('data', (d) => (q += d));
+    await main(['node', 'kubelet-guard', 'cluster', '--kubeconfig', s.kubeconfigPath, '--format', 'json', '--no-progress', '--fail-on', 'none'], { out, err: quiet });
+    assert.equal(q, '');
+  } finally {
+    await s.close();
+  }
+});
