@@ -2,13 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   analyzeRbac,
+  whoCanCreateBypassPods,
   whoCanEscalate,
   whoCanReachKubelet,
   type ClusterRole,
   type ClusterRoleBinding,
   type Grant,
+  type PodCreateGrant,
   type PolicyRule,
   type RbacObjects,
+  type Role,
   type RoleBinding,
   type Subject,
 } from './rbac.ts';
@@ -335,4 +338,344 @@ test('20,000 bindings evaluate quickly (sanity bound < 2 s)', () => {
   // 10 of 500 roles grant nodes/proxy → 200 bindings × 2 subjects
   assert.equal(a.kubelet.filter((g) => g.chain.binding.kind !== 'Builtin').length, 400);
   assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+});
+
+// ---- pod creation around the API server (whoCanCreateBypassPods) ----
+
+const CREATE_PODS: PolicyRule = { apiGroups: [''], resources: ['pods'], verbs: ['create'] };
+const NODES_PROXY: PolicyRule = { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] };
+
+function role(ns: string, name: string, rules: PolicyRule[] | null): Role {
+  return { metadata: { name, namespace: ns }, rules };
+}
+
+function rb(ns: string, name: string, roleRef: { kind: string; name: string }, subjects: Subject[] | null = [alice]): RoleBinding {
+  return { metadata: { name, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef }, subjects };
+}
+
+/** alice bound in namespace ns (RoleBinding → Role) to the given rules. */
+function nsGrants(rules: PolicyRule[], weak: string[], ns = 'dev', subjects: Subject[] = [alice]): PodCreateGrant[] {
+  return whoCanCreateBypassPods(objs({ roles: [role(ns, 'r', rules)], roleBindings: [rb(ns, 'b', { kind: 'Role', name: 'r' }, subjects)] }), {
+    weakNamespaces: weak,
+  });
+}
+
+test('pods: Role with create pods in a namespace without baseline is a high grant, with the chain', () => {
+  const gs = nsGrants([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }, CREATE_PODS], ['dev']);
+  assert.equal(gs.length, 1);
+  const g = gs[0]!;
+  assert.deepEqual(g.subject, { kind: 'User', name: 'alice' });
+  assert.equal(g.clusterWide, false);
+  assert.deepEqual(g.namespaces, ['dev']);
+  assert.deepEqual(g.reasons, { dev: ['no-baseline'] });
+  assert.deepEqual(g.resources, ['pods']);
+  assert.deepEqual(g.access, [{ resource: 'pods', verb: 'create' }]);
+  assert.deepEqual(g.chain.binding, { kind: 'RoleBinding', name: 'b', namespace: 'dev' });
+  assert.deepEqual(g.chain.role, { kind: 'Role', name: 'r', namespace: 'dev' });
+  assert.equal(g.chain.ruleIndex, 1);
+  assert.equal(g.severity, 'high');
+  assert.equal(g.reach, undefined);
+  assert.equal(g.kubeletServiceAccounts, undefined);
+  assert.equal(g.moreNamespaces, undefined);
+  assert.match(g.why, /^User alice: can create pods in namespace dev: Pod Security does not enforce baseline there: a pod there can mount/);
+  assert.match(g.why, /hostPath \/\) and the container runtime socket, and act as the kubelet/);
+});
+
+test('pods: the same Role in a namespace that enforces baseline is no grant', () => {
+  assert.deepEqual(nsGrants([CREATE_PODS], ['other']), []);
+  assert.deepEqual(nsGrants([CREATE_PODS], []), []);
+});
+
+test('pods: a ClusterRoleBinding grants it in every weak namespace; none when no namespace matters', () => {
+  const o = objs({ clusterRoles: [cr('r', [CREATE_PODS])], clusterRoleBindings: [crb('b', 'r')] });
+  const gs = whoCanCreateBypassPods(o, { weakNamespaces: ['zeta', 'alpha'] });
+  assert.equal(gs.length, 1);
+  assert.equal(gs[0]?.clusterWide, true);
+  assert.deepEqual(gs[0]?.namespaces, ['alpha', 'zeta']);
+  assert.deepEqual(gs[0]?.reasons, { alpha: ['no-baseline'], zeta: ['no-baseline'] });
+  assert.deepEqual(gs[0]?.chain.binding, { kind: 'ClusterRoleBinding', name: 'b' });
+  assert.match(gs[0]?.why ?? '', /in every namespace \(ClusterRoleBinding\): in namespaces alpha, zeta Pod Security/);
+  assert.deepEqual(whoCanCreateBypassPods(o, { weakNamespaces: [] }), []);
+});
+
+test('pods: "*" verbs, resources and apiGroups match; wrong group or verb does not', () => {
+  const all = nsGrants([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], ['dev']);
+  assert.deepEqual(all[0]?.resources, [
+    'cronjobs.batch',
+    'daemonsets.apps',
+    'deployments.apps',
+    'jobs.batch',
+    'pods',
+    'replicasets.apps',
+    'replicationcontrollers',
+    'statefulsets.apps',
+  ]);
+  // jobs: create only (a Job's pod template is immutable)
+  assert.deepEqual(all[0]?.access.filter((a) => a.resource === 'jobs.batch').map((a) => a.verb), ['create']);
+  assert.deepEqual(all[0]?.access.filter((a) => a.resource === 'daemonsets.apps').map((a) => a.verb), ['create', 'update', 'patch']);
+  assert.deepEqual(nsGrants([{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }], ['dev'])[0]?.access, [{ resource: 'pods', verb: 'create' }]);
+  assert.equal(nsGrants([{ apiGroups: ['*'], resources: ['pods'], verbs: ['create'] }], ['dev']).length, 1);
+  assert.deepEqual(nsGrants([{ apiGroups: ['apps'], resources: ['pods'], verbs: ['create'] }], ['dev']), []);
+  assert.deepEqual(nsGrants([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'update', 'patch'] }], ['dev']), []);
+  assert.deepEqual(nsGrants([{ apiGroups: [''], resources: ['pods/exec', 'pods/status'], verbs: ['create'] }], ['dev']), []);
+  assert.deepEqual(nsGrants([{ resources: ['pods'], verbs: ['create'] }], ['dev']), []);
+});
+
+test('pods: create deployments.apps counts; "deployments" in the core group does not', () => {
+  const gs = nsGrants([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] }], ['dev']);
+  assert.deepEqual(gs[0]?.resources, ['deployments.apps']);
+  assert.match(gs[0]?.why ?? '', /can create deployments\.apps in namespace dev \(a workload controller creates the pods/);
+  assert.deepEqual(nsGrants([{ apiGroups: [''], resources: ['deployments'], verbs: ['create'] }], ['dev']), []);
+  const both = nsGrants([CREATE_PODS, { apiGroups: ['apps', 'batch'], resources: ['deployments', 'cronjobs'], verbs: ['create'] }], ['dev']);
+  assert.deepEqual(both[0]?.resources, ['cronjobs.batch', 'deployments.apps', 'pods']);
+  assert.equal(both[0]?.chain.ruleIndex, 0);
+});
+
+test('pods: update/patch on daemonsets count, with the verb; update on jobs does not', () => {
+  const gs = nsGrants([{ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get', 'update', 'patch'] }], ['dev']);
+  assert.deepEqual(gs[0]?.access, [
+    { resource: 'daemonsets.apps', verb: 'update' },
+    { resource: 'daemonsets.apps', verb: 'patch' },
+  ]);
+  assert.match(gs[0]?.why ?? '', /can update\/patch daemonsets\.apps/);
+  assert.deepEqual(nsGrants([{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['update', 'patch'] }], ['dev']), []);
+  assert.equal(nsGrants([{ apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['patch'] }], ['dev']).length, 1);
+  assert.equal(nsGrants([{ apiGroups: [''], resources: ['replicationcontrollers'], verbs: ['update'] }], ['dev']).length, 1);
+});
+
+test('pods: resourceNames never match create; they restrict update/patch and are reported', () => {
+  assert.deepEqual(nsGrants([{ ...CREATE_PODS, resourceNames: ['my-pod'] }], ['dev']), []);
+  assert.deepEqual(nsGrants([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'], resourceNames: ['web'] }], ['dev']), []);
+  const gs = nsGrants([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'], resourceNames: ['web', 'api'] }], ['dev']);
+  assert.deepEqual(gs[0]?.access, [
+    { resource: 'deployments.apps', verb: 'update', resourceNames: ['web', 'api'] },
+    { resource: 'deployments.apps', verb: 'patch', resourceNames: ['web', 'api'] },
+  ]);
+  assert.match(gs[0]?.why ?? '', /update\/patch deployments\.apps \(only web, api\)/);
+  // an unrestricted rule for the same verb wins over a restricted one
+  const merged = nsGrants(
+    [
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['update'], resourceNames: ['web'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['update'] },
+    ],
+    ['dev'],
+  );
+  assert.deepEqual(merged[0]?.access, [{ resource: 'deployments.apps', verb: 'update' }]);
+});
+
+test('pods: a RoleBinding referencing a ClusterRole grants in its own namespace only', () => {
+  const o = objs({
+    clusterRoles: [cr('edit-ish', [CREATE_PODS])],
+    roleBindings: [rb('dev', 'b1', { kind: 'ClusterRole', name: 'edit-ish' }), rb('prod', 'b2', { kind: 'ClusterRole', name: 'edit-ish' })],
+  });
+  const gs = whoCanCreateBypassPods(o, { weakNamespaces: ['dev'] });
+  assert.equal(gs.length, 1);
+  assert.deepEqual(gs[0]?.namespaces, ['dev']);
+  assert.deepEqual(gs[0]?.chain.role, { kind: 'ClusterRole', name: 'edit-ish' });
+  assert.deepEqual(gs[0]?.chain.binding, { kind: 'RoleBinding', name: 'b1', namespace: 'dev' });
+  // a Role of another namespace is not resolved (a RoleBinding's Role is in its own namespace)
+  const cross = objs({ roles: [role('prod', 'r', [CREATE_PODS])], roleBindings: [rb('dev', 'b', { kind: 'Role', name: 'r' })] });
+  assert.deepEqual(whoCanCreateBypassPods(cross, { weakNamespaces: ['dev'] }), []);
+});
+
+test('pods: a ServiceAccount subject without namespace in a RoleBinding is that SA of the binding namespace (rule.go)', () => {
+  const gs = nsGrants([CREATE_PODS], ['dev'], 'dev', [{ kind: 'ServiceAccount', name: 'ci' }]);
+  assert.equal(gs.length, 1);
+  assert.deepEqual(gs[0]?.subject, { kind: 'ServiceAccount', name: 'ci', namespace: 'dev' });
+  assert.match(gs[0]?.why ?? '', /^ServiceAccount dev\/ci: /);
+  assert.match(gs[0]?.why ?? '', /defaults it to the RoleBinding's namespace/);
+  // an SA of another namespace, named explicitly, is that SA
+  const other = nsGrants([CREATE_PODS], ['dev'], 'dev', [{ kind: 'ServiceAccount', name: 'ci', namespace: 'tools' }]);
+  assert.deepEqual(other[0]?.subject, { kind: 'ServiceAccount', name: 'ci', namespace: 'tools' });
+  assert.doesNotMatch(other[0]?.why ?? '', /defaults it/);
+  // in a ClusterRoleBinding it never matches
+  const o = objs({ clusterRoles: [cr('r', [CREATE_PODS])], clusterRoleBindings: [crb('b', 'r', [{ kind: 'ServiceAccount', name: 'ci' }])] });
+  assert.deepEqual(whoCanCreateBypassPods(o, { weakNamespaces: ['dev'] }), []);
+  // unknown subject kinds never match
+  assert.deepEqual(nsGrants([CREATE_PODS], ['dev'], 'dev', [{ kind: 'Robot', name: 'x' }]), []);
+});
+
+test('pods: group system:authenticated or system:unauthenticated is critical', () => {
+  const auth = nsGrants([CREATE_PODS], ['dev'], 'dev', [{ kind: 'Group', name: 'system:authenticated' }]);
+  assert.equal(auth[0]?.reach, 'every-authenticated-user');
+  assert.equal(auth[0]?.severity, 'critical');
+  assert.match(auth[0]?.why ?? '', /^reaches every authenticated user/);
+  const anon = nsGrants([CREATE_PODS], ['dev'], 'dev', [{ kind: 'Group', name: 'system:unauthenticated' }]);
+  assert.equal(anon[0]?.severity, 'critical');
+  const sas = nsGrants([CREATE_PODS], ['dev'], 'dev', [{ kind: 'Group', name: 'system:serviceaccounts:dev' }]);
+  assert.equal(sas[0]?.reach, 'namespace-service-accounts');
+  assert.equal(sas[0]?.severity, 'high');
+});
+
+test('pods: a namespace matters when one of its ServiceAccounts can reach the kubelet, even with baseline', () => {
+  const o = objs({
+    clusterRoles: [cr('proxy', [NODES_PROXY]), cr('logs', [{ apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }]), cr('stats', [{ apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] }])],
+    clusterRoleBindings: [
+      crb('mon-proxy', 'proxy', [{ kind: 'ServiceAccount', name: 'agent', namespace: 'mon' }]),
+      crb('logging', 'logs', [{ kind: 'ServiceAccount', name: 'shipper', namespace: 'logging' }]),
+      crb('metrics', 'stats', [{ kind: 'ServiceAccount', name: 'scraper', namespace: 'metrics' }]),
+    ],
+    roles: [role('mon', 'r', [CREATE_PODS]), role('logging', 'r', [CREATE_PODS]), role('metrics', 'r', [CREATE_PODS])],
+    roleBindings: [
+      rb('mon', 'b', { kind: 'Role', name: 'r' }, [{ kind: 'User', name: 'bob' }]),
+      rb('logging', 'b', { kind: 'Role', name: 'r' }, [{ kind: 'User', name: 'carol' }]),
+      rb('metrics', 'b', { kind: 'Role', name: 'r' }, [{ kind: 'User', name: 'dave' }]),
+    ],
+  });
+  const gs = whoCanCreateBypassPods(o, { weakNamespaces: [] });
+  const bob = gs.find((g) => g.subject.name === 'bob');
+  assert.ok(bob);
+  assert.deepEqual(bob.reasons, { mon: ['kubelet-service-account'] });
+  assert.equal(bob.severity, 'critical');
+  assert.deepEqual(bob.kubeletServiceAccounts?.['mon']?.subject, { kind: 'ServiceAccount', name: 'agent', namespace: 'mon' });
+  assert.equal(bob.kubeletServiceAccounts?.['mon']?.subresource, 'proxy');
+  assert.match(bob.why, /^User bob: can create pods in namespace mon: there it can run a pod as ServiceAccount mon\/agent, which can get nodes\/proxy$/);
+  // a high kubelet SA (nodes/log) makes it high; a medium one (nodes/stats) does not count
+  assert.equal(gs.find((g) => g.subject.name === 'carol')?.severity, 'high');
+  assert.equal(gs.find((g) => g.subject.name === 'dave'), undefined);
+  // a ClusterRoleBinding to create pods then matters through mon and logging, critical first
+  const o2 = objs({ ...o, clusterRoles: [...o.clusterRoles, cr('creator', [CREATE_PODS])], clusterRoleBindings: [...o.clusterRoleBindings, crb('c', 'creator', [{ kind: 'User', name: 'eve' }])] });
+  const eve = whoCanCreateBypassPods(o2, { weakNamespaces: ['aaa'] }).find((g) => g.subject.name === 'eve');
+  assert.deepEqual(eve?.namespaces, ['mon', 'logging', 'aaa']);
+  assert.match(eve?.why ?? '', /in namespace aaa Pod Security does not enforce baseline: .*; in namespace mon it can run a pod as ServiceAccount mon\/agent, which can get nodes\/proxy; in namespace logging it can run a pod as ServiceAccount logging\/shipper, which can get nodes\/log$/);
+  assert.equal(eve?.severity, 'critical');
+  // and both reasons at once
+  const both = whoCanCreateBypassPods(o, { weakNamespaces: ['mon'] }).find((g) => g.subject.name === 'bob');
+  assert.deepEqual(both?.reasons, { mon: ['no-baseline', 'kubelet-service-account'] });
+});
+
+test('pods: kubelet access of system:serviceaccounts:<ns> and system:serviceaccounts counts for every SA there', () => {
+  const base = {
+    clusterRoles: [cr('proxy', [NODES_PROXY]), cr('creator', [CREATE_PODS])],
+    roles: [role('team', 'r', [CREATE_PODS])],
+    roleBindings: [rb('team', 'b', { kind: 'Role', name: 'r' })],
+  };
+  const nsGroup = objs({ ...base, clusterRoleBindings: [crb('p', 'proxy', [{ kind: 'Group', name: 'system:serviceaccounts:team' }])] });
+  const g1 = whoCanCreateBypassPods(nsGroup, { weakNamespaces: [] });
+  assert.equal(g1.length, 1);
+  assert.equal(g1[0]?.severity, 'critical');
+  assert.match(g1[0]?.why ?? '', /there it can run a pod as any of its service accounts, and group system:serviceaccounts:team can get nodes\/proxy/);
+
+  const every = objs({
+    ...base,
+    clusterRoleBindings: [crb('p', 'proxy', [{ kind: 'Group', name: 'system:serviceaccounts' }]), crb('c', 'creator')],
+  });
+  const g2 = whoCanCreateBypassPods(every, { weakNamespaces: [] });
+  const cluster = g2.find((g) => g.clusterWide);
+  assert.deepEqual(cluster?.namespaces, ['*']);
+  assert.match(cluster?.why ?? '', /in every namespace it can run a pod as a service account/);
+  assert.equal(g2.find((g) => !g.clusterWide)?.severity, 'critical');
+  // with allNamespaces, "*" expands
+  const g3 = whoCanCreateBypassPods(every, { weakNamespaces: [], allNamespaces: ['b', 'a'] });
+  assert.deepEqual(g3.find((g) => g.clusterWide)?.namespaces, ['a', 'b']);
+  // system:authenticated kubelet access adds no namespace (the creator has it already)
+  const auth = objs({ ...base, clusterRoleBindings: [crb('p', 'proxy', [{ kind: 'Group', name: 'system:authenticated' }])] });
+  assert.deepEqual(whoCanCreateBypassPods(auth, { weakNamespaces: [] }), []);
+});
+
+test('pods: built-in controllers and system:masters are low and expected/redundant', () => {
+  const o = objs({
+    clusterRoles: [
+      cr('system:controller:daemon-set-controller', [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'create', 'delete', 'patch'] }]),
+      cr('system:controller:deployment-controller', [{ apiGroups: ['apps'], resources: ['replicasets'], verbs: ['create', 'update', 'patch'] }]),
+      cr('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+    ],
+    clusterRoleBindings: [
+      crb('system:controller:daemon-set-controller', 'system:controller:daemon-set-controller', [
+        { kind: 'ServiceAccount', name: 'daemon-set-controller', namespace: 'kube-system' },
+      ]),
+      crb('system:controller:deployment-controller', 'system:controller:deployment-controller', [
+        { kind: 'ServiceAccount', name: 'deployment-controller', namespace: 'kube-system' },
+      ]),
+      crb('cluster-admin', 'cluster-admin', [{ kind: 'Group', name: 'system:masters' }]),
+      // the same controller role bound to someone else is not expected
+      crb('copy', 'system:controller:daemon-set-controller', [{ kind: 'ServiceAccount', name: 'ds', namespace: 'default' }]),
+    ],
+  });
+  const gs = whoCanCreateBypassPods(o, { weakNamespaces: ['dev'] });
+  const by = (n: string) => gs.find((g) => g.subject.name === n);
+  assert.equal(by('daemon-set-controller')?.severity, 'low');
+  assert.match(by('daemon-set-controller')?.why ?? '', /^built-in controller daemon-set-controller \(system:controller:daemon-set-controller\); expected/);
+  assert.equal(by('deployment-controller')?.severity, 'low');
+  assert.equal(by('system:masters')?.severity, 'low');
+  assert.match(by('system:masters')?.why ?? '', /^redundant/);
+  assert.equal(by('ds')?.severity, 'high');
+});
+
+test('pods: aggregated ClusterRole rules count', () => {
+  const agg = cr('agg', [], { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] } });
+  const part = cr('part', [CREATE_PODS]);
+  part.metadata.labels = { x: 'y' };
+  const gs = whoCanCreateBypassPods(objs({ clusterRoles: [agg, part], roleBindings: [rb('dev', 'b', { kind: 'ClusterRole', name: 'agg' })] }), {
+    weakNamespaces: ['dev'],
+  });
+  assert.equal(gs.length, 1);
+  assert.equal(gs[0]?.chain.aggregatedFrom, 'part');
+  assert.match(gs[0]?.why ?? '', /aggregationRule/);
+});
+
+test('pods: one grant per subject and binding; many namespaces are capped at 20 with a count', () => {
+  const weak = Array.from({ length: 50 }, (_, i) => `ns-${String(i).padStart(2, '0')}`);
+  const o = objs({ clusterRoles: [cr('r', [CREATE_PODS, { apiGroups: ['apps'], resources: ['*'], verbs: ['create'] }])], clusterRoleBindings: [crb('b', 'r', [alice, alice]), crb('b2', 'r')] });
+  const gs = whoCanCreateBypassPods(o, { weakNamespaces: weak });
+  assert.deepEqual(gs.map((g) => g.chain.binding.name), ['b', 'b2']);
+  assert.equal(gs[0]?.namespaces.length, 20);
+  assert.equal(gs[0]?.namespaces[0], 'ns-00');
+  assert.equal(gs[0]?.moreNamespaces, 30);
+  assert.equal(Object.keys(gs[0]?.reasons ?? {}).length, 20);
+  assert.match(gs[0]?.why ?? '', /and 30 more namespaces$/);
+});
+
+test('pods: dangling roleRefs and bad shapes do not crash', () => {
+  const o = {
+    clusterRoles: [cr('r', null), cr('bad', [null as unknown as PolicyRule, CREATE_PODS]), null as unknown as ClusterRole],
+    roles: [role('dev', 'nr', null), { metadata: null } as unknown as Role],
+    clusterRoleBindings: [
+      crb('ghost', 'missing'),
+      crb('nul', 'r', null),
+      { metadata: { name: 'role-kind' }, roleRef: { kind: 'Role', name: 'nr' }, subjects: [alice] },
+      { metadata: { name: 'no-ref' } } as unknown as ClusterRoleBinding,
+      crb('bad-subjects', 'bad', [null as unknown as Subject, { kind: 'User' } as unknown as Subject, alice]),
+    ],
+    roleBindings: [
+      rb('dev', 'ghost', { kind: 'Role', name: 'missing' }),
+      rb('dev', 'nr', { kind: 'Role', name: 'nr' }),
+      rb('dev', 'nul', { kind: 'ClusterRole', name: 'bad' }, null),
+      { metadata: { name: 'no-ns' }, roleRef: { kind: 'ClusterRole', name: 'bad' }, subjects: [alice] },
+      null as unknown as RoleBinding,
+    ],
+  } as RbacObjects;
+  const gs = whoCanCreateBypassPods(o, { weakNamespaces: ['dev'] });
+  assert.deepEqual(gs.map((g) => `${g.chain.binding.name}:${g.subject.name}:${g.chain.ruleIndex}`), ['bad-subjects:alice:1']);
+  // missing lists altogether
+  assert.deepEqual(whoCanCreateBypassPods({} as RbacObjects, { weakNamespaces: ['dev'] }), []);
+});
+
+test('pods: 20,000 bindings and 50 namespaces run', () => {
+  const clusterRoles: ClusterRole[] = [];
+  for (let i = 0; i < 500; i++)
+    clusterRoles.push(
+      cr(`role-${i}`, [
+        { apiGroups: [''], resources: i % 10 === 0 ? ['pods'] : ['configmaps'], verbs: ['create', 'get'] },
+        { apiGroups: [''], resources: i % 250 === 0 ? ['nodes/proxy'] : ['services'], verbs: ['get'] },
+      ]),
+    );
+  const namespaces = Array.from({ length: 50 }, (_, i) => `ns-${i}`);
+  const clusterRoleBindings: ClusterRoleBinding[] = [];
+  const roleBindings: RoleBinding[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    clusterRoleBindings.push(
+      crb(`crb-${i}`, `role-${i % 500}`, [
+        { kind: 'User', name: `u${i}` },
+        { kind: 'ServiceAccount', name: `sa${i}`, namespace: `ns-${i % 50}` },
+      ]),
+    );
+    roleBindings.push(rb(`ns-${i % 50}`, `rb-${i}`, { kind: 'ClusterRole', name: `role-${i % 500}` }, [{ kind: 'User', name: `v${i}` }]));
+  }
+  const gs = whoCanCreateBypassPods(objs({ clusterRoles, clusterRoleBindings, roleBindings }), {
+    weakNamespaces: namespaces.filter((_, i) => i % 2 === 0),
+    allNamespaces: namespaces,
+  });
+  assert.ok(gs.length > 0);
+  assert.ok(gs.every((g) => g.namespaces.length <= 20));
 });

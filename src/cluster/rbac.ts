@@ -272,13 +272,22 @@ interface Index {
 
 function buildIndex(objs: RbacObjects): Index {
   const clusterRoles = new Map<string, ClusterRole>();
-  for (const cr of objs.clusterRoles ?? []) clusterRoles.set(cr.metadata.name, cr);
+  for (const cr of objs.clusterRoles ?? []) if (cr?.metadata) clusterRoles.set(cr.metadata.name, cr);
   const roles = new Map<string, Role>();
-  for (const r of objs.roles ?? []) roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r);
+  for (const r of objs.roles ?? []) if (r?.metadata) roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r);
   const sortedClusterRoles = [...clusterRoles.values()].sort((a, b) =>
     a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
   );
   return { clusterRoles, roles, resolved: new Map(), notes: [], sortedClusterRoles };
+}
+
+/** Stored rules with their index; null entries (malformed input) are skipped, indices kept. */
+function effectiveRules(stored: readonly (PolicyRule | null | undefined)[]): EffectiveRule[] {
+  const out: EffectiveRule[] = [];
+  stored.forEach((rule, index) => {
+    if (rule && typeof rule === 'object') out.push({ rule, index });
+  });
+  return out;
 }
 
 function resolveClusterRole(ix: Index, name: string, visiting: Set<string> = new Set()): ResolvedRole | undefined {
@@ -291,7 +300,7 @@ function resolveClusterRole(ix: Index, name: string, visiting: Set<string> = new
   const stored = cr.rules ?? [];
   const selectors = cr.aggregationRule?.clusterRoleSelectors;
   if (stored.length > 0 || !cr.aggregationRule) {
-    const res: ResolvedRole = { ref, rules: stored.map((rule, index) => ({ rule, index })), aggregated: false };
+    const res: ResolvedRole = { ref, rules: effectiveRules(stored), aggregated: false };
     ix.resolved.set(key, res);
     return res;
   }
@@ -338,7 +347,7 @@ function resolveRoleRef(ix: Index, roleRef: RoleRef, bindingNamespace: string | 
     if (!role) return undefined;
     const res: ResolvedRole = {
       ref: { kind: 'Role', name: roleRef.name, namespace: bindingNamespace },
-      rules: (role.rules ?? []).map((rule, index) => ({ rule, index })),
+      rules: effectiveRules(role.rules ?? []),
       aggregated: false,
     };
     ix.resolved.set(key, res);
@@ -702,6 +711,412 @@ function evaluateEscalation(objs: RbacObjects, ix: Index): EscalationGrant[] {
   return out;
 }
 
+// ---- pod creation around the API server ----
+//
+// A pod that Pod Security admission does not hold to at least "baseline" can mount the node's
+// filesystem (hostPath /) and the container runtime socket: from there it acts as the kubelet and
+// bypasses the API server. And any pod can run as any ServiceAccount of its namespace, so creating
+// pods in a namespace is also using the kubelet access of that namespace's service accounts.
+//
+// Request facts (staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go): POST on a
+// collection is verb "create" with no name (`case len(requestInfo.Parts) >= 2: requestInfo.Name =
+// requestInfo.Parts[1]` does not apply to /namespaces/N/pods); rbac.go RuleAllows then calls
+// ResourceNameMatches(rule, "") which, for a rule with resourceNames, is true only if one of them
+// is "" — so resourceNames never let a real rule grant create. PUT/PATCH carry the object's name,
+// so resourceNames do restrict update/patch.
+//
+// Subjects of a RoleBinding (pkg/registry/rbac/validation/rule.go, appliesToUser with the binding's
+// namespace): "saNamespace := namespace; if len(subject.Namespace) > 0 { saNamespace =
+// subject.Namespace }; if len(saNamespace) == 0 { return false }" — a ServiceAccount subject
+// without namespace in a RoleBinding means that ServiceAccount in the binding's own namespace.
+
+export type PodCreateReason = 'no-baseline' | 'kubelet-service-account';
+
+export interface PodCreateAccess {
+  /** "pods", or a workload controller as resource.group: "deployments.apps", "cronjobs.batch", "replicationcontrollers". */
+  resource: string;
+  verb: 'create' | 'update' | 'patch';
+  /** update/patch limited to these objects (the rule's resourceNames). */
+  resourceNames?: string[];
+}
+
+/** A service account (or the group of every service account) of a namespace that reaches the kubelet API. */
+export interface KubeletServiceAccount {
+  /** The ServiceAccount, or Group system:serviceaccounts:<ns> / system:serviceaccounts. */
+  subject: SubjectRef;
+  /** Its strongest kubelet grant (critical or high). */
+  subresource: string;
+  verbs: string[];
+  severity: Severity;
+  binding: ObjectRef;
+}
+
+export interface PodCreateGrant {
+  subject: SubjectRef;
+  /** Granted by a ClusterRoleBinding: in every namespace, present and future. */
+  clusterWide: boolean;
+  /**
+   * The namespaces where this pod creation matters, most dangerous first, at most
+   * MAX_LISTED_NAMESPACES; "*" stands for every namespace (kubelet access of group
+   * system:serviceaccounts when allNamespaces was not given).
+   */
+  namespaces: string[];
+  /** How many more namespaces matter beyond those listed. */
+  moreNamespaces?: number;
+  /** Why each listed namespace matters. */
+  reasons: Record<string, PodCreateReason[]>;
+  /** For listed namespaces that matter through "kubelet-service-account": whose kubelet access a pod there can use. */
+  kubeletServiceAccounts?: Record<string, KubeletServiceAccount>;
+  /** What it can create or change there, e.g. ["pods"] or ["deployments.apps", "pods"] (sorted). */
+  resources: string[];
+  /** The same, per verb, with resourceNames where they restrict update/patch. */
+  access: PodCreateAccess[];
+  /** The first rule of the role that grants any of it. */
+  chain: GrantChain;
+  reach?: Reach;
+  severity: Severity;
+  why: string;
+}
+
+export interface PodCreateOptions {
+  /** Namespaces where Pod Security admission does not enforce at least "baseline". */
+  weakNamespaces: readonly string[];
+  /** Every namespace, to expand kubelet access of group system:serviceaccounts; without it that shows as "*". */
+  allNamespaces?: readonly string[];
+}
+
+export const MAX_LISTED_NAMESPACES = 20;
+const MAX_KUBELET_PHRASES = 5;
+
+interface PodCreator {
+  group: string;
+  resource: string;
+  label: string;
+  verbs: readonly ('create' | 'update' | 'patch')[];
+}
+
+const WRITE_TEMPLATE = ['create', 'update', 'patch'] as const;
+
+/**
+ * Verb create on pods, or on a controller that creates pods from a template; update/patch on such a
+ * controller changes the template and so makes new pods. Not jobs: a Job's pod template is
+ * immutable (pkg/apis/batch/validation ValidateJobSpecUpdate → validatePodTemplateUpdate; only
+ * scheduling directives of a suspended Job may change), so update/patch on jobs makes no new pod.
+ */
+const POD_CREATORS: readonly PodCreator[] = [
+  { group: '', resource: 'pods', label: 'pods', verbs: ['create'] },
+  { group: 'apps', resource: 'deployments', label: 'deployments.apps', verbs: WRITE_TEMPLATE },
+  { group: 'apps', resource: 'replicasets', label: 'replicasets.apps', verbs: WRITE_TEMPLATE },
+  { group: 'apps', resource: 'statefulsets', label: 'statefulsets.apps', verbs: WRITE_TEMPLATE },
+  { group: 'apps', resource: 'daemonsets', label: 'daemonsets.apps', verbs: WRITE_TEMPLATE },
+  { group: 'batch', resource: 'jobs', label: 'jobs.batch', verbs: ['create'] },
+  { group: 'batch', resource: 'cronjobs', label: 'cronjobs.batch', verbs: WRITE_TEMPLATE },
+  { group: '', resource: 'replicationcontrollers', label: 'replicationcontrollers', verbs: WRITE_TEMPLATE },
+];
+
+function resourceNameMatches(rule: PolicyRule, name: string): boolean {
+  const names = rule.resourceNames ?? [];
+  return names.length === 0 || names.includes(name);
+}
+
+/** What a role lets its subjects create (per role, cached). */
+interface PodCreateSummary {
+  first: EffectiveRule;
+  access: PodCreateAccess[];
+  resources: string[];
+}
+
+function podCreateSummary(role: ResolvedRole): PodCreateSummary | undefined {
+  let first: EffectiveRule | undefined;
+  // label → verb → resourceNames (null = any name)
+  const acc = new Map<string, Map<PodCreateAccess['verb'], Set<string> | null>>();
+  for (const er of role.rules) {
+    const rule = er.rule;
+    for (const c of POD_CREATORS) {
+      if (!apiGroupMatches(rule, c.group) || !resourceMatches(rule, c.resource, '')) continue;
+      const names = (rule.resourceNames ?? []).filter((n) => typeof n === 'string');
+      for (const verb of c.verbs) {
+        if (!verbMatches(rule, verb)) continue;
+        // create is never named (requestinfo.go): resourceNames are checked against "".
+        const requested = verb === 'create' ? '' : undefined;
+        if (requested !== undefined && !resourceNameMatches(rule, requested)) continue;
+        first ??= er;
+        let byVerb = acc.get(c.label);
+        if (!byVerb) acc.set(c.label, (byVerb = new Map()));
+        const restricted = verb !== 'create' && names.length > 0;
+        const prev = byVerb.get(verb);
+        if (!restricted) byVerb.set(verb, null);
+        else if (prev === undefined) byVerb.set(verb, new Set(names));
+        else if (prev !== null) for (const n of names) prev.add(n);
+      }
+    }
+  }
+  if (!first) return undefined;
+  const access: PodCreateAccess[] = [];
+  for (const c of POD_CREATORS) {
+    const byVerb = acc.get(c.label);
+    if (!byVerb) continue;
+    for (const verb of WRITE_TEMPLATE) {
+      if (!byVerb.has(verb)) continue;
+      const names = byVerb.get(verb);
+      const a: PodCreateAccess = { resource: c.label, verb };
+      if (names) a.resourceNames = [...names];
+      access.push(a);
+    }
+  }
+  return { first, access, resources: [...acc.keys()].sort() };
+}
+
+function accessText(access: PodCreateAccess[]): string {
+  const groups: { key: string; resource: string; verbs: string[]; names?: string[] }[] = [];
+  for (const a of access) {
+    const key = `${a.resource}\u0000${(a.resourceNames ?? []).join(',')}`;
+    const g = groups.find((x) => x.key === key);
+    if (g) g.verbs.push(a.verb);
+    else groups.push(a.resourceNames ? { key, resource: a.resource, verbs: [a.verb], names: a.resourceNames } : { key, resource: a.resource, verbs: [a.verb] });
+  }
+  return groups.map((g) => `${g.verbs.join('/')} ${g.resource}${g.names ? ` (only ${g.names.join(', ')})` : ''}`).join(', ');
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+function stronger(a: KubeletServiceAccount | undefined, b: KubeletServiceAccount | undefined): KubeletServiceAccount | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return SEVERITY_RANK[b.severity] < SEVERITY_RANK[a.severity] ? b : a;
+}
+
+interface NsInfo {
+  ns: string;
+  reasons: PodCreateReason[];
+  sa?: KubeletServiceAccount;
+  rank: number;
+}
+
+interface NsView {
+  /** every namespace that matters, most dangerous first */
+  infos: NsInfo[];
+  anyCritical: boolean;
+}
+
+interface PodContext {
+  weak: Set<string>;
+  saByNs: Map<string, KubeletServiceAccount>;
+  everySa: KubeletServiceAccount | undefined;
+  nsCache: Map<string, NsView | null>;
+}
+
+/** Service accounts of each namespace with a critical or high kubelet grant (ClusterRoleBindings only). */
+function kubeletServiceAccounts(grants: Grant[]): { saByNs: Map<string, KubeletServiceAccount>; everySa: KubeletServiceAccount | undefined } {
+  const saByNs = new Map<string, KubeletServiceAccount>();
+  let everySa: KubeletServiceAccount | undefined;
+  for (const g of grants) {
+    if (g.chain.binding.kind === 'Builtin') continue;
+    if (g.severity !== 'critical' && g.severity !== 'high') continue;
+    const k: KubeletServiceAccount = { subject: g.subject, subresource: g.subresource, verbs: g.verbs, severity: g.severity, binding: g.chain.binding };
+    let ns: string | undefined;
+    if (g.subject.kind === 'ServiceAccount') ns = g.subject.namespace;
+    else if (g.reach === 'namespace-service-accounts') ns = g.subject.name.slice('system:serviceaccounts:'.length);
+    else if (g.reach === 'every-service-account') {
+      everySa = stronger(everySa, k);
+      continue;
+    }
+    // system:authenticated / system:unauthenticated: the pod creator has that access already.
+    if (!ns) continue;
+    saByNs.set(ns, stronger(saByNs.get(ns), k) as KubeletServiceAccount);
+  }
+  return { saByNs, everySa };
+}
+
+function nsInfo(ctx: PodContext, ns: string): NsInfo | undefined {
+  const reasons: PodCreateReason[] = [];
+  if (ns !== '*' && ctx.weak.has(ns)) reasons.push('no-baseline');
+  const sa = ns === '*' ? ctx.everySa : stronger(ctx.saByNs.get(ns), ctx.everySa);
+  if (sa) reasons.push('kubelet-service-account');
+  if (reasons.length === 0) return undefined;
+  const rank = ns === '*' ? 0 : sa?.severity === 'critical' ? 1 : sa ? 2 : 3;
+  return sa ? { ns, reasons, sa, rank } : { ns, reasons, rank };
+}
+
+function viewOf(infos: NsInfo[]): NsView | null {
+  if (infos.length === 0) return null;
+  infos.sort((a, b) => a.rank - b.rank || (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+  return { infos, anyCritical: infos.some((i) => i.sa?.severity === 'critical') };
+}
+
+function namespaceView(ctx: PodContext, ns: string): NsView | null {
+  let v = ctx.nsCache.get(ns);
+  if (v === undefined) {
+    const info = nsInfo(ctx, ns);
+    v = info ? viewOf([info]) : null;
+    ctx.nsCache.set(ns, v);
+  }
+  return v;
+}
+
+function clusterView(ctx: PodContext, allNamespaces: readonly string[] | undefined): NsView | null {
+  const universe = new Set<string>([...ctx.weak, ...ctx.saByNs.keys()]);
+  if (ctx.everySa) for (const ns of allNamespaces ?? ['*']) universe.add(ns);
+  const infos: NsInfo[] = [];
+  for (const ns of universe) {
+    const i = nsInfo(ctx, ns);
+    if (i) infos.push(i);
+  }
+  return viewOf(infos);
+}
+
+/** Valid subjects of a RoleBinding in namespace ns (rule.go appliesToUser), deduplicated; ServiceAccounts get their effective namespace. */
+function namespacedSubjects(b: RoleBinding, ns: string): { s: Subject; defaulted: boolean }[] {
+  const out: { s: Subject; defaulted: boolean }[] = [];
+  const seen = new Set<string>();
+  for (const s of b.subjects ?? []) {
+    if (!s || typeof s.name !== 'string') continue;
+    if (s.kind !== 'User' && s.kind !== 'Group' && s.kind !== 'ServiceAccount') continue;
+    const defaulted = s.kind === 'ServiceAccount' && !s.namespace;
+    const eff: Subject = s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace || ns } : s;
+    const k = `${eff.kind}\u0000${eff.namespace ?? ''}\u0000${eff.name}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ s: eff, defaulted });
+  }
+  return out;
+}
+
+/** "here": the grant is for this one namespace, already named. */
+function kubeletPhrase(i: NsInfo, here: boolean): string {
+  const sa = i.sa as KubeletServiceAccount;
+  const what = `${sa.verbs.join('/')} nodes/${sa.subresource}`;
+  const where = here ? 'there' : `in namespace ${i.ns}`;
+  if (sa.subject.kind === 'ServiceAccount')
+    return `${where} it can run a pod as ServiceAccount ${sa.subject.namespace ?? ''}/${sa.subject.name}, which can ${what}`;
+  return i.ns === '*'
+    ? `in every namespace it can run a pod as a service account, and group ${sa.subject.name} (every service account) can ${what}`
+    : `${where} it can run a pod as any of its service accounts, and group ${sa.subject.name} can ${what}`;
+}
+
+function makePodGrant(
+  s: Subject,
+  binding: ClusterRoleBinding | RoleBinding,
+  bindingRef: ObjectRef,
+  role: ResolvedRole,
+  sum: PodCreateSummary,
+  view: NsView,
+  clusterWide: boolean,
+  defaultedSa: boolean,
+): PodCreateGrant {
+  const listed = view.infos.slice(0, MAX_LISTED_NAMESPACES);
+  const more = view.infos.length - listed.length;
+  const reasons: Record<string, PodCreateReason[]> = {};
+  const kubeletSas: Record<string, KubeletServiceAccount> = {};
+  let anySa = false;
+  for (const i of listed) {
+    reasons[i.ns] = [...i.reasons];
+    if (i.sa) {
+      kubeletSas[i.ns] = i.sa;
+      anySa = true;
+    }
+  }
+  const reach = reachOf(s);
+  const who = reachText(s, reach);
+  const scope = clusterWide ? 'in every namespace (ClusterRoleBinding)' : `in namespace ${bindingRef.namespace ?? ''}`;
+  const parts: string[] = [];
+  const weak = listed.filter((i) => i.reasons.includes('no-baseline')).map((i) => i.ns);
+  const bypass = "a pod there can mount the node's filesystem (hostPath /) and the container runtime socket, and act as the kubelet";
+  if (weak.length > 0)
+    parts.push(
+      clusterWide
+        ? `in ${weak.length === 1 ? 'namespace' : 'namespaces'} ${weak.join(', ')} Pod Security does not enforce baseline: ${bypass}`
+        : `Pod Security does not enforce baseline there: ${bypass}`,
+    );
+  const withSa = listed.filter((i) => i.sa);
+  const phrases = withSa.slice(0, MAX_KUBELET_PHRASES).map((i) => kubeletPhrase(i, !clusterWide));
+  if (withSa.length > phrases.length) phrases.push(`and ${withSa.length - phrases.length} more such namespaces`);
+  parts.push(...phrases);
+  if (more > 0) parts.push(`and ${more} more ${more === 1 ? 'namespace' : 'namespaces'}`);
+  let why = `can ${accessText(sum.access)} ${scope}${
+    sum.resources.some((r) => r !== 'pods') ? ' (a workload controller creates the pods from the template it is given)' : ''
+  }: ${parts.join('; ')}`;
+  if (defaultedSa) why += ` (ServiceAccount subject without namespace: rule.go defaults it to the RoleBinding's namespace)`;
+  if (role.aggregated && sum.first.from) why += ` (rule computed from aggregationRule, from ClusterRole ${sum.first.from})`;
+
+  let severity: Severity;
+  if (reach === 'superusers') {
+    severity = 'low';
+    why = `redundant: system:masters is always allowed. Otherwise: ${who} ${why}`;
+  } else if (s.kind === 'ServiceAccount' && s.namespace === 'kube-system' && binding.roleRef.name.startsWith('system:controller:')) {
+    severity = 'low';
+    why = `built-in controller ${s.name} (${binding.roleRef.name}); expected. Otherwise: ${who} ${why}`;
+  } else {
+    severity = reach === 'every-authenticated-user' || reach === 'anonymous' || view.anyCritical ? 'critical' : 'high';
+    why = `${reach ? `reaches ${who}` : who}: ${why}`;
+  }
+  const g: PodCreateGrant = {
+    subject: subjectRef(s),
+    clusterWide,
+    namespaces: listed.map((i) => i.ns),
+    reasons,
+    resources: [...sum.resources],
+    access: sum.access.map((a) => (a.resourceNames ? { ...a, resourceNames: [...a.resourceNames] } : { ...a })),
+    chain: chainOf(bindingRef, role, sum.first),
+    severity,
+    why,
+  };
+  if (more > 0) g.moreNamespaces = more;
+  if (anySa) g.kubeletServiceAccounts = kubeletSas;
+  if (reach) g.reach = reach;
+  return g;
+}
+
+function evaluatePodCreate(objs: RbacObjects, ix: Index, opts: PodCreateOptions): PodCreateGrant[] {
+  const { saByNs, everySa } = kubeletServiceAccounts(evaluateKubelet(objs, ix, []));
+  const ctx: PodContext = {
+    weak: new Set((opts.weakNamespaces ?? []).filter((n) => typeof n === 'string' && n.length > 0)),
+    saByNs,
+    everySa,
+    nsCache: new Map(),
+  };
+  const cluster = clusterView(ctx, opts.allNamespaces);
+  const out: PodCreateGrant[] = [];
+  const summaries = new Map<ResolvedRole, PodCreateSummary | null>();
+  const summaryOf = (role: ResolvedRole): PodCreateSummary | null => {
+    let sum = summaries.get(role);
+    if (sum === undefined) {
+      sum = podCreateSummary(role) ?? null;
+      summaries.set(role, sum);
+    }
+    return sum;
+  };
+  const noteSink: RbacNote[] = [];
+
+  if (cluster) {
+    for (const b of objs.clusterRoleBindings ?? []) {
+      if (!b?.metadata || !b.roleRef || b.roleRef.kind !== 'ClusterRole') continue;
+      const role = resolveClusterRole(ix, b.roleRef.name);
+      if (!role) continue; // dangling: reported by analyzeRbac
+      const sum = summaryOf(role);
+      if (!sum) continue;
+      const bindingRef = bindingRefOf('ClusterRoleBinding', b.metadata);
+      for (const s of clusterSubjects(b, bindingRef, noteSink))
+        out.push(makePodGrant(s, b, bindingRef, role, sum, cluster, true, false));
+    }
+  }
+
+  for (const b of objs.roleBindings ?? []) {
+    if (!b?.metadata || !b.roleRef) continue;
+    const ns = b.metadata.namespace;
+    if (!ns) continue;
+    const view = namespaceView(ctx, ns);
+    if (!view) continue;
+    const role = resolveRoleRef(ix, b.roleRef, ns);
+    if (!role) continue;
+    const sum = summaryOf(role);
+    if (!sum) continue;
+    const bindingRef = bindingRefOf('RoleBinding', b.metadata);
+    for (const { s, defaulted } of namespacedSubjects(b, ns)) out.push(makePodGrant(s, b, bindingRef, role, sum, view, false, defaulted));
+  }
+  return out;
+}
+
 // ---- public API ----
 
 /** Everything at once: kubelet grants, escalation paths, dangling bindings and notes. */
@@ -722,4 +1137,14 @@ export function whoCanReachKubelet(objs: RbacObjects): Grant[] {
 /** Subjects that can escalate or bind (Cluster)Roles, or impersonate, cluster-wide. */
 export function whoCanEscalate(objs: RbacObjects): EscalationGrant[] {
   return evaluateEscalation(objs, buildIndex(objs));
+}
+
+/**
+ * Who can create pods (or pod-creating workloads) where it leads around the API server: in
+ * namespaces where Pod Security admission does not enforce baseline (opts.weakNamespaces), or
+ * where a service account has critical/high kubelet access (a pod can run as it).
+ * One grant per subject and binding.
+ */
+export function whoCanCreateBypassPods(objs: RbacObjects, opts: PodCreateOptions): PodCreateGrant[] {
+  return evaluatePodCreate(objs, buildIndex(objs), opts);
 }
