@@ -12,10 +12,10 @@ import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
 import { failedAtOrAbove, runChecks, summarize, type Summary } from '../checks/run.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
-import type { Evidence, Finding, Section } from '../checks/types.ts';
+import { SEVERITIES, type Evidence, type Finding, type Section, type Severity } from '../checks/types.ts';
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
-import { analyzeRbac, type ClusterRole, type ClusterRoleBinding, type GrantChain, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
+import { analyzeRbac, whoCanCreateBypassPods, type ClusterRole, type ClusterRoleBinding, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
 import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
@@ -178,24 +178,67 @@ function counts(findings: readonly Finding[]): Counts {
   return c;
 }
 
-/** RBAC: who reaches the kubelet API, who can escalate, and bindings that grant nothing (yet). */
-function rbacFindings(crs: ClusterRole[], rs: Role[], crbs: ClusterRoleBinding[], rbs: RoleBinding[]): Finding[] {
+/** Grants grouped by subject and binding (→ role), most severe first within a group, groups in order of first appearance. */
+function bySubjectAndBinding<G extends { subject: SubjectRef; chain: GrantChain; severity: Severity }>(grants: readonly G[]): G[][] {
+  const groups = new Map<string, G[]>();
+  for (const g of grants) {
+    const k = `${subjectName(g.subject)}\u0000${refName(g.chain.binding)}\u0000${refName(g.chain.role)}`;
+    const at = groups.get(k);
+    if (at) at.push(g);
+    else groups.set(k, [g]);
+  }
+  return [...groups.values()].map((gs) => gs.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)));
+}
+
+/** The chains (each rule once), then one entry per grant: the permission as `setting`, its verbs and severity as the note. */
+function grantEvidence<G extends { chain: GrantChain; verbs: string[]; severity: Severity; why: string }>(gs: readonly G[], permission: (g: G) => string): Evidence[] {
+  const chains = [...new Set(gs.map((g) => chainText(g.chain)))].map((note) => ({ note }));
+  return [...chains, ...gs.map((g) => ({ setting: permission(g), note: `${g.verbs.join(',')} (${g.severity}): ${g.why}` }))];
+}
+
+/**
+ * RBAC: who reaches the kubelet API, who can escalate, who can create pods that lead around the API
+ * server (in namespaces without Pod Security baseline — `weakNamespaces`, undefined when the
+ * namespaces could not be read — or where a service account reaches the kubelet), and bindings
+ * that grant nothing (yet).
+ */
+function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, allNamespaces: string[] | undefined): Finding[] {
   const out: Finding[] = [];
-  const a = analyzeRbac({ clusterRoles: crs, roles: rs, clusterRoleBindings: crbs, roleBindings: rbs });
-  for (const g of a.kubelet) {
+  const a = analyzeRbac(objs);
+  // one finding per subject and binding: what it reaches, most severe first, each grant as evidence
+  for (const gs of bySubjectAndBinding(a.kubelet)) {
+    const [top, ...rest] = gs as [Grant, ...Grant[]];
+    const what = (g: Grant) => `${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
     out.push(finding({
-      check: 'rbac-kubelet-access', title: 'RBAC grants access to the kubelet API', section: 'control-plane', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
-      message: `${subjectName(g.subject)} may ${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}${g.reach ? ` [${g.reach}]` : ''}: ${g.why}`,
-      evidence: [{ note: chainText(g.chain) }],
-      remediation: `remove the binding ${g.chain.binding.name} or narrow ${g.chain.role.kind} ${g.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
+      check: 'rbac-kubelet-access', title: 'RBAC grants access to the kubelet API', section: 'control-plane', subject: subjectName(top.subject), status: 'fail', severity: top.severity,
+      message: `${subjectName(top.subject)} may ${what(top)}${top.reach ? ` [${top.reach}]` : ''}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
+      evidence: grantEvidence(gs, (g) => `nodes/${g.subresource}`),
+      remediation: `remove the binding ${top.chain.binding.name} or narrow ${top.chain.role.kind} ${top.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
     }));
   }
-  for (const g of a.escalation) {
+  for (const gs of bySubjectAndBinding(a.escalation)) {
+    const [top, ...rest] = gs as [EscalationGrant, ...EscalationGrant[]];
+    const what = (g: EscalationGrant) => `${g.action} ${g.resource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
     out.push(finding({
-      check: 'rbac-escalation', title: 'RBAC allows privilege escalation', section: 'control-plane', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
-      message: `${subjectName(g.subject)} may ${g.action} (${g.verbs.join(',')} ${g.resource}): ${g.why}`,
+      check: 'rbac-escalation', title: 'RBAC allows privilege escalation', section: 'control-plane', subject: subjectName(top.subject), status: 'fail', severity: top.severity,
+      message: `${subjectName(top.subject)} may ${what(top)}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
+      evidence: grantEvidence(gs, (g) => `${g.action} ${g.resource}`),
+      remediation: `remove ${[...new Set(gs.map((g) => g.action))].join('/')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
+    }));
+  }
+  for (const g of whoCanCreateBypassPods(objs, { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) })) {
+    const where = g.namespaces.join(', ') + (g.moreNamespaces ? ` and ${g.moreNamespaces} more` : '');
+    out.push(finding({
+      check: 'rbac-pod-create-bypass', title: 'RBAC lets a subject create pods that lead around the API server', section: 'static-pods', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
+      message: g.why, // names the subject, what it may create or change, where, and what a pod there reaches
       evidence: [{ note: chainText(g.chain) }],
-      remediation: `remove ${g.action} from ${g.chain.role.kind} ${g.chain.role.name} or the binding ${g.chain.binding.name}`,
+      remediation: `enforce Pod Security baseline (or restricted) in ${where} (kubectl label namespace <ns> pod-security.kubernetes.io/enforce=baseline), move service accounts that reach the kubelet out of namespaces where others create pods, or narrow ${g.chain.role.kind} ${g.chain.role.name} / the binding ${g.chain.binding.name}`,
+    }));
+  }
+  if (!weakNamespaces) {
+    out.push(finding({
+      check: 'rbac-pod-create-bypass', title: 'RBAC lets a subject create pods that lead around the API server', section: 'static-pods', subject: '/api/v1/namespaces', status: 'unknown', severity: 'high',
+      message: 'the namespaces could not be read, so which of them lack Pod Security baseline is unknown: only pod creation where a service account reaches the kubelet was judged',
     }));
   }
   for (const d of a.dangling) {
@@ -262,11 +305,14 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     if (nodesFailed) early.push(listUnknown('cluster-nodes', 'Nodes could not be listed', 'cis-4.2', '/api/v1/nodes', nodesFailed));
 
     // ---- namespaces: Pod Security enforcement ----
+    let weakNamespaces: string[] | undefined;
     const nss = await listAll<unknown>(api, '/api/v1/namespaces');
     if ('error' in nss) early.push(listUnknown('namespace-pod-security', 'Namespaces could not be checked for Pod Security', 'static-pods', '/api/v1/namespaces', nss));
     else {
       ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
-      for (const g of podSecurityGaps(nss.items)) {
+      const gaps = podSecurityGaps(nss.items);
+      weakNamespaces = gaps.filter((g) => g.level === 'privileged').map((g) => g.namespace);
+      for (const g of gaps) {
         early.push(finding({
           check: 'namespace-pod-security', title: 'A namespace does not enforce Pod Security baseline', section: 'static-pods', subject: g.namespace, status: 'fail', severity: g.severity,
           message: `${g.namespace}: ${g.detail}`,
@@ -307,7 +353,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       }
     }
     if (rbacComplete && !('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
-      early.push(...rbacFindings(crs.items, rs.items, crbs.items, rbs.items));
+      early.push(...rbacFindings({ clusterRoles: crs.items, roles: rs.items, clusterRoleBindings: crbs.items, roleBindings: rbs.items }, weakNamespaces, ctx.namespaces));
     }
 
     // ---- the report: cluster-wide findings now, each node's as its turn comes ----

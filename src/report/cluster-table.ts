@@ -104,7 +104,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
       const subject = many ? `${rest ? ` [${rest}]` : ''} [${on.length} nodes: ${listed}]` : f.subject ? ` [${oneLine(f.subject)}]` : '';
       out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${f.title}${subject} ${c.dim(`(${f.check})`)}`);
       out.push(`    ${c.dim(text(f.message))}`);
-      for (const e of f.evidence) if (e.note && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
+      for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${text(f.remediation)}`);
     }
   }
