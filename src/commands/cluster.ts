@@ -1,7 +1,8 @@
 // `kubelet-guard cluster`: audit a whole cluster through its API server. Each node's live kubelet
 // configuration is read via the node proxy (/configz) with bounded concurrency and run through the
 // kubelet checks; RBAC is analysed for who can reach the kubelet API or escalate; pods are checked
-// for host access that bypasses the API server; namespaces for missing Pod Security enforcement.
+// for host access that bypasses the API server; namespaces for missing Pod Security enforcement;
+// kubeadm's control-plane pods in kube-system through the API-server and etcd flag checks.
 // Anything we could not read (403, 503, timeout, garbage) is an `unknown` finding, never a pass.
 //
 // Memory stays flat with the cluster's size: lists are read page by page and each object is reduced
@@ -16,6 +17,7 @@ import { SEVERITIES, type Evidence, type Finding, type Section, type Severity } 
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import { analyzeRbac, whoCanCreateBypassPods, type ClusterRole, type ClusterRoleBinding, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
+import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
 import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
@@ -323,8 +325,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
 
     // ---- pods, one at a time: host access that bypasses the API server, and each node's mirror pods ----
     const mirrors = new Map<string, MirrorIndex>();
+    const controlPlanePods: unknown[] = [];
     const podsFailed = await eachItem<unknown>(api, '/api/v1/pods', (p) => {
       indexMirrorPod(mirrors, p);
+      if (isControlPlaneCandidate(p)) controlPlanePods.push(p);
       for (const b of bypassPods([p])) {
         early.push(finding({
           check: 'workload-bypass', title: 'A pod has host access that bypasses the API server', section: 'static-pods', subject: `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
@@ -337,6 +341,8 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       early.push(listUnknown('workload-bypass', 'Workloads could not be checked for host access', 'static-pods', '/api/v1/pods', podsFailed));
       ctx.podsError = podsFailed.error;
     } else ctx.mirrors = mirrors;
+    // ---- the control plane, where it runs as pods (kubeadm's static pods in kube-system) ----
+    early.push(...controlPlaneFindings(podsFailed ? { error: podsFailed.error } : controlPlanePods));
 
     // ---- RBAC ----
     const [crs, rs, crbs, rbs] = await Promise.all([

@@ -337,7 +337,8 @@ export function detectComponents(pod: PodFact): Array<{ name: ComponentName; con
   return out;
 }
 
-function fromManifest(m: ManifestFact): ComponentFacts[] {
+/** The control-plane components of a static pod manifest (one per component container), as the node audit reads them. */
+export function fromManifest(m: ManifestFact): ComponentFacts[] {
   const found: Array<{ name: ComponentName; container: ContainerFact; podIndex: number; pod: PodFact }> = [];
   m.pods.forEach((pod, podIndex) => {
     for (const d of detectComponents(pod)) found.push({ ...d, podIndex, pod });

@@ -267,3 +267,48 @@ test('a progress line is drawn on a terminal only, and cleared', async () => {
     await s.close();
   }
 });
+
+test("kubeadm's control-plane pods in kube-system go through the API-server and etcd flag checks; without them, not-applicable", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const mirror = (component: string, node: string) => {
+    const p = parse(readFileSync(`examples/nodes/kubeadm-control-plane-insecure/etc/kubernetes/manifests/${component}.yaml`, 'utf8')) as
+      { metadata: Record<string, unknown>; spec: Record<string, unknown>; apiVersion?: string; kind?: string };
+    delete p.apiVersion;
+    delete p.kind;
+    p.metadata = { ...p.metadata, name: `${component}-${node}`, uid: `uid-${component}`,
+      annotations: { 'kubernetes.io/config.mirror': `h-${component}`, 'kubernetes.io/config.hash': `h-${component}`, 'kubernetes.io/config.source': 'file' } };
+    p.spec.nodeName = node;
+    return p;
+  };
+  const s = await startApiServerSim({
+    nodes: 2, podsPerNode: 1, bindings: 2, namespaces: 2, kubeletVersion: 'v1.33.2', configz: () => 'ok',
+    extra: { '/api/v1/pods': ['kube-apiserver', 'etcd'].map((c) => mirror(c, 'node-00000')) },
+  });
+  try {
+    const r = await run('--kubeconfig', s.kubeconfigPath, '--format', 'json');
+    const rep = JSON.parse(r.out) as { findings: F[] };
+    const on = (check: string) => rep.findings.find((f) => f.check === check);
+    assert.equal(on('apiserver-authorization-not-always-allow')?.status, 'fail');
+    assert.match(on('apiserver-authorization-not-always-allow')?.subject ?? '', /^node-00000 pod kube-system\/kube-apiserver-node-00000/);
+    assert.equal(on('apiserver-node-restriction')?.status, 'fail');
+    assert.equal(on('etcd-client-cert-auth')?.status, 'fail');
+    assert.equal(on('control-plane-visible'), undefined);
+    // the fix goes to the manifest on the node, not to the read-only mirror pod
+    assert.match((rep.findings.find((f) => f.check === 'apiserver-node-restriction') as F & { remediation?: string })?.remediation ?? '', /mirror pod, a read-only copy .* on node-00000/);
+    const table = await run('--kubeconfig', s.kubeconfigPath, '--no-color');
+    assert.match(table.out, /\/etc\/kubernetes\/manifests\/kube-apiserver\.yaml/);
+  } finally {
+    await s.close();
+  }
+  const managed = await startApiServerSim({ nodes: 1, podsPerNode: 1, bindings: 2, namespaces: 2, kubeletVersion: 'v1.33.2', configz: () => 'ok' });
+  try {
+    const r = await run('--kubeconfig', managed.kubeconfigPath, '--format', 'json');
+    const f = (JSON.parse(r.out) as { findings: F[] }).findings.find((x) => x.check === 'control-plane-visible');
+    assert.equal(f?.status, 'not-applicable');
+    assert.match(f?.message ?? '', /managed cluster/);
+    assert.ok(!(JSON.parse(r.out) as { findings: F[] }).findings.some((x) => x.check.startsWith('apiserver-') || x.check.startsWith('etcd-')));
+  } finally {
+    await managed.close();
+  }
+});
