@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { NODE_CHECKS } from '../src/checks/index.ts';
 import { checks as ENDPOINT_CHECKS } from '../src/checks/scan/index.ts';
 import { SECTIONS } from '../src/checks/types.ts';
+import { CLUSTER_FINDINGS } from '../src/cluster/findings.ts';
 
 export function renderChecksDoc(): string {
   const out = [
@@ -25,6 +26,16 @@ export function renderChecksDoc(): string {
       const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
       out.push(`| \`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${meta.severity} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
     }
+  }
+  out.push('', '# Cluster findings', '',
+    '`kubelet-guard cluster` runs the node checks of "CIS 4.2 Kubelet", "Kubelet API exposure" and "Known kubelet',
+    'vulnerabilities" on each node\'s live configuration (`/configz` through the API server; settings only a flag',
+    'can set are `unknown`), the "API server" and "etcd" checks on kubeadm\'s control-plane pods in `kube-system`,',
+    'and these of its own (`src/cluster/findings.ts`):',
+    '', '| id | section | severity | fails when | why it matters |', '|---|---|---|---|---|');
+  for (const [id, m] of Object.entries(CLUSTER_FINDINGS)) {
+    const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    out.push(`| \`${id}\` | ${SECTIONS[m.section]} | ${m.severity} | ${cell(m.failsWhen)} | ${cell(m.rationale)} |`);
   }
   return out.join('\n') + '\n';
 }

@@ -22,6 +22,8 @@ export const SECTIONS = {
   etcd: 'etcd (CIS 2)',
   'runtime-sockets': 'Container runtime sockets',
   listeners: 'Listeners',
+  rbac: 'RBAC: who reaches the kubelet (cluster)',
+  workloads: 'Workloads that bypass the API server (cluster)',
 } as const;
 export type Section = keyof typeof SECTIONS;
 

@@ -17,6 +17,7 @@ import { SEVERITIES, type Evidence, type Finding, type Section, type Severity } 
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import { analyzeRbac, whoCanCreateBypassPods, type ClusterRole, type ClusterRoleBinding, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
+import { CLUSTER_FINDINGS, type ClusterFindingId } from '../cluster/findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
 import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
@@ -73,8 +74,9 @@ function int(name: string, v: string, min: number, max: number): number | string
   return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} ${v}: expected a whole number from ${min} to ${max}`;
 }
 
-function finding(f: Omit<Finding, 'cis' | 'evidence'> & { evidence?: Evidence[]; cis?: string[] }): Finding {
-  return { cis: [], evidence: [], ...f } as Finding;
+function finding(id: ClusterFindingId, f: Pick<Finding, 'subject' | 'status' | 'severity' | 'message'> & { evidence?: Evidence[]; remediation?: string }): Finding {
+  const { title, section } = CLUSTER_FINDINGS[id];
+  return { check: id, title, section, cis: [], ...f, evidence: f.evidence ?? [] };
 }
 
 /** The permission a list path needs, for the message when it is forbidden. */
@@ -102,9 +104,9 @@ async function listAll<T>(api: ApiClient, path: string): Promise<{ items: T[] } 
   return failed ?? { items };
 }
 
-function listUnknown(check: string, title: string, section: Section, path: string, r: ListError): Finding {
+function listUnknown(id: ClusterFindingId, path: string, r: ListError): Finding {
   const why = r.status === 403 ? `forbidden: the identity lacks \`${listPermission(path)}\` (${r.error})` : r.error;
-  return finding({ check, title, section, subject: path, status: 'unknown', severity: 'high', message: `could not read ${path}: ${why}` });
+  return finding(id, { subject: path, status: 'unknown', severity: 'high', message: `could not read ${path}: ${why}` });
 }
 
 function proxyError(r: GetResult & { ok: false }, what = 'configz'): string {
@@ -149,7 +151,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   const parsed = r.ok ? configzToEffective(r.body, name) : { error: proxyError(r) };
   const configz = parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer');
   if (!parsed.effective) {
-    const findings = [finding({ check: 'node-configz', title: "The kubelet's live configuration could not be read", section: 'cis-4.2', subject: name, status: 'unknown', severity: 'high',
+    const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: its kubelet checks were not run: ${configz}` })];
     return { node: { name, ...(version ? { version } : {}), configz, summary: counts(findings) }, findings };
   }
@@ -160,12 +162,12 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   const kp = kubeletPodItems(await api.get(`${base}/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
   if ('error' in kp || !ctx.mirrors) {
     const why = 'error' in kp ? `could not read the kubelet's pod list (${base}/pods): ${kp.error}` : `could not read the API server's pods (/api/v1/pods): ${ctx.podsError ?? ''}`;
-    findings.push(finding({ check: 'hidden-static-pods', title: "The kubelet's own pod list could not be compared with the API server's", section: 'static-pods', subject: name, status: 'unknown', severity: 'high',
+    findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
     for (const h of hiddenStaticPods(kp.items, mirrorIndexFor(ctx.mirrors, name), name, ctx.namespaces ? { namespaces: ctx.namespaces } : {})) {
-      findings.push(finding({
-        check: 'hidden-static-pod', title: 'The kubelet runs a static pod the API server does not show', section: 'static-pods', subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
+      findings.push(finding('hidden-static-pods', {
+        subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
         evidence: h.bypass.map((b) => ({ note: `${b.kind}: ${b.detail}` })),
         remediation: `remove the manifest of ${h.namespace}/${h.pod} from ${name}'s static pod folder (staticPodPath/staticPodURL) or fix its namespace/references so a mirror pod can be created; audit the node with \`kubelet-guard node\``,
@@ -211,8 +213,8 @@ function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, a
   for (const gs of bySubjectAndBinding(a.kubelet)) {
     const [top, ...rest] = gs as [Grant, ...Grant[]];
     const what = (g: Grant) => `${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
-    out.push(finding({
-      check: 'rbac-kubelet-access', title: 'RBAC grants access to the kubelet API', section: 'control-plane', subject: subjectName(top.subject), status: 'fail', severity: top.severity,
+    out.push(finding('rbac-kubelet-access', {
+      subject: subjectName(top.subject), status: 'fail', severity: top.severity,
       message: `${subjectName(top.subject)} may ${what(top)}${top.reach ? ` [${top.reach}]` : ''}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
       evidence: grantEvidence(gs, (g) => `nodes/${g.subresource}`),
       remediation: `remove the binding ${top.chain.binding.name} or narrow ${top.chain.role.kind} ${top.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
@@ -221,8 +223,8 @@ function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, a
   for (const gs of bySubjectAndBinding(a.escalation)) {
     const [top, ...rest] = gs as [EscalationGrant, ...EscalationGrant[]];
     const what = (g: EscalationGrant) => `${g.action} ${g.resource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
-    out.push(finding({
-      check: 'rbac-escalation', title: 'RBAC allows privilege escalation', section: 'control-plane', subject: subjectName(top.subject), status: 'fail', severity: top.severity,
+    out.push(finding('rbac-escalation', {
+      subject: subjectName(top.subject), status: 'fail', severity: top.severity,
       message: `${subjectName(top.subject)} may ${what(top)}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
       evidence: grantEvidence(gs, (g) => `${g.action} ${g.resource}`),
       remediation: `remove ${[...new Set(gs.map((g) => g.action))].join('/')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
@@ -230,30 +232,30 @@ function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, a
   }
   for (const g of whoCanCreateBypassPods(objs, { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) })) {
     const where = g.namespaces.join(', ') + (g.moreNamespaces ? ` and ${g.moreNamespaces} more` : '');
-    out.push(finding({
-      check: 'rbac-pod-create-bypass', title: 'RBAC lets a subject create pods that lead around the API server', section: 'static-pods', subject: subjectName(g.subject), status: 'fail', severity: g.severity,
+    out.push(finding('rbac-pod-create-bypass', {
+      subject: subjectName(g.subject), status: 'fail', severity: g.severity,
       message: g.why, // names the subject, what it may create or change, where, and what a pod there reaches
       evidence: [{ note: chainText(g.chain) }],
       remediation: `enforce Pod Security baseline (or restricted) in ${where} (kubectl label namespace <ns> pod-security.kubernetes.io/enforce=baseline), move service accounts that reach the kubelet out of namespaces where others create pods, or narrow ${g.chain.role.kind} ${g.chain.role.name} / the binding ${g.chain.binding.name}`,
     }));
   }
   if (!weakNamespaces) {
-    out.push(finding({
-      check: 'rbac-pod-create-bypass', title: 'RBAC lets a subject create pods that lead around the API server', section: 'static-pods', subject: '/api/v1/namespaces', status: 'unknown', severity: 'high',
+    out.push(finding('rbac-pod-create-bypass', {
+      subject: '/api/v1/namespaces', status: 'unknown', severity: 'high',
       message: 'the namespaces could not be read, so which of them lack Pod Security baseline is unknown: only pod creation where a service account reaches the kubelet was judged',
     }));
   }
   for (const d of a.dangling) {
-    out.push(finding({
-      check: 'rbac-dangling-binding', title: 'A role binding references a role that does not exist', section: 'control-plane', subject: refName(d.binding), status: 'fail', severity: 'low',
+    out.push(finding('rbac-dangling-binding', {
+      subject: refName(d.binding), status: 'fail', severity: 'low',
       message: `${refName(d.binding)} → ${refName(d.roleRef)}: ${d.why}; whoever creates that role decides what its subjects get`,
       remediation: `delete ${refName(d.binding)}, or create ${refName(d.roleRef)} with the rules meant`,
     }));
   }
   for (const n of a.notes) {
     if (n.kind === 'aggregated-role') continue; // provenance, already in every chain it shapes
-    out.push(finding({
-      check: 'rbac-ineffective-rule', title: 'An RBAC rule or subject does not grant what it seems to', section: 'control-plane', subject: refName(n.object), status: 'fail', severity: 'info',
+    out.push(finding('rbac-ineffective-rule', {
+      subject: refName(n.object), status: 'fail', severity: 'info',
       message: `${refName(n.object)}: ${n.message}`,
       remediation: n.kind === 'inert-rule' ? 'name the subresources (nodes/proxy, nodes/log, …) or use `kubelet-guard rbac-for`' : `fix or remove the ${n.kind === 'namespaced-binding' ? 'RoleBinding (a ClusterRoleBinding grants nodes)' : 'subject'}`,
     }));
@@ -304,19 +306,19 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       const version = n?.status?.nodeInfo?.kubeletVersion;
       if (typeof name === 'string' && name !== '') nodeRefs.push({ name, ...(typeof version === 'string' && version !== '' ? { version } : {}) });
     });
-    if (nodesFailed) early.push(listUnknown('cluster-nodes', 'Nodes could not be listed', 'cis-4.2', '/api/v1/nodes', nodesFailed));
+    if (nodesFailed) early.push(listUnknown('cluster-nodes', '/api/v1/nodes', nodesFailed));
 
     // ---- namespaces: Pod Security enforcement ----
     let weakNamespaces: string[] | undefined;
     const nss = await listAll<unknown>(api, '/api/v1/namespaces');
-    if ('error' in nss) early.push(listUnknown('namespace-pod-security', 'Namespaces could not be checked for Pod Security', 'static-pods', '/api/v1/namespaces', nss));
+    if ('error' in nss) early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
     else {
       ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
       const gaps = podSecurityGaps(nss.items);
       weakNamespaces = gaps.filter((g) => g.level === 'privileged').map((g) => g.namespace);
       for (const g of gaps) {
-        early.push(finding({
-          check: 'namespace-pod-security', title: 'A namespace does not enforce Pod Security baseline', section: 'static-pods', subject: g.namespace, status: 'fail', severity: g.severity,
+        early.push(finding('namespace-pod-security', {
+          subject: g.namespace, status: 'fail', severity: g.severity,
           message: `${g.namespace}: ${g.detail}`,
           remediation: `kubectl label namespace ${g.namespace} pod-security.kubernetes.io/enforce=baseline`,
         }));
@@ -330,15 +332,15 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       indexMirrorPod(mirrors, p);
       if (isControlPlaneCandidate(p)) controlPlanePods.push(p);
       for (const b of bypassPods([p])) {
-        early.push(finding({
-          check: 'workload-bypass', title: 'A pod has host access that bypasses the API server', section: 'static-pods', subject: `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
+        early.push(finding('workload-bypass', {
+          subject: `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
           message: `${b.namespace}/${b.pod}${b.node ? ` on ${b.node}` : ''}${b.owner ? ` (${b.owner})` : ''}: ${b.kind}: ${b.detail}${b.mirror ? ' (a static pod, admitted by no one)' : ''}`,
           remediation: 'remove the host mount / host namespaces, or confine the pod to a namespace enforcing Pod Security baseline',
         }));
       }
     });
     if (podsFailed) {
-      early.push(listUnknown('workload-bypass', 'Workloads could not be checked for host access', 'static-pods', '/api/v1/pods', podsFailed));
+      early.push(listUnknown('workload-bypass', '/api/v1/pods', podsFailed));
       ctx.podsError = podsFailed.error;
     } else ctx.mirrors = mirrors;
     // ---- the control plane, where it runs as pods (kubeadm's static pods in kube-system) ----
@@ -355,7 +357,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     for (const [r, res] of [[crs, 'clusterroles'], [rs, 'roles'], [crbs, 'clusterrolebindings'], [rbs, 'rolebindings']] as const) {
       if ('error' in r) {
         rbacComplete = false;
-        early.push(listUnknown('rbac-kubelet-access', 'Who can reach the kubelet API (RBAC) could not be analysed', 'control-plane', `${RBAC}/${res}`, r));
+        early.push(listUnknown('rbac-kubelet-access', `${RBAC}/${res}`, r));
       }
     }
     if (rbacComplete && !('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {

@@ -89,7 +89,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
   const count = (check: string) => r.findings.filter((f) => f.check === check && f.status === 'fail').length;
   out.push(`  RBAC subjects reaching the kubelet API: ${count('rbac-kubelet-access')}, escalation paths: ${count('rbac-escalation')}`,
     `  pods bypassing the API server: ${count('workload-bypass')}, namespaces without Pod Security baseline: ${count('namespace-pod-security')}`,
-    `  static pods hidden from the API server: ${count('hidden-static-pod')}`);
+    `  static pods hidden from the API server: ${count('hidden-static-pods')}`);
 
   const shown = r.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
   if (shown.length > 0) {

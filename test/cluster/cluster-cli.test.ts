@@ -87,7 +87,6 @@ test('20 nodes: counts, failure modes as unknown with the reason, anonymous node
   // hidden static pods: the simulator's /proxy/pods answers exactly the API server's pods of the node
   // (no static pods, no mirrors), so nothing is hidden: no false positive, and every readable node's
   // list was read and compared (no unknown); the unreadable nodes were not asked (one finding each, above)
-  assert.deepEqual(rep.findings.filter((f) => f.check === 'hidden-static-pod'), []);
   assert.deepEqual(rep.findings.filter((f) => f.check === 'hidden-static-pods'), []);
 
   // JSON keeps one finding per node (the table groups them)
@@ -226,7 +225,7 @@ test('hidden static pods and RBAC objects of unusual but valid shapes, end to en
     const rep = JSON.parse(r.out) as { findings: F[] };
     const fails = (check: string) => rep.findings.filter((f) => f.check === check && f.status === 'fail');
 
-    const hidden = fails('hidden-static-pod');
+    const hidden = fails('hidden-static-pods');
     assert.deepEqual(hidden.map((f) => f.subject), ['node-00001/kube-systen/backdoor-node-00001']);
     assert.equal(hidden[0]?.severity, 'critical');
     assert.match(hidden[0]?.message ?? '', /looks like kube-system/);

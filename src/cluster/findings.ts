@@ -1,0 +1,81 @@
+// The findings `kubelet-guard cluster` makes beyond the node checks it runs on each node's configz
+// and the control-plane checks it runs on kube-system's pods: their ids, titles and why they
+// matter, in one place for the command and for docs/checks.md. Titles name what is judged, not the
+// verdict: the same finding can be `fail` or `unknown` (the list behind it could not be read).
+import type { Section, Severity } from '../checks/types.ts';
+import { ETCD_VISIBLE_CHECK, ETCD_VISIBLE_TITLE, VISIBLE_CHECK, VISIBLE_TITLE } from './control-plane.ts';
+
+export interface ClusterFindingMeta {
+  title: string;
+  section: Section;
+  /** the severity of a typical failure; each finding says its own */
+  severity: Severity;
+  /** when it fails */
+  failsWhen: string;
+  rationale: string;
+}
+
+export const CLUSTER_FINDINGS = {
+  'cluster-nodes': {
+    title: 'Nodes can be listed', section: 'cis-4.2', severity: 'high',
+    failsWhen: 'unknown only: `list nodes` was refused or failed, so no node was audited',
+    rationale: 'every per-node verdict starts from the node list; without it the audit says so instead of reporting an empty, clean cluster',
+  },
+  'node-configz': {
+    title: "The kubelet's live configuration is readable (configz)", section: 'cis-4.2', severity: 'high',
+    failsWhen: "unknown only: the node's /configz through the API server answered 403, 503, a timeout or garbage",
+    rationale: "the kubelet checks run on the live configuration; a node whose configuration cannot be read gets no verdict, never a pass",
+  },
+  'hidden-static-pods': {
+    title: 'Static pods the API server does not show', section: 'workloads', severity: 'critical',
+    failsWhen: "the kubelet's own pod list (/pods through the node proxy) has a static pod with no mirror pod in the API server",
+    rationale: 'a static pod with no mirror pod runs with no admission, no audit log and no kubectl view: the classic hiding place for a backdoor (a look-alike namespace, or references NodeRestriction refuses)',
+  },
+  'rbac-kubelet-access': {
+    title: 'Who can reach the kubelet API through RBAC', section: 'rbac', severity: 'critical',
+    failsWhen: 'a subject holds a nodes/ kubelet subresource (proxy, log, stats, metrics, pods, healthz, configz, checkpoint) through a ClusterRoleBinding',
+    rationale: 'get or create on nodes/proxy is exec in every pod on every node, unaudited by the API server; the others read logs, pod specs with env values, or container memory',
+  },
+  'rbac-escalation': {
+    title: 'Who can escalate, bind or impersonate their way to the kubelet', section: 'rbac', severity: 'critical',
+    failsWhen: 'a subject may escalate or bind (Cluster)Roles, or impersonate users, groups or service accounts',
+    rationale: 'each of these lets its holder grant itself nodes/proxy, or act as system:masters',
+  },
+  'rbac-pod-create-bypass': {
+    title: 'Who can create pods that lead around the API server', section: 'rbac', severity: 'high',
+    failsWhen: 'a subject may create pods (or workloads that make them) in a namespace without Pod Security baseline, or where a service account reaches the kubelet API',
+    rationale: "such a pod can mount the node's root and runtime socket, or run as the service account that holds nodes/proxy",
+  },
+  'rbac-dangling-binding': {
+    title: 'Role bindings that reference a missing role', section: 'rbac', severity: 'low',
+    failsWhen: 'a (Cluster)RoleBinding names a role that does not exist',
+    rationale: 'it grants nothing today, and whatever a role created later under that name holds tomorrow',
+  },
+  'rbac-ineffective-rule': {
+    title: 'RBAC rules and subjects that grant less than they seem', section: 'rbac', severity: 'info',
+    failsWhen: '"nodes/*" in a rule (no such wildcard), a RoleBinding to a role covering nodes (nodes are cluster-scoped), a subject that never matches',
+    rationale: 'what its author meant is not what RBAC does: a missed grant today, a surprise when someone "fixes" it',
+  },
+  'workload-bypass': {
+    title: 'Pods with host access that bypasses the API server', section: 'workloads', severity: 'critical',
+    failsWhen: 'a pod mounts a runtime socket (or a folder above one), the static pod folder, /var/lib/kubelet, /var/lib/etcd or /etc/kubernetes, or runs privileged with host namespaces',
+    rationale: 'through these a pod starts containers, reads the kubelet\'s and etcd\'s credentials, or drops a static pod, none of it seen by the API server',
+  },
+  'namespace-pod-security': {
+    title: 'Namespaces enforce Pod Security baseline', section: 'workloads', severity: 'high',
+    failsWhen: 'a namespace has no pod-security.kubernetes.io/enforce label (privileged unless the admission configuration sets a default), or enforces privileged',
+    rationale: 'where baseline is not enforced, anyone who can create a pod can mount the host and take the node',
+  },
+  [VISIBLE_CHECK]: {
+    title: VISIBLE_TITLE, section: 'control-plane', severity: 'info',
+    failsWhen: 'not-applicable when no kube-apiserver pod is visible in kube-system (a managed cluster); unknown when the pods could not be listed',
+    rationale: "the API-server and etcd flag checks run on kubeadm's mirror pods; where the control plane is not visible, they say so instead of passing",
+  },
+  [ETCD_VISIBLE_CHECK]: {
+    title: ETCD_VISIBLE_TITLE, section: 'etcd', severity: 'info',
+    failsWhen: "not-applicable when the API server is visible and etcd is not (external etcd), with the API server's --etcd-servers as evidence",
+    rationale: 'external etcd is audited on its own hosts (`kubelet-guard node`), not through the API',
+  },
+} as const satisfies Record<string, ClusterFindingMeta>;
+
+export type ClusterFindingId = keyof typeof CLUSTER_FINDINGS;
