@@ -45,6 +45,8 @@ export interface ConnectOptions {
   context?: string;
   /** sockets in the keep-alive pool (default 32) */
   maxSockets?: number;
+  /** where the in-cluster service account folder (/var/run/secrets/kubernetes.io/serviceaccount) is mounted, as a path prefix (default: the real one) */
+  inClusterPrefix?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -61,7 +63,7 @@ async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
   if (opts.kubeconfig) {
     kc.loadFromFile(opts.kubeconfig);
   } else if (!process.env.KUBECONFIG && process.env.KUBERNETES_SERVICE_HOST && !(await homeKubeconfigExists())) {
-    kc.loadFromCluster();
+    kc.loadFromCluster(opts.inClusterPrefix);
   } else {
     kc.loadFromDefault();
   }

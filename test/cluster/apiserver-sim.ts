@@ -42,7 +42,7 @@ export interface ApiServerSim {
   /** PEM of the CA that signed the serving certificate */
   ca: string;
   token: string;
-  /** a kubeconfig with contexts `sim` (current, good token) and `sim-bad-token` */
+  /** a kubeconfig with contexts `sim` (current, good token), `sim-bad-token` and `sim-cert` (a client certificate) */
   kubeconfigPath: string;
   /** HTTP requests received so far */
   requests(): number;
@@ -52,6 +52,7 @@ export interface ApiServerSim {
 }
 
 const LIST_RV = '424242';
+const CLIENT_CN = 'kubelet-guard-auditor';
 
 // ---- object generators (pure functions of the index) ----
 
@@ -214,6 +215,7 @@ function decodeContinue(token: string, resource: string): number | undefined {
 // ---- certificates ----
 
 function mintCerts(dir: string): { ca: string; cert: string; key: string; caPath: string } {
+  // also a client certificate (CN=kubelet-guard-auditor) the server accepts instead of the token
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
   run(['req', '-x509', ...ec, '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=apiserver-sim-ca',
@@ -222,6 +224,10 @@ function mintCerts(dir: string): { ca: string; cert: string; key: string; caPath
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
   run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '0x' + randomBytes(8).toString('hex'),
     '-days', '30', '-extfile', 'ext.cnf', '-out', 'server.crt']);
+  run(['req', '-new', ...ec, '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', `/O=auditors/CN=${CLIENT_CN}`]);
+  writeFileSync(join(dir, 'client.cnf'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
+  run(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '0x' + randomBytes(8).toString('hex'),
+    '-days', '30', '-extfile', 'client.cnf', '-out', 'client.crt']);
   return {
     ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
     cert: readFileSync(join(dir, 'server.crt'), 'utf8'),
@@ -308,7 +314,9 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     requestCount++;
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = url.pathname;
-    if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    const tls = req.socket as import('node:tls').TLSSocket;
+    const byCert = tls.authorized && tls.getPeerCertificate().subject?.CN === CLIENT_CN;
+    if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (path === '/version') {
       const m = /^v(\d+)\.(\d+)/.exec(spec.kubeletVersion);
@@ -360,7 +368,8 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
   }
 
-  const server = https.createServer({ cert, key, minVersion: 'TLSv1.2', keepAliveTimeout: 30_000 }, (req, res) => {
+  // a client certificate is asked for, not required: the token works without one
+  const server = https.createServer({ cert, key, ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2', keepAliveTimeout: 30_000 }, (req, res) => {
     req.on('error', () => {});
     res.on('error', () => {});
     if (latency > 0) {
@@ -399,8 +408,10 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'sim', cluster: { server: url, 'certificate-authority': caPath } }],
-    users: [{ name: 'sim-user', user: { token } }, { name: 'sim-bad', user: { token: 'not-the-token' } }],
-    contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'sim-user' } }, { name: 'sim-bad-token', context: { cluster: 'sim', user: 'sim-bad' } }],
+    users: [{ name: 'sim-user', user: { token } }, { name: 'sim-bad', user: { token: 'not-the-token' } },
+      { name: 'sim-cert', user: { 'client-certificate': join(dir, 'client.crt'), 'client-key': join(dir, 'client.key') } }],
+    contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'sim-user' } }, { name: 'sim-bad-token', context: { cluster: 'sim', user: 'sim-bad' } },
+      { name: 'sim-cert', context: { cluster: 'sim', user: 'sim-cert' } }],
     'current-context': 'sim',
   }, null, 2));
 
