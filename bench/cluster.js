@@ -5,17 +5,16 @@
 //
 // The simulator runs in this process; the CLI runs in a child process under GNU time so its wall
 // time and peak RSS are its own: `node bin/kubelet-guard.js cluster --kubeconfig <sim> --format json`
-// (rebuilt first with `npm run build` when dist/ is missing or older than src/commands/cluster.ts;
-// when the bundle still has no `cluster` command, src/cli.ts is run directly and the table says so).
+// (rebuilt first with `npm run build`).
 // Each run's JSON is checked: 5,000 nodes, configz read for every one, exactly the anonymous nodes
-// (every 97th) failing kubelet-anonymous-auth, RBAC findings present. Runs: concurrency 32 (the
-// default) twice, then 64. Each child is killed after 180 s; the simulator is closed whatever happens.
+// (every 97th) failing kubelet-anonymous-auth, RBAC findings present; the table run's summary lines
+// say the same. Runs: JSON at concurrency 32 (the default) twice, then 64, then the table at 32.
+// Each child is killed after 180 s; the simulator is closed whatever happens.
 // Results go into docs/benchmarks.md between the cluster markers.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const write = !args.includes('--no-write');
@@ -26,7 +25,7 @@ const NODES = 5000;
 const LATENCY_MS = 20;
 const GOAL_WALL_S = 60;
 const GOAL_RSS_MB = 500;
-const RUNS = [32, 32, 64];
+const RUNS = [{ concurrency: 32, format: 'json' }, { concurrency: 32, format: 'json' }, { concurrency: 64, format: 'json' }, { concurrency: 32, format: 'table' }];
 const isAnon = (i) => i % 97 === 0;
 const nodeName = (i) => `node-${String(i).padStart(5, '0')}`;
 
@@ -54,26 +53,14 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function ensureBuild() {
-  const bundle = path.join(root, 'dist/kubelet-guard.js');
-  const src = path.join(root, 'src/commands/cluster.ts');
-  const stale = !fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < fs.statSync(src).mtimeMs;
-  if (stale) {
-    process.stderr.write('dist/ missing or older than src/commands/cluster.ts: npm run build\n');
-    const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`npm run build failed (${r.status ?? r.signal})`);
-  }
-  // does the bundle know the command? (`cluster --help` exits 0 only if it does)
-  const h = spawnSync(process.execPath, ['bin/kubelet-guard.js', 'cluster', '--help'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
-  return h.status === 0 && /kubeconfig/.test(h.stdout);
+/** The bundle is rebuilt every time (a second or two): a stale dist/ would measure old code. */
+function build() {
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`npm run build failed (${r.status ?? r.signal})`);
 }
 
-function commandFor(viaBin, kubeconfig, concurrency) {
-  const cliArgs = ['cluster', '--kubeconfig', kubeconfig, '--format', 'json', '--concurrency', String(concurrency)];
-  if (viaBin) return [process.execPath, 'bin/kubelet-guard.js', ...cliArgs];
-  const cli = pathToFileURL(path.join(root, 'src/cli.ts')).href;
-  return [process.execPath, '--input-type=module', '-e',
-    `const { main } = await import(${JSON.stringify(cli)}); process.exitCode = await main(process.argv);`, '--', 'kubelet-guard', ...cliArgs];
+function commandFor(kubeconfig, { concurrency, format }) {
+  return [process.execPath, 'bin/kubelet-guard.js', 'cluster', '--kubeconfig', kubeconfig, '--format', format, '--concurrency', String(concurrency), '--no-color'];
 }
 
 function runChild(cmd) {
@@ -104,6 +91,20 @@ function runChild(cmd) {
       resolve({ code: code ?? signal, wallMs, rssKiB, out: Buffer.concat(out).toString('utf8'), err: lines.join('\n'), timedOut });
     });
   });
+}
+
+/** The table run: the cluster summary lines say the same as the JSON's findings. */
+function checkTable(r) {
+  const expected = Array.from({ length: NODES }, (_, i) => i).filter(isAnon).length;
+  const problems = [];
+  const read = /configuration read: (\d+) of (\d+) nodes/.exec(r.out);
+  const anon = /anonymous auth on: (\d+) of (\d+) nodes/.exec(r.out);
+  const rbac = /RBAC subjects reaching the kubelet API: (\d+), escalation paths: (\d+)/.exec(r.out);
+  if (!read || Number(read[1]) !== NODES) problems.push(`configuration read: ${read?.[1] ?? '?'} of ${NODES}`);
+  if (!anon || Number(anon[1]) !== expected) problems.push(`anonymous auth on: ${anon?.[1] ?? '?'}, expected ${expected}`);
+  if (!rbac || Number(rbac[1]) === 0) problems.push('no RBAC subjects reaching the kubelet');
+  return { ok: problems.length === 0, problems, nodesRead: read ? Number(read[1]) : 0, anonFailed: anon ? Number(anon[1]) : 0, anonExpected: expected,
+    rbacKubelet: rbac ? Number(rbac[1]) : 0, rbacEsc: rbac ? Number(rbac[2]) : 0, lines: r.out.split('\n').length };
 }
 
 function check(r) {
@@ -148,8 +149,7 @@ function cpuModel() {
 
 async function main() {
   if (!fs.existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed for the peak RSS`);
-  let viaBin = ensureBuild();
-  if (!viaBin) process.stderr.write('the bundle has no `cluster` command: running src/cli.ts directly\n');
+  build();
 
   const { startApiServerSim } = await import('../test/cluster/apiserver-sim.ts');
   sim = await startApiServerSim({
@@ -159,28 +159,15 @@ async function main() {
   process.stderr.write(`simulator at ${sim.url}\n`);
 
   const rows = [];
-  let bundleNote = '';
-  for (let k = 0; k < RUNS.length; k++) {
-    const concurrency = RUNS[k];
-    const cmd = commandFor(viaBin, sim.kubeconfigPath, concurrency);
+  for (const run of RUNS) {
     const req0 = sim.requests();
     const hs0 = sim.handshakes();
-    const r = await runChild(cmd);
+    const r = await runChild(commandFor(sim.kubeconfigPath, run));
     const requests = sim.requests() - req0;
     const handshakes = sim.handshakes() - hs0;
-    // the bundle stubs node:child_process (scripts/build.js) and the API client may need it: when the
-    // bundled command cannot run at all, measure the sources instead and say why
-    if (viaBin && k === 0 && r.code === 2 && /child_process is not available/.test(r.err)) {
-      bundleNote = r.err.split('\n')[0].replace(sim.kubeconfigPath, '<sim kubeconfig>');
-      process.stderr.write(`the bundled \`cluster\` command fails (${bundleNote}): running src/cli.ts directly\n`);
-      viaBin = false;
-      k--;
-      continue;
-    }
-    const c = r.timedOut ? { ok: false, problems: [`killed after ${CHILD_TIMEOUT_MS / 1000} s`], nodesRead: 0, findings: 0 } : check(r);
-    const row = { concurrency, wallMs: r.wallMs, rssKiB: r.rssKiB, code: r.code, requests, handshakes, ...c };
-    rows.push(row);
-    process.stderr.write(`concurrency ${concurrency}: ${fmtS(r.wallMs)}, ${fmtMiB(r.rssKiB)}, exit ${r.code}, ${requests} requests, ` +
+    const c = r.timedOut ? { ok: false, problems: [`killed after ${CHILD_TIMEOUT_MS / 1000} s`], nodesRead: 0 } : run.format === 'json' ? check(r) : checkTable(r);
+    rows.push({ ...run, wallMs: r.wallMs, rssKiB: r.rssKiB, code: r.code, requests, handshakes, ...c });
+    process.stderr.write(`${run.format}, concurrency ${run.concurrency}: ${fmtS(r.wallMs)}, ${fmtMiB(r.rssKiB)}, exit ${r.code}, ${requests} requests, ` +
       `${handshakes} TLS handshakes, nodes read ${c.nodesRead}/${NODES}, checks ${c.ok ? 'ok' : `FAILED: ${c.problems.join(' | ')}`}\n`);
     if (r.err.trim()) process.stderr.write(`  child stderr: ${r.err.trim().slice(0, 800)}\n`);
   }
@@ -189,21 +176,19 @@ async function main() {
   const met = rows.every((r) => r.ok && r.wallMs < GOAL_WALL_S * 1000 && r.rssKiB / 1024 < GOAL_RSS_MB);
   const maxWall = Math.max(...rows.map((r) => r.wallMs));
   const maxRss = Math.max(...rows.map((r) => r.rssKiB));
-  const how = viaBin ? 'via `node bin/kubelet-guard.js` (the esbuild bundle in `dist/`)'
-    : bundleNote ? `via \`node --input-type=module -e\` importing \`src/cli.ts\`, because the bundled command fails at once: "${bundleNote}" (scripts/build.js stubs \`node:child_process\`, which the kubeconfig loading of @kubernetes/client-node needs)`
-      : 'via `node --input-type=module -e` importing `src/cli.ts` (the bundle had no `cluster` command)';
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpuModel()}, Node ${process.versions.node}: ${NODES.toLocaleString('en-US')} nodes × 10 pods, ` +
-      `20,000 role bindings, 50 namespaces, ${LATENCY_MS} ms before every API response; the simulator in the benchmark's process, the CLI ${how}. One run per row.`,
+      `20,000 role bindings, 50 namespaces, ${LATENCY_MS} ms before every API response; the simulator in the benchmark's process, the CLI via \`node bin/kubelet-guard.js\` (the esbuild bundle in \`dist/\`). One run per row.`,
     '',
     `**Goal: the whole audit in under ${GOAL_WALL_S} s and under ${GOAL_RSS_MB} MB. ${met ? 'Met' : 'Not met'}: slowest run ${fmtS(maxWall)}, largest peak RSS ${fmtMiB(maxRss)}.**`,
     '',
     '| command | concurrency | wall | peak RSS | nodes read | checks |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| \`kubelet-guard cluster --kubeconfig <sim> --format json${r.concurrency === 32 ? '' : ` --concurrency ${r.concurrency}`}\` | ${r.concurrency}${r.concurrency === 32 ? ' (default)' : ''} | ` +
+    ...rows.map((r) => `| \`kubelet-guard cluster --kubeconfig <sim>${r.format === 'json' ? ' --format json' : ''}${r.concurrency === 32 ? '' : ` --concurrency ${r.concurrency}`}\` | ${r.concurrency}${r.concurrency === 32 ? ' (default)' : ''} | ` +
       `${fmtS(r.wallMs)} | ${fmtMiB(r.rssKiB)} | ${r.nodesRead.toLocaleString('en-US')}/${NODES.toLocaleString('en-US')} | ` +
-      (r.ok ? `ok: ${r.anonFailed}/${r.anonExpected} anonymous nodes fail kubelet-anonymous-auth; ${r.rbacKubelet} rbac-kubelet-access and ${r.rbacEsc} rbac-escalation failures; ${r.findings.toLocaleString('en-US')} findings; ${r.requests.toLocaleString('en-US')} API requests, ${r.handshakes} TLS connections`
-        : `FAILED: ${r.problems.join('; ').replaceAll('|', '\\|')}`) + ' |'),
+      (!r.ok ? `FAILED: ${r.problems.join('; ').replaceAll('|', '\\|')}`
+        : r.format === 'json' ? `ok: ${r.anonFailed}/${r.anonExpected} anonymous nodes fail kubelet-anonymous-auth; ${r.rbacKubelet} rbac-kubelet-access and ${r.rbacEsc} rbac-escalation failures; ${r.findings.toLocaleString('en-US')} findings; ${r.requests.toLocaleString('en-US')} API requests, ${r.handshakes} TLS connections`
+          : `ok: the table says anonymous auth on ${r.anonFailed} of ${NODES.toLocaleString('en-US')} nodes (${r.anonExpected} expected), ${r.rbacKubelet} subjects reaching the kubelet, ${r.rbacEsc} escalation paths; ${r.lines.toLocaleString('en-US')} lines`) + ' |'),
   ].join('\n');
   process.stdout.write(`${table}\n`);
 

@@ -48,6 +48,8 @@ export interface ApiServerSim {
   requests(): number;
   /** TLS handshakes completed so far (one per new connection) */
   handshakes(): number;
+  /** the distinct request paths so far (no query), each node's name as <node> */
+  paths(): string[];
   close(): Promise<void>;
 }
 
@@ -245,6 +247,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
   const latency = spec.latencyMs ?? 0;
   let requestCount = 0;
   let handshakeCount = 0;
+  const seenPaths = new Set<string>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -314,6 +317,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     requestCount++;
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = url.pathname;
+    seenPaths.add(path.replace(/^\/api\/v1\/nodes\/[^/]+\/proxy\//, '/api/v1/nodes/<node>/proxy/'));
     const tls = req.socket as import('node:tls').TLSSocket;
     const byCert = tls.authorized && tls.getPeerCertificate().subject?.CN === CLIENT_CN;
     if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -423,6 +427,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     kubeconfigPath,
     requests: () => requestCount,
     handshakes: () => handshakeCount,
+    paths: () => [...seenPaths].sort(),
     async close() {
       if (closed) return;
       closed = true;

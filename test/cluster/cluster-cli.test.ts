@@ -311,3 +311,25 @@ test("kubeadm's control-plane pods in kube-system go through the API-server and 
     await managed.close();
   }
 });
+
+test('examples/cluster/auditor-rbac.yaml grants every request the audit makes, and kubelet-guard reports its nodes/proxy rule', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parseAllDocuments } = await import('yaml');
+  const { analyzeRbac } = await import('../../src/cluster/rbac.ts');
+  const docs = parseAllDocuments(readFileSync('examples/cluster/auditor-rbac.yaml', 'utf8')).map((d) => d.toJS() as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
+  const role = docs.find((d) => d.kind === 'ClusterRole');
+  const allows = (verb: string, group: string, resource: string) => (role?.rules ?? []).some((r) => r.verbs.includes(verb) && r.apiGroups.includes(group) && r.resources.includes(resource));
+  const s = await startApiServerSim({ nodes: 2, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok' });
+  try {
+    await run('--kubeconfig', s.kubeconfigPath, '--format', 'json');
+    for (const p of s.paths()) {
+      const proxy = /^\/api\/v1\/nodes\/<node>\/proxy\//.test(p);
+      const m = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/([a-z]+)$/.exec(p);
+      assert.ok(proxy ? allows('get', '', 'nodes/proxy') : m && allows('list', m[1] ?? '', m[2] ?? ''), `${p} is not granted by the example role`);
+    }
+  } finally {
+    await s.close();
+  }
+  const a = analyzeRbac({ clusterRoles: docs.filter((d) => d.kind === 'ClusterRole') as never, roles: [], clusterRoleBindings: docs.filter((d) => d.kind === 'ClusterRoleBinding') as never, roleBindings: [] });
+  assert.ok(a.kubelet.some((g) => g.subject.name === 'kubelet-guard' && g.subresource === 'proxy' && g.severity === 'critical'));
+});
