@@ -2,7 +2,7 @@
 // and the control-plane checks it runs on kube-system's pods: their ids, titles and why they
 // matter, in one place for the command and for docs/checks.md. Titles name what is judged, not the
 // verdict: the same finding can be `fail` or `unknown` (the list behind it could not be read).
-import type { Section, Severity } from '../checks/types.ts';
+import type { Evidence, Finding, Section, Severity } from '../checks/types.ts';
 import { ETCD_VISIBLE_CHECK, ETCD_VISIBLE_TITLE, VISIBLE_CHECK, VISIBLE_TITLE } from './control-plane.ts';
 
 export interface ClusterFindingMeta {
@@ -79,3 +79,9 @@ export const CLUSTER_FINDINGS = {
 } as const satisfies Record<string, ClusterFindingMeta>;
 
 export type ClusterFindingId = keyof typeof CLUSTER_FINDINGS;
+
+/** A finding of `kubelet-guard cluster` with its id's title and section. */
+export function clusterFinding(id: ClusterFindingId, f: Pick<Finding, 'subject' | 'status' | 'severity' | 'message'> & { evidence?: Evidence[]; remediation?: string }): Finding {
+  const { title, section } = CLUSTER_FINDINGS[id];
+  return { check: id, title, section, cis: [], ...f, evidence: f.evidence ?? [] };
+}

@@ -13,11 +13,12 @@ import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
 import { failedAtOrAbove, runChecks, summarize, type Summary } from '../checks/run.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
-import { SEVERITIES, type Evidence, type Finding, type Section, type Severity } from '../checks/types.ts';
+import type { Finding, Section } from '../checks/types.ts';
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
-import { analyzeRbac, whoCanCreateBypassPods, type ClusterRole, type ClusterRoleBinding, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type Role, type RoleBinding, type SubjectRef } from '../cluster/rbac.ts';
-import { CLUSTER_FINDINGS, type ClusterFindingId } from '../cluster/findings.ts';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../cluster/rbac.ts';
+import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
+import { rbacFindings } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
 import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
@@ -74,10 +75,6 @@ function int(name: string, v: string, min: number, max: number): number | string
   return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} ${v}: expected a whole number from ${min} to ${max}`;
 }
 
-function finding(id: ClusterFindingId, f: Pick<Finding, 'subject' | 'status' | 'severity' | 'message'> & { evidence?: Evidence[]; remediation?: string }): Finding {
-  const { title, section } = CLUSTER_FINDINGS[id];
-  return { check: id, title, section, cis: [], ...f, evidence: f.evidence ?? [] };
-}
 
 /** The permission a list path needs, for the message when it is forbidden. */
 function listPermission(path: string): string {
@@ -130,10 +127,6 @@ function kubeletPodItems(r: GetResult): { items: unknown[] } | { error: string }
   return { items };
 }
 
-const subjectName = (s: SubjectRef) => `${s.kind}/${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
-const refName = (r: { kind: string; name: string; namespace?: string }) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-const chainText = (c: GrantChain) =>
-  `${refName(c.binding)} → ${refName(c.role)} → rule ${JSON.stringify(c.rule)}${c.aggregatedFrom ? ` (aggregated from ${c.aggregatedFrom})` : ''}`;
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What the pods, namespaces and RBAC phases leave for the per-node phase. */
@@ -180,87 +173,6 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
 function counts(findings: readonly Finding[]): Counts {
   const { failBySeverity: _, ...c } = summarize(findings);
   return c;
-}
-
-/** Grants grouped by subject and binding (→ role), most severe first within a group, groups in order of first appearance. */
-function bySubjectAndBinding<G extends { subject: SubjectRef; chain: GrantChain; severity: Severity }>(grants: readonly G[]): G[][] {
-  const groups = new Map<string, G[]>();
-  for (const g of grants) {
-    const k = `${subjectName(g.subject)}\u0000${refName(g.chain.binding)}\u0000${refName(g.chain.role)}`;
-    const at = groups.get(k);
-    if (at) at.push(g);
-    else groups.set(k, [g]);
-  }
-  return [...groups.values()].map((gs) => gs.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)));
-}
-
-/** The chains (each rule once), then one entry per grant: the permission as `setting`, its verbs and severity as the note. */
-function grantEvidence<G extends { chain: GrantChain; verbs: string[]; severity: Severity; why: string }>(gs: readonly G[], permission: (g: G) => string): Evidence[] {
-  const chains = [...new Set(gs.map((g) => chainText(g.chain)))].map((note) => ({ note }));
-  return [...chains, ...gs.map((g) => ({ setting: permission(g), note: `${g.verbs.join(',')} (${g.severity}): ${g.why}` }))];
-}
-
-/**
- * RBAC: who reaches the kubelet API, who can escalate, who can create pods that lead around the API
- * server (in namespaces without Pod Security baseline — `weakNamespaces`, undefined when the
- * namespaces could not be read — or where a service account reaches the kubelet), and bindings
- * that grant nothing (yet).
- */
-function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, allNamespaces: string[] | undefined): Finding[] {
-  const out: Finding[] = [];
-  const a = analyzeRbac(objs);
-  // one finding per subject and binding: what it reaches, most severe first, each grant as evidence
-  for (const gs of bySubjectAndBinding(a.kubelet)) {
-    const [top, ...rest] = gs as [Grant, ...Grant[]];
-    const what = (g: Grant) => `${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
-    out.push(finding('rbac-kubelet-access', {
-      subject: subjectName(top.subject), status: 'fail', severity: top.severity,
-      message: `${subjectName(top.subject)} may ${what(top)}${top.reach ? ` [${top.reach}]` : ''}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
-      evidence: grantEvidence(gs, (g) => `nodes/${g.subresource}`),
-      remediation: `remove the binding ${top.chain.binding.name} or narrow ${top.chain.role.kind} ${top.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
-    }));
-  }
-  for (const gs of bySubjectAndBinding(a.escalation)) {
-    const [top, ...rest] = gs as [EscalationGrant, ...EscalationGrant[]];
-    const what = (g: EscalationGrant) => `${g.action} ${g.resource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
-    out.push(finding('rbac-escalation', {
-      subject: subjectName(top.subject), status: 'fail', severity: top.severity,
-      message: `${subjectName(top.subject)} may ${what(top)}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
-      evidence: grantEvidence(gs, (g) => `${g.action} ${g.resource}`),
-      remediation: `remove ${[...new Set(gs.map((g) => g.action))].join('/')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
-    }));
-  }
-  for (const g of whoCanCreateBypassPods(objs, { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) })) {
-    const where = g.namespaces.join(', ') + (g.moreNamespaces ? ` and ${g.moreNamespaces} more` : '');
-    out.push(finding('rbac-pod-create-bypass', {
-      subject: subjectName(g.subject), status: 'fail', severity: g.severity,
-      message: g.why, // names the subject, what it may create or change, where, and what a pod there reaches
-      evidence: [{ note: chainText(g.chain) }],
-      remediation: `enforce Pod Security baseline (or restricted) in ${where} (kubectl label namespace <ns> pod-security.kubernetes.io/enforce=baseline), move service accounts that reach the kubelet out of namespaces where others create pods, or narrow ${g.chain.role.kind} ${g.chain.role.name} / the binding ${g.chain.binding.name}`,
-    }));
-  }
-  if (!weakNamespaces) {
-    out.push(finding('rbac-pod-create-bypass', {
-      subject: '/api/v1/namespaces', status: 'unknown', severity: 'high',
-      message: 'the namespaces could not be read, so which of them lack Pod Security baseline is unknown: only pod creation where a service account reaches the kubelet was judged',
-    }));
-  }
-  for (const d of a.dangling) {
-    out.push(finding('rbac-dangling-binding', {
-      subject: refName(d.binding), status: 'fail', severity: 'low',
-      message: `${refName(d.binding)} → ${refName(d.roleRef)}: ${d.why}; whoever creates that role decides what its subjects get`,
-      remediation: `delete ${refName(d.binding)}, or create ${refName(d.roleRef)} with the rules meant`,
-    }));
-  }
-  for (const n of a.notes) {
-    if (n.kind === 'aggregated-role') continue; // provenance, already in every chain it shapes
-    out.push(finding('rbac-ineffective-rule', {
-      subject: refName(n.object), status: 'fail', severity: 'info',
-      message: `${refName(n.object)}: ${n.message}`,
-      remediation: n.kind === 'inert-rule' ? 'name the subresources (nodes/proxy, nodes/log, …) or use `kubelet-guard rbac-for`' : `fix or remove the ${n.kind === 'namespaced-binding' ? 'RoleBinding (a ClusterRoleBinding grants nodes)' : 'subject'}`,
-    }));
-  }
-  return out;
 }
 
 interface NodeProgress {
