@@ -33,6 +33,8 @@ export interface ApiServerSimSpec {
   extra?: Record<string, object[]>;
   /** list paths that answer 403 Forbidden, as the API server does for an identity without `list` */
   forbidden?: string[];
+  /** fields merged into a node's kubeletconfig in its configz answer */
+  configzFields?: (nodeIndex: number) => object;
   /** pods a node's kubelet runs beyond the API server's (static pods: hidden, or with a mirror in `extra`) */
   kubeletPods?: (nodeIndex: number) => object[];
 }
@@ -181,6 +183,7 @@ function kubeletConfig(spec: ApiServerSimSpec, i: number): object {
       cgroupDriver: 'systemd',
       containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock',
       nodeName: nodeName(i),
+      ...spec.configzFields?.(i),
     },
   };
 }

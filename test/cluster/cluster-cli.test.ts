@@ -333,3 +333,19 @@ test('examples/cluster/auditor-rbac.yaml grants every request the audit makes, a
   const a = analyzeRbac({ clusterRoles: docs.filter((d) => d.kind === 'ClusterRole') as never, roles: [], clusterRoleBindings: docs.filter((d) => d.kind === 'ClusterRoleBinding') as never, roleBindings: [] });
   assert.ok(a.kubelet.some((g) => g.subject.name === 'kubelet-guard' && g.subresource === 'proxy' && g.severity === 'critical'));
 });
+
+test('credentials in a live configuration (staticPodURL, staticPodURLHeader) never reach any output', async () => {
+  const s = await startApiServerSim({
+    nodes: 2, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok',
+    configzFields: () => ({ staticPodURL: 'https://deploy:hunter2@pods.example/manifests?token=s3cr3t', staticPodURLHeader: { Authorization: ['Bearer abcdef123456'] } }),
+  });
+  try {
+    for (const format of ['json', 'table']) {
+      const r = await run('--kubeconfig', s.kubeconfigPath, '--format', format, '--no-color');
+      assert.match(r.out, /pods\.example/, 'the URL itself is reported');
+      for (const secret of ['hunter2', 's3cr3t', 'abcdef123456']) assert.ok(!r.out.includes(secret) && !r.err.includes(secret), `${format} leaks ${secret}`);
+    }
+  } finally {
+    await s.close();
+  }
+});
