@@ -265,14 +265,11 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       listAll<ClusterRoleBinding>(api, `${RBAC}/clusterrolebindings`),
       listAll<RoleBinding>(api, `${RBAC}/rolebindings`),
     ]);
-    let rbacComplete = true;
     for (const [r, res] of [[crs, 'clusterroles'], [rs, 'roles'], [crbs, 'clusterrolebindings'], [rbs, 'rolebindings']] as const) {
-      if ('error' in r) {
-        rbacComplete = false;
-        early.push(listUnknown('rbac-kubelet-access', `${RBAC}/${res}`, r));
-      }
+      if ('error' in r) early.push(listUnknown('rbac-kubelet-access', `${RBAC}/${res}`, r));
     }
-    if (rbacComplete && !('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
+    // no RBAC verdict from a partial picture: a missing list could hold the binding that matters
+    if (!('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
       early.push(...rbacFindings({ clusterRoles: crs.items, roles: rs.items, clusterRoleBindings: crbs.items, roleBindings: rbs.items }, weakNamespaces, ctx.namespaces));
     }
 
