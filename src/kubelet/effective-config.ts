@@ -9,7 +9,7 @@
 // have decided `unknown`, never a guess.
 import type { EffectiveConfig, EffectiveSetting, ParsedFlag, Provenance, SettingValue } from '../facts/types.ts';
 import type { ConfigDoc } from './config-file.ts';
-import { flagByName, V1BETA1_FIELDS, type FieldSpec, type FlagSpec } from './kubelet-schema.ts';
+import { flagByName, V1BETA1_FIELDS, zeroValue, type FieldSpec, type FlagSpec } from './kubelet-schema.ts';
 import { normalizeGoDuration } from './go-duration.ts';
 import { parseGoBool, parseGoInt } from './pflag.ts';
 
@@ -36,26 +36,6 @@ export interface ConfigInputs {
   dropInDirUnreadable?: string;
   /** why part of the command line could not be read: then no setting can be known */
   commandLineHidden?: string;
-}
-
-function zeroOf(f: FieldSpec): SettingValue {
-  switch (f.type) {
-    case 'bool':
-      return false;
-    case 'int32':
-    case 'int64':
-    case 'float':
-      return 0;
-    case 'string':
-      return '';
-    case 'duration':
-      return '0s';
-    case 'stringList':
-    case 'objectList':
-      return [];
-    default:
-      return {};
-  }
 }
 
 const clone = (v: SettingValue): SettingValue => (v !== null && typeof v === 'object' ? structuredClone(v) : v);
@@ -90,7 +70,7 @@ export function computeEffectiveConfig(inp: ConfigInputs): EffectiveConfig {
       s = fromConfigFile(f, cf.path, cf.doc);
     } else {
       const d = f.flagDefault !== undefined ? f.flagDefault : f.default;
-      s = { value: d === undefined ? zeroOf(f) : clone(d as SettingValue), source: { kind: 'flag-default' } };
+      s = { value: d === undefined ? zeroValue(f) : clone(d as SettingValue), source: { kind: 'flag-default' } };
     }
     // 3: drop-ins, merge patches (objects merge, lists and scalars replace; null changes nothing)
     for (const d of inp.dropIns) {
@@ -157,7 +137,7 @@ function fromConfigFile(f: FieldSpec, path: string, doc: ConfigDoc | undefined):
   }
   if (dflt !== undefined) return { value: clone(dflt), source: { kind: 'config-default' } };
   if (f.configFileDefault !== undefined) return { value: clone(f.configFileDefault as SettingValue), source: { kind: 'config-default', detail: 'set by the kubelet when the --config file leaves it out' } };
-  return { value: zeroOf(f), source: { kind: 'config-default' } };
+  return { value: zeroValue(f), source: { kind: 'config-default' } };
 }
 
 function flagSource(f: ParsedFlag): Provenance {

@@ -506,3 +506,24 @@ export function fieldByPath(path: string): FieldSpec | undefined {
 export function flagByName(name: string): FlagSpec | undefined {
   return FLAGS_BY_NAME.get(name.includes('_') ? name.replaceAll('_', '-') : name);
 }
+
+/** Go's zero value of a field, as JSON: what a non-pointer field holds when nothing sets it. */
+export function zeroValue(f: FieldSpec): boolean | number | string | string[] | Record<string, unknown> {
+  switch (f.type) {
+    case 'bool':
+      return false;
+    case 'int32':
+    case 'int64':
+    case 'float':
+      return 0;
+    case 'string':
+      return '';
+    case 'duration':
+      return '0s';
+    case 'stringList':
+    case 'objectList':
+      return [];
+    default:
+      return {};
+  }
+}

@@ -15,7 +15,7 @@ import type { EffectiveConfig, EffectiveSetting, NodeFacts, Provenance, SettingV
 import { REDACTED, redactUrl } from '../facts/redact.ts';
 import { FLAG_ONLY_SETTINGS } from '../kubelet/effective-config.ts';
 import { normalizeGoDuration } from '../kubelet/go-duration.ts';
-import { V1BETA1_FIELDS, type FieldSpec } from '../kubelet/kubelet-schema.ts';
+import { V1BETA1_FIELDS, zeroValue, type FieldSpec } from '../kubelet/kubelet-schema.ts';
 import type { CollectedFacts } from './types.ts';
 
 export type PodsFacts = NonNullable<CollectedFacts['pods']>;
@@ -425,26 +425,6 @@ function parseLabels(s: string): Map<string, string> | undefined {
 
 const KUBELET_API_VERSION = 'kubelet.config.k8s.io/v1beta1';
 
-function zeroOf(f: FieldSpec): SettingValue {
-  switch (f.type) {
-    case 'bool':
-      return false;
-    case 'int32':
-    case 'int64':
-    case 'float':
-      return 0;
-    case 'string':
-      return '';
-    case 'duration':
-      return '0s';
-    case 'stringList':
-    case 'objectList':
-      return [];
-    default:
-      return {};
-  }
-}
-
 type Found = { kind: 'found'; value: unknown } | { kind: 'absent' } | { kind: 'blocked'; why: string };
 
 function at(root: Json, path: string): Found {
@@ -585,7 +565,7 @@ function settingOf(kc: Json, f: FieldSpec, source: Provenance, detail: string): 
       return { value: null, source, unknown: `configz does not list ${f.path}; Go's JSON always prints a struct-typed field (omitempty does not drop structs), so this kubelet version predates it` };
     }
     const why = f.pointer ? 'not listed: the field is unset (nil) in the kubelet' : 'not listed: the kubelet omits zero values (omitempty), so it is the zero value';
-    return { value: zeroOf(f), source: { kind: 'configz', detail: `${detail}; ${why}` } };
+    return { value: zeroValue(f), source: { kind: 'configz', detail: `${detail}; ${why}` } };
   }
   let c: ReturnType<typeof convert>;
   try {
