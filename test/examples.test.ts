@@ -3,25 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import { main } from '../src/cli.ts';
 import type { NodeReport } from '../src/report/model.ts';
+import { runCli } from './run-cli.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js'], { stdio: 'inherit' });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'kubelet-guard', ...args], { out, err });
-  return { code, out: o, err: e };
-}
 
 async function report(example: string): Promise<NodeReport> {
-  const r = await run('node', '--root', `examples/nodes/${example}`, '--format', 'json', '--fail-on', 'none');
+  const r = await runCli('node', '--root', `examples/nodes/${example}`, '--format', 'json', '--fail-on', 'none');
   assert.equal(r.code, 0, r.err);
   return JSON.parse(r.out) as NodeReport;
 }
@@ -96,30 +85,30 @@ test('insecure: flags override a config file that looks secure; a drop-in zero i
 });
 
 test('exit codes: 1 when something fails at or above --fail-on, 0 otherwise, 2 for usage errors', async () => {
-  assert.equal((await run('node', '--root', 'examples/nodes/insecure', '--format', 'json')).code, 1);
-  assert.equal((await run('node', '--root', 'examples/nodes/eks-al2023', '--format', 'json')).code, 0); // medium and low only
-  assert.equal((await run('node', '--root', 'examples/nodes/eks-al2023', '--format', 'json', '--fail-on', 'medium')).code, 1);
-  assert.equal((await run('node', '--root', 'examples/nodes/insecure', '--fail-on', 'none')).code, 0);
-  const bad = await run('node', '--root', 'no/such/dir');
+  assert.equal((await runCli('node', '--root', 'examples/nodes/insecure', '--format', 'json')).code, 1);
+  assert.equal((await runCli('node', '--root', 'examples/nodes/eks-al2023', '--format', 'json')).code, 0); // medium and low only
+  assert.equal((await runCli('node', '--root', 'examples/nodes/eks-al2023', '--format', 'json', '--fail-on', 'medium')).code, 1);
+  assert.equal((await runCli('node', '--root', 'examples/nodes/insecure', '--fail-on', 'none')).code, 0);
+  const bad = await runCli('node', '--root', 'no/such/dir');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--root no\/such\/dir: ENOENT/);
-  assert.equal((await run('node', '--format', 'xml')).code, 2);
-  assert.equal((await run('node', '--fail-on', 'sometimes')).code, 2);
-  assert.equal((await run('frobnicate')).code, 2);
-  assert.equal((await run('--version')).code, 0);
-  assert.equal((await run('node', '--root', 'examples/nodes/insecure', '--kubelet-version', 'latest')).code, 2);
+  assert.equal((await runCli('node', '--format', 'xml')).code, 2);
+  assert.equal((await runCli('node', '--fail-on', 'sometimes')).code, 2);
+  assert.equal((await runCli('frobnicate')).code, 2);
+  assert.equal((await runCli('--version')).code, 0);
+  assert.equal((await runCli('node', '--root', 'examples/nodes/insecure', '--kubelet-version', 'latest')).code, 2);
 });
 
 test('the table: grouped by section with a summary line; no colour unless asked', async () => {
-  const r = await run('node', '--root', 'examples/nodes/kubeadm-worker');
+  const r = await runCli('node', '--root', 'examples/nodes/kubeadm-worker');
   assert.doesNotMatch(r.out, /\u001b\[/); // not a TTY
   assert.match(r.out, /^CIS 4\.2 Kubelet$/m);
   assert.match(r.out, /^Summary: \d+ failed.*\d+ passed, \d+ unknown, \d+ not applicable$/m);
-  const colour = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--color');
+  const colour = await runCli('node', '--root', 'examples/nodes/kubeadm-worker', '--color');
   assert.match(colour.out, /\u001b\[/);
-  const quiet = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--quiet');
+  const quiet = await runCli('node', '--root', 'examples/nodes/kubeadm-worker', '--quiet');
   assert.doesNotMatch(quiet.out, /PASS/);
-  const config = await run('node', '--root', 'examples/nodes/kubeadm-worker', '--show-config', '--quiet');
+  const config = await runCli('node', '--root', 'examples/nodes/kubeadm-worker', '--show-config', '--quiet');
   assert.match(config.out, /^ {2}streamingConnectionIdleTimeout +"4h0m0s" +config-default \/var\/lib\/kubelet\/config\.yaml:\d+ \(the file writes "0s"; the v1beta1 defaulter replaces it\)$/m);
   assert.match(config.out, /^ {2}readOnlyPort +0 +config-default$/m);
 });

@@ -1,33 +1,22 @@
 // `explain` and `rbac-for` through the CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
-import { main } from '../src/cli.ts';
+import { runCli } from './run-cli.ts';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'kubelet-guard', ...args], { out, err });
-  return { code, out: o, err: e };
-}
 
 test('explain --format json prints the verb, resource and subresources in order', async () => {
-  const exec = await run('explain', 'GET', '/exec/default/web/app', '--format', 'json');
+  const exec = await runCli('explain', 'GET', '/exec/default/web/app', '--format', 'json');
   assert.equal(exec.code, 0, exec.err);
   assert.deepEqual(JSON.parse(exec.out).subresources, ['proxy']);
   assert.equal(JSON.parse(exec.out).verb, 'get');
-  const pods = JSON.parse((await run('explain', 'GET', '/pods', '--fine-grained', 'on', '--format', 'json')).out);
+  const pods = JSON.parse((await runCli('explain', 'GET', '/pods', '--fine-grained', 'on', '--format', 'json')).out);
   assert.deepEqual({ verb: pods.verb, resource: pods.resource, subresources: pods.subresources }, { verb: 'get', resource: 'nodes', subresources: ['pods', 'proxy'] });
-  assert.equal((await run('explain', 'GET', 'relative/path')).code, 2);
+  assert.equal((await runCli('explain', 'GET', 'relative/path')).code, 2);
 });
 
 test('rbac-for prints a least-privilege ClusterRole as YAML', async () => {
-  const r = await run('rbac-for', '/metrics/resource', '--kubelet-version', '1.34.0', '--name', 'metrics-reader');
+  const r = await runCli('rbac-for', '/metrics/resource', '--kubelet-version', '1.34.0', '--name', 'metrics-reader');
   assert.equal(r.code, 0, r.err);
   const role = parse(r.out);
   assert.equal(role.kind, 'ClusterRole');

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.ts';
 import { startApiServerSim, type ApiServerSim, type ConfigzMode } from './apiserver-sim.ts';
+import { runCli } from '../run-cli.ts';
 
 const NODES = 20;
 const ANON = new Set([2, 5, 11]);
@@ -23,16 +24,7 @@ after(async () => {
   await sim?.close();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'kubelet-guard', 'cluster', ...args], { out, err });
-  return { code, out: o, err: e };
-}
+const run = (...args: string[]) => runCli('cluster', ...args);
 
 interface F { check: string; status: string; severity: string; subject?: string; message: string; evidence: { note?: string }[] }
 interface N { name: string; version?: string; configz: string }

@@ -3,9 +3,8 @@
 // that no probe ever asked a kubelet to run anything.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli.ts';
 import { SIM_SECRET_VALUES, startKubeletSim, type KubeletSim } from './kubelet-sim.ts';
+import { runCli } from '../run-cli.ts';
 
 const sims: KubeletSim[] = [];
 let open: KubeletSim; // anonymous + AlwaysAllow, read-only port on
@@ -22,16 +21,7 @@ after(async () => {
   await Promise.all(sims.map((s) => s.close()));
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'kubelet-guard', 'scan', ...args], { out, err });
-  return { code, out: o, err: e };
-}
+const run = (...args: string[]) => runCli('scan', ...args);
 
 const portsOf = (s: KubeletSim) => [s.ports.secure, s.ports.readOnly, s.ports.healthz].filter((p): p is number => p !== undefined);
 
