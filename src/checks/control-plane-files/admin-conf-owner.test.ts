@@ -1,32 +1,7 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { cpFileAdminConfOwner as check } from './admin-conf-owner.ts';
-import { kubeadmNode, root, workerNode } from './test-support.ts';
-import { about, all, only } from '../control-plane/test-support.ts';
+import { root } from './test-support.ts';
+import { singleFileCases } from './file-cases.ts';
 
 const FILE = '/etc/kubernetes/admin.conf';
 
-test('pass: one result per file', () => {
-  const r = all(check.evaluate(kubeadmNode({ '/etc/kubernetes/admin.conf': { mode: 0o600, ...root }, '/etc/kubernetes/super-admin.conf': { mode: 0o600, ...root } })));
-  assert.deepEqual(r.map((x) => [x.subject, x.status]), [['/etc/kubernetes/admin.conf', 'pass'], ['/etc/kubernetes/super-admin.conf', 'pass']]);
-});
-
-test('fail: the exact command for this file', () => {
-  const r = about(check.evaluate(kubeadmNode({ '/etc/kubernetes/admin.conf': { mode: 0o600, uid: 1000, gid: 0 }, '/etc/kubernetes/super-admin.conf': { mode: 0o600, ...root } })), FILE);
-  assert.equal(r.status, 'fail');
-  assert.equal(r.remediation, `chown root:root ${FILE}`);
-});
-
-test('unknown: not examined, or stat refused', () => {
-  assert.equal(about(check.evaluate(kubeadmNode({})), FILE).status, 'unknown');
-  assert.equal(about(check.evaluate(kubeadmNode({ [FILE]: { exists: null, error: 'EACCES: permission denied' } })), FILE).status, 'unknown');
-});
-
-test('not-applicable: the file does not exist (with the reason), or no control plane on this node', () => {
-  const r = about(check.evaluate(kubeadmNode({ [FILE]: { exists: false } })), FILE);
-  assert.equal(r.status, 'not-applicable');
-  assert.match(r.message, /does not exist; ./);
-  const w = only(check.evaluate(workerNode()));
-  assert.equal(w.status, 'not-applicable');
-  assert.match(w.message, /no control-plane component on this node/);
-});
+singleFileCases(check, FILE, { pass: { mode: 0o600, ...root }, fail: { mode: 0o600, uid: 1000, gid: 0 }, fix: `chown root:root ${FILE}`, alongside: { '/etc/kubernetes/super-admin.conf': { mode: 0o600, ...root } } });

@@ -8,14 +8,16 @@ import type { Check } from '../types.ts';
 import { kubeadmNode, workerNode } from './test-support.ts';
 import { about, all, only } from '../control-plane/test-support.ts';
 
-export function singleFileCases(check: Check, FILE: string, c: { pass: Partial<StatResult>; fail: Partial<StatResult>; fix: string }): void {
+/** `alongside`: other files the check also judges, present and passing in the pass and fail cases (admin.conf's super-admin.conf). */
+export function singleFileCases(check: Check, FILE: string, c: { pass: Partial<StatResult>; fail: Partial<StatResult>; fix: string; alongside?: Record<string, Partial<StatResult>> }): void {
+  const others = c.alongside ?? {};
   test('pass: one result per file', () => {
-    const r = all(check.evaluate(kubeadmNode({ [FILE]: c.pass })));
-    assert.deepEqual(r.map((x) => [x.subject, x.status]), [[FILE, 'pass']]);
+    const r = all(check.evaluate(kubeadmNode({ [FILE]: c.pass, ...others })));
+    assert.deepEqual(r.map((x) => [x.subject, x.status]), [[FILE, 'pass'], ...Object.keys(others).map((f) => [f, 'pass'])]);
   });
 
   test('fail: the exact command for this file', () => {
-    const r = about(check.evaluate(kubeadmNode({ [FILE]: c.fail })), FILE);
+    const r = about(check.evaluate(kubeadmNode({ [FILE]: c.fail, ...others })), FILE);
     assert.equal(r.status, 'fail');
     assert.equal(r.remediation, c.fix);
   });
