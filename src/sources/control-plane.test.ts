@@ -13,32 +13,8 @@ import { nodeTree } from '../../test/node-tree.ts';
 import { factsFrom } from '../checks/fixtures.ts';
 import { etcdUniqueCa } from '../checks/etcd/unique-ca.ts';
 import { cpFileEtcdDataDirOwner } from '../checks/control-plane-files/etcd-data-dir-owner.ts';
+import { APISERVER_YAML, ETCD_YAML, KUBEADM_ETCD_ARGS, MANIFESTS } from '../checks/control-plane/test-support.ts';
 
-const MANIFESTS = '/etc/kubernetes/manifests';
-const ETCD_YAML = `${MANIFESTS}/etcd.yaml`;
-const API_YAML = `${MANIFESTS}/kube-apiserver.yaml`;
-
-const ETCD_ARGS = [
-  '--advertise-client-urls=https://192.168.0.150:2379',
-  '--cert-file=/etc/kubernetes/pki/etcd/server.crt',
-  '--client-cert-auth=true',
-  '--data-dir=/var/lib/etcd',
-  '--experimental-initial-corrupt-check=true',
-  '--experimental-watch-progress-notify-interval=5s',
-  '--initial-advertise-peer-urls=https://192.168.0.150:2380',
-  '--initial-cluster=cp1=https://192.168.0.150:2380',
-  '--key-file=/etc/kubernetes/pki/etcd/server.key',
-  '--listen-client-urls=https://127.0.0.1:2379,https://192.168.0.150:2379',
-  '--listen-metrics-urls=http://127.0.0.1:2381',
-  '--listen-peer-urls=https://192.168.0.150:2380',
-  '--name=cp1',
-  '--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt',
-  '--peer-client-cert-auth=true',
-  '--peer-key-file=/etc/kubernetes/pki/etcd/peer.key',
-  '--peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt',
-  '--snapshot-count=10000',
-  '--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt',
-];
 
 const API_ARGS = [
   '--advertise-address=192.168.0.150',
@@ -213,8 +189,8 @@ function realStaticPods(root: string): StaticPodFacts {
 
 function kubeadmTree(overrides: Record<string, string | Buffer> = {}): string {
   const root = nodeTree({
-    [ETCD_YAML]: etcdYaml(ETCD_ARGS),
-    [API_YAML]: apiYaml(API_ARGS),
+    [ETCD_YAML]: etcdYaml(KUBEADM_ETCD_ARGS),
+    [APISERVER_YAML]: apiYaml(API_ARGS),
     '/etc/kubernetes/pki/ca.crt': clusterCA.crt,
     '/etc/kubernetes/pki/ca.key': clusterCA.key,
     '/etc/kubernetes/pki/etcd/ca.crt': etcdCA.crt,
@@ -232,19 +208,19 @@ function kubeadmTree(overrides: Record<string, string | Buffer> = {}): string {
 test('kubeadm control plane: components from manifests, every flag with its YAML line', () => {
   const root = kubeadmTree();
   const { controlPlane: cp } = readControlPlane(new RootFs(root), realStaticPods(root), false);
-  assert.deepEqual(cp.components.map((c) => [c.name, c.from, c.file, c.unknown]), [['etcd', 'manifest', ETCD_YAML, undefined], ['kube-apiserver', 'manifest', API_YAML, undefined]]);
+  assert.deepEqual(cp.components.map((c) => [c.name, c.from, c.file, c.unknown]), [['etcd', 'manifest', ETCD_YAML, undefined], ['kube-apiserver', 'manifest', APISERVER_YAML, undefined]]);
   const etcd = cp.components[0]!;
-  assert.equal(etcd.flags.length, ETCD_ARGS.length);
+  assert.equal(etcd.flags.length, KUBEADM_ETCD_ARGS.length);
   assert.deepEqual(lastFlag(etcd, 'client-cert-auth'), { name: 'client-cert-auth', value: 'true', text: '--client-cert-auth=true', file: ETCD_YAML, line: 18 });
-  assert.equal(lastFlag(etcd, 'trusted-ca-file')?.line, 16 + ETCD_ARGS.length - 1);
+  assert.equal(lastFlag(etcd, 'trusted-ca-file')?.line, 16 + KUBEADM_ETCD_ARGS.length - 1);
   const api = cp.components[1]!;
   assert.deepEqual(sliceFlag(api, 'authorization-mode')?.values, ['Node', 'RBAC']);
   assert.equal(lastFlag(api, 'authorization-mode')?.line, 18);
 });
 
 test('files: the manifests, the kubeconfigs, the PKI folder walked, the etcd data folder; no content read', () => {
-  const { controlPlane: cp, files } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)]), manifest(API_YAML, [apiPod(API_ARGS)])), false);
-  for (const p of [ETCD_YAML, API_YAML, '/etc/kubernetes/admin.conf', '/etc/kubernetes/pki', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/etcd', '/etc/kubernetes/pki/etcd/ca.crt', '/var/lib/etcd']) {
+  const { controlPlane: cp, files } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(API_ARGS)])), false);
+  for (const p of [ETCD_YAML, APISERVER_YAML, '/etc/kubernetes/admin.conf', '/etc/kubernetes/pki', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/etcd', '/etc/kubernetes/pki/etcd/ca.crt', '/var/lib/etcd']) {
     assert.equal(files[p]?.exists, true, p);
     assert.ok(cp.files.includes(p), p);
   }
@@ -257,14 +233,14 @@ test('files: the manifests, the kubeconfigs, the PKI folder walked, the etcd dat
 });
 
 test('certificates: SHA-256 fingerprints (as openssl prints them) and subjects of the etcd CA and the cluster CA', () => {
-  const { controlPlane: cp } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)]), manifest(API_YAML, [apiPod(API_ARGS)])), false);
+  const { controlPlane: cp } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(API_ARGS)])), false);
   assert.deepEqual(cp.certificates['/etc/kubernetes/pki/etcd/ca.crt'], { fingerprint256: etcdCA.fingerprint, subject: 'CN=etcd-ca' });
   assert.deepEqual(cp.certificates['/etc/kubernetes/pki/ca.crt'], { fingerprint256: clusterCA.fingerprint, subject: 'CN=kubernetes' });
   assert.notEqual(etcdCA.fingerprint, clusterCA.fingerprint);
 });
 
 test('end to end: a separate etcd CA passes 2.7; the cluster CA copied into etcd/ca.crt fails it by fingerprint', () => {
-  const sp = staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)]), manifest(API_YAML, [apiPod(API_ARGS)]));
+  const sp = staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(API_ARGS)]));
   const facts = (root: string): NodeFacts => {
     const r = readControlPlane(new RootFs(root), sp, false);
     return factsFrom({ patch: (f) => Object.assign(f, { staticPods: sp, controlPlane: r.controlPlane, files: { ...f.files, ...r.files } }) });
@@ -286,14 +262,14 @@ test('end to end: a separate etcd CA passes 2.7; the cluster CA copied into etcd
 
 test('etcd account: read from /etc/passwd and /etc/group (names and ids only)', () => {
   const root = kubeadmTree({ '/etc/passwd': 'root:x:0:0::/root:/bin/sh\netcd:x:998:997:etcd user:/var/lib/etcd:/sbin/nologin\n', '/etc/group': 'etcd:x:997:\n' });
-  const { controlPlane } = readControlPlane(new RootFs(root), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)])), false);
+  const { controlPlane } = readControlPlane(new RootFs(root), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)])), false);
   assert.deepEqual((controlPlane as ControlPlaneFacts).etcdAccount, { user: { uid: 998, gid: 997 }, group: { gid: 997 } });
-  const none = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(ETCD_ARGS)])), false).controlPlane as ControlPlaneFacts;
+  const none = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)])), false).controlPlane as ControlPlaneFacts;
   assert.deepEqual(none.etcdAccount, {});
 });
 
 test('container paths become node paths through hostPath volumes', () => {
-  const args = ETCD_ARGS.map((a) => (a.startsWith('--data-dir=') ? '--data-dir=/var/lib/etcd/data' : a));
+  const args = KUBEADM_ETCD_ARGS.map((a) => (a.startsWith('--data-dir=') ? '--data-dir=/var/lib/etcd/data' : a));
   const root = kubeadmTree({ [ETCD_YAML]: etcdYaml(args), '/mnt/fast/etcd/data/member/x': 'x' });
   const { files } = readControlPlane(new RootFs(root), staticPods(manifest(ETCD_YAML, [etcdPod(args, '/mnt/fast/etcd')])), false);
   assert.equal(files['/mnt/fast/etcd/data']?.exists, true);
@@ -301,7 +277,7 @@ test('container paths become node paths through hostPath volumes', () => {
 });
 
 test('etcd environment: ETCD_* for a flag not on the command line counts, with its line; other variables are not kept', () => {
-  const args = ETCD_ARGS.filter((a) => !a.startsWith('--client-cert-auth'));
+  const args = KUBEADM_ETCD_ARGS.filter((a) => !a.startsWith('--client-cert-auth'));
   const env = `    env:\n    - name: ETCD_CLIENT_CERT_AUTH\n      value: "true"\n    - name: ETCD_INITIAL_CLUSTER_TOKEN\n      value: s3cr3t-token-value\n    - name: HTTP_PROXY\n      value: http://user:pw@proxy:3128\n`;
   const root = kubeadmTree({ [ETCD_YAML]: etcdYaml(args, env) });
   const { controlPlane: cp } = readControlPlane(new RootFs(root), realStaticPods(root), false);
@@ -313,20 +289,20 @@ test('etcd environment: ETCD_* for a flag not on the command line counts, with i
 
 test('etcd environment: a variable next to its flag stops etcd 3.5+ (unknown); envFrom makes absent settings unknown', () => {
   const env = `    env:\n    - name: ETCD_CLIENT_CERT_AUTH\n      value: "false"\n`;
-  const bothRoot = kubeadmTree({ [ETCD_YAML]: etcdYaml(ETCD_ARGS, env) });
+  const bothRoot = kubeadmTree({ [ETCD_YAML]: etcdYaml(KUBEADM_ETCD_ARGS, env) });
   const both = readControlPlane(new RootFs(bothRoot), realStaticPods(bothRoot), false);
   assert.match(both.controlPlane.components[0]!.unknown ?? '', /conflicting environment variable/);
   const from = `    envFrom:\n    - configMapRef:\n        name: etcd-env\n`;
-  const efRoot = kubeadmTree({ [ETCD_YAML]: etcdYaml(ETCD_ARGS, from) });
+  const efRoot = kubeadmTree({ [ETCD_YAML]: etcdYaml(KUBEADM_ETCD_ARGS, from) });
   const ef = readControlPlane(new RootFs(efRoot), realStaticPods(efRoot), false);
   const flag = ef.controlPlane.components[0]!.flags.find((f) => f.name === '(environment)');
   assert.match(flag?.text ?? '', /envFrom/);
-  assert.equal(flag?.line, 16 + ETCD_ARGS.length);
+  assert.equal(flag?.line, 16 + KUBEADM_ETCD_ARGS.length);
 });
 
 test('command and args: command[1..] then args, lines from both lists', () => {
   const yaml = apiYaml([]).replace('    - kube-apiserver\n\n', '    - kube-apiserver\n    args:\n    - --authorization-mode=Node\n    - --authorization-mode=RBAC\n');
-  const root = kubeadmTree({ [API_YAML]: yaml });
+  const root = kubeadmTree({ [APISERVER_YAML]: yaml });
   const { controlPlane: cp } = readControlPlane(new RootFs(root), realStaticPods(root), false);
   const s = sliceFlag(cp.components.find((c) => c.name === 'kube-apiserver')!, 'authorization-mode');
   assert.deepEqual(s?.values, ['Node', 'RBAC']);
