@@ -5,6 +5,9 @@
 // or a host name, counted with arithmetic and walked by a lazy generator. Host names stay names;
 // the caller resolves them when it probes them.
 import { createReadStream } from 'node:fs';
+import { formatIPv4, formatIPv6 } from '../net/ip-text.ts';
+
+export { formatIPv4, formatIPv6 };
 
 export type TargetSet =
   /** an IPv4 interval, first and last included (a single address has first === last) */
@@ -48,9 +51,6 @@ export function parseIPv4(s: string): number | string {
   return n;
 }
 
-export function formatIPv4(n: number): string {
-  return `${Math.floor(n / 16777216)}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
 
 /** An IPv6 address (no brackets, no zone) as a 128-bit bigint, or why it is not one. Accepts
  *  `::` compression and a trailing dotted IPv4 part (`::ffff:10.0.0.1`). */
@@ -87,26 +87,6 @@ export function parseIPv6(s: string): bigint | string {
   return n;
 }
 
-/** RFC 5952: lower case, the longest run of two or more zero groups as `::`, IPv4-mapped dotted. */
-export function formatIPv6(n: bigint): string {
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((n >> BigInt(i * 16)) & 0xffffn));
-  if (n >> 32n === 0xffffn) return `::ffff:${formatIPv4(Number(n & 0xffffffffn))}`;
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
-  return best < 0 ? hex(g) : `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Target specs

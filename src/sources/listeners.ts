@@ -16,6 +16,7 @@
 import os from 'node:os';
 import type { Listener, ListenerFacts } from '../facts/types.ts';
 import type { RootFs } from './root-fs.ts';
+import { formatIPv6 as formatIPv6Number, ipv6FromBytes } from '../net/ip-text.ts';
 
 export const OFFLINE = 'listeners are seen only on a live node';
 
@@ -60,30 +61,9 @@ export function parseProcNetTcpLine(line: string, family: 4 | 6, endian: 'LE' | 
   };
 }
 
-/** RFC 5952 text of 16 bytes; IPv4-mapped addresses as ::ffff:a.b.c.d. */
+/** RFC 5952 text of 16 bytes (network order); IPv4-mapped addresses as ::ffff:a.b.c.d. */
 export function formatIPv6(b: number[]): string {
-  if (b.length !== 16) return '';
-  if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return `::ffff:${b.slice(12).join('.')}`;
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
-  if (best < 0) return hex(g);
-  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+  return b.length === 16 ? formatIPv6Number(ipv6FromBytes(b)) : '';
 }
 
 const TCP_LISTEN = 0x0a;
