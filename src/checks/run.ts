@@ -1,36 +1,40 @@
 // Runs checks over facts and turns their results into findings. A check that throws is a bug in
 // kubelet-guard, reported as an `unknown` finding: it never hides the others or crashes the run.
 import type { NodeFacts } from '../facts/types.ts';
-import { SECTIONS, SEVERITIES, type Check, type Finding, type Severity } from './types.ts';
+import { SECTIONS, SEVERITIES, type Check, type CheckMeta, type CheckResult, type Finding, type Severity } from './types.ts';
 
 export function runChecks(checks: readonly Check[], facts: NodeFacts): Finding[] {
   const out: Finding[] = [];
-  for (const c of checks) {
-    let results;
-    try {
-      const r = c.evaluate(facts);
-      results = Array.isArray(r) ? r : [r];
-    } catch (e) {
-      results = [{ status: 'unknown' as const, message: `internal error in check ${c.meta.id}: ${(e as Error).message}` }];
-    }
-    for (const r of results) {
-      out.push({
-        check: c.meta.id,
-        title: c.meta.title,
-        section: c.meta.section,
-        cis: c.meta.cis,
-        ...(c.meta.setting ? { setting: c.meta.setting } : {}),
-        ...(r.subject ? { subject: r.subject } : {}),
-        status: r.status,
-        severity: r.severity ?? c.meta.severity,
-        message: r.message,
-        evidence: r.evidence ?? [],
-        ...(r.status === 'fail' ? { remediation: r.remediation ?? c.meta.remediation } : {}),
-      });
-    }
-  }
+  for (const c of checks) for (const r of evaluateSafely(c.meta, () => c.evaluate(facts))) out.push(findingOf(c.meta, r, r.subject));
   const order = Object.keys(SECTIONS);
   return out.sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section)); // stable
+}
+
+/** A check's results; a check that throws gives one `unknown` result naming the bug. */
+export function evaluateSafely(meta: CheckMeta, evaluate: () => CheckResult | CheckResult[]): CheckResult[] {
+  try {
+    const r = evaluate();
+    return Array.isArray(r) ? r : [r];
+  } catch (e) {
+    return [{ status: 'unknown', message: `internal error in check ${meta.id}: ${(e as Error).message}` }];
+  }
+}
+
+/** A result as a finding: the check's metadata, its own severity and subject, and a fix on failure. */
+export function findingOf(meta: CheckMeta, r: CheckResult, subject: string | undefined): Finding {
+  return {
+    check: meta.id,
+    title: meta.title,
+    section: meta.section,
+    cis: meta.cis,
+    ...(meta.setting ? { setting: meta.setting } : {}),
+    ...(subject ? { subject } : {}),
+    status: r.status,
+    severity: r.severity ?? meta.severity,
+    message: r.message,
+    evidence: r.evidence ?? [],
+    ...(r.status === 'fail' ? { remediation: r.remediation ?? meta.remediation } : {}),
+  };
 }
 
 export type FailOn = Severity | 'none';
