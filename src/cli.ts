@@ -70,11 +70,11 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
 
   program
     .command('cluster')
-    .description("audit a cluster through its API server: every node's live kubelet configuration (via nodes/proxy configz), who can reach the kubelet API (RBAC), pods that bypass the API server, namespaces without Pod Security")
+    .description("audit a cluster through its API server: every node's live kubelet configuration (via nodes/proxy configz), who can reach the kubelet API (RBAC), pods that bypass the API server, hidden static pods, namespaces without Pod Security, and kubeadm's control-plane pods")
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'the kubeconfig context (default: its current-context)')
-    .option('--concurrency <n>', 'node configurations read at once', '32')
-    .option('--timeout <ms>', "timeout of each node's configz request", '10000')
+    .option('--concurrency <n>', 'nodes audited at once (node-proxy requests in flight)', '32')
+    .option('--timeout <ms>', 'timeout of each node-proxy request (configz, pods)', '10000')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--no-progress', 'no progress line on standard error (it is only drawn on a terminal)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
