@@ -50,12 +50,15 @@ export function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undef
   }
   for (const gs of bySubjectAndBinding(a.escalation)) {
     const [top, ...rest] = gs as [EscalationGrant, ...EscalationGrant[]];
-    const what = (g: EscalationGrant) => `${g.action} ${g.resource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
+    // the permission as RBAC spells it: "impersonate serviceaccounts", "create serviceaccounts/token"
+    const perm = (g: EscalationGrant) => `${g.action === 'serviceaccount-token' ? 'create' : g.action} ${g.resource}`;
+    const what = (g: EscalationGrant) =>
+      `${perm(g)}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}${g.namespace !== undefined ? ` in namespace ${g.namespace}` : ''}`;
     out.push(finding('rbac-escalation', {
       subject: refName(top.subject), status: 'fail', severity: top.severity,
       message: `${refName(top.subject)} may ${what(top)}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
-      evidence: grantEvidence(gs, (g) => `${g.action} ${g.resource}`),
-      remediation: `remove ${[...new Set(gs.map((g) => g.action))].join('/')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
+      evidence: grantEvidence(gs, perm),
+      remediation: `remove ${[...new Set(gs.map(perm))].join(', ')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
     }));
   }
   for (const g of whoCanCreateBypassPods(objs, { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) })) {

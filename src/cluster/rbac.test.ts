@@ -7,6 +7,7 @@ import {
   whoCanReachKubelet,
   type ClusterRole,
   type ClusterRoleBinding,
+  type EscalationGrant,
   type Grant,
   type PodCreateGrant,
   type PolicyRule,
@@ -15,6 +16,7 @@ import {
   type RoleBinding,
   type Subject,
 } from './rbac.ts';
+import { rbacFindings } from './rbac-findings.ts';
 
 const alice: Subject = { kind: 'User', name: 'alice' };
 
@@ -678,4 +680,308 @@ test('pods: 20,000 bindings and 50 namespaces run', () => {
   });
   assert.ok(gs.length > 0);
   assert.ok(gs.every((g) => g.namespaces.length <= 20));
+});
+
+// ---- becoming a service account that reaches the kubelet (impersonation, TokenRequest) ----
+
+const IMPERSONATE_SAS: PolicyRule = { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] };
+const CREATE_TOKEN: PolicyRule = { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] };
+const DEPLOYER: Subject = { kind: 'ServiceAccount', name: 'deployer', namespace: 'ci' };
+
+interface SaCase {
+  /** the namespace of the RoleBinding (default ci) */
+  ns?: string;
+  /** the kubelet rule bound by ClusterRoleBinding "kubelet" (default get nodes/proxy) */
+  kubeletRule?: PolicyRule;
+  /** who holds it (default ServiceAccount ci/deployer) */
+  kubeletSubjects?: Subject[];
+  /** who is bound to the rules in the namespace (default alice) */
+  subjects?: Subject[];
+}
+
+function saObjs(rules: PolicyRule[], c: SaCase = {}): RbacObjects {
+  const ns = c.ns ?? 'ci';
+  return objs({
+    clusterRoles: [cr('kubelet-role', [c.kubeletRule ?? NODES_PROXY])],
+    clusterRoleBindings: [crb('kubelet', 'kubelet-role', c.kubeletSubjects ?? [DEPLOYER])],
+    roles: [role(ns, 'r', rules)],
+    roleBindings: [rb(ns, 'b', { kind: 'Role', name: 'r' }, c.subjects ?? [alice])],
+  });
+}
+
+/** Escalation grants through the RoleBinding b (or any binding but "kubelet"). */
+function saEscalation(rules: PolicyRule[], c: SaCase = {}): EscalationGrant[] {
+  return whoCanEscalate(saObjs(rules, c)).filter((g) => g.chain.binding.name !== 'kubelet');
+}
+
+test('sa: a RoleBinding to impersonate serviceaccounts in N where N/sa can get nodes/proxy is a critical escalation naming N/sa', () => {
+  const gs = saEscalation([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }, IMPERSONATE_SAS]);
+  assert.equal(gs.length, 1);
+  const g = gs[0]!;
+  assert.deepEqual(g.subject, { kind: 'User', name: 'alice' });
+  assert.equal(g.action, 'impersonate');
+  assert.equal(g.resource, 'serviceaccounts');
+  assert.deepEqual(g.verbs, ['impersonate']);
+  assert.equal(g.namespace, 'ci');
+  assert.equal(g.resourceNames, undefined);
+  assert.equal(g.severity, 'critical');
+  assert.equal(g.reach, undefined);
+  assert.deepEqual(g.chain.binding, { kind: 'RoleBinding', name: 'b', namespace: 'ci' });
+  assert.deepEqual(g.chain.role, { kind: 'Role', name: 'r', namespace: 'ci' });
+  assert.equal(g.chain.ruleIndex, 1);
+  assert.deepEqual(g.targets, [
+    {
+      namespace: 'ci',
+      name: 'deployer',
+      kubelet: { subject: DEPLOYER, subresource: 'proxy', verbs: ['get'], severity: 'critical', binding: { kind: 'ClusterRoleBinding', name: 'kubelet' } },
+    },
+  ]);
+  assert.equal(g.moreTargets, undefined);
+  assert.equal(g.why, 'User alice: can impersonate any service account in namespace ci: ServiceAccount ci/deployer can get nodes/proxy (exec on every node)');
+  // analyzeRbac reports it in escalation too, and the finding reads well
+  const o = saObjs([IMPERSONATE_SAS]);
+  assert.deepEqual(analyzeRbac(o).escalation.filter((e) => e.chain.binding.name === 'b').map((e) => e.action), ['impersonate']);
+  const f = rbacFindings(o, [], undefined).find((x) => x.check === 'rbac-escalation' && x.subject === 'User/alice');
+  assert.equal(f?.severity, 'critical');
+  assert.match(f?.message ?? '', /^User\/alice may impersonate serviceaccounts in namespace ci: User alice: can impersonate any service account in namespace ci: ServiceAccount ci\/deployer can get nodes\/proxy \(exec on every node\)$/);
+  assert.match(f?.remediation ?? '', /^remove impersonate from Role r or the binding b$/);
+});
+
+test('sa: nothing when no service account of N reaches the kubelet (other namespace, medium grant only, nothing at all)', () => {
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS, CREATE_TOKEN], { kubeletSubjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'mon' }] }), []);
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS, CREATE_TOKEN], { kubeletSubjects: [{ kind: 'Group', name: 'system:serviceaccounts:mon' }] }), []);
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS, CREATE_TOKEN], { kubeletRule: { apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] } }), []);
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS, CREATE_TOKEN], { kubeletSubjects: [] }), []);
+  // a User or a group other than the service account groups is no service account to become
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS, CREATE_TOKEN], { kubeletSubjects: [{ kind: 'User', name: 'deployer' }, { kind: 'Group', name: 'ops' }] }), []);
+  // a high kubelet grant (nodes/log) counts, as high
+  const log = saEscalation([IMPERSONATE_SAS], { kubeletRule: { apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] } });
+  assert.equal(log[0]?.severity, 'high');
+  assert.match(log[0]?.why ?? '', /ServiceAccount ci\/deployer can get nodes\/log \(reads node logs on every node\)$/);
+});
+
+test('sa: resourceNames name the service account: [other] → nothing, [deployer] → a grant', () => {
+  assert.deepEqual(saEscalation([{ ...IMPERSONATE_SAS, resourceNames: ['other'] }]), []);
+  assert.deepEqual(saEscalation([{ ...CREATE_TOKEN, resourceNames: ['other'] }]), []);
+  const gs = saEscalation([{ ...IMPERSONATE_SAS, resourceNames: ['other', 'deployer'] }]);
+  assert.equal(gs.length, 1);
+  assert.deepEqual(gs[0]?.resourceNames, ['other', 'deployer']);
+  assert.deepEqual(gs[0]?.targets?.map((t) => `${t.namespace}/${t.name}`), ['ci/deployer']);
+  assert.match(gs[0]?.why ?? '', /^User alice: can impersonate service accounts other, deployer in namespace ci: ServiceAccount ci\/deployer can get/);
+  // rules are merged per binding: one restricted, one not → any name, one grant
+  const merged = saEscalation([{ ...IMPERSONATE_SAS, resourceNames: ['other'] }, IMPERSONATE_SAS]);
+  assert.equal(merged.length, 1);
+  assert.equal(merged[0]?.resourceNames, undefined);
+  assert.equal(merged[0]?.chain.ruleIndex, 0);
+});
+
+test('sa: create serviceaccounts/token (TokenRequest) in N is a grant; other verbs, resources and groups are not', () => {
+  const gs = saEscalation([CREATE_TOKEN]);
+  assert.equal(gs.length, 1);
+  assert.equal(gs[0]?.action, 'serviceaccount-token');
+  assert.equal(gs[0]?.resource, 'serviceaccounts/token');
+  assert.deepEqual(gs[0]?.verbs, ['create']);
+  assert.equal(gs[0]?.namespace, 'ci');
+  assert.equal(gs[0]?.severity, 'critical');
+  assert.equal(gs[0]?.why, 'User alice: can create tokens (TokenRequest) for any service account in namespace ci: ServiceAccount ci/deployer can get nodes/proxy (exec on every node)');
+  const named = saEscalation([{ ...CREATE_TOKEN, resourceNames: ['deployer'] }]);
+  assert.deepEqual(named[0]?.resourceNames, ['deployer']);
+  assert.deepEqual(saEscalation([{ ...CREATE_TOKEN, verbs: ['get', 'list', 'update'] }]), []);
+  assert.deepEqual(saEscalation([{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['create', 'get'] }]), []);
+  assert.deepEqual(saEscalation([{ ...CREATE_TOKEN, apiGroups: ['authentication.k8s.io'] }]), []);
+  assert.deepEqual(saEscalation([{ ...CREATE_TOKEN, apiGroups: undefined }]), []);
+  assert.deepEqual(saEscalation([{ ...CREATE_TOKEN, resources: ['serviceaccounts/*'] }]), []);
+  assert.deepEqual(saEscalation([{ ...IMPERSONATE_SAS, verbs: ['get', 'create'] }]), []);
+  assert.deepEqual(saEscalation([{ ...IMPERSONATE_SAS, apiGroups: ['authentication.k8s.io'] }]), []);
+  // and the finding says create, not the action's name
+  const f = rbacFindings(saObjs([CREATE_TOKEN]), [], undefined).find((x) => x.check === 'rbac-escalation' && x.subject === 'User/alice');
+  assert.match(f?.message ?? '', /^User\/alice may create serviceaccounts\/token in namespace ci: /);
+  assert.equal(f?.evidence?.[1]?.setting, 'create serviceaccounts/token');
+  assert.match(f?.remediation ?? '', /^remove create serviceaccounts\/token from Role r/);
+});
+
+test('sa: "*/token", "*" resources, verbs and apiGroups match', () => {
+  const slash = saEscalation([{ apiGroups: [''], resources: ['*/token'], verbs: ['create'] }]);
+  assert.deepEqual(slash.map((g) => g.action), ['serviceaccount-token']);
+  const all = saEscalation([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]);
+  assert.deepEqual(all.map((g) => `${g.action} ${g.resource} ${g.verbs.join(',')}`), ['impersonate serviceaccounts *', 'serviceaccount-token serviceaccounts/token *']);
+  assert.ok(all.every((g) => g.severity === 'critical' && g.namespace === 'ci'));
+  const starVerbs = saEscalation([{ apiGroups: [''], resources: ['serviceaccounts', 'serviceaccounts/token'], verbs: ['*'] }]);
+  assert.equal(starVerbs.length, 2);
+  // a RoleBinding to a ClusterRole (edit/admin carry both) grants them in the binding's namespace
+  const o = objs({
+    clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('edit-ish', [IMPERSONATE_SAS, CREATE_TOKEN])],
+    clusterRoleBindings: [crb('kubelet', 'kubelet-role', [DEPLOYER])],
+    roleBindings: [rb('ci', 'edit', { kind: 'ClusterRole', name: 'edit-ish' }), rb('other', 'edit', { kind: 'ClusterRole', name: 'edit-ish' })],
+  });
+  const gs = whoCanEscalate(o);
+  assert.deepEqual(gs.map((g) => `${g.chain.binding.namespace ?? ''}:${g.action}`), ['ci:impersonate', 'ci:serviceaccount-token']);
+  assert.deepEqual(gs[0]?.chain.role, { kind: 'ClusterRole', name: 'edit-ish' });
+});
+
+test('sa: group system:serviceaccounts:N (or system:serviceaccounts) with nodes/proxy makes any service account of N a target', () => {
+  const nsGroup: Subject = { kind: 'Group', name: 'system:serviceaccounts:ci' };
+  const gs = saEscalation([IMPERSONATE_SAS], { kubeletSubjects: [nsGroup] });
+  assert.equal(gs.length, 1);
+  assert.deepEqual(gs[0]?.targets?.map((t) => [t.namespace, t.name, t.kubelet.subject.name]), [['ci', '*', 'system:serviceaccounts:ci']]);
+  assert.equal(gs[0]?.severity, 'critical');
+  assert.match(gs[0]?.why ?? '', /: any service account of namespace ci \(group system:serviceaccounts:ci\) can get nodes\/proxy \(exec on every node\)$/);
+  // impersonating any name of ci brings the group (impersonation.go: MakeGroupNames(namespace), no lookup)
+  const named = saEscalation([{ ...IMPERSONATE_SAS, resourceNames: ['whoever'] }], { kubeletSubjects: [nsGroup] });
+  assert.deepEqual(named[0]?.targets?.map((t) => `${t.namespace}/${t.name}`), ['ci/whoever']);
+  assert.match(named[0]?.why ?? '', /ServiceAccount ci\/whoever \(group system:serviceaccounts:ci\) can get nodes\/proxy/);
+  // every service account: ci/* through group system:serviceaccounts
+  const every = saEscalation([CREATE_TOKEN], { kubeletSubjects: [{ kind: 'Group', name: 'system:serviceaccounts' }] });
+  assert.deepEqual(every[0]?.targets?.map((t) => [t.namespace, t.name, t.kubelet.subject.name]), [['ci', '*', 'system:serviceaccounts']]);
+  // a named ServiceAccount no stronger than the group is covered by it and not listed
+  const both = saEscalation([IMPERSONATE_SAS], { kubeletSubjects: [nsGroup, DEPLOYER] });
+  assert.deepEqual(both[0]?.targets?.map((t) => `${t.namespace}/${t.name}`), ['ci/*']);
+  // a stronger named one is listed first
+  const o = saObjs([IMPERSONATE_SAS], { kubeletRule: { apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }, kubeletSubjects: [nsGroup] });
+  o.clusterRoles.push(cr('proxy', [NODES_PROXY]));
+  o.clusterRoleBindings.push(crb('kubelet-proxy', 'proxy', [DEPLOYER]));
+  const mixed = whoCanEscalate(o).filter((g) => g.chain.binding.name === 'b');
+  assert.deepEqual(mixed[0]?.targets?.map((t) => `${t.namespace}/${t.name}:${t.kubelet.subresource}`), ['ci/deployer:proxy', 'ci/*:log']);
+});
+
+test('sa: a ClusterRoleBinding to create serviceaccounts/token is reported when a service account reaches the kubelet', () => {
+  const o = objs({
+    clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('minter', [CREATE_TOKEN])],
+    clusterRoleBindings: [crb('kubelet', 'kubelet-role', [DEPLOYER]), crb('mint', 'minter')],
+  });
+  const gs = whoCanEscalate(o);
+  assert.equal(gs.length, 1);
+  assert.equal(gs[0]?.action, 'serviceaccount-token');
+  assert.equal(gs[0]?.namespace, undefined);
+  assert.equal(gs[0]?.severity, 'critical');
+  assert.deepEqual(gs[0]?.chain.binding, { kind: 'ClusterRoleBinding', name: 'mint' });
+  assert.match(gs[0]?.why ?? '', /^User alice: can create tokens \(TokenRequest\) for any service account in every namespace: ServiceAccount ci\/deployer can get nodes\/proxy/);
+  // none without a kubelet-reaching service account
+  assert.deepEqual(whoCanEscalate(objs({ clusterRoles: [cr('minter', [CREATE_TOKEN])], clusterRoleBindings: [crb('mint', 'minter')] })), []);
+  // resourceNames pick service accounts of that name in any namespace
+  const named = objs({ ...o, clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('minter', [{ ...CREATE_TOKEN, resourceNames: ['deployer'] }])] });
+  assert.deepEqual(whoCanEscalate(named)[0]?.targets?.map((t) => `${t.namespace}/${t.name}`), ['ci/deployer']);
+  const other = objs({ ...o, clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('minter', [{ ...CREATE_TOKEN, resourceNames: ['x'] }])] });
+  assert.deepEqual(whoCanEscalate(other), []);
+});
+
+test('sa: cluster-wide impersonate serviceaccounts stays reported, and names the kubelet targets', () => {
+  const imp = cr('imp', [IMPERSONATE_SAS]);
+  const bare = whoCanEscalate(objs({ clusterRoles: [imp], clusterRoleBindings: [crb('i', 'imp')] }));
+  assert.equal(bare.length, 1);
+  assert.equal(bare[0]?.severity, 'high');
+  assert.equal(bare[0]?.targets, undefined);
+  assert.equal(bare[0]?.why, 'User alice: can impersonate service accounts, and act with whatever they are granted');
+  const o = objs({ clusterRoles: [imp, cr('kubelet-role', [NODES_PROXY])], clusterRoleBindings: [crb('i', 'imp'), crb('kubelet', 'kubelet-role', [DEPLOYER])] });
+  const gs = whoCanEscalate(o);
+  assert.equal(gs.length, 1);
+  assert.equal(gs[0]?.severity, 'critical');
+  assert.deepEqual(gs[0]?.targets?.map((t) => `${t.namespace}/${t.name}`), ['ci/deployer']);
+  assert.equal(gs[0]?.why, 'User alice: can impersonate service accounts, and act with whatever they are granted: ServiceAccount ci/deployer can get nodes/proxy (exec on every node)');
+  // with resourceNames that miss: still reported (high), without targets
+  const miss = whoCanEscalate(objs({ ...o, clusterRoles: [cr('imp', [{ ...IMPERSONATE_SAS, resourceNames: ['x'] }]), cr('kubelet-role', [NODES_PROXY])] }));
+  assert.equal(miss[0]?.severity, 'high');
+  assert.equal(miss[0]?.targets, undefined);
+  // every service account: "any service account"
+  const every = objs({ ...o, clusterRoleBindings: [crb('i', 'imp'), crb('kubelet', 'kubelet-role', [{ kind: 'Group', name: 'system:serviceaccounts' }])] });
+  assert.match(whoCanEscalate(every)[0]?.why ?? '', /: any service account \(group system:serviceaccounts\) can get nodes\/proxy/);
+});
+
+test('sa: a subject that already is the target gains nothing; RoleBinding SA subjects default to its namespace', () => {
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS], { subjects: [DEPLOYER] }), []);
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS], { subjects: [{ kind: 'ServiceAccount', name: 'deployer' }] }), []);
+  // members of the group already hold the group's access
+  const nsGroup: Subject = { kind: 'Group', name: 'system:serviceaccounts:ci' };
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS], { kubeletSubjects: [nsGroup], subjects: [nsGroup, { kind: 'ServiceAccount', name: 'x', namespace: 'ci' }] }), []);
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS], { kubeletSubjects: [{ kind: 'Group', name: 'system:serviceaccounts' }], subjects: [{ kind: 'ServiceAccount', name: 'x', namespace: 'other' }] }), []);
+  // but another service account of ci can become ci/deployer
+  const gs = saEscalation([IMPERSONATE_SAS], { subjects: [{ kind: 'ServiceAccount', name: 'builder' }] });
+  assert.equal(gs.length, 1);
+  assert.deepEqual(gs[0]?.subject, { kind: 'ServiceAccount', name: 'builder', namespace: 'ci' });
+  assert.match(gs[0]?.why ?? '', /^ServiceAccount ci\/builder: can impersonate/);
+  assert.match(gs[0]?.why ?? '', /defaults it to the RoleBinding's namespace\)$/);
+  // and so can group system:serviceaccounts:ci when deployer's grant is its own
+  assert.equal(saEscalation([IMPERSONATE_SAS], { subjects: [nsGroup] })[0]?.reach, 'namespace-service-accounts');
+  // unknown subject kinds never match
+  assert.deepEqual(saEscalation([IMPERSONATE_SAS], { subjects: [{ kind: 'Robot', name: 'r' }] }), []);
+});
+
+test('sa: system:masters is redundant, built-in controllers and the controller manager expected; everyone is critical', () => {
+  const masters = saEscalation([IMPERSONATE_SAS], { subjects: [{ kind: 'Group', name: 'system:masters' }] });
+  assert.equal(masters[0]?.severity, 'low');
+  assert.match(masters[0]?.why ?? '', /^redundant/);
+  const kcm = objs({
+    clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('system:kube-controller-manager', [{ apiGroups: ['*'], resources: ['*'], verbs: ['list', 'watch'] }, CREATE_TOKEN])],
+    clusterRoleBindings: [
+      crb('kubelet', 'kubelet-role', [DEPLOYER]),
+      crb('system:kube-controller-manager', 'system:kube-controller-manager', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
+      crb('copy', 'system:kube-controller-manager', [{ kind: 'User', name: 'mallory' }]),
+    ],
+  });
+  const gs = whoCanEscalate(kcm);
+  assert.equal(gs.find((g) => g.subject.name === 'system:kube-controller-manager')?.severity, 'low');
+  assert.match(gs.find((g) => g.subject.name === 'system:kube-controller-manager')?.why ?? '', /expected/);
+  assert.equal(gs.find((g) => g.subject.name === 'mallory')?.severity, 'critical');
+  const ctrl = objs({
+    clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('system:controller:x', [CREATE_TOKEN])],
+    clusterRoleBindings: [crb('kubelet', 'kubelet-role', [DEPLOYER]), crb('system:controller:x', 'system:controller:x', [{ kind: 'ServiceAccount', name: 'x', namespace: 'kube-system' }])],
+  });
+  assert.equal(whoCanEscalate(ctrl)[0]?.severity, 'low');
+  const auth = saEscalation([IMPERSONATE_SAS], { kubeletRule: { apiGroups: [''], resources: ['nodes/log'], verbs: ['get'] }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] });
+  assert.equal(auth[0]?.severity, 'critical');
+  assert.equal(auth[0]?.reach, 'every-authenticated-user');
+});
+
+test('sa: at most 5 targets named, the rest counted; node resourceNames are shown', () => {
+  const many: Subject[] = Array.from({ length: 8 }, (_, i) => ({ kind: 'ServiceAccount', name: `sa-${i}`, namespace: 'ci' }));
+  const gs = saEscalation([IMPERSONATE_SAS], { kubeletSubjects: many });
+  assert.equal(gs.length, 1);
+  assert.deepEqual(gs[0]?.targets?.map((t) => t.name), ['sa-0', 'sa-1', 'sa-2', 'sa-3', 'sa-4']);
+  assert.equal(gs[0]?.moreTargets, 3);
+  assert.match(gs[0]?.why ?? '', /ServiceAccount ci\/sa-4 can get nodes\/proxy \(exec on every node\); and 3 more$/);
+  const one = saEscalation([IMPERSONATE_SAS], { kubeletRule: { ...NODES_PROXY, resourceNames: ['node-a'] } });
+  assert.deepEqual(one[0]?.targets?.[0]?.kubelet.resourceNames, ['node-a']);
+  assert.match(one[0]?.why ?? '', /\(exec on nodes node-a only\)$/);
+});
+
+test('sa: malformed objects do not throw', () => {
+  const o = {
+    clusterRoles: [cr('kubelet-role', [NODES_PROXY]), cr('nul', null), cr('bad', [null as unknown as PolicyRule, { ...IMPERSONATE_SAS, resourceNames: [null as unknown as string] }, CREATE_TOKEN]), null as unknown as ClusterRole],
+    roles: [role('ci', 'nr', null), { metadata: null } as unknown as Role, role('ci', 'r', [{ resources: null, verbs: null }])],
+    clusterRoleBindings: [
+      crb('kubelet', 'kubelet-role', [DEPLOYER, null as unknown as Subject, { kind: 'ServiceAccount', name: 'nons' }, { kind: 'Group', name: 'system:serviceaccounts:' }]),
+      crb('ghost', 'missing'),
+      { metadata: { name: 'no-ref' } } as unknown as ClusterRoleBinding,
+      crb('bad', 'bad', null),
+    ],
+    roleBindings: [
+      rb('ci', 'ghost', { kind: 'Role', name: 'missing' }),
+      rb('ci', 'nr', { kind: 'Role', name: 'nr' }),
+      rb('ci', 'r', { kind: 'Role', name: 'r' }),
+      rb('ci', 'nul', { kind: 'ClusterRole', name: 'bad' }, null),
+      rb('ci', 'bad-subjects', { kind: 'ClusterRole', name: 'bad' }, [null as unknown as Subject, { kind: 'User' } as unknown as Subject, alice]),
+      { metadata: { name: 'no-ns' }, roleRef: { kind: 'ClusterRole', name: 'bad' }, subjects: [alice] },
+      { metadata: { name: 'no-ref', namespace: 'ci' } } as unknown as RoleBinding,
+      null as unknown as RoleBinding,
+    ],
+  } as RbacObjects;
+  const gs = whoCanEscalate(o);
+  assert.deepEqual(gs.map((g) => `${g.chain.binding.name}:${g.subject.name}:${g.action}:${g.chain.ruleIndex}`), ['bad-subjects:alice:serviceaccount-token:2']);
+  assert.doesNotThrow(() => analyzeRbac(o));
+  assert.deepEqual(whoCanEscalate({} as RbacObjects), []);
+});
+
+test('sa: 10,000 RoleBindings with impersonate and token in 100 namespaces evaluate quickly (< 2 s)', () => {
+  const clusterRoles = [cr('kubelet-role', [NODES_PROXY]), cr('edit-ish', [IMPERSONATE_SAS, CREATE_TOKEN]), cr('view-ish', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }])];
+  const kubeletSas: Subject[] = Array.from({ length: 50 }, (_, i) => ({ kind: 'ServiceAccount', name: `agent-${i}`, namespace: `ns-${i * 2}` }));
+  const roleBindings: RoleBinding[] = [];
+  for (let i = 0; i < 10_000; i++)
+    roleBindings.push(rb(`ns-${i % 100}`, `rb-${i}`, { kind: 'ClusterRole', name: i % 2 === 0 ? 'edit-ish' : 'view-ish' }, [{ kind: 'User', name: `u${i}` }]));
+  const o = objs({ clusterRoles, clusterRoleBindings: [crb('kubelet', 'kubelet-role', kubeletSas)], roleBindings });
+  const t0 = performance.now();
+  const a = analyzeRbac(o);
+  const ms = performance.now() - t0;
+  // edit-ish is bound in even namespaces (i even → ns even), where agent-k lives: 5,000 bindings × 2 actions
+  assert.equal(a.escalation.length, 10_000);
+  assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
 });

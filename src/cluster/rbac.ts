@@ -16,7 +16,10 @@
 //   role's rules are the deduplicated rules of every other ClusterRole matching any selector,
 //   sorted by name);
 // - the authorizer union puts NewPrivilegedGroups(system:masters) before RBAC, so system:masters
-//   is always allowed whatever RBAC says.
+//   is always allowed whatever RBAC says;
+// - staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go and
+//   pkg/registry/core/serviceaccount/storage/token.go (becoming a service account by impersonation
+//   or TokenRequest, in a namespace: see "escalation").
 
 export interface ObjectMeta {
   name: string;
@@ -131,16 +134,40 @@ export interface Grant {
   why: string;
 }
 
-export type EscalationAction = 'escalate' | 'bind' | 'impersonate';
+/**
+ * "serviceaccount-token": verb create on serviceaccounts/token (a TokenRequest), which mints a
+ * token for the ServiceAccount named in the request.
+ */
+export type EscalationAction = 'escalate' | 'bind' | 'impersonate' | 'serviceaccount-token';
+
+/** A service account an escalation grant lets its subject become, and the kubelet access that brings. */
+export interface EscalationTarget {
+  /** The service account's namespace; "*" for any namespace. */
+  namespace: string;
+  /** The service account's name; "*" for any service account of that namespace. */
+  name: string;
+  /** Whose kubelet grant that identity uses: that ServiceAccount, or group system:serviceaccounts:<ns> / system:serviceaccounts. */
+  kubelet: KubeletServiceAccount;
+}
 
 export interface EscalationGrant {
   subject: SubjectRef;
   action: EscalationAction;
-  /** "clusterroles", "roles", "users", "groups" or "serviceaccounts". */
+  /** "clusterroles", "roles", "users", "groups", "serviceaccounts" or "serviceaccounts/token". */
   resource: string;
   verbs: string[];
   chain: GrantChain;
+  /** The rule's resourceNames (for service accounts: their names). */
   resourceNames?: string[];
+  /** Granted by a RoleBinding: limited to service accounts of this namespace. Absent for a ClusterRoleBinding. */
+  namespace?: string;
+  /**
+   * For impersonate serviceaccounts and serviceaccount-token: the service accounts it can become
+   * that reach the kubelet (critical or high), strongest first, at most MAX_ESCALATION_TARGETS.
+   */
+  targets?: EscalationTarget[];
+  /** How many more such targets beyond those listed. */
+  moreTargets?: number;
   reach?: Reach;
   severity: Severity;
   why: string;
@@ -619,6 +646,28 @@ function makeGrant(s: Subject, h: RuleHit, bindingRef: ObjectRef, role: Resolved
 }
 
 // ---- escalation ----
+//
+// Cluster-wide (ClusterRoleBindings): escalate/bind on (cluster)roles, impersonate on users,
+// groups and serviceaccounts.
+//
+// Becoming a service account that reaches the kubelet, through a RoleBinding too:
+// - impersonation (staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
+//   "Impersonate-User: system:serviceaccount:N:S" becomes the request {Kind: ServiceAccount,
+//   Namespace: N, Name: S}, authorized as verb "impersonate", APIGroup "" (the core kind), Resource
+//   "serviceaccounts", Namespace N, Name S. A namespaced request, so rule.go visits the
+//   RoleBindings of N as well, and resourceNames restrict S. Without Impersonate-Group the
+//   identity gets serviceaccount.MakeGroupNames(N) (system:serviceaccounts and
+//   system:serviceaccounts:N) plus system:authenticated; the ServiceAccount is never looked up, so
+//   any name in N carries the grants of those groups.
+// - TokenRequest: POST /api/v1/namespaces/N/serviceaccounts/S/token is verb "create", resource
+//   "serviceaccounts", subresource "token", name S (requestinfo.go: parts are
+//   resource/resourceName/subresource), so "serviceaccounts/token", "*/token" and "*" match and
+//   resourceNames restrict S; pkg/registry/core/serviceaccount/storage/token.go then mints a token
+//   for ServiceAccount S of N (`r.svcaccts.Get(ctx, name, ...)`: it must exist).
+// Both are reported when a service account they reach has a critical or high kubelet grant (by
+// name, or through group system:serviceaccounts:N or system:serviceaccounts); cluster-wide
+// impersonate serviceaccounts is reported in any case. Reading legacy token secrets is left out:
+// whether such secrets exist is not in the RBAC objects.
 
 interface EscalationCheck {
   action: EscalationAction;
@@ -635,6 +684,12 @@ const ESCALATION_CHECKS: EscalationCheck[] = [
   { action: 'impersonate', group: '', resource: 'groups' },
   { action: 'impersonate', group: '', resource: 'serviceaccounts' },
 ];
+
+/** Targets named in a grant's why (and listed in `targets`); the rest are counted. */
+export const MAX_ESCALATION_TARGETS = 5;
+
+/** kube-controller-manager's user and ClusterRole (bootstrap policy): it mints tokens for the controllers' service accounts. */
+const KUBE_CONTROLLER_MANAGER = 'system:kube-controller-manager';
 
 function escalationSeverity(c: EscalationCheck, names: string[] | undefined): { severity: Severity; why: string } {
   const scope = names ? ` (only ${names.join(', ')})` : '';
@@ -656,10 +711,224 @@ function escalationSeverity(c: EscalationCheck, names: string[] | undefined): { 
     : { severity: 'critical', why: `can escalate ClusterRoles${scope}: with create/update on clusterroles, writes itself a role with nodes/proxy` };
 }
 
-function evaluateEscalation(objs: RbacObjects, ix: Index): EscalationGrant[] {
+/** Who holds an escalation grant: redundant or expected holders are low, everyone/anonymous critical. */
+function escalationHolder(
+  s: Subject,
+  roleRef: RoleRef,
+  action: EscalationAction,
+  severity: Severity,
+  why: string,
+): { severity: Severity; why: string; reach: Reach | undefined } {
+  const reach = reachOf(s);
+  if (reach === 'superusers') return { severity: 'low', why: `redundant: system:masters is always allowed. Otherwise: ${why}`, reach };
+  if (s.kind === 'ServiceAccount' && s.namespace === 'kube-system' && roleRef.name.startsWith('system:controller:'))
+    return { severity: 'low', why: `built-in controller ${s.name} (${roleRef.name}); expected. Otherwise: ${why}`, reach };
+  if (action === 'serviceaccount-token' && s.kind === 'User' && s.name === KUBE_CONTROLLER_MANAGER && roleRef.kind === 'ClusterRole' && roleRef.name === KUBE_CONTROLLER_MANAGER)
+    return {
+      severity: 'low',
+      why: `the controller manager's own role (it mints the tokens of the controllers' service accounts); expected. Otherwise: ${why}`,
+      reach,
+    };
+  return {
+    severity: reach === 'every-authenticated-user' || reach === 'anonymous' ? 'critical' : severity,
+    why: `${reachText(s, reach)}: ${why}`,
+    reach,
+  };
+}
+
+// ---- service accounts that reach the kubelet, as escalation targets ----
+
+/** What a role grants on service accounts of a namespace (merged over its rules). */
+interface SaAccess {
+  first: EffectiveRule;
+  verbs: string[];
+  /** null: any name. */
+  names: Set<string> | null;
+}
+
+interface SaEscalationSummary {
+  impersonate?: SaAccess;
+  token?: SaAccess;
+}
+
+function ruleNames(rule: PolicyRule): Set<string> | null {
+  const rn = rule.resourceNames ?? [];
+  return rn.length === 0 ? null : new Set(rn.filter((n) => typeof n === 'string'));
+}
+
+function mergeAccess(prev: SaAccess | undefined, er: EffectiveRule, verbs: string[], names: Set<string> | null): SaAccess {
+  if (!prev) return { first: er, verbs, names };
+  return {
+    first: prev.first,
+    verbs: prev.verbs.includes('*') || verbs.includes('*') ? ['*'] : prev.verbs,
+    names: prev.names === null || names === null ? null : new Set([...prev.names, ...names]),
+  };
+}
+
+function saEscalationSummary(role: ResolvedRole): SaEscalationSummary {
+  const out: SaEscalationSummary = {};
+  for (const er of role.rules) {
+    const rule = er.rule;
+    if (!apiGroupMatches(rule, '')) continue;
+    if (verbMatches(rule, 'impersonate') && resourceMatches(rule, 'serviceaccounts', ''))
+      out.impersonate = mergeAccess(out.impersonate, er, allowedVerbs(rule, ['impersonate']), ruleNames(rule));
+    if (verbMatches(rule, 'create') && resourceMatches(rule, 'serviceaccounts/token', 'token'))
+      out.token = mergeAccess(out.token, er, allowedVerbs(rule, ['create']), ruleNames(rule));
+  }
+  return out;
+}
+
+interface TargetContext {
+  kix: KubeletSaIndex;
+  /** Namespaces with a kubelet-reaching ServiceAccount or namespace group, sorted. */
+  namespaces: string[];
+  /** Any kubelet-reaching service account at all. */
+  any: boolean;
+  cache: Map<string, EscalationTarget[]>;
+}
+
+function targetContext(kix: KubeletSaIndex): TargetContext {
+  const namespaces = [...new Set([...kix.byName.keys(), ...kix.nsGroup.keys()])].sort();
+  return { kix, namespaces, any: namespaces.length > 0 || kix.everySa !== undefined, cache: new Map() };
+}
+
+function reachableIn(tc: TargetContext, ns: string): boolean {
+  return tc.kix.everySa !== undefined || tc.kix.byName.has(ns) || tc.kix.nsGroup.has(ns);
+}
+
+const targetRank = (t: EscalationTarget) => SEVERITY_RANK[t.kubelet.severity];
+
+/**
+ * Every kubelet-reaching service account one can become in namespace ns (undefined: any
+ * namespace), restricted to names (null: any), before per-subject filtering. Cached.
+ */
+function saTargets(tc: TargetContext, ns: string | undefined, names: Set<string> | null): EscalationTarget[] {
+  const key = `${ns ?? '\u0000'}\u0000${names ? [...names].sort().join('\u0000') : '\u0001'}`;
+  const cached = tc.cache.get(key);
+  if (cached) return cached;
+  const found = new Map<string, EscalationTarget>();
+  const add = (namespace: string, name: string, kubelet: KubeletServiceAccount) => {
+    const k = `${namespace}\u0000${name}`;
+    const prev = found.get(k);
+    if (!prev || SEVERITY_RANK[kubelet.severity] < targetRank(prev)) found.set(k, { namespace, name, kubelet });
+  };
+  for (const n of ns !== undefined ? [ns] : tc.namespaces) {
+    for (const [name, k] of tc.kix.byName.get(n) ?? []) if (!names || names.has(name)) add(n, name, k);
+    const group = tc.kix.nsGroup.get(n);
+    if (group) for (const name of names ?? ['*']) add(n, name, group);
+  }
+  if (tc.kix.everySa) for (const name of names ?? ['*']) add(ns ?? '*', name, tc.kix.everySa);
+  const out = [...found.values()].sort(
+    (a, b) => targetRank(a) - targetRank(b) || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  tc.cache.set(key, out);
+  return out;
+}
+
+/** The subject already holds that kubelet grant: it is that ServiceAccount, or a member of that group. */
+function alreadyHolds(s: Subject, k: SubjectRef): boolean {
+  if (k.kind === 'ServiceAccount') return s.kind === 'ServiceAccount' && s.namespace === k.namespace && s.name === k.name;
+  if (k.name === 'system:serviceaccounts')
+    return s.kind === 'ServiceAccount' || (s.kind === 'Group' && (s.name === k.name || s.name.startsWith('system:serviceaccounts:')));
+  const ns = k.name.slice('system:serviceaccounts:'.length);
+  return (s.kind === 'ServiceAccount' && s.namespace === ns) || (s.kind === 'Group' && s.name === k.name);
+}
+
+const covers = (w: EscalationTarget, t: EscalationTarget) =>
+  (w.namespace === '*' || w.namespace === t.namespace) && (w.name === '*' || w.name === t.name);
+
+/** The targets that give the subject something new; those a wider target covers at least as strongly are dropped. Strongest first. */
+function targetsFor(s: Subject, all: EscalationTarget[]): EscalationTarget[] {
+  const mine = all.filter((t) => !alreadyHolds(s, t.kubelet.subject));
+  const wide = mine.filter((t) => t.name === '*' || t.namespace === '*');
+  if (wide.length === 0) return mine;
+  return mine.filter((t) => !wide.some((w) => w !== t && covers(w, t) && targetRank(w) <= targetRank(t)));
+}
+
+function kubeletEffect(k: KubeletServiceAccount): string {
+  const on = nodesText(k.resourceNames);
+  switch (k.subresource) {
+    case 'proxy':
+      return k.severity === 'critical' ? `exec on ${on}` : `writes to the kubelet API on ${on}`;
+    case 'log':
+      return `reads node logs on ${on}`;
+    case 'checkpoint':
+      return `checkpoints containers on ${on}`;
+    default:
+      return `on ${on}`;
+  }
+}
+
+function targetText(t: EscalationTarget): string {
+  const k = t.kubelet;
+  const group = k.subject.kind === 'ServiceAccount' ? '' : ` (group ${k.subject.name})`;
+  const who =
+    t.name === '*'
+      ? t.namespace === '*'
+        ? `any service account${group}`
+        : `any service account of namespace ${t.namespace}${group}`
+      : t.namespace === '*'
+        ? `a ServiceAccount named ${t.name} in any namespace${group}`
+        : `ServiceAccount ${t.namespace}/${t.name}${group}`;
+  return `${who} can ${k.verbs.join('/')} nodes/${k.subresource} (${kubeletEffect(k)})`;
+}
+
+function targetsText(listed: EscalationTarget[], more: number): string {
+  return listed.map(targetText).join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+/** A grant to become kubelet-reaching service accounts, or undefined when the subject gains none. */
+function makeSaGrant(
+  s: Subject,
+  binding: ClusterRoleBinding | RoleBinding,
+  bindingRef: ObjectRef,
+  role: ResolvedRole,
+  action: 'impersonate' | 'serviceaccount-token',
+  acc: SaAccess,
+  ns: string | undefined,
+  all: EscalationTarget[],
+  defaultedSa: boolean,
+): EscalationGrant | undefined {
+  const mine = targetsFor(s, all);
+  const top = mine[0];
+  if (!top) return undefined;
+  const listed = mine.slice(0, MAX_ESCALATION_TARGETS);
+  const more = mine.length - listed.length;
+  const names = acc.names ? [...acc.names] : undefined;
+  const whom = names ? `service accounts ${names.join(', ')}` : 'any service account';
+  const where = ns !== undefined ? `in namespace ${ns}` : 'in every namespace';
+  let why = `${action === 'impersonate' ? `can impersonate ${whom}` : `can create tokens (TokenRequest) for ${whom}`} ${where}: ${targetsText(listed, more)}`;
+  if (defaultedSa) why += ` (ServiceAccount subject without namespace: rule.go defaults it to the RoleBinding's namespace)`;
+  const h = escalationHolder(s, binding.roleRef, action, top.kubelet.severity, why);
+  const g: EscalationGrant = {
+    subject: subjectRef(s),
+    action,
+    resource: action === 'impersonate' ? 'serviceaccounts' : 'serviceaccounts/token',
+    verbs: acc.verbs,
+    chain: chainOf(bindingRef, role, acc.first),
+    severity: h.severity,
+    why: h.why,
+  };
+  if (names) g.resourceNames = names;
+  if (ns !== undefined) g.namespace = ns;
+  g.targets = listed;
+  if (more > 0) g.moreTargets = more;
+  if (h.reach) g.reach = h.reach;
+  return g;
+}
+
+function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[]): EscalationGrant[] {
   const out: EscalationGrant[] = [];
   const seen = new Set<string>();
   const noteSink: RbacNote[] = [];
+  const tc = targetContext(kubeletServiceAccounts(kubelet));
+  const summaries = new Map<ResolvedRole, SaEscalationSummary>();
+  const summaryOf = (role: ResolvedRole): SaEscalationSummary => {
+    let sum = summaries.get(role);
+    if (!sum) summaries.set(role, (sum = saEscalationSummary(role)));
+    return sum;
+  };
+
   for (const b of objs.clusterRoleBindings ?? []) {
     if (!b?.metadata || !b.roleRef || b.roleRef.kind !== 'ClusterRole') continue;
     const role = resolveClusterRole(ix, b.roleRef.name);
@@ -672,42 +941,75 @@ function evaluateEscalation(objs: RbacObjects, ix: Index): EscalationGrant[] {
         if (!verbMatches(er.rule, c.action) || !apiGroupMatches(er.rule, c.group) || !resourceMatches(er.rule, c.resource, '')) continue;
         const rn = er.rule.resourceNames ?? [];
         const names = rn.length > 0 ? [...rn] : undefined;
+        const saTargetsAll = tc.any && c.resource === 'serviceaccounts' ? saTargets(tc, undefined, ruleNames(er.rule)) : [];
         for (const s of subjects) {
           const k = `${b.metadata.name}\u0000${s.kind}\u0000${s.namespace ?? ''}\u0000${s.name}\u0000${c.action}\u0000${c.resource}\u0000${er.index}`;
           if (seen.has(k)) continue;
           seen.add(k);
           let { severity, why } = escalationSeverity(c, names);
-          const reach = reachOf(s);
-          if (reach === 'superusers') {
-            severity = 'low';
-            why = `redundant: system:masters is always allowed. Otherwise: ${why}`;
-          } else if (
-            s.kind === 'ServiceAccount' &&
-            s.namespace === 'kube-system' &&
-            b.roleRef.name.startsWith('system:controller:')
-          ) {
-            severity = 'low';
-            why = `built-in controller ${s.name} (${b.roleRef.name}); expected. Otherwise: ${why}`;
-          } else {
-            why = `${reachText(s, reach)}: ${why}`;
-            if (reach === 'every-authenticated-user' || reach === 'anonymous') severity = 'critical';
+          const mine = saTargetsAll.length > 0 ? targetsFor(s, saTargetsAll) : [];
+          const listed = mine.slice(0, MAX_ESCALATION_TARGETS);
+          if (listed[0]) {
+            if (listed[0].kubelet.severity === 'critical') severity = 'critical';
+            why += `: ${targetsText(listed, mine.length - listed.length)}`;
           }
+          const h = escalationHolder(s, b.roleRef, c.action, severity, why);
           const g: EscalationGrant = {
             subject: subjectRef(s),
             action: c.action,
             resource: c.resource,
             verbs: allowedVerbs(er.rule, [c.action]),
             chain: chainOf(bindingRef, role, er),
-            severity,
-            why,
+            severity: h.severity,
+            why: h.why,
           };
           if (names) g.resourceNames = names;
-          if (reach) g.reach = reach;
+          if (listed.length > 0) {
+            g.targets = listed;
+            if (mine.length > listed.length) g.moreTargets = mine.length - listed.length;
+          }
+          if (h.reach) g.reach = h.reach;
           out.push(g);
         }
       }
     }
+    // create serviceaccounts/token in every namespace
+    const token = tc.any ? summaryOf(role).token : undefined;
+    if (token) {
+      const all = saTargets(tc, undefined, token.names);
+      if (all.length > 0)
+        for (const s of subjects) {
+          const g = makeSaGrant(s, b, bindingRef, role, 'serviceaccount-token', token, undefined, all, false);
+          if (g) out.push(g);
+        }
+    }
   }
+
+  // RoleBindings: impersonate serviceaccounts and create serviceaccounts/token in their namespace
+  if (tc.any)
+    for (const b of objs.roleBindings ?? []) {
+      if (!b?.metadata || !b.roleRef) continue;
+      const ns = b.metadata.namespace;
+      if (!ns || !reachableIn(tc, ns)) continue;
+      const role = resolveRoleRef(ix, b.roleRef, ns);
+      if (!role) continue; // dangling: reported by evaluateKubelet
+      const sum = summaryOf(role);
+      if (!sum.impersonate && !sum.token) continue;
+      const bindingRef = bindingRefOf('RoleBinding', b.metadata);
+      const subjects = namespacedSubjects(b, ns);
+      for (const [action, acc] of [
+        ['impersonate', sum.impersonate],
+        ['serviceaccount-token', sum.token],
+      ] as const) {
+        if (!acc) continue;
+        const all = saTargets(tc, ns, acc.names);
+        if (all.length === 0) continue;
+        for (const { s, defaulted } of subjects) {
+          const g = makeSaGrant(s, b, bindingRef, role, action, acc, ns, all, defaulted);
+          if (g) out.push(g);
+        }
+      }
+    }
   return out;
 }
 
@@ -747,6 +1049,8 @@ export interface KubeletServiceAccount {
   /** Its strongest kubelet grant (critical or high). */
   subresource: string;
   verbs: string[];
+  /** Only these nodes (the kubelet rule's resourceNames). */
+  resourceNames?: string[];
   severity: Severity;
   binding: ObjectRef;
 }
@@ -906,18 +1210,40 @@ interface PodContext {
   nsCache: Map<string, NsView | null>;
 }
 
-/** Service accounts of each namespace with a critical or high kubelet grant (ClusterRoleBindings only). */
-function kubeletServiceAccounts(grants: Grant[]): { saByNs: Map<string, KubeletServiceAccount>; everySa: KubeletServiceAccount | undefined } {
+/** Service accounts with a critical or high kubelet grant (ClusterRoleBindings only). */
+interface KubeletSaIndex {
+  /** The strongest per namespace (a ServiceAccount of it, or group system:serviceaccounts:<ns>). */
+  saByNs: Map<string, KubeletServiceAccount>;
+  /** The strongest grant of group system:serviceaccounts (every service account). */
+  everySa: KubeletServiceAccount | undefined;
+  /** namespace → ServiceAccount name → its strongest grant. */
+  byName: Map<string, Map<string, KubeletServiceAccount>>;
+  /** namespace → the strongest grant of group system:serviceaccounts:<ns>. */
+  nsGroup: Map<string, KubeletServiceAccount>;
+}
+
+function kubeletServiceAccounts(grants: Grant[]): KubeletSaIndex {
   const saByNs = new Map<string, KubeletServiceAccount>();
+  const byName = new Map<string, Map<string, KubeletServiceAccount>>();
+  const nsGroup = new Map<string, KubeletServiceAccount>();
   let everySa: KubeletServiceAccount | undefined;
   for (const g of grants) {
     if (g.chain.binding.kind === 'Builtin') continue;
     if (g.severity !== 'critical' && g.severity !== 'high') continue;
     const k: KubeletServiceAccount = { subject: g.subject, subresource: g.subresource, verbs: g.verbs, severity: g.severity, binding: g.chain.binding };
+    if (g.resourceNames) k.resourceNames = g.resourceNames;
     let ns: string | undefined;
-    if (g.subject.kind === 'ServiceAccount') ns = g.subject.namespace;
-    else if (g.reach === 'namespace-service-accounts') ns = g.subject.name.slice('system:serviceaccounts:'.length);
-    else if (g.reach === 'every-service-account') {
+    if (g.subject.kind === 'ServiceAccount') {
+      ns = g.subject.namespace;
+      if (ns) {
+        let names = byName.get(ns);
+        if (!names) byName.set(ns, (names = new Map()));
+        names.set(g.subject.name, stronger(names.get(g.subject.name), k) as KubeletServiceAccount);
+      }
+    } else if (g.reach === 'namespace-service-accounts') {
+      ns = g.subject.name.slice('system:serviceaccounts:'.length);
+      if (ns) nsGroup.set(ns, stronger(nsGroup.get(ns), k) as KubeletServiceAccount);
+    } else if (g.reach === 'every-service-account') {
       everySa = stronger(everySa, k);
       continue;
     }
@@ -925,7 +1251,7 @@ function kubeletServiceAccounts(grants: Grant[]): { saByNs: Map<string, KubeletS
     if (!ns) continue;
     saByNs.set(ns, stronger(saByNs.get(ns), k) as KubeletServiceAccount);
   }
-  return { saByNs, everySa };
+  return { saByNs, everySa, byName, nsGroup };
 }
 
 function nsInfo(ctx: PodContext, ns: string): NsInfo | undefined {
@@ -1124,7 +1450,7 @@ export function analyzeRbac(objs: RbacObjects): RbacAnalysis {
   const ix = buildIndex(objs);
   const dangling: DanglingBinding[] = [];
   const kubelet = evaluateKubelet(objs, ix, dangling);
-  const escalation = evaluateEscalation(objs, ix);
+  const escalation = evaluateEscalation(objs, ix, kubelet);
   return { kubelet, escalation, dangling, notes: ix.notes };
 }
 
@@ -1134,9 +1460,13 @@ export function whoCanReachKubelet(objs: RbacObjects): Grant[] {
   return evaluateKubelet(objs, ix, []);
 }
 
-/** Subjects that can escalate or bind (Cluster)Roles, or impersonate, cluster-wide. */
+/**
+ * Subjects that can escalate or bind (Cluster)Roles, or impersonate, cluster-wide; and those that
+ * can impersonate, or mint tokens for, service accounts that reach the kubelet (RoleBindings too).
+ */
 export function whoCanEscalate(objs: RbacObjects): EscalationGrant[] {
-  return evaluateEscalation(objs, buildIndex(objs));
+  const ix = buildIndex(objs);
+  return evaluateEscalation(objs, ix, evaluateKubelet(objs, ix, []));
 }
 
 /**

@@ -206,8 +206,13 @@ test('hidden static pods and RBAC objects of unusual but valid shapes, end to en
         { metadata: { name: 'gone' }, roleRef: rbacRef('ClusterRole', 'deleted-role'), subjects: [{ kind: 'User', name: 'later' }] },
         { metadata: { name: 'nobody' }, roleRef: rbacRef('ClusterRole', 'view'), subjects: null },
       ],
+      [`${RBAC}/roles`]: [
+        { metadata: { name: 'token-minter', namespace: 'default' }, rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'], resourceNames: ['shipper'] }] },
+      ],
       [`${RBAC}/rolebindings`]: [
         { metadata: { name: 'ns-proxy', namespace: 'default' }, roleRef: rbacRef('ClusterRole', 'node-proxy-reader'), subjects: [{ kind: 'User', name: 'namespaced' }] },
+        // a ServiceAccount subject without namespace: the binding's own (rule.go)
+        { metadata: { name: 'mint-shipper', namespace: 'default' }, roleRef: rbacRef('Role', 'token-minter'), subjects: [{ kind: 'ServiceAccount', name: 'ci' }] },
       ],
     },
   });
@@ -233,6 +238,11 @@ test('hidden static pods and RBAC objects of unusual but valid shapes, end to en
     assert.ok(fails('rbac-ineffective-rule').some((f) => /nodes\/\*/.test(f.message)));
     assert.ok(fails('rbac-ineffective-rule').some((f) => f.subject === 'RoleBinding/default/ns-proxy'));
     assert.match(fails('rbac-dangling-binding').find((f) => f.subject === 'ClusterRoleBinding/gone')?.message ?? '', /deleted-role does not exist/);
+    // a namespaced TokenRequest grant for a ServiceAccount that reads node logs
+    const mint = fails('rbac-escalation').find((f) => f.subject === 'ServiceAccount/default/ci');
+    assert.equal(mint?.severity, 'high');
+    assert.match(mint?.message ?? '', /^ServiceAccount\/default\/ci may create serviceaccounts\/token \(only shipper\) in namespace default: .*: ServiceAccount default\/shipper can get nodes\/log \(reads node logs on nodes node-00002 only\)/);
+    assert.match(mint?.evidence[0]?.note ?? '', /^RoleBinding\/default\/mint-shipper → Role\/default\/token-minter/);
   } finally {
     await s.close();
   }
