@@ -744,7 +744,7 @@ test('sa: a RoleBinding to impersonate serviceaccounts in N where N/sa can get n
   const f = rbacFindings(o, [], undefined).find((x) => x.check === 'rbac-escalation' && x.subject === 'User/alice');
   assert.equal(f?.severity, 'critical');
   assert.match(f?.message ?? '', /^User\/alice may impersonate serviceaccounts in namespace ci: User alice: can impersonate any service account in namespace ci: ServiceAccount ci\/deployer can get nodes\/proxy \(exec on every node\)$/);
-  assert.match(f?.remediation ?? '', /^remove impersonate from Role r or the binding b$/);
+  assert.match(f?.remediation ?? '', /^remove impersonate serviceaccounts from Role r or the binding b$/);
 });
 
 test('sa: nothing when no service account of N reaches the kubelet (other namespace, medium grant only, nothing at all)', () => {
