@@ -20,7 +20,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../clus
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindings } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -170,6 +170,38 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   return { node: { name, ...(version ? { version } : {}), configz, summary: counts(findings) }, findings };
 }
 
+const MAX_PODS_NAMED = 20;
+
+/**
+ * Bypass findings, one per controller: the pods of a DaemonSet (or ReplicaSet, Job…) share its
+ * template, so a CSI driver's DaemonSet mounting /var/lib/kubelet on 5,000 nodes is one finding
+ * naming its pods, not 5,000. Pods without a controller stay one finding each.
+ */
+class BypassGroups {
+  private readonly groups = new Map<string, { first: BypassFinding; pods: string[] }>();
+
+  add(b: BypassFinding): void {
+    const key = JSON.stringify([b.namespace, b.owner ?? `Pod/${b.pod}`, b.kind, b.severity]);
+    const at = `${b.namespace}/${b.pod}${b.node ? ` on ${b.node}` : ''}`;
+    const g = this.groups.get(key);
+    if (!g) this.groups.set(key, { first: b, pods: [at] });
+    else g.pods.push(at);
+  }
+
+  findings(): Finding[] {
+    return [...this.groups.values()].map(({ first: b, pods }) => {
+      const many = pods.length > 1 && b.owner !== undefined;
+      const named = pods.slice(0, MAX_PODS_NAMED).join(', ') + (pods.length > MAX_PODS_NAMED ? `, … +${pods.length - MAX_PODS_NAMED}` : '');
+      return finding('workload-bypass', {
+        subject: many ? `${b.namespace}/${b.owner}` : `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
+        message: (many ? `${b.owner} in ${b.namespace}: ${pods.length} pods (${named})` : `${pods[0]}${b.owner ? ` (${b.owner})` : ''}`) +
+          `: ${b.kind}: ${b.detail}${b.mirror ? ' (a static pod, admitted by no one)' : ''}`,
+        remediation: `${many ? `change the pod template of ${b.owner}: ` : ''}remove the host mount / host namespaces, or confine the pod${many ? 's' : ''} to a namespace enforcing Pod Security baseline`,
+      });
+    });
+  }
+}
+
 function counts(findings: readonly Finding[]): Counts {
   const { failBySeverity: _, ...c } = summarize(findings);
   return c;
@@ -240,17 +272,13 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     // ---- pods, one at a time: host access that bypasses the API server, and each node's mirror pods ----
     const mirrors = new Map<string, MirrorIndex>();
     const controlPlanePods: unknown[] = [];
+    const bypass = new BypassGroups();
     const podsFailed = await eachItem<unknown>(api, '/api/v1/pods', (p) => {
       indexMirrorPod(mirrors, p);
       if (isControlPlaneCandidate(p)) controlPlanePods.push(p);
-      for (const b of bypassPods([p])) {
-        early.push(finding('workload-bypass', {
-          subject: `${b.namespace}/${b.pod}`, status: 'fail', severity: b.severity,
-          message: `${b.namespace}/${b.pod}${b.node ? ` on ${b.node}` : ''}${b.owner ? ` (${b.owner})` : ''}: ${b.kind}: ${b.detail}${b.mirror ? ' (a static pod, admitted by no one)' : ''}`,
-          remediation: 'remove the host mount / host namespaces, or confine the pod to a namespace enforcing Pod Security baseline',
-        }));
-      }
+      for (const b of bypassPods([p])) bypass.add(b);
     });
+    early.push(...bypass.findings());
     if (podsFailed) {
       early.push(listUnknown('workload-bypass', '/api/v1/pods', podsFailed));
       ctx.podsError = podsFailed.error;

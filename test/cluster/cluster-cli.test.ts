@@ -351,3 +351,22 @@ test('credentials in a live configuration (staticPodURL, staticPodURLHeader) nev
     await s.close();
   }
 });
+
+test("the pods of one controller with the same host access are one finding naming them; a lone pod keeps its own", async () => {
+  const csi = (i: number) => ({
+    metadata: { name: `csi-node-${i}`, namespace: 'kube-system', ownerReferences: [{ kind: 'DaemonSet', name: 'csi-node', controller: true }] },
+    spec: { nodeName: `node-0000${i}`, containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'k', mountPath: '/var/lib/kubelet' }] }], volumes: [{ name: 'k', hostPath: { path: '/var/lib/kubelet' } }] },
+  });
+  const lone = { metadata: { name: 'debug', namespace: 'default' }, spec: { nodeName: 'node-00000', containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: 'd', mountPath: '/s' }] }], volumes: [{ name: 'd', hostPath: { path: '/run/containerd/containerd.sock' } }] } };
+  const s = await startApiServerSim({ nodes: 3, podsPerNode: 1, bindings: 2, namespaces: 2, kubeletVersion: 'v1.33.2', configz: () => 'ok', extra: { '/api/v1/pods': [csi(0), csi(1), csi(2), lone] } });
+  try {
+    const rep = JSON.parse((await run('--kubeconfig', s.kubeconfigPath, '--format', 'json')).out) as { findings: F[] };
+    const bypass = rep.findings.filter((f) => f.check === 'workload-bypass' && /csi-node|debug/.test(f.subject ?? ''));
+    assert.deepEqual(bypass.map((f) => f.subject).sort(), ['default/debug', 'kube-system/DaemonSet/csi-node']);
+    const ds = bypass.find((f) => f.subject === 'kube-system/DaemonSet/csi-node');
+    assert.match(ds?.message ?? '', /^DaemonSet\/csi-node in kube-system: 3 pods \(kube-system\/csi-node-0 on node-00000, kube-system\/csi-node-1 on node-00001, kube-system\/csi-node-2 on node-00002\): kubelet-dir: /);
+    assert.equal(bypass.find((f) => f.subject === 'default/debug')?.severity, 'critical');
+  } finally {
+    await s.close();
+  }
+});
