@@ -1,0 +1,394 @@
+// Escalation: escalate/bind on (Cluster)Roles, impersonation (apiserver filters/impersonation.go) and
+// TokenRequest (pkg/registry/core/serviceaccount/storage/token.go) to become a service account
+// that reaches the kubelet.
+
+import { bindingRefOf, chainOf, kubeletServiceAccounts, nodesText, SEVERITY_RANK, type KubeletSaIndex } from './kubelet.ts';
+import { allowedVerbs, apiGroupMatches, resourceMatches, verbMatches } from './match.ts';
+import { resolveClusterRole, resolveRoleRef, type EffectiveRule, type Index, type ResolvedRole } from './roles.ts';
+import { clusterSubjects, namespacedSubjects, reachOf, reachText, subjectRef } from './subjects.ts';
+import {
+  MAX_ESCALATION_TARGETS,
+  type ClusterRoleBinding,
+  type EscalationAction,
+  type EscalationGrant,
+  type EscalationTarget,
+  type Grant,
+  type KubeletServiceAccount,
+  type ObjectRef,
+  type PolicyRule,
+  type RbacNote,
+  type RbacObjects,
+  type Reach,
+  type RoleBinding,
+  type RoleRef,
+  type Severity,
+  type Subject,
+  type SubjectRef,
+} from './types.ts';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+// ---- escalation ----
+//
+// Cluster-wide (ClusterRoleBindings): escalate/bind on (cluster)roles, impersonate on users,
+// groups and serviceaccounts.
+//
+// Becoming a service account that reaches the kubelet, through a RoleBinding too:
+// - impersonation (staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
+//   "Impersonate-User: system:serviceaccount:N:S" becomes the request {Kind: ServiceAccount,
+//   Namespace: N, Name: S}, authorized as verb "impersonate", APIGroup "" (the core kind), Resource
+//   "serviceaccounts", Namespace N, Name S. A namespaced request, so rule.go visits the
+//   RoleBindings of N as well, and resourceNames restrict S. Without Impersonate-Group the
+//   identity gets serviceaccount.MakeGroupNames(N) (system:serviceaccounts and
+//   system:serviceaccounts:N) plus system:authenticated; the ServiceAccount is never looked up, so
+//   any name in N carries the grants of those groups.
+// - TokenRequest: POST /api/v1/namespaces/N/serviceaccounts/S/token is verb "create", resource
+//   "serviceaccounts", subresource "token", name S (requestinfo.go: parts are
+//   resource/resourceName/subresource), so "serviceaccounts/token", "*/token" and "*" match and
+//   resourceNames restrict S; pkg/registry/core/serviceaccount/storage/token.go then mints a token
+//   for ServiceAccount S of N (`r.svcaccts.Get(ctx, name, ...)`: it must exist).
+// Both are reported when a service account they reach has a critical or high kubelet grant (by
+// name, or through group system:serviceaccounts:N or system:serviceaccounts); cluster-wide
+// impersonate serviceaccounts is reported in any case. Reading legacy token secrets is left out:
+// whether such secrets exist is not in the RBAC objects.
+
+interface EscalationCheck {
+  action: EscalationAction;
+  group: string;
+  resource: string;
+}
+
+const ESCALATION_CHECKS: EscalationCheck[] = [
+  { action: 'escalate', group: RBAC_GROUP, resource: 'clusterroles' },
+  { action: 'bind', group: RBAC_GROUP, resource: 'clusterroles' },
+  { action: 'escalate', group: RBAC_GROUP, resource: 'roles' },
+  { action: 'bind', group: RBAC_GROUP, resource: 'roles' },
+  { action: 'impersonate', group: '', resource: 'users' },
+  { action: 'impersonate', group: '', resource: 'groups' },
+  { action: 'impersonate', group: '', resource: 'serviceaccounts' },
+];
+
+/** kube-controller-manager's user and ClusterRole (bootstrap policy): it mints tokens for the controllers' service accounts. */
+const KUBE_CONTROLLER_MANAGER = 'system:kube-controller-manager';
+
+function escalationSeverity(c: EscalationCheck, names: string[] | undefined): { severity: Severity; why: string } {
+  const scope = names ? ` (only ${names.join(', ')})` : '';
+  if (c.action === 'impersonate') {
+    if (c.resource === 'serviceaccounts')
+      return { severity: 'high', why: `can impersonate service accounts${scope}, and act with whatever they are granted` };
+    return {
+      severity: 'critical',
+      why: `can impersonate ${c.resource}${scope}${names ? '' : ', including group system:masters'}: every permission, the kubelet included`,
+    };
+  }
+  if (c.resource === 'roles')
+    return {
+      severity: 'medium',
+      why: `can ${c.action} Roles${scope} in every namespace: namespaced only, so not nodes/*, but any namespaced permission`,
+    };
+  return c.action === 'bind'
+    ? { severity: 'critical', why: `can bind ClusterRoles${scope} cluster-wide: with create on clusterrolebindings, grants itself nodes/proxy` }
+    : { severity: 'critical', why: `can escalate ClusterRoles${scope}: with create/update on clusterroles, writes itself a role with nodes/proxy` };
+}
+
+/** Who holds an escalation grant: redundant or expected holders are low, everyone/anonymous critical. */
+function escalationHolder(
+  s: Subject,
+  roleRef: RoleRef,
+  action: EscalationAction,
+  severity: Severity,
+  why: string,
+): { severity: Severity; why: string; reach: Reach | undefined } {
+  const reach = reachOf(s);
+  if (reach === 'superusers') return { severity: 'low', why: `redundant: system:masters is always allowed. Otherwise: ${why}`, reach };
+  if (s.kind === 'ServiceAccount' && s.namespace === 'kube-system' && roleRef.name.startsWith('system:controller:'))
+    return { severity: 'low', why: `built-in controller ${s.name} (${roleRef.name}); expected. Otherwise: ${why}`, reach };
+  if (action === 'serviceaccount-token' && s.kind === 'User' && s.name === KUBE_CONTROLLER_MANAGER && roleRef.kind === 'ClusterRole' && roleRef.name === KUBE_CONTROLLER_MANAGER)
+    return {
+      severity: 'low',
+      why: `the controller manager's own role (it mints the tokens of the controllers' service accounts); expected. Otherwise: ${why}`,
+      reach,
+    };
+  return {
+    severity: reach === 'every-authenticated-user' || reach === 'anonymous' ? 'critical' : severity,
+    why: `${reachText(s, reach)}: ${why}`,
+    reach,
+  };
+}
+
+// ---- service accounts that reach the kubelet, as escalation targets ----
+
+/** What a role grants on service accounts of a namespace (merged over its rules). */
+interface SaAccess {
+  first: EffectiveRule;
+  verbs: string[];
+  /** null: any name. */
+  names: Set<string> | null;
+}
+
+interface SaEscalationSummary {
+  impersonate?: SaAccess;
+  token?: SaAccess;
+}
+
+function ruleNames(rule: PolicyRule): Set<string> | null {
+  const rn = rule.resourceNames ?? [];
+  return rn.length === 0 ? null : new Set(rn.filter((n) => typeof n === 'string'));
+}
+
+function mergeAccess(prev: SaAccess | undefined, er: EffectiveRule, verbs: string[], names: Set<string> | null): SaAccess {
+  if (!prev) return { first: er, verbs, names };
+  return {
+    first: prev.first,
+    verbs: prev.verbs.includes('*') || verbs.includes('*') ? ['*'] : prev.verbs,
+    names: prev.names === null || names === null ? null : new Set([...prev.names, ...names]),
+  };
+}
+
+function saEscalationSummary(role: ResolvedRole): SaEscalationSummary {
+  const out: SaEscalationSummary = {};
+  for (const er of role.rules) {
+    const rule = er.rule;
+    if (!apiGroupMatches(rule, '')) continue;
+    if (verbMatches(rule, 'impersonate') && resourceMatches(rule, 'serviceaccounts', ''))
+      out.impersonate = mergeAccess(out.impersonate, er, allowedVerbs(rule, ['impersonate']), ruleNames(rule));
+    if (verbMatches(rule, 'create') && resourceMatches(rule, 'serviceaccounts/token', 'token'))
+      out.token = mergeAccess(out.token, er, allowedVerbs(rule, ['create']), ruleNames(rule));
+  }
+  return out;
+}
+
+interface TargetContext {
+  kix: KubeletSaIndex;
+  /** Namespaces with a kubelet-reaching ServiceAccount or namespace group, sorted. */
+  namespaces: string[];
+  /** Any kubelet-reaching service account at all. */
+  any: boolean;
+  cache: Map<string, EscalationTarget[]>;
+}
+
+function targetContext(kix: KubeletSaIndex): TargetContext {
+  const namespaces = [...new Set([...kix.byName.keys(), ...kix.nsGroup.keys()])].sort();
+  return { kix, namespaces, any: namespaces.length > 0 || kix.everySa !== undefined, cache: new Map() };
+}
+
+function reachableIn(tc: TargetContext, ns: string): boolean {
+  return tc.kix.everySa !== undefined || tc.kix.byName.has(ns) || tc.kix.nsGroup.has(ns);
+}
+
+const targetRank = (t: EscalationTarget) => SEVERITY_RANK[t.kubelet.severity];
+
+/**
+ * Every kubelet-reaching service account one can become in namespace ns (undefined: any
+ * namespace), restricted to names (null: any), before per-subject filtering. Cached.
+ */
+function saTargets(tc: TargetContext, ns: string | undefined, names: Set<string> | null): EscalationTarget[] {
+  const key = `${ns ?? '\u0000'}\u0000${names ? [...names].sort().join('\u0000') : '\u0001'}`;
+  const cached = tc.cache.get(key);
+  if (cached) return cached;
+  const found = new Map<string, EscalationTarget>();
+  const add = (namespace: string, name: string, kubelet: KubeletServiceAccount) => {
+    const k = `${namespace}\u0000${name}`;
+    const prev = found.get(k);
+    if (!prev || SEVERITY_RANK[kubelet.severity] < targetRank(prev)) found.set(k, { namespace, name, kubelet });
+  };
+  for (const n of ns !== undefined ? [ns] : tc.namespaces) {
+    for (const [name, k] of tc.kix.byName.get(n) ?? []) if (!names || names.has(name)) add(n, name, k);
+    const group = tc.kix.nsGroup.get(n);
+    if (group) for (const name of names ?? ['*']) add(n, name, group);
+  }
+  if (tc.kix.everySa) for (const name of names ?? ['*']) add(ns ?? '*', name, tc.kix.everySa);
+  const out = [...found.values()].sort(
+    (a, b) => targetRank(a) - targetRank(b) || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  tc.cache.set(key, out);
+  return out;
+}
+
+/** The subject already holds that kubelet grant: it is that ServiceAccount, or a member of that group. */
+function alreadyHolds(s: Subject, k: SubjectRef): boolean {
+  if (k.kind === 'ServiceAccount') return s.kind === 'ServiceAccount' && s.namespace === k.namespace && s.name === k.name;
+  if (k.name === 'system:serviceaccounts')
+    return s.kind === 'ServiceAccount' || (s.kind === 'Group' && (s.name === k.name || s.name.startsWith('system:serviceaccounts:')));
+  const ns = k.name.slice('system:serviceaccounts:'.length);
+  return (s.kind === 'ServiceAccount' && s.namespace === ns) || (s.kind === 'Group' && s.name === k.name);
+}
+
+const covers = (w: EscalationTarget, t: EscalationTarget) =>
+  (w.namespace === '*' || w.namespace === t.namespace) && (w.name === '*' || w.name === t.name);
+
+/** The targets that give the subject something new; those a wider target covers at least as strongly are dropped. Strongest first. */
+function targetsFor(s: Subject, all: EscalationTarget[]): EscalationTarget[] {
+  const mine = all.filter((t) => !alreadyHolds(s, t.kubelet.subject));
+  const wide = mine.filter((t) => t.name === '*' || t.namespace === '*');
+  if (wide.length === 0) return mine;
+  return mine.filter((t) => !wide.some((w) => w !== t && covers(w, t) && targetRank(w) <= targetRank(t)));
+}
+
+function kubeletEffect(k: KubeletServiceAccount): string {
+  const on = nodesText(k.resourceNames);
+  switch (k.subresource) {
+    case 'proxy':
+      return k.severity === 'critical' ? `exec on ${on}` : `writes to the kubelet API on ${on}`;
+    case 'log':
+      return `reads node logs on ${on}`;
+    case 'checkpoint':
+      return `checkpoints containers on ${on}`;
+    default:
+      return `on ${on}`;
+  }
+}
+
+function targetText(t: EscalationTarget): string {
+  const k = t.kubelet;
+  const group = k.subject.kind === 'ServiceAccount' ? '' : ` (group ${k.subject.name})`;
+  const who =
+    t.name === '*'
+      ? t.namespace === '*'
+        ? `any service account${group}`
+        : `any service account of namespace ${t.namespace}${group}`
+      : t.namespace === '*'
+        ? `a ServiceAccount named ${t.name} in any namespace${group}`
+        : `ServiceAccount ${t.namespace}/${t.name}${group}`;
+  return `${who} can ${k.verbs.join('/')} nodes/${k.subresource} (${kubeletEffect(k)})`;
+}
+
+function targetsText(listed: EscalationTarget[], more: number): string {
+  return listed.map(targetText).join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+/** A grant to become kubelet-reaching service accounts, or undefined when the subject gains none. */
+function makeSaGrant(
+  s: Subject,
+  binding: ClusterRoleBinding | RoleBinding,
+  bindingRef: ObjectRef,
+  role: ResolvedRole,
+  action: 'impersonate' | 'serviceaccount-token',
+  acc: SaAccess,
+  ns: string | undefined,
+  all: EscalationTarget[],
+  defaultedSa: boolean,
+): EscalationGrant | undefined {
+  const mine = targetsFor(s, all);
+  const top = mine[0];
+  if (!top) return undefined;
+  const listed = mine.slice(0, MAX_ESCALATION_TARGETS);
+  const more = mine.length - listed.length;
+  const names = acc.names ? [...acc.names] : undefined;
+  const whom = names ? `service accounts ${names.join(', ')}` : 'any service account';
+  const where = ns !== undefined ? `in namespace ${ns}` : 'in every namespace';
+  let why = `${action === 'impersonate' ? `can impersonate ${whom}` : `can create tokens (TokenRequest) for ${whom}`} ${where}: ${targetsText(listed, more)}`;
+  if (defaultedSa) why += ` (ServiceAccount subject without namespace: rule.go defaults it to the RoleBinding's namespace)`;
+  const h = escalationHolder(s, binding.roleRef, action, top.kubelet.severity, why);
+  const g: EscalationGrant = {
+    subject: subjectRef(s),
+    action,
+    resource: action === 'impersonate' ? 'serviceaccounts' : 'serviceaccounts/token',
+    verbs: acc.verbs,
+    chain: chainOf(bindingRef, role, acc.first),
+    severity: h.severity,
+    why: h.why,
+  };
+  if (names) g.resourceNames = names;
+  if (ns !== undefined) g.namespace = ns;
+  g.targets = listed;
+  if (more > 0) g.moreTargets = more;
+  if (h.reach) g.reach = h.reach;
+  return g;
+}
+
+export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[]): EscalationGrant[] {
+  const out: EscalationGrant[] = [];
+  const seen = new Set<string>();
+  const noteSink: RbacNote[] = [];
+  const tc = targetContext(kubeletServiceAccounts(kubelet));
+  const summaries = new Map<ResolvedRole, SaEscalationSummary>();
+  const summaryOf = (role: ResolvedRole): SaEscalationSummary => {
+    let sum = summaries.get(role);
+    if (!sum) summaries.set(role, (sum = saEscalationSummary(role)));
+    return sum;
+  };
+
+  for (const b of objs.clusterRoleBindings ?? []) {
+    if (!b?.metadata || !b.roleRef || b.roleRef.kind !== 'ClusterRole') continue;
+    const role = resolveClusterRole(ix, b.roleRef.name);
+    if (!role) continue;
+    const bindingRef = bindingRefOf('ClusterRoleBinding', b.metadata);
+    const subjects = clusterSubjects(b, bindingRef, noteSink);
+    if (subjects.length === 0) continue;
+    for (const er of role.rules) {
+      for (const c of ESCALATION_CHECKS) {
+        if (!verbMatches(er.rule, c.action) || !apiGroupMatches(er.rule, c.group) || !resourceMatches(er.rule, c.resource, '')) continue;
+        const rn = er.rule.resourceNames ?? [];
+        const names = rn.length > 0 ? [...rn] : undefined;
+        const saTargetsAll = tc.any && c.resource === 'serviceaccounts' ? saTargets(tc, undefined, ruleNames(er.rule)) : [];
+        for (const s of subjects) {
+          const k = `${b.metadata.name}\u0000${s.kind}\u0000${s.namespace ?? ''}\u0000${s.name}\u0000${c.action}\u0000${c.resource}\u0000${er.index}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          let { severity, why } = escalationSeverity(c, names);
+          const mine = saTargetsAll.length > 0 ? targetsFor(s, saTargetsAll) : [];
+          const listed = mine.slice(0, MAX_ESCALATION_TARGETS);
+          if (listed[0]) {
+            if (listed[0].kubelet.severity === 'critical') severity = 'critical';
+            why += `: ${targetsText(listed, mine.length - listed.length)}`;
+          }
+          const h = escalationHolder(s, b.roleRef, c.action, severity, why);
+          const g: EscalationGrant = {
+            subject: subjectRef(s),
+            action: c.action,
+            resource: c.resource,
+            verbs: allowedVerbs(er.rule, [c.action]),
+            chain: chainOf(bindingRef, role, er),
+            severity: h.severity,
+            why: h.why,
+          };
+          if (names) g.resourceNames = names;
+          if (listed.length > 0) {
+            g.targets = listed;
+            if (mine.length > listed.length) g.moreTargets = mine.length - listed.length;
+          }
+          if (h.reach) g.reach = h.reach;
+          out.push(g);
+        }
+      }
+    }
+    // create serviceaccounts/token in every namespace
+    const token = tc.any ? summaryOf(role).token : undefined;
+    if (token) {
+      const all = saTargets(tc, undefined, token.names);
+      if (all.length > 0)
+        for (const s of subjects) {
+          const g = makeSaGrant(s, b, bindingRef, role, 'serviceaccount-token', token, undefined, all, false);
+          if (g) out.push(g);
+        }
+    }
+  }
+
+  // RoleBindings: impersonate serviceaccounts and create serviceaccounts/token in their namespace
+  if (tc.any)
+    for (const b of objs.roleBindings ?? []) {
+      if (!b?.metadata || !b.roleRef) continue;
+      const ns = b.metadata.namespace;
+      if (!ns || !reachableIn(tc, ns)) continue;
+      const role = resolveRoleRef(ix, b.roleRef, ns);
+      if (!role) continue; // dangling: reported by evaluateKubelet
+      const sum = summaryOf(role);
+      if (!sum.impersonate && !sum.token) continue;
+      const bindingRef = bindingRefOf('RoleBinding', b.metadata);
+      const subjects = namespacedSubjects(b, ns);
+      for (const [action, acc] of [
+        ['impersonate', sum.impersonate],
+        ['serviceaccount-token', sum.token],
+      ] as const) {
+        if (!acc) continue;
+        const all = saTargets(tc, ns, acc.names);
+        if (all.length === 0) continue;
+        for (const { s, defaulted } of subjects) {
+          const g = makeSaGrant(s, b, bindingRef, role, action, acc, ns, all, defaulted);
+          if (g) out.push(g);
+        }
+      }
+    }
+  return out;
+}
