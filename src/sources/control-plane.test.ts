@@ -13,31 +13,7 @@ import { nodeTree } from '../../test/node-tree.ts';
 import { factsFrom } from '../checks/fixtures.ts';
 import { etcdUniqueCa } from '../checks/etcd/unique-ca.ts';
 import { cpFileEtcdDataDirOwner } from '../checks/control-plane-files/etcd-data-dir-owner.ts';
-import { APISERVER_YAML, ETCD_YAML, KUBEADM_ETCD_ARGS, MANIFESTS } from '../checks/control-plane/test-support.ts';
-
-
-const API_ARGS = [
-  '--advertise-address=192.168.0.150',
-  '--allow-privileged=true',
-  '--authorization-mode=Node,RBAC',
-  '--client-ca-file=/etc/kubernetes/pki/ca.crt',
-  '--enable-admission-plugins=NodeRestriction',
-  '--enable-bootstrap-token-auth=true',
-  '--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt',
-  '--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt',
-  '--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key',
-  '--etcd-servers=https://127.0.0.1:2379',
-  '--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt',
-  '--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key',
-  '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
-  '--secure-port=6443',
-  '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-  '--service-account-key-file=/etc/kubernetes/pki/sa.pub',
-  '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
-  '--service-cluster-ip-range=10.96.0.0/12',
-  '--tls-cert-file=/etc/kubernetes/pki/apiserver.crt',
-  '--tls-private-key-file=/etc/kubernetes/pki/apiserver.key',
-];
+import { APISERVER_YAML, ETCD_YAML, KUBEADM_APISERVER_ARGS, KUBEADM_ETCD_ARGS, MANIFESTS } from '../checks/control-plane/test-support.ts';
 
 /** etcd.yaml as kubeadm (v1.33, cmd/kubeadm/app/phases/etcd/local.go) writes it; the first flag is on line 16. */
 function etcdYaml(args: string[], extra = ''): string {
@@ -190,7 +166,7 @@ function realStaticPods(root: string): StaticPodFacts {
 function kubeadmTree(overrides: Record<string, string | Buffer> = {}): string {
   const root = nodeTree({
     [ETCD_YAML]: etcdYaml(KUBEADM_ETCD_ARGS),
-    [APISERVER_YAML]: apiYaml(API_ARGS),
+    [APISERVER_YAML]: apiYaml(KUBEADM_APISERVER_ARGS),
     '/etc/kubernetes/pki/ca.crt': clusterCA.crt,
     '/etc/kubernetes/pki/ca.key': clusterCA.key,
     '/etc/kubernetes/pki/etcd/ca.crt': etcdCA.crt,
@@ -219,7 +195,7 @@ test('kubeadm control plane: components from manifests, every flag with its YAML
 });
 
 test('files: the manifests, the kubeconfigs, the PKI folder walked, the etcd data folder; no content read', () => {
-  const { controlPlane: cp, files } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(API_ARGS)])), false);
+  const { controlPlane: cp, files } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(KUBEADM_APISERVER_ARGS)])), false);
   for (const p of [ETCD_YAML, APISERVER_YAML, '/etc/kubernetes/admin.conf', '/etc/kubernetes/pki', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/etcd', '/etc/kubernetes/pki/etcd/ca.crt', '/var/lib/etcd']) {
     assert.equal(files[p]?.exists, true, p);
     assert.ok(cp.files.includes(p), p);
@@ -233,14 +209,14 @@ test('files: the manifests, the kubeconfigs, the PKI folder walked, the etcd dat
 });
 
 test('certificates: SHA-256 fingerprints (as openssl prints them) and subjects of the etcd CA and the cluster CA', () => {
-  const { controlPlane: cp } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(API_ARGS)])), false);
+  const { controlPlane: cp } = readControlPlane(new RootFs(kubeadmTree()), staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(KUBEADM_APISERVER_ARGS)])), false);
   assert.deepEqual(cp.certificates['/etc/kubernetes/pki/etcd/ca.crt'], { fingerprint256: etcdCA.fingerprint, subject: 'CN=etcd-ca' });
   assert.deepEqual(cp.certificates['/etc/kubernetes/pki/ca.crt'], { fingerprint256: clusterCA.fingerprint, subject: 'CN=kubernetes' });
   assert.notEqual(etcdCA.fingerprint, clusterCA.fingerprint);
 });
 
 test('end to end: a separate etcd CA passes 2.7; the cluster CA copied into etcd/ca.crt fails it by fingerprint', () => {
-  const sp = staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(API_ARGS)]));
+  const sp = staticPods(manifest(ETCD_YAML, [etcdPod(KUBEADM_ETCD_ARGS)]), manifest(APISERVER_YAML, [apiPod(KUBEADM_APISERVER_ARGS)]));
   const facts = (root: string): NodeFacts => {
     const r = readControlPlane(new RootFs(root), sp, false);
     return factsFrom({ patch: (f) => Object.assign(f, { staticPods: sp, controlPlane: r.controlPlane, files: { ...f.files, ...r.files } }) });
