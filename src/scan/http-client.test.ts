@@ -16,6 +16,7 @@ import tls from 'node:tls';
 import fc from 'fast-check';
 import { httpRequest, sawCertificateRequest, tcpConnect } from './http-client.ts';
 import type { HttpRequest, HttpResult } from './http-contract.ts';
+import { afterRequestHead } from '../../test/scan/hostile.ts';
 
 const H = '127.0.0.1';
 const noop = (): void => {};
@@ -98,20 +99,6 @@ async function serve(server: net.Server, host = H): Promise<Running> {
 /** A raw TCP server: `onSocket` writes whatever bytes it likes. */
 function rawServer(onSocket: (s: net.Socket) => void, host = H): Promise<Running> {
   return serve(net.createServer(onSocket), host);
-}
-
-/** Calls back once the request's head (up to the blank line) has arrived. */
-function afterRequest(s: net.Socket, then: () => void): void {
-  let seen = '';
-  const onData = (d: Buffer): void => {
-    seen += d.toString('latin1');
-    if (seen.includes('\r\n\r\n') || seen.length > 65536) {
-      s.off('data', onData);
-      s.resume();
-      then();
-    }
-  };
-  s.on('data', onData);
 }
 
 /** A listener with a full accept queue (python, backlog 0): the next SYN is dropped, connect hangs. */
@@ -247,7 +234,7 @@ describe('plain HTTP', () => {
   });
 
   test('a 101 answer is reported, never switched to', async () => {
-    const srv = await rawServer((s) => afterRequest(s, () => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nrest')));
+    const srv = await rawServer((s) => afterRequestHead(s, () => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nrest')));
     const r = ok(await get(srv.port));
     assert.equal(r.res.status, 101);
     assert.equal(r.res.body.length, 0);
@@ -276,7 +263,7 @@ describe('plain HTTP', () => {
 
   test('a reset mid-body is "reset" and says how many bytes arrived', async () => {
     const srv = await rawServer((s) =>
-      afterRequest(s, () => {
+      afterRequestHead(s, () => {
         s.write(`HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(1234)}`);
         setTimeout(() => s.resetAndDestroy(), 100);
       }),
@@ -287,7 +274,7 @@ describe('plain HTTP', () => {
   });
 
   test('a close before any answer is "reset"', async () => {
-    const srv = await rawServer((s) => afterRequest(s, () => s.end()));
+    const srv = await rawServer((s) => afterRequestHead(s, () => s.end()));
     const r = err(await get(srv.port));
     assert.equal(r.error, 'reset');
   });
@@ -322,7 +309,7 @@ describe('caps', () => {
   });
 
   test('headers above maxHeaderBytes (default 16 KiB) are "headers-too-large"; a larger cap lets them in', async () => {
-    const srv = await rawServer((s) => afterRequest(s, () => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'h'.repeat(20000)}\r\nContent-Length: 2\r\n\r\nok`)));
+    const srv = await rawServer((s) => afterRequestHead(s, () => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'h'.repeat(20000)}\r\nContent-Length: 2\r\n\r\nok`)));
     const r = err(await get(srv.port));
     assert.equal(r.error, 'headers-too-large');
     const big = ok(await get(srv.port, { maxHeaderBytes: 64 * 1024 }));
@@ -370,7 +357,7 @@ describe('TLS', () => {
     const srv = await serve(
       tls.createServer({ key: certs.serverKey, cert: certs.serverCert }, (s) => {
         s.on('error', noop);
-        afterRequest(s, () => {
+        afterRequestHead(s, () => {
           s.write('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n');
           s.end(big);
         });
@@ -499,7 +486,7 @@ describe('per-phase deadlines (300 ms each; fired within 250–1500 ms on a load
     let headersAt = 0;
     const t0 = performance.now();
     const srv = await rawServer((s) =>
-      afterRequest(s, () => {
+      afterRequestHead(s, () => {
         // the headers come after 200 ms: the body deadline starts then, not at the request
         setTimeout(() => {
           headersAt = performance.now() - t0;
@@ -517,7 +504,7 @@ describe('per-phase deadlines (300 ms each; fired within 250–1500 ms on a load
 
   test('the deadlines are per phase: a slow answer within each phase passes', async () => {
     const srv = await rawServer((s) =>
-      afterRequest(s, () => {
+      afterRequestHead(s, () => {
         setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n'), 200);
         setTimeout(() => s.end('done'), 400);
       }),

@@ -5,19 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fineGrainedFrom, gateOf, parseForbidden, PROBE_POD, probeHealthz, probeKubelet, probeReadOnly } from './kubelet.ts';
 import type { Endpoint } from './types.ts';
-import { mintCa, mintClientCert, SIM_POD_NAMES, SIM_SECRET_VALUES, startKubeletSim, type KubeletSim, type KubeletSimOptions } from '../../test/scan/kubelet-sim.ts';
+import { mintCa, mintClientCert, simOptions, SIM_POD_NAMES, SIM_SECRET_VALUES, startKubeletSim, type KubeletSim, type KubeletSimOptions } from '../../test/scan/kubelet-sim.ts';
 
-const base = (host: string, over: Partial<KubeletSimOptions> = {}): KubeletSimOptions => ({
-  host,
-  anonymous: false,
-  authorization: 'Webhook',
-  fineGrained: true,
-  debuggingHandlers: true,
-  readOnlyPort: false,
-  healthz: false,
-  cert: 'self-signed',
-  ...over,
-});
 
 /** No request a real kubelet would turn into an effect: no PUT/PATCH/DELETE, no Upgrade, no existing pod. */
 function assertHarmless(sim: KubeletSim): void {
@@ -74,7 +63,7 @@ test('parsing: both 403 formats, gates, and what the format says about fine-grai
 });
 
 test('anonymous off: 401 ⇒ anonymous false, authorization unknown, nothing further sent', async () => {
-  await withSim(base('127.77.2.1'), async (sim) => {
+  await withSim(simOptions('127.77.2.1'), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.state, 'open');
     assert.equal(ep.anonymous, false);
@@ -88,7 +77,7 @@ test('anonymous off: 401 ⇒ anonymous false, authorization unknown, nothing fur
 });
 
 test('anonymous + Webhook allowing only stats: 403 body parsed, reachable [stats]', async () => {
-  await withSim(base('127.77.2.2', { anonymous: true, policy: (_u, v, s) => v === 'get' && s === 'stats' }), async (sim) => {
+  await withSim(simOptions('127.77.2.2', { anonymous: true, policy: (_u, v, s) => v === 'get' && s === 'stats' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.anonymous, true);
     assert.equal(ep.authorization, 'Webhook');
@@ -104,18 +93,18 @@ test('anonymous + Webhook allowing only stats: 403 body parsed, reachable [stats
 });
 
 test('fine-grained: the old format ⇒ false; the 1.32 list format with the gate off ⇒ false; pods allowed while proxy is denied ⇒ true', async () => {
-  await withSim(base('127.77.2.3', { anonymous: true, fineGrained: false }), async (sim) => {
+  await withSim(simOptions('127.77.2.3', { anonymous: true, fineGrained: false }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.fineGrained, false);
     assert.equal(ep.authorization, 'Webhook');
     assert.equal(ep.probes[0]?.bodyPreview, 'Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)');
   });
-  await withSim(base('127.77.2.4', { anonymous: true, fineGrained: false, listFormat: true }), async (sim) => {
+  await withSim(simOptions('127.77.2.4', { anonymous: true, fineGrained: false, listFormat: true }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.fineGrained, false);
   });
   // pods etc. allowed, only proxy-only routes denied with [proxy]: the format proves 1.32+, not the gate
-  await withSim(base('127.77.2.5', { anonymous: true, fineGrained: true, policy: (_u, _v, s) => s !== 'proxy' }), async (sim) => {
+  await withSim(simOptions('127.77.2.5', { anonymous: true, fineGrained: true, policy: (_u, _v, s) => s !== 'proxy' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.fineGrained, true, 'a subject allowed pods but not proxy: /pods passed through the pods attribute');
     assert.match(ep.notes.join(' '), /fine-grained authorization inferred/);
@@ -124,7 +113,7 @@ test('fine-grained: the old format ⇒ false; the 1.32 list format with the gate
 });
 
 test('anonymous + AlwaysAllow: critical, everything reachable (debug/flags inferred), the version from /metrics', async () => {
-  await withSim(base('127.77.2.6', { anonymous: true, authorization: 'AlwaysAllow' }), async (sim) => {
+  await withSim(simOptions('127.77.2.6', { anonymous: true, authorization: 'AlwaysAllow' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.anonymous, true);
     assert.equal(ep.authorization, 'AlwaysAllow');
@@ -140,7 +129,7 @@ test('anonymous + AlwaysAllow: critical, everything reachable (debug/flags infer
 });
 
 test('GET /pods served without credentials but later denials: Webhook, not AlwaysAllow', async () => {
-  await withSim(base('127.77.2.18', { anonymous: true, policy: (_u, v, s) => v === 'get' && (s === 'pods' || s === 'stats') }), async (sim) => {
+  await withSim(simOptions('127.77.2.18', { anonymous: true, policy: (_u, v, s) => v === 'get' && (s === 'pods' || s === 'stats') }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.anonymous, true);
     assert.equal(ep.authorization, 'Webhook');
@@ -152,7 +141,7 @@ test('GET /pods served without credentials but later denials: Webhook, not Alway
 });
 
 test('AlwaysAllow with debugging handlers off: exec and friends authorized but not reachable', async () => {
-  await withSim(base('127.77.2.7', { anonymous: true, authorization: 'AlwaysAllow', debuggingHandlers: false }), async (sim) => {
+  await withSim(simOptions('127.77.2.7', { anonymous: true, authorization: 'AlwaysAllow', debuggingHandlers: false }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, {});
     assert.equal(ep.authorization, 'AlwaysAllow');
     assert.deepEqual(ep.reachable, ['pods', 'stats', 'metrics', 'healthz']);
@@ -164,7 +153,7 @@ test('AlwaysAllow with debugging handlers off: exec and friends authorized but n
 
 test('a token mapped to a user with get on nodes/proxy: exec, attach, portForward reachable, run (create) not', async () => {
   const token = 'tok-monitoring-agent-0123456789';
-  await withSim(base('127.77.2.8', { tokens: { [token]: 'system:serviceaccount:mon:agent' }, policy: (u, v, s) => u === 'system:serviceaccount:mon:agent' && v === 'get' && s === 'proxy' }), async (sim) => {
+  await withSim(simOptions('127.77.2.8', { tokens: { [token]: 'system:serviceaccount:mon:agent' }, policy: (u, v, s) => u === 'system:serviceaccount:mon:agent' && v === 'get' && s === 'proxy' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { identity: { token, label: 'bearer token (sha256 abcd1234…)' } });
     assert.equal(ep.anonymous, false);
     assert.equal(ep.authorization, 'Webhook');
@@ -175,7 +164,7 @@ test('a token mapped to a user with get on nodes/proxy: exec, attach, portForwar
     assert.ok(sim.requests.filter((r) => r.user === 'system:serviceaccount:mon:agent').length >= 14);
     assertNoSecrets(ep, [token]);
   });
-  await withSim(base('127.77.2.9', { anonymous: true, tokens: { other: 'x' } }), async (sim) => {
+  await withSim(simOptions('127.77.2.9', { anonymous: true, tokens: { other: 'x' } }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { identity: { token, label: 'bad token' } });
     assert.equal(ep.anonymous, true);
     assert.deepEqual(ep.reachable, []);
@@ -188,7 +177,7 @@ test('a client-certificate identity signed by the kubelet client CA; a foreign c
   const ca = mintCa('kubelet-guard-test-client-ca', 'ec');
   const admin = mintClientCert(ca, 'kube-apiserver-kubelet-client', 'system:masters');
   const foreign = mintClientCert(mintCa('not-the-cluster-ca', 'ec'), 'mallory');
-  await withSim(base('127.77.2.10', { clientCA: ca.cert, policy: (u) => u === 'kube-apiserver-kubelet-client' }), async (sim) => {
+  await withSim(simOptions('127.77.2.10', { clientCA: ca.cert, policy: (u) => u === 'kube-apiserver-kubelet-client' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { identity: { cert: admin.cert, key: admin.key, label: 'client certificate CN=kube-apiserver-kubelet-client' } });
     assert.equal(ep.anonymous, false);
     assert.equal(ep.authorization, null, 'allowed everything: AlwaysAllow or an all-allowing Webhook');
@@ -203,7 +192,7 @@ test('a client-certificate identity signed by the kubelet client CA; a foreign c
 });
 
 test('TLS: a self-signed serving cert, Go-like protocols and no weak suites', async () => {
-  await withSim(base('127.77.2.11'), async (sim) => {
+  await withSim(simOptions('127.77.2.11'), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { tlsDetail: true });
     const t = ep.tls!;
     assert.equal(t.selfSigned, true);
@@ -222,14 +211,14 @@ test('TLS: a self-signed serving cert, Go-like protocols and no weak suites', as
 });
 
 test('TLS: a CA-signed (serverTLSBootstrap-like) cert is not self-signed; the kubelet leaf + -ca@ pair is', async () => {
-  await withSim(base('127.77.2.12', { cert: 'ca-signed' }), async (sim) => {
+  await withSim(simOptions('127.77.2.12', { cert: 'ca-signed' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { tlsDetail: true });
     assert.equal(ep.tls?.selfSigned, false);
     assert.equal(ep.tls?.keyType, 'ec');
     assert.equal(ep.tls?.keyBits, 256);
     assert.equal(ep.tls?.issuer, 'CN=kubernetes');
   });
-  await withSim(base('127.77.2.13', { cert: 'kubelet-self-signed' }), async (sim) => {
+  await withSim(simOptions('127.77.2.13', { cert: 'kubelet-self-signed' }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { tlsDetail: true });
     assert.equal(ep.tls?.selfSigned, true);
     assert.match(ep.notes.join(' '), /self-generated pair.*sim-node-ca@\d+.*sent with it/);
@@ -237,7 +226,7 @@ test('TLS: a CA-signed (serverTLSBootstrap-like) cert is not self-signed; the ku
 });
 
 test('TLS: a kubelet that accepts TLS 1.0/1.1 and CBC-SHA1 / RSA-key-exchange suites', async () => {
-  await withSim(base('127.77.2.14', { tls: { minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' } }), async (sim) => {
+  await withSim(simOptions('127.77.2.14', { tls: { minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' } }), async (sim) => {
     const ep = await probeKubelet(sim.host, sim.ports.secure, { tlsDetail: true });
     assert.deepEqual(ep.tls?.protocols, ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
     for (const c of ['AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'AES128-GCM-SHA256']) assert.ok(ep.tls?.weakCiphers?.includes(c), c);
@@ -246,7 +235,7 @@ test('TLS: a kubelet that accepts TLS 1.0/1.1 and CBC-SHA1 / RSA-key-exchange su
 });
 
 test('read-only port open: pods, stats, metrics and healthz without authentication; the CVE-2025-0426 checkpoint', async () => {
-  await withSim(base('127.77.2.15', { readOnlyPort: true }), async (sim) => {
+  await withSim(simOptions('127.77.2.15', { readOnlyPort: true }), async (sim) => {
     const ep = await probeReadOnly(sim.host, sim.ports.readOnly!);
     assert.equal(ep.service, 'kubelet-read-only');
     assert.equal(ep.state, 'open');
@@ -254,7 +243,7 @@ test('read-only port open: pods, stats, metrics and healthz without authenticati
     assert.equal(ep.version, 'v1.31.4');
     assertNoSecrets(ep);
   });
-  await withSim(base('127.77.2.16', { readOnlyPort: true, readOnlyCheckpoint: true }), async (sim) => {
+  await withSim(simOptions('127.77.2.16', { readOnlyPort: true, readOnlyCheckpoint: true }), async (sim) => {
     const ep = await probeReadOnly(sim.host, sim.ports.readOnly!);
     assert.ok(ep.reachable.includes('checkpoint'));
     assert.match(ep.notes.join(' '), /CVE-2025-0426/);
@@ -262,7 +251,7 @@ test('read-only port open: pods, stats, metrics and healthz without authenticati
 });
 
 test('healthz port; closed ports', async () => {
-  await withSim(base('127.77.2.17', { healthz: true }), async (sim) => {
+  await withSim(simOptions('127.77.2.17', { healthz: true }), async (sim) => {
     const ep = await probeHealthz(sim.host, sim.ports.healthz!);
     assert.equal(ep.service, 'kubelet-healthz');
     assert.deepEqual(ep.reachable, ['healthz']);

@@ -125,14 +125,13 @@ async function listen(host: string, onSocket: (s: net.Socket, timers: Set<NodeJS
 }
 
 /** Calls `then` once the request head (up to the blank line, or 64 KiB) has arrived; keeps reading after. */
-function onRequest(s: net.Socket, then: () => void): void {
+export function afterRequestHead(s: net.Socket, then: () => void): void {
   let seen = '';
   const onData = (d: Buffer): void => {
     seen += d.toString('latin1');
     if (seen.includes('\r\n\r\n') || seen.length > 65536) {
       s.off('data', onData);
       s.resume();
-      seen = '';
       then();
     }
   };
@@ -169,14 +168,14 @@ export async function startHostile(kind: HostileKind, host = '127.0.0.1'): Promi
   let targetHost = '';
   if (kind === 'redirect') {
     targetHost = host === '127.0.0.2' ? '127.0.0.3' : '127.0.0.2';
-    redirectTarget = await listen(targetHost, (s) => onRequest(s, () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nfollowed')));
+    redirectTarget = await listen(targetHost, (s) => afterRequestHead(s, () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nfollowed')));
   }
   const gz = kind === 'gzip-bomb' ? await gzipBomb() : undefined;
 
   const base = await listen(host, (s, timers) => {
     switch (kind) {
       case 'endless-body':
-        onRequest(s, () => {
+        afterRequestHead(s, () => {
           s.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
           every(s, timers, 50, () => {
             s.write('1\r\nx\r\n');
@@ -185,7 +184,7 @@ export async function startHostile(kind: HostileKind, host = '127.0.0.1'): Promi
         });
         return;
       case 'drip-headers':
-        onRequest(s, () => {
+        afterRequestHead(s, () => {
           const answer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok');
           let i = 0;
           s.write(answer.subarray(i, ++i));
@@ -196,14 +195,14 @@ export async function startHostile(kind: HostileKind, host = '127.0.0.1'): Promi
         });
         return;
       case 'gzip-bomb':
-        onRequest(s, () => {
+        afterRequestHead(s, () => {
           const body = gz ?? Buffer.alloc(0);
           s.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`);
           s.end(body);
         });
         return;
       case 'huge-header':
-        onRequest(s, () => {
+        afterRequestHead(s, () => {
           const chunk = Buffer.alloc(64 * 1024, 'a');
           let left = HUGE_HEADER_BYTES;
           s.write('HTTP/1.1 200 OK\r\nX-Huge: ');
@@ -222,7 +221,7 @@ export async function startHostile(kind: HostileKind, host = '127.0.0.1'): Promi
         });
         return;
       case 'invalid-json':
-        onRequest(s, () => s.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(INVALID_JSON)}\r\nConnection: close\r\n\r\n${INVALID_JSON}`));
+        afterRequestHead(s, () => s.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(INVALID_JSON)}\r\nConnection: close\r\n\r\n${INVALID_JSON}`));
         return;
       case 'tls-stall':
       case 'silent':
@@ -234,10 +233,10 @@ export async function startHostile(kind: HostileKind, host = '127.0.0.1'): Promi
         s.once('data', () => s.end('Invalid SSH identification string.\r\n'));
         return;
       case 'redirect':
-        onRequest(s, () => s.end(`HTTP/1.1 302 Found\r\nLocation: http://${targetHost}:${redirectTarget!.port}/pods\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+        afterRequestHead(s, () => s.end(`HTTP/1.1 302 Found\r\nLocation: http://${targetHost}:${redirectTarget!.port}/pods\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
         return;
       case 'reset-mid-body':
-        onRequest(s, () => {
+        afterRequestHead(s, () => {
           s.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024}\r\n\r\n`);
           s.write('x'.repeat(RESET_AFTER_BYTES));
           later(s, timers, 50, () => s.resetAndDestroy());

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import http from 'node:http';
 import { X509Certificate } from 'node:crypto';
-import { mintCa, mintClientCert, simAttributes, startKubeletSim, type KubeletSim, type KubeletSimOptions } from './kubelet-sim.ts';
+import { mintCa, mintClientCert, simOptions, simAttributes, startKubeletSim, type KubeletSim, type KubeletSimOptions } from './kubelet-sim.ts';
 
 interface Raw { status: number; body: string; headers: http.IncomingHttpHeaders }
 
@@ -33,17 +33,6 @@ function raw(sim: KubeletSim, method: string, path: string, o: { port?: number; 
   });
 }
 
-const base = (host: string, over: Partial<KubeletSimOptions> = {}): KubeletSimOptions => ({
-  host,
-  anonymous: false,
-  authorization: 'Webhook',
-  fineGrained: true,
-  debuggingHandlers: true,
-  readOnlyPort: false,
-  healthz: false,
-  cert: 'self-signed',
-  ...over,
-});
 
 async function withSim(opts: KubeletSimOptions, fn: (sim: KubeletSim) => Promise<void>): Promise<void> {
   const sim = await startKubeletSim(opts);
@@ -72,7 +61,7 @@ test('§3 attributes: verbs from methods, subresources by path prefix, fine-grai
 });
 
 test('anonymous off: 401 `Unauthorized` exactly, for every path including unknown ones', async () => {
-  await withSim(base('127.77.1.1'), async (sim) => {
+  await withSim(simOptions('127.77.1.1'), async (sim) => {
     for (const p of ['/pods', '/nonexistent/path', '/exec/a/b/c', '/healthz']) {
       const r = await raw(sim, 'GET', p);
       assert.equal(r.status, 401, p);
@@ -83,7 +72,7 @@ test('anonymous off: 401 `Unauthorized` exactly, for every path including unknow
 });
 
 test('anonymous + Webhook, fine-grained: the 1.32+ 403 body with a newline and the attribute list; the policy decides', async () => {
-  await withSim(base('127.77.1.2', { anonymous: true, policy: (_u, _v, s) => s === 'stats' }), async (sim) => {
+  await withSim(simOptions('127.77.1.2', { anonymous: true, policy: (_u, _v, s) => s === 'stats' }), async (sim) => {
     const pods = await raw(sim, 'GET', '/pods');
     assert.equal(pods.status, 403);
     assert.equal(pods.body, 'Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource(s)=[pods proxy])\n');
@@ -98,26 +87,26 @@ test('anonymous + Webhook, fine-grained: the 1.32+ 403 body with a newline and t
 });
 
 test('fine-grained off: the old single-subresource 403 body without a newline; the 1.32 list format with the gate off lists [proxy]', async () => {
-  await withSim(base('127.77.1.3', { anonymous: true, fineGrained: false }), async (sim) => {
+  await withSim(simOptions('127.77.1.3', { anonymous: true, fineGrained: false }), async (sim) => {
     const r = await raw(sim, 'GET', '/pods');
     assert.equal(r.status, 403);
     assert.equal(r.body, 'Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)');
   });
-  await withSim(base('127.77.1.4', { anonymous: true, fineGrained: false, listFormat: true }), async (sim) => {
+  await withSim(simOptions('127.77.1.4', { anonymous: true, fineGrained: false, listFormat: true }), async (sim) => {
     const r = await raw(sim, 'GET', '/pods');
     assert.equal(r.body, 'Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource(s)=[proxy])\n');
   });
 });
 
 test('fine-grained: a subject with only nodes/proxy still gets /pods (the second attribute allows)', async () => {
-  await withSim(base('127.77.1.5', { anonymous: true, policy: (_u, v, s) => v === 'get' && s === 'proxy' }), async (sim) => {
+  await withSim(simOptions('127.77.1.5', { anonymous: true, policy: (_u, v, s) => v === 'get' && s === 'proxy' }), async (sim) => {
     assert.equal((await raw(sim, 'GET', '/pods')).status, 200);
     assert.equal((await raw(sim, 'GET', '/metrics')).status, 403);
   });
 });
 
 test('anonymous + AlwaysAllow: the routes of §2, safe answers for pods that do not exist', async () => {
-  await withSim(base('127.77.1.6', { anonymous: true, authorization: 'AlwaysAllow' }), async (sim) => {
+  await withSim(simOptions('127.77.1.6', { anonymous: true, authorization: 'AlwaysAllow' }), async (sim) => {
     const pods = await raw(sim, 'GET', '/pods');
     assert.equal(pods.status, 200);
     const list = JSON.parse(pods.body) as { kind: string; items: unknown[] };
@@ -151,7 +140,7 @@ test('anonymous + AlwaysAllow: the routes of §2, safe answers for pods that do 
 });
 
 test('debugging handlers off: 405 `Debug endpoints are disabled.` + newline; /configz 404', async () => {
-  await withSim(base('127.77.1.7', { anonymous: true, authorization: 'AlwaysAllow', debuggingHandlers: false }), async (sim) => {
+  await withSim(simOptions('127.77.1.7', { anonymous: true, authorization: 'AlwaysAllow', debuggingHandlers: false }), async (sim) => {
     for (const p of ['/run/a/b/c', '/exec/a/b/c', '/attach/a/b/c', '/portForward/a/b', '/containerLogs/a/b/c', '/runningpods/', '/debug/pprof/', '/logs/']) {
       const r = await raw(sim, p.startsWith('/run') ? 'POST' : 'GET', p);
       assert.equal(r.status, 405, p);
@@ -168,7 +157,7 @@ test('credentials: a token maps to its user; an unknown token or a foreign clien
   const good = mintClientCert(ca, 'kube-apiserver-kubelet-client', 'system:masters');
   const foreign = mintClientCert(mintCa('someone-else', 'ec'), 'mallory');
   await withSim(
-    base('127.77.1.8', { anonymous: true, clientCA: ca.cert, tokens: { 'tok-alice': 'alice' }, policy: (u) => u === 'alice' || u === 'kube-apiserver-kubelet-client' }),
+    simOptions('127.77.1.8', { anonymous: true, clientCA: ca.cert, tokens: { 'tok-alice': 'alice' }, policy: (u) => u === 'alice' || u === 'kube-apiserver-kubelet-client' }),
     async (sim) => {
       assert.equal((await raw(sim, 'GET', '/pods', { token: 'tok-alice' })).status, 200);
       const bad = await raw(sim, 'GET', '/pods', { token: 'tok-wrong' });
@@ -182,7 +171,7 @@ test('credentials: a token maps to its user; an unknown token or a foreign clien
 });
 
 test('§1: read-only port without auth (debug routes 405), healthz port serves only /healthz', async () => {
-  await withSim(base('127.77.1.9', { readOnlyPort: true, healthz: true }), async (sim) => {
+  await withSim(simOptions('127.77.1.9', { readOnlyPort: true, healthz: true }), async (sim) => {
     assert.ok(sim.ports.readOnly && sim.ports.healthz);
     const pods = await raw(sim, 'GET', '/pods', { port: sim.ports.readOnly, plain: true });
     assert.equal(pods.status, 200);
@@ -197,27 +186,27 @@ test('§1: read-only port without auth (debug routes 405), healthz port serves o
 });
 
 test('serving certificates: self-signed, CA-signed (IP SAN), and the kubelet leaf + -ca@ pair', async () => {
-  await withSim(base('127.77.1.10'), async (sim) => {
+  await withSim(simOptions('127.77.1.10'), async (sim) => {
     const x = new X509Certificate(sim.servingCert.chain);
     assert.equal(x.subject, x.issuer);
     assert.match(x.subjectAltName ?? '', /IP Address:127\.77\.1\.10/);
   });
-  await withSim(base('127.77.1.11', { cert: 'ca-signed' }), async (sim) => {
+  await withSim(simOptions('127.77.1.11', { cert: 'ca-signed' }), async (sim) => {
     const x = new X509Certificate(sim.servingCert.chain);
     assert.ok(sim.servingCert.ca);
     assert.ok(x.verify(new X509Certificate(sim.servingCert.ca).publicKey));
     assert.notEqual(x.subject, x.issuer);
   });
-  await withSim(base('127.77.1.12', { cert: 'kubelet-self-signed' }), async (sim) => {
+  await withSim(simOptions('127.77.1.12', { cert: 'kubelet-self-signed' }), async (sim) => {
     const x = new X509Certificate(sim.servingCert.chain);
     assert.match(x.issuer, /CN=sim-node-ca@\d+/);
   });
 });
 
 test('a busy port falls back to a random one', async () => {
-  const a = await startKubeletSim(base('127.77.1.13'));
+  const a = await startKubeletSim(simOptions('127.77.1.13'));
   try {
-    const b = await startKubeletSim(base('127.77.1.13'));
+    const b = await startKubeletSim(simOptions('127.77.1.13'));
     try {
       assert.notEqual(a.ports.secure, b.ports.secure);
       assert.equal((await raw(b, 'GET', '/pods')).status, 401);

@@ -53,6 +53,19 @@ export interface KubeletSimOptions {
   ports?: { secure?: number; readOnly?: number; healthz?: number };
 }
 
+/** A hardened kubelet (webhook authn/authz, fine-grained, no read-only port, no healthz) on `host`, with `over` changed. */
+export const simOptions = (host: string, over: Partial<KubeletSimOptions> = {}): KubeletSimOptions => ({
+  host,
+  anonymous: false,
+  authorization: 'Webhook',
+  fineGrained: true,
+  debuggingHandlers: true,
+  readOnlyPort: false,
+  healthz: false,
+  cert: 'self-signed',
+  ...over,
+});
+
 export interface SimRequest {
   server: 'secure' | 'readOnly' | 'healthz';
   method: string;
