@@ -47,19 +47,12 @@ const MIRROR = 'kubernetes.io/config.mirror';
 const SOURCE = 'kubernetes.io/config.source';
 const NOW = '1970-01-01T00:00:00.000Z'; // no check of these sections reads the clock
 const UNIQUE_CA = 'etcd-unique-ca';
-// common.ts restartHint for a manifest; wrong for a pod that is not a static pod.
-const STATIC_RESTART = 'the kubelet restarts the static pod when the manifest changes (keep any backup copy out of the manifest folder: the kubelet runs every file in it)';
 
 /** A control-plane pod of kube-system as read from the API. */
 interface SeenPod {
   node: string;
   /** `pod kube-system/kube-apiserver-cp-1`: the component's `file`, and the finding's subject after the node */
   label: string;
-  mirror: boolean;
-  /** kubernetes.io/config.source: file, http, api */
-  source?: string;
-  /** `DaemonSet/kube-apiserver` */
-  owner?: string;
   manifest?: ManifestFact;
   components: ComponentFacts[];
 }
@@ -186,21 +179,16 @@ function read(pod: NonNullable<ReturnType<typeof candidate>>, label: string): Se
   const ref = obj(owners.find((o) => obj(o)?.['controller'] === true) ?? owners[0]);
   const owner = ref && str(ref['kind']) && str(ref['name']) ? `${str(ref['kind'])}/${str(ref['name'])}` : undefined;
   const source = str(annotations[SOURCE]);
-  const s: SeenPod = {
-    node: pod.node,
-    label,
-    mirror: annotations[MIRROR] !== undefined,
-    ...(source !== undefined ? { source } : {}),
-    ...(owner !== undefined ? { owner } : {}),
-    components: [],
-  };
+  // what the fixes need to say where a change really goes (checks/control-plane/common.ts)
+  const apiPod = { node: pod.node, namespace: pod.namespace, mirror: annotations[MIRROR] !== undefined, ...(source !== undefined ? { source } : {}), ...(owner !== undefined ? { owner } : {}) };
+  const s: SeenPod = { node: pod.node, label, components: [] };
   const decoded = decodePod(pod);
   if ('error' in decoded) {
-    s.components = [{ name: pod.guess, from: 'manifest', file: label, flags: [], unknown: `the ${label} cannot be read: ${decoded.error}` }];
+    s.components = [{ name: pod.guess, from: 'manifest', file: label, flags: [], unknown: `the ${label} cannot be read: ${decoded.error}`, apiPod }];
     return s;
   }
   s.manifest = { path: label, stat: { path: label, exists: null, error: 'a pod read through the API server, not a file' }, pods: [decoded.pod] };
-  s.components = fromManifest(s.manifest);
+  s.components = fromManifest(s.manifest).map((c) => ({ ...c, apiPod }));
   return s;
 }
 
@@ -255,31 +243,13 @@ function nodeFacts(node: string, pods: SeenPod[]): NodeFacts {
   };
 }
 
-/** The node's finding as the cluster report gives it: the node first in the subject, and fixes that say where the change goes. */
+/** The node's finding as the cluster report gives it: the node first in the subject; what the API cannot show, said. */
 function adapt(f: Finding, node: string, pod: SeenPod | undefined): Finding {
   const out: Finding = { ...f, subject: f.subject ? `${node} ${f.subject}` : node };
-  if (!pod) return out;
-  // origin() calls a component's file "the static pod manifest …": here it names the pod
-  out.message = f.message.replaceAll(`the static pod manifest ${pod.label}`, pod.label);
-  if (f.check === UNIQUE_CA && f.status === 'unknown' && pod.components.some((c) => c.name === 'etcd' && !c.unknown)) {
+  if (pod && f.check === UNIQUE_CA && f.status === 'unknown' && pod.components.some((c) => c.name === 'etcd' && !c.unknown)) {
     out.message += `; through the API server the certificate files are not read: compare them on ${node} with \`kubelet-guard node\``;
   }
-  if (f.remediation !== undefined) out.remediation = `${pod.mirror ? f.remediation : f.remediation.replaceAll(STATIC_RESTART, 'the pod must then be recreated')} ${whereToChange(pod)}`;
   return out;
-}
-
-/** Where a change to a control-plane pod's command really goes: a pod's command cannot be changed through the API. */
-export function whereToChange(pod: Pick<SeenPod, 'node' | 'label' | 'mirror' | 'source' | 'owner' | 'components'>): string {
-  const name = pod.components[0]?.name ?? 'kube-apiserver';
-  const The = `The ${pod.label}`;
-  if (pod.mirror && pod.source === 'http') {
-    return `${The} is a mirror pod, a read-only copy of the static pod the kubelet on ${pod.node} fetches from its staticPodURL: make the change in the manifest served there, not through the API, which cannot change a pod's command.`;
-  }
-  if (pod.mirror) {
-    return `${The} is a mirror pod, a read-only copy of the static pod the kubelet on ${pod.node} runs from a manifest file: make the change in that file on ${pod.node} (kubeadm's is /etc/kubernetes/manifests/${name}.yaml), not through the API, which cannot change a pod's command.`;
-  }
-  if (pod.owner) return `${The} is not a static pod: it belongs to ${pod.owner} in ${NAMESPACE}; make the change in that object's pod template, since a pod's command cannot be changed in place.`;
-  return `${The} is not a static pod and has no owner: create it again with the change, since a pod's command cannot be changed in place.`;
 }
 
 /** API servers visible, etcd not: it is external; their --etcd-servers say where. */

@@ -236,6 +236,8 @@ export interface ComponentFacts {
   flags: ComponentFlag[];
   /** why its flags cannot be known */
   unknown?: string;
+  /** read through the API server from a pod (`file` is then `pod <namespace>/<name>`), not from the node */
+  apiPod?: { node: string; namespace: string; mirror: boolean; source?: string; owner?: string };
 }
 
 /** What the node's /etc/passwd and /etc/group say of an `etcd` account (CIS 1.1.12 wants etcd:etcd). */

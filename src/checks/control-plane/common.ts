@@ -19,6 +19,7 @@ const WORDS: Record<ComponentName, string> = {
 
 /** Where a component comes from, in words: its manifest, or its process. */
 export function origin(c: ComponentFacts): string {
+  if (c.apiPod) return c.file ?? 'a pod';
   return c.from === 'manifest' ? `the static pod manifest ${c.file ?? '(unknown file)'}` : `the running process ${c.pid ?? '?'}`;
 }
 
@@ -100,10 +101,28 @@ function afterHint(c: ComponentFacts): string {
   return last?.line ? ` (for example after line ${last.line})` : '';
 }
 
+const STATIC_RESTART = 'the kubelet restarts the static pod when the manifest changes (keep any backup copy out of the manifest folder: the kubelet runs every file in it)';
+
 function restartHint(c: ComponentFacts): string {
-  return c.from === 'manifest'
-    ? 'the kubelet restarts the static pod when the manifest changes (keep any backup copy out of the manifest folder: the kubelet runs every file in it)'
-    : `then restart ${c.name}`;
+  if (c.apiPod) return podChangeHint(c, c.apiPod);
+  return c.from === 'manifest' ? STATIC_RESTART : `then restart ${c.name}`;
+}
+
+/**
+ * Where a change to a pod seen through the API server really goes: a pod's command cannot be
+ * changed in place, and a mirror pod is only a read-only copy of the node's static pod.
+ */
+function podChangeHint(c: ComponentFacts, p: NonNullable<ComponentFacts['apiPod']>): string {
+  const The = `The ${c.file ?? 'pod'}`;
+  const inPlace = "not through the API, which cannot change a pod's command";
+  if (p.mirror && p.source === 'http') {
+    return `the kubelet restarts the static pod when the manifest it fetches changes. ${The} is a mirror pod, a read-only copy of the static pod the kubelet on ${p.node} fetches from its staticPodURL: make the change in the manifest served there, ${inPlace}`;
+  }
+  if (p.mirror) {
+    return `${STATIC_RESTART}. ${The} is a mirror pod, a read-only copy of the static pod the kubelet on ${p.node} runs from a manifest file: make the change in that file on ${p.node} (kubeadm's is /etc/kubernetes/manifests/${c.name}.yaml), ${inPlace}`;
+  }
+  if (p.owner) return `the pod must then be recreated. ${The} is not a static pod: it belongs to ${p.owner} in ${p.namespace}; make the change in that object's pod template, since a pod's command cannot be changed in place`;
+  return `the pod must then be recreated. ${The} is not a static pod and has no owner: create it again with the change, since a pod's command cannot be changed in place`;
 }
 
 /**
