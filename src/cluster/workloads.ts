@@ -251,43 +251,6 @@ export function bypassPods(pods: readonly unknown[], opts: BypassOptions = {}): 
   return out;
 }
 
-// ---- mirrorPodsByNode ---------------------------------------------------------------------------------
-
-export interface MirrorPod {
-  namespace: string;
-  pod: string;
-  uid?: string;
-  /** the static pod's config hash (the mirror annotation's value) */
-  hash?: string;
-  /** whether an ownerReference of kind Node names the node (every kubelet since 1.17 sets one) */
-  ownedByNode: boolean;
-}
-
-/** The static pods of each node as the API server shows them: its mirror pods. */
-export function mirrorPodsByNode(pods: readonly unknown[]): Map<string, MirrorPod[]> {
-  const out = new Map<string, MirrorPod[]>();
-  if (!Array.isArray(pods)) return out;
-  const n = Math.min(pods.length, LIMITS.objects);
-  for (let i = 0; i < n; i++) {
-    const v = view(pods[i]);
-    if (!v || !isMirror(v)) continue;
-    const nodeOwner = v.owners.find((o) => o.kind === 'Node');
-    const node = v.node ?? str(nodeOwner?.name) ?? '';
-    const hash = str(v.annotations[MIRROR_ANNOTATION]);
-    const entry: MirrorPod = {
-      namespace: v.namespace,
-      pod: v.name,
-      ...(v.uid ? { uid: v.uid } : {}),
-      ...(hash ? { hash } : {}),
-      ownedByNode: nodeOwner !== undefined && (v.node === undefined || str(nodeOwner.name) === v.node),
-    };
-    const at = out.get(node);
-    if (at) at.push(entry);
-    else out.set(node, [entry]);
-  }
-  return out;
-}
-
 // ---- hiddenStaticPods ---------------------------------------------------------------------------------
 
 export interface HiddenStaticPod {
@@ -391,30 +354,51 @@ function namespaceReason(ns: string, known: readonly string[] | undefined): stri
     : `namespace ${ns} may not exist, which makes the API server refuse the mirror pod${lookalike}`;
 }
 
-/** The API server's mirror pods of one node, as hiddenStaticPods compares them; built pod by pod so a long pod list can be streamed. */
+// ---- mirror pods: the static pods of each node as the API server shows them ------------------------
+
+export interface MirrorPod {
+  namespace: string;
+  pod: string;
+  uid?: string;
+  /** the static pod's config hash (the mirror annotation's value) */
+  hash?: string;
+  /** whether an ownerReference of kind Node names the node (every kubelet since 1.17 sets one) */
+  ownedByNode: boolean;
+}
+
+/** The mirror pods of one node, and the keys hiddenStaticPods compares; built pod by pod so a long pod list can be streamed. */
 export interface MirrorIndex {
+  pods: MirrorPod[];
   names: Set<string>;
   hashes: Set<string>;
   uids: Set<string>;
 }
 
-export function emptyMirrorIndex(): MirrorIndex {
-  return { names: new Set(), hashes: new Set(), uids: new Set() };
+function emptyMirrorIndex(): MirrorIndex {
+  return { pods: [], names: new Set(), hashes: new Set(), uids: new Set() };
 }
 
 /**
- * Adds one API-server pod to the per-node mirror index (key: spec.nodeName; "" for a mirror with
- * no node, which counts for every node). Returns whether the pod was a mirror pod.
+ * Adds one API-server pod to the per-node mirror index (key: spec.nodeName, else its Node owner;
+ * "" for a mirror with neither, which counts for every node). Returns whether it was a mirror pod.
  */
 export function indexMirrorPod(byNode: Map<string, MirrorIndex>, pod: unknown): boolean {
   const v = view(pod);
   if (!v || !isMirror(v)) return false;
-  const key = v.node ?? '';
+  const nodeOwner = v.owners.find((o) => o.kind === 'Node');
+  const key = v.node ?? str(nodeOwner?.name) ?? '';
+  const hash = str(v.annotations[MIRROR_ANNOTATION]);
   let ix = byNode.get(key);
   if (!ix) byNode.set(key, (ix = emptyMirrorIndex()));
+  ix.pods.push({
+    namespace: v.namespace,
+    pod: v.name,
+    ...(v.uid ? { uid: v.uid } : {}),
+    ...(hash ? { hash } : {}),
+    ownedByNode: nodeOwner !== undefined && (v.node === undefined || str(nodeOwner.name) === v.node),
+  });
   ix.names.add(`${v.namespace}/${v.name}`);
-  const h = str(v.annotations[MIRROR_ANNOTATION]);
-  if (h) ix.hashes.add(h);
+  if (hash) ix.hashes.add(hash);
   if (v.uid) ix.uids.add(v.uid);
   return true;
 }
@@ -425,7 +409,16 @@ export function mirrorIndexFor(byNode: ReadonlyMap<string, MirrorIndex>, node: s
   const anyNode = byNode.get('');
   if (!anyNode) return own ?? emptyMirrorIndex();
   if (!own) return anyNode;
-  return { names: new Set([...own.names, ...anyNode.names]), hashes: new Set([...own.hashes, ...anyNode.hashes]), uids: new Set([...own.uids, ...anyNode.uids]) };
+  return { pods: [...own.pods, ...anyNode.pods], names: new Set([...own.names, ...anyNode.names]), hashes: new Set([...own.hashes, ...anyNode.hashes]), uids: new Set([...own.uids, ...anyNode.uids]) };
+}
+
+/** The static pods of each node as the API server shows them: its mirror pods. */
+export function mirrorPodsByNode(pods: readonly unknown[]): Map<string, MirrorPod[]> {
+  const byNode = new Map<string, MirrorIndex>();
+  if (!Array.isArray(pods)) return new Map();
+  const n = Math.min(pods.length, LIMITS.objects);
+  for (let i = 0; i < n; i++) indexMirrorPod(byNode, pods[i]);
+  return new Map([...byNode].map(([node, ix]) => [node, ix.pods]));
 }
 
 /**

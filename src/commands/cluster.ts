@@ -48,6 +48,8 @@ export interface ClusterNode {
   configz: string;
   /** the verdicts about this node: its kubelet checks and its hidden static pods */
   summary: Counts;
+  /** its static pods as the API server shows them (mirror pods, namespace/name); absent when the pods could not be listed */
+  staticPods?: string[];
 }
 
 /** What the table is made from: the failed and unknown findings only (passes are counted, not kept). */
@@ -140,25 +142,30 @@ interface ClusterContext {
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
 async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, timeoutMs: number): Promise<{ node: ClusterNode; findings: Finding[] }> {
   const base = `/api/v1/nodes/${encodeURIComponent(name)}/proxy`;
+  const mirrors = ctx.mirrors ? mirrorIndexFor(ctx.mirrors, name) : undefined;
+  const nodeEntry = (configz: string, findings: Finding[]): ClusterNode => ({
+    name, ...(version ? { version } : {}), configz, summary: counts(findings),
+    ...(mirrors ? { staticPods: mirrors.pods.map((p) => `${p.namespace}/${p.pod}`) } : {}),
+  });
   const r = await api.get(`${base}/configz`, { timeoutMs, maxBytes: CONFIGZ_MAX_BYTES });
   const parsed = r.ok ? configzToEffective(r.body, name) : { error: proxyError(r) };
   const configz = parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer');
   if (!parsed.effective) {
     const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: its kubelet checks were not run: ${configz}` })];
-    return { node: { name, ...(version ? { version } : {}), configz, summary: counts(findings) }, findings };
+    return { node: nodeEntry(configz, findings), findings };
   }
   const findings: Finding[] = runChecks(NODE_CHECKS_VIA_CONFIGZ, nodeFactsFromConfigz(parsed.effective, name, version))
     .map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
 
   // hidden static pods: the kubelet's own pod list against the API server's mirror pods of the node
   const kp = kubeletPodItems(await api.get(`${base}/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
-  if ('error' in kp || !ctx.mirrors) {
+  if ('error' in kp || !mirrors) {
     const why = 'error' in kp ? `could not read the kubelet's pod list (${base}/pods): ${kp.error}` : `could not read the API server's pods (/api/v1/pods): ${ctx.podsError ?? ''}`;
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
-    for (const h of hiddenStaticPods(kp.items, mirrorIndexFor(ctx.mirrors, name), name, ctx.namespaces ? { namespaces: ctx.namespaces } : {})) {
+    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaces ? { namespaces: ctx.namespaces } : {})) {
       findings.push(finding('hidden-static-pods', {
         subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
@@ -167,7 +174,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
       }));
     }
   }
-  return { node: { name, ...(version ? { version } : {}), configz, summary: counts(findings) }, findings };
+  return { node: nodeEntry(configz, findings), findings };
 }
 
 const MAX_PODS_NAMED = 20;

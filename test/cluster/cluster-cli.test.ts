@@ -222,6 +222,8 @@ test('hidden static pods and RBAC objects of unusual but valid shapes, end to en
     const rep = JSON.parse(r.out) as { findings: F[] };
     const fails = (check: string) => rep.findings.filter((f) => f.check === check && f.status === 'fail');
 
+    // the node's static pods as the API server shows them: the mirrored one only
+    assert.deepEqual((JSON.parse(r.out) as { nodes: { name: string; staticPods?: string[] }[] }).nodes.find((n) => n.name === 'node-00001')?.staticPods, ['kube-system/etcd-node-00001']);
     const hidden = fails('hidden-static-pods');
     assert.deepEqual(hidden.map((f) => f.subject), ['node-00001/kube-systen/backdoor-node-00001']);
     assert.equal(hidden[0]?.severity, 'critical');
