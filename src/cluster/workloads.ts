@@ -429,14 +429,12 @@ export function mirrorPodsByNode(pods: readonly unknown[]): Map<string, MirrorPo
 export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: readonly unknown[] | MirrorIndex, node: string, opts: HiddenOptions = {}): HiddenStaticPod[] {
   const out: HiddenStaticPod[] = [];
   if (!Array.isArray(kubeletPods)) return out;
-  let mirrors: MirrorIndex;
+  let mirrors = apiPods as MirrorIndex;
   if (Array.isArray(apiPods)) {
     const byNode = new Map<string, MirrorIndex>();
     const m = Math.min(apiPods.length, LIMITS.objects);
     for (let i = 0; i < m; i++) indexMirrorPod(byNode, apiPods[i]);
     mirrors = mirrorIndexFor(byNode, node);
-  } else {
-    mirrors = (apiPods as MirrorIndex | undefined) ?? emptyMirrorIndex();
   }
   const { names: mirrorNames, hashes: mirrorHashes, uids: apiUids } = mirrors;
   const n = Math.min(kubeletPods.length, LIMITS.objects);

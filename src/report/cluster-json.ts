@@ -13,7 +13,7 @@ export interface JsonStream {
 }
 
 /** Writes, waiting for 'drain' when the stream asks to (a slow pipe never makes us buffer the report). */
-export function writer(out: Writable): (s: string) => Promise<void> {
+function writer(out: Writable): (s: string) => Promise<void> {
   return (s) => (out.write(s) || typeof out.once !== 'function' ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve)));
 }
 
