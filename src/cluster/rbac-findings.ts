@@ -2,7 +2,7 @@
 // per subject and binding, most severe grant first, every grant as evidence with its chain.
 import { SEVERITIES, type Evidence, type Finding, type Severity } from '../checks/types.ts';
 import { clusterFinding as finding } from './findings.ts';
-import { analyzeRbac, whoCanCreateBypassPods, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type SubjectRef } from './rbac.ts';
+import { analyzeRbac, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type SubjectRef } from './rbac.ts';
 
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects and subjects. */
 const refName = (r: { kind: string; name: string; namespace?: string }) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
@@ -36,7 +36,7 @@ function grantEvidence<G extends { chain: GrantChain; verbs: string[]; severity:
  */
 export function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, allNamespaces: string[] | undefined): Finding[] {
   const out: Finding[] = [];
-  const a = analyzeRbac(objs);
+  const a = analyzeRbac(objs, { podCreate: { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) } });
   // one finding per subject and binding: what it reaches, most severe first, each grant as evidence
   for (const gs of bySubjectAndBinding(a.kubelet)) {
     const [top, ...rest] = gs as [Grant, ...Grant[]];
@@ -61,7 +61,7 @@ export function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undef
       remediation: `remove ${[...new Set(gs.map(perm))].join(', ')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
     }));
   }
-  for (const g of whoCanCreateBypassPods(objs, { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) })) {
+  for (const g of a.podCreate ?? []) {
     const where = g.namespaces.join(', ') + (g.moreNamespaces ? ` and ${g.moreNamespaces} more` : '');
     out.push(finding('rbac-pod-create-bypass', {
       subject: refName(g.subject), status: 'fail', severity: g.severity,

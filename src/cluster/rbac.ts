@@ -66,13 +66,19 @@ export { KUBELET_SUBRESOURCES, MAX_ESCALATION_TARGETS, MAX_LISTED_NAMESPACES } f
 
 // ---- public API ----
 
-/** Everything at once: kubelet grants, escalation paths, dangling bindings and notes. */
-export function analyzeRbac(objs: RbacObjects): RbacAnalysis {
+/**
+ * Everything at once, each role resolved and each kubelet grant computed once: kubelet grants,
+ * escalation paths, dangling bindings and notes, and with `podCreate` who can create pods that lead
+ * around the API server (see whoCanCreateBypassPods).
+ */
+export function analyzeRbac(objs: RbacObjects, opts: { podCreate?: PodCreateOptions } = {}): RbacAnalysis {
   const ix = buildIndex(objs);
   const dangling: DanglingBinding[] = [];
   const kubelet = evaluateKubelet(objs, ix, dangling);
   const escalation = evaluateEscalation(objs, ix, kubelet);
-  return { kubelet, escalation, dangling, notes: ix.notes };
+  const a: RbacAnalysis = { kubelet, escalation, dangling, notes: ix.notes };
+  if (opts.podCreate) a.podCreate = evaluatePodCreate(objs, ix, opts.podCreate, kubelet);
+  return a;
 }
 
 /** Who can reach the kubelet API through RBAC (plus the system:masters note grant). */
@@ -97,5 +103,6 @@ export function whoCanEscalate(objs: RbacObjects): EscalationGrant[] {
  * One grant per subject and binding.
  */
 export function whoCanCreateBypassPods(objs: RbacObjects, opts: PodCreateOptions): PodCreateGrant[] {
-  return evaluatePodCreate(objs, buildIndex(objs), opts);
+  const ix = buildIndex(objs);
+  return evaluatePodCreate(objs, ix, opts, evaluateKubelet(objs, ix, []));
 }

@@ -1,13 +1,14 @@
 // Pod creation around the API server: who can create pods, or workloads that create them, where Pod
 // Security does not enforce baseline or a service account reaches the kubelet (requestinfo.go).
 
-import { bindingRefOf, chainOf, evaluateKubelet, kubeletServiceAccounts, stronger } from './kubelet.ts';
+import { bindingRefOf, chainOf, kubeletServiceAccounts, stronger } from './kubelet.ts';
 import { apiGroupMatches, resourceMatches, resourceNameMatches, verbMatches } from './match.ts';
 import { resolveClusterRole, resolveRoleRef, type EffectiveRule, type Index, type ResolvedRole } from './roles.ts';
 import { clusterSubjects, namespacedSubjects, reachOf, reachText, subjectRef } from './subjects.ts';
 import {
   MAX_LISTED_NAMESPACES,
   type ClusterRoleBinding,
+  type Grant,
   type KubeletServiceAccount,
   type ObjectRef,
   type PodCreateAccess,
@@ -264,8 +265,9 @@ function makePodGrant(
   return g;
 }
 
-export function evaluatePodCreate(objs: RbacObjects, ix: Index, opts: PodCreateOptions): PodCreateGrant[] {
-  const { saByNs, everySa } = kubeletServiceAccounts(evaluateKubelet(objs, ix, []));
+/** `kubelet`: the kubelet grants evaluateKubelet gave for the same objects (computed once by the caller). */
+export function evaluatePodCreate(objs: RbacObjects, ix: Index, opts: PodCreateOptions, kubelet: Grant[]): PodCreateGrant[] {
+  const { saByNs, everySa } = kubeletServiceAccounts(kubelet);
   const ctx: PodContext = {
     weak: new Set((opts.weakNamespaces ?? []).filter((n) => typeof n === 'string' && n.length > 0)),
     saByNs,

@@ -173,6 +173,8 @@ export interface RbacAnalysis {
   escalation: EscalationGrant[];
   dangling: DanglingBinding[];
   notes: RbacNote[];
+  /** present when analyzeRbac was given pod-creation options */
+  podCreate?: PodCreateGrant[];
 }
 
 export const KUBELET_SUBRESOURCES = ['proxy', 'log', 'stats', 'metrics', 'pods', 'healthz', 'configz', 'checkpoint'] as const;
