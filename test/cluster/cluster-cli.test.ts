@@ -326,6 +326,9 @@ test('examples/cluster/auditor-rbac.yaml grants every request the audit makes, a
   const s = await startApiServerSim({ nodes: 2, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok' });
   try {
     await run('--kubeconfig', s.kubeconfigPath, '--format', 'json');
+    // every kind of request was made (else the loop below would prove nothing)
+    assert.deepEqual(s.paths().filter((p) => p.includes('<node>')), ['/api/v1/nodes/<node>/proxy/configz', '/api/v1/nodes/<node>/proxy/pods']);
+    assert.equal(s.paths().length, 9, s.paths().join(' '));
     for (const p of s.paths()) {
       const proxy = /^\/api\/v1\/nodes\/<node>\/proxy\//.test(p);
       const m = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/([a-z]+)$/.exec(p);
