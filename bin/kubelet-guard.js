@@ -15,6 +15,17 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 module.enableCompileCache?.();
 
+// A reader that goes away (`| head -c1`) makes the next write fail with EPIPE: stop at once, quietly,
+// with 141 (128 + SIGPIPE), as a program killed by SIGPIPE would (kubectl and other Go tools do):
+// the report was not delivered, so the run must not look like a pass under `set -o pipefail`.
+const EXIT_PIPE_CLOSED = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT_PIPE_CLOSED);
+    throw e;
+  });
+}
+
 let cli;
 try {
   cli = await import('../dist/kubelet-guard.js');

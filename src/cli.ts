@@ -1,6 +1,5 @@
 // The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
 // 2 usage or internal error.
-import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
@@ -8,21 +7,48 @@ import type { ScanCommandOptions } from './commands/scan.ts';
 import type { ClusterCommandOptions } from './commands/cluster.ts';
 import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/explain.ts';
 
+import { createOutput, type Io } from './report/output.ts';
+import { inert, inertMessage } from './report/terminal.ts';
+
+export type { Io } from './report/output.ts';
+
 export const EXIT_USAGE = 2;
 
-export interface Io {
-  out: Writable & { isTTY?: boolean };
-  err: Writable;
+/** Options whose value is itself a credential: registered before commander parses (its errors quote arguments). */
+const CREDENTIAL_OPTIONS = ['--token'];
+
+/** Registers the values of credential options, in `--opt value` and `--opt=value` form, wherever they stand. */
+function registerArgvCredentials(argv: readonly string[], add: (s: string) => void): void {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    for (const o of CREDENTIAL_OPTIONS) {
+      if (a === o && i + 1 < argv.length) add(argv[i + 1]!);
+      else if (a.startsWith(`${o}=`)) add(a.slice(o.length + 1));
+    }
+  }
 }
 
-export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+/**
+ * Commander's error message made inert: it quotes the user's arguments. Its own trailer, a
+ * "(Did you mean …?)" suggestion on a line of its own, stays a line of its own.
+ */
+function commanderError(str: string): string {
+  const m = /^([\s\S]*)(\n\(Did you mean [^\n]*\?\))\n?$/.exec(str);
+  return m ? `${inert(m[1]!)}\n${inert(m[2]!.slice(1))}\n` : inertMessage(str);
+}
+
+export async function main(argv: string[], rawIo: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let code = 0;
+  // every output of this invocation goes through one redaction layer (report/output.ts)
+  const io = createOutput(rawIo);
+  registerArgvCredentials(argv, (s) => io.secrets.add(s));
   const program = new Command()
     .name('kubelet-guard')
     .description('Finds the ways around the Kubernetes API server: the kubelet API, its configuration, static pods, etcd and the runtime socket.')
     .version(pkg.version)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: (s, write) => write(commanderError(s)) })
     .showHelpAfterError('(run kubelet-guard --help for usage)');
 
   program
@@ -118,7 +144,10 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
     }
-    io.err.write(`kubelet-guard: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    // the message may quote evidence: inert, on one line; the stack frames are lines of their own
+    const err = e instanceof Error ? e : new Error(String(e));
+    const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => `${inert(l)}\n`).join('');
+    io.err.write(`kubelet-guard: internal error: ${inertMessage(err.message)}${frames}`);
     return EXIT_USAGE;
   }
 }

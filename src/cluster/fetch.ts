@@ -6,6 +6,7 @@
 // our permissions, not a crash).
 import https from 'node:https';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { authCredentials, userCredentials } from './credentials.ts';
 
 export type GetResult =
   | { ok: true; status: number; body: Buffer }
@@ -47,6 +48,8 @@ export interface ConnectOptions {
   maxSockets?: number;
   /** where the in-cluster service account folder (/var/run/secrets/kubernetes.io/serviceaccount) is mounted, as a path prefix (default: the real one) */
   inClusterPrefix?: string;
+  /** each credential the kubeconfig holds or its auth produces (an exec plugin's token), for the output layer to mask */
+  onSecret?: (secret: string) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -100,6 +103,8 @@ function statusMessage(body: Buffer): string | undefined {
 
 export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   const kc = await loadKubeConfig(opts);
+  const onSecret = opts.onSecret ?? (() => {});
+  for (const s of userCredentials(kc.getCurrentUser())) onSecret(s);
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no current cluster');
   const base = new URL(cluster.server);
@@ -111,6 +116,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   async function applyAuth(): Promise<https.RequestOptions> {
     const o: https.RequestOptions = { headers: {} };
     await kc.applyToHTTPSOptions(o);
+    for (const s of authCredentials(o)) onSecret(s);
     return o;
   }
   const first = await applyAuth();

@@ -25,6 +25,7 @@ import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
 import { useColor } from './node.ts';
+import { inertMessage } from '../report/terminal.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface ClusterCommandOptions {
@@ -232,7 +233,7 @@ function formatNodeProgress(p: NodeProgress, columns: number): string {
 
 export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Promise<number> {
   const usage = (msg: string) => {
-    io.err.write(`kubelet-guard cluster: ${msg}\n`);
+    io.err.write(`kubelet-guard cluster: ${inertMessage(msg)}`);
     return 2;
   };
   const concurrency = int('concurrency', opts.concurrency, 1, 1024);
@@ -242,9 +243,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
 
   let api: ApiClient;
   try {
-    api = await connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}), maxSockets: concurrency });
+    api = await connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}), maxSockets: concurrency, onSecret: (s) => io.secrets?.add(s) });
   } catch (e) {
-    return usage(`cannot use the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`);
+    // the first line only: a YAML error goes on to quote the kubeconfig's lines, secrets included
+    return usage(`cannot use the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
     const early: Finding[] = [];

@@ -1,12 +1,10 @@
 // `kubelet-guard explain METHOD PATH` and `kubelet-guard rbac-for PATH...`: what the kubelet's auth filter
 // asks the authorizer for a request, and the least-privilege ClusterRole for a set of kubelet endpoints.
-import type { Writable } from 'node:stream';
 import { explain, rbacFor } from '../cluster/kubelet-authz.ts';
+import type { Io } from '../report/output.ts';
+import { inert, inertMessage } from '../report/terminal.ts';
 
-export interface ExplainIo {
-  out: Writable;
-  err: Writable;
-}
+export type ExplainIo = Io;
 
 export interface ExplainCommandOptions {
   kubeletVersion?: string;
@@ -45,8 +43,8 @@ export function runExplain(method: string, path: string, opts: ExplainCommandOpt
   if (format === 'json') {
     io.out.write(JSON.stringify({ verb: ex.verb, resource: ex.resource, subresources: ex.subresources, notes: ex.notes }) + '\n');
   } else {
-    io.out.write(`verb=${ex.verb === '' ? '""' : ex.verb} resource=${ex.resource} subresource(s)=[${ex.subresources.join(' ')}]\n`);
-    for (const n of ex.notes) io.out.write(`  - ${n}\n`);
+    io.out.write(`verb=${ex.verb === '' ? '""' : inert(ex.verb)} resource=${inert(ex.resource)} subresource(s)=[${inert(ex.subresources.join(' '))}]\n`);
+    for (const n of ex.notes) io.out.write(`  - ${inert(n)}\n`);
   }
   return 0;
 }
@@ -64,12 +62,12 @@ export function runRbacFor(paths: string[], opts: RbacForCommandOptions, io: Exp
   } catch (e) {
     return usage(io, (e as Error).message);
   }
-  for (const n of res.notes) io.out.write(`# ${n.replace(/\n/g, ' ')}\n`);
+  for (const n of res.notes) io.out.write(`# ${inert(n.replace(/\n/g, ' '))}\n`);
   io.out.write(res.yaml);
   return 0;
 }
 
 function usage(io: ExplainIo, msg: string): number {
-  io.err.write(`kubelet-guard: ${msg}\n`);
+  io.err.write(`kubelet-guard: ${inertMessage(msg)}`);
   return USAGE;
 }

@@ -8,6 +8,8 @@ import { failedAtOrAbove, runChecks, type FailOn } from '../checks/run.ts';
 import { buildNodeReport } from '../report/model.ts';
 import { formatJson } from '../report/json.ts';
 import { formatTable } from '../report/table.ts';
+import { registerNodeSecrets } from '../report/node-secrets.ts';
+import { inertMessage } from '../report/terminal.ts';
 
 export interface NodeCommandOptions {
   root?: string;
@@ -25,19 +27,20 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
     try {
       st = fs.statSync(opts.root);
     } catch (e) {
-      io.err.write(`kubelet-guard: --root ${opts.root}: ${(e as NodeJS.ErrnoException).code ?? 'cannot read'}: expected a folder holding a node's filesystem\n`);
+      io.err.write(`kubelet-guard: ${inertMessage(`--root ${opts.root}: ${(e as NodeJS.ErrnoException).code ?? 'cannot read'}: expected a folder holding a node's filesystem`)}`);
       return 2;
     }
     if (!st.isDirectory()) {
-      io.err.write(`kubelet-guard: --root ${opts.root}: not a folder; expected a folder holding a node's filesystem\n`);
+      io.err.write(`kubelet-guard: ${inertMessage(`--root ${opts.root}: not a folder; expected a folder holding a node's filesystem`)}`);
       return 2;
     }
   }
   if (opts.kubeletVersion !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+/.test(opts.kubeletVersion)) {
-    io.err.write(`kubelet-guard: --kubelet-version ${opts.kubeletVersion}: expected a version such as 1.31.4\n`);
+    io.err.write(`kubelet-guard: ${inertMessage(`--kubelet-version ${opts.kubeletVersion}: expected a version such as 1.31.4`)}`);
     return 2;
   }
   const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
+  if (io.secrets) registerNodeSecrets(facts, io.secrets);
   const findings = runChecks(NODE_CHECKS, facts);
   const report = buildNodeReport(facts, findings, pkg.version);
   if (opts.format === 'json') io.out.write(formatJson(report));

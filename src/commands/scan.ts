@@ -20,6 +20,7 @@ import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
 import { formatScanTable } from '../report/scan-table.ts';
 import { useColor } from './node.ts';
+import { inertMessage } from '../report/terminal.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface ScanCommandOptions {
@@ -55,7 +56,7 @@ function int(name: string, v: string, min: number, max: number): number | string
 
 export async function runScanCommand(targetArgs: string[], opts: ScanCommandOptions, io: Io): Promise<number> {
   const usage = (msg: string) => {
-    io.err.write(`kubelet-guard scan: ${msg}\n`);
+    io.err.write(`kubelet-guard scan: ${inertMessage(msg)}`);
     return 2;
   };
   const args = [...targetArgs, ...(opts.targetsFile ? [`@${opts.targetsFile}`] : [])];
@@ -77,7 +78,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   if (typeof phaseMs === 'string') return usage(phaseMs);
   let identity: Identity | undefined;
   try {
-    identity = readIdentity(opts, (p) => fs.readFileSync(p, 'utf8'));
+    identity = readIdentity(opts, (p) => fs.readFileSync(p, 'utf8'), (s) => io.secrets?.add(s));
   } catch (e) {
     return usage((e as Error).message);
   }

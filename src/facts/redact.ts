@@ -1,5 +1,6 @@
 // What the tool must never print: credentials in URLs, header values, token-like flag values.
-// Applied where facts become output (the report model) and by checks that quote such values.
+// Applied where facts become output (the report model) and by checks that quote such values, and,
+// as text rules (redactText), by the output layer to every output (src/report/output.ts).
 
 export const REDACTED = '<redacted>';
 
@@ -36,14 +37,83 @@ export function redactArg(text: string): string {
   return text;
 }
 
-/** A whole argv: also the value word after a secret flag given as `--flag value`. */
+/**
+ * A whole argv: also the value word after a secret flag given as `--flag value`, and a stray word
+ * right after a secret `--flag=value` (`--manifest-url-header=Authorization:Bearer TOKEN` split
+ * into two words by a missing quote: the kubelet refuses the stray word, and it is a secret).
+ */
 export function redactArgv(words: readonly string[]): string[] {
   return words.map((w, i) => {
     const prev = words[i - 1];
-    if (prev !== undefined && /^--?[^=\s]+$/.test(prev) && !w.startsWith('-')) {
-      if (SECRET_FLAG.test(prev)) return REDACTED;
-      if (/url/i.test(prev)) return redactUrl(w);
+    if (prev !== undefined && !w.startsWith('-')) {
+      if (/^--?[^=\s]+$/.test(prev)) {
+        if (SECRET_FLAG.test(prev)) return REDACTED;
+        if (/url/i.test(prev)) return redactUrl(w);
+      } else if (/^--?[^=\s]+=/.test(prev) && SECRET_FLAG.test(prev.slice(0, prev.indexOf('=')))) return REDACTED;
     }
     return redactArg(w);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text rules: what the output layer (src/report/output.ts) applies to EVERY output it writes —
+// table, JSON, jsonl, stderr — whatever put the text there. They work on plain text and on JSON
+// text alike: a replacement never splits a JSON escape (`\"`, `\\`, `\uXXXX`) and never crosses
+// a closing quote, so JSON stays valid.
+
+/** One word of a value: escape pairs whole, up to whitespace, a quote or a comma. */
+const VALUE_WORD = String.raw`(?:\\.|[^\s"'\\,])+`;
+
+/**
+ * scheme://userinfo@ — the whole userinfo (a token used as the user name is as secret as a
+ * password) — and the query of such a URL. The host and path stay.
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)((?:\\.|[^\s/?#@"'<>\\])*)@/gi;
+const URL_QUERY = /\b([a-z][a-z0-9+.-]*:\/\/(?:\\.|[^\s?#"'<>\\])*\?)((?:\\.|[^\s#"'<>\\])*)/gi;
+/** `--x-token=VALUE` anywhere in a text (the `--flag value` form is redacted where argv is known: redactArgv). */
+const FLAG_VALUE = new RegExp(String.raw`(--?(?:[A-Za-z0-9]+[-_])*(?:token|password|passwd|secret|key-data|credentials?|header)=)(?!<redacted>)${VALUE_WORD}`, 'gi');
+/** An HTTP Authorization value (RFC 6750 b64token, RFC 7617), at least 8 characters. */
+const AUTH_SCHEME = /\b(Bearer|Basic) +(?!<redacted>)[A-Za-z0-9._~+/-]{8,}=*/g;
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/** a private key, up to its END line or, cut short, to the end of the text or of the JSON string */
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:\\.|[^"\\])*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|(?=")|$)/g;
+
+/** Private-use characters that mark a quoted secret span; see quoteSecret(). */
+export const QUOTE_OPEN = '\uE000';
+export const QUOTE_CLOSE = '\uE001';
+const QUOTED = /\uE000([^\uE001]*)\uE001/g;
+const STRAY_MARK = /[\uE000\uE001]/g;
+
+/**
+ * Marks text a message quotes from an environment value or line (an `Environment=` assignment, a
+ * line of an EnvironmentFile): sources quote it so the message says what was wrong, and the output
+ * layer shows it as `NAME=<redacted>` (or `<redacted>` when it does not start with a variable name)
+ * wherever the message goes, in every format. Sources never redact by themselves.
+ */
+export function quoteSecret(text: string): string {
+  return `${QUOTE_OPEN}${text.replace(STRAY_MARK, '')}${QUOTE_CLOSE}`;
+}
+
+function unquote(_m: string, inner: string): string {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*=/.exec(inner);
+  return name ? `${name[0]}${REDACTED}` : REDACTED;
+}
+
+function redactQuery(_m: string, head: string, query: string): string {
+  return head + query.split('&').map((p) => {
+    const eq = p.indexOf('=');
+    return eq < 0 ? (p === '' ? p : 'redacted') : `${p.slice(0, eq)}=redacted`;
+  }).join('&');
+}
+
+/** The text rules: quoted secrets, URL userinfo and query values, secret flag values, auth headers, JWTs, private keys. */
+export function redactText(text: string): string {
+  let t = text;
+  if (t.includes(QUOTE_OPEN) || t.includes(QUOTE_CLOSE)) t = t.replace(QUOTED, unquote).replace(STRAY_MARK, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  if (t.includes('://')) t = t.replace(URL_USERINFO, `$1${REDACTED}@`).replace(URL_QUERY, redactQuery);
+  if (t.includes('=')) t = t.replace(FLAG_VALUE, `$1${REDACTED}`);
+  if (t.includes('Bearer') || t.includes('Basic')) t = t.replace(AUTH_SCHEME, `$1 ${REDACTED}`);
+  if (t.includes('eyJ')) t = t.replace(JWT, REDACTED);
+  if (t.includes('PRIVATE KEY-----')) t = t.replace(PRIVATE_KEY, REDACTED);
+  return t;
 }

@@ -3,7 +3,7 @@
 // holding them and the whole document as one string is what once took the audit past 1 GB.
 // The output is one pretty-printed JSON object (2 spaces), like `kubelet-guard node --format json`;
 // only its key order differs from building it at once (findings before nodes and summary).
-import type { Writable } from 'node:stream';
+import type { OutStream as Writable } from './output.ts';
 import type { Finding } from '../checks/types.ts';
 
 export interface JsonStream {
@@ -14,7 +14,7 @@ export interface JsonStream {
 
 /** Writes, waiting for 'drain' when the stream asks to (a slow pipe never makes us buffer the report). */
 function writer(out: Writable): (s: string) => Promise<void> {
-  return (s) => (out.write(s) || typeof out.once !== 'function' ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve)));
+  return (s) => (out.write(s) || typeof out.once !== 'function' ? Promise.resolve() : new Promise((resolve) => out.once!('drain', resolve)));
 }
 
 const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);

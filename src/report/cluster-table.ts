@@ -4,8 +4,7 @@
 import pc from 'picocolors';
 import type { Finding, Status } from '../checks/types.ts';
 import type { ClusterReport } from '../commands/cluster.ts';
-
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+import { inert, inertLine as oneLine } from './terminal.ts';
 
 /** Nodes (by subject prefix) where a check failed. */
 function nodesFailing(findings: readonly Finding[], check: string, nodes: ReadonlySet<string>): number {
@@ -66,14 +65,15 @@ function groupByNode(findings: readonly Finding[], nodes: ReadonlySet<string>): 
 
 export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): string {
   const c = pc.createColors(opts.color);
-  const out: string[] = [c.bold(`kubelet-guard cluster: ${r.cluster.server}, ${r.cluster.nodes} node(s)`)];
+  // every string from the kubeconfig or the API server goes through inert()/oneLine() (terminal.ts)
+  const out: string[] = [c.bold(`kubelet-guard cluster: ${inert(r.cluster.server)}, ${r.cluster.nodes} node(s)`)];
   const names = new Set(r.nodes.map((n) => n.name));
   if (r.nodes.length > 0) {
     out.push('', c.bold('Nodes'));
     for (const n of r.nodes) {
       const failed = n.summary.fail;
       const state = n.configz === 'ok' ? (failed > 0 ? c.red(`${failed} failed`) : c.green('ok')) : c.yellow(`unknown: ${oneLine(n.configz)}`);
-      out.push(`  ${n.name.padEnd(28)} ${(n.version ?? '?').padEnd(12)} ${state}`);
+      out.push(`  ${inert(n.name).padEnd(28)} ${inert(n.version ?? '?').padEnd(12)} ${state}`);
     }
     const read = r.nodes.filter((n) => n.configz === 'ok').length;
     const line = (label: string, check: string) => {
@@ -99,10 +99,10 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
       // one node: the finding as it is; several: the node name taken out of the text, the nodes listed
       const many = node !== undefined && on.length > 1;
       const text = (s: string) => oneLine(many ? withoutNode(s, node) : s);
-      const listed = on.slice(0, MAX_NAMES).join(', ') + (on.length > MAX_NAMES ? `, … +${on.length - MAX_NAMES}` : '');
+      const listed = inert(on.slice(0, MAX_NAMES).join(', ')) + (on.length > MAX_NAMES ? `, … +${on.length - MAX_NAMES}` : '');
       const rest = many ? text(f.subject ?? '').replace(/^<node>[ /]?/, '') : '';
       const subject = many ? `${rest ? ` [${rest}]` : ''} [${on.length} nodes: ${listed}]` : f.subject ? ` [${oneLine(f.subject)}]` : '';
-      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${f.title}${subject} ${c.dim(`(${f.check})`)}`);
+      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}`);
       out.push(`    ${c.dim(text(f.message))}`);
       for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${text(f.remediation)}`);

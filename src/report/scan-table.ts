@@ -3,6 +3,7 @@
 import pc from 'picocolors';
 import type { Finding, Status } from '../checks/types.ts';
 import type { Endpoint } from '../scan/types.ts';
+import { inert, inertLine as oneLine } from './terminal.ts';
 
 export interface ScanReport {
   endpoints: Endpoint[];
@@ -10,11 +11,10 @@ export interface ScanReport {
   summary: { targets: string; ports: number[]; probes: number; open: number; elapsedMs: number };
 }
 
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-
 export function formatScanTable(r: ScanReport, opts: { color: boolean }): string {
   const c = pc.createColors(opts.color);
-  const out: string[] = [c.bold(`kubelet-guard scan: ${r.summary.targets} address(es) × ports ${r.summary.ports.join(',')}`)];
+  // every string from a target or a server's answer goes through inert()/oneLine() (terminal.ts)
+  const out: string[] = [c.bold(`kubelet-guard scan: ${inert(r.summary.targets)} address(es) × ports ${r.summary.ports.join(',')}`)];
   const eps = [...r.endpoints].sort((a, b) => (a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1));
   if (eps.length === 0) out.push('', 'No open kubelet or etcd port found.');
   else {
@@ -22,12 +22,12 @@ export function formatScanTable(r: ScanReport, opts: { color: boolean }): string
     for (const e of eps) {
       const who =
         e.service === 'kubelet'
-          ? `anonymous ${e.anonymous === null || e.anonymous === undefined ? '?' : e.anonymous ? c.red('on') : 'off'}, authorization ${e.authorization ?? '?'}`
+          ? `anonymous ${e.anonymous === null || e.anonymous === undefined ? '?' : e.anonymous ? c.red('on') : 'off'}, authorization ${inert(e.authorization ?? '?')}`
           : e.service.startsWith('etcd') && e.etcd
             ? `${e.etcd.tls ? 'TLS' : c.red('plain HTTP')}, client certificate ${e.etcd.clientCertRequired === null ? '?' : e.etcd.clientCertRequired ? 'required' : c.red('not required')}${e.etcd.keysReadable ? c.red(', keys readable') : ''}`
             : '';
-      const reach = e.reachable.length > 0 ? ` reaches ${e.reachable.join(', ')}` : '';
-      out.push(`  ${`${e.host}:${e.port}`.padEnd(22)} ${e.service.padEnd(18)} ${who}${c.dim(reach)}${e.version ? c.dim(` (v${e.version.replace(/^v/, '')})`) : ''}`);
+      const reach = e.reachable.length > 0 ? ` reaches ${inert(e.reachable.join(', '))}` : '';
+      out.push(`  ${inert(`${e.host}:${e.port}`).padEnd(22)} ${inert(e.service).padEnd(18)} ${who}${c.dim(reach)}${e.version ? c.dim(` (v${inert(e.version.replace(/^v/, ''))})`) : ''}`);
       for (const n of e.notes) out.push(`    ${c.dim(oneLine(n))}`);
     }
   }
@@ -36,7 +36,7 @@ export function formatScanTable(r: ScanReport, opts: { color: boolean }): string
     out.push('', c.bold('Findings'));
     const mark: Record<Status, string> = { fail: c.red(c.bold('FAIL')), unknown: c.yellow('UNKN'), pass: c.green('PASS'), 'not-applicable': 'N/A ' };
     for (const f of shown) {
-      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${f.title}${f.subject ? ` [${f.subject}]` : ''} ${c.dim(`(${f.check})`)}`);
+      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`);
       out.push(`    ${c.dim(oneLine(f.message))}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${oneLine(f.remediation)}`);
     }

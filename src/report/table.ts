@@ -3,6 +3,7 @@
 import pc from 'picocolors';
 import { SECTIONS, type Finding, type Status } from '../checks/types.ts';
 import type { NodeReport } from './model.ts';
+import { inert, inertLine as oneLine } from './terminal.ts';
 
 export interface TableOptions {
   color: boolean;
@@ -34,15 +35,16 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   };
   const lines: string[] = [];
   const k = report.kubelet;
-  lines.push(c.bold(`kubelet-guard node audit: ${report.target}`));
-  if (!k.found) lines.push(`  kubelet: ${c.yellow('not found')}: ${k.missing}`);
+  // every string from the evidence goes through inert()/oneLine() (terminal.ts) before it is printed
+  lines.push(c.bold(`kubelet-guard node audit: ${inert(report.target)}`));
+  if (!k.found) lines.push(`  kubelet: ${c.yellow('not found')}: ${oneLine(k.missing ?? '')}`);
   else {
-    const how = k.from === 'process' ? `process ${k.pid}` : `systemd unit ${k.unit?.file}`;
+    const how = k.from === 'process' ? `process ${k.pid}` : `systemd unit ${inert(k.unit?.file ?? '')}`;
     const dropIns = k.unit && k.unit.dropIns.length > 0 ? ` (+${k.unit.dropIns.length} drop-in${k.unit.dropIns.length > 1 ? 's' : ''})` : '';
     lines.push(`  kubelet: ${how}${k.from === 'process' ? '' : dropIns}`);
-    lines.push(`  config:  ${k.configFile ?? 'no --config (flag defaults apply)'}${k.configDir ? `, drop-ins from ${k.configDir} (${k.dropIns.length})` : ''}`);
+    lines.push(`  config:  ${k.configFile !== undefined ? inert(k.configFile) : 'no --config (flag defaults apply)'}${k.configDir ? `, drop-ins from ${inert(k.configDir)} (${k.dropIns.length})` : ''}`);
   }
-  lines.push(`  version: ${k.version ? `${k.version.value} (${k.version.source})` : 'unknown (give --kubelet-version to judge CVEs)'}`);
+  lines.push(`  version: ${k.version ? `${inert(k.version.value)} (${inert(k.version.source)})` : 'unknown (give --kubelet-version to judge CVEs)'}`);
   if (!report.privileged) lines.push(c.yellow('  not running as root: some evidence is unreadable and its checks are unknown'));
 
   if (opts.showConfig) lines.push(...configSection(report, c));
@@ -66,7 +68,7 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
 function row(f: Finding, status: Record<Status, string>, c: ReturnType<typeof pc.createColors>): string[] {
   const id = (f.cis.length > 0 ? f.cis.join(',') : '-').padEnd(7);
   const sev = sevColor(f.severity, c)(f.severity.padEnd(8));
-  const head = `  ${status[f.status]}  ${id} ${sev} ${f.title}${f.subject ? ` [${f.subject}]` : ''} ${c.dim(`(${f.check})`)}`;
+  const head = `  ${status[f.status]}  ${inert(id)} ${sev} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`;
   const indent = ' '.repeat(4);
   const out = [head, `${indent}${c.dim(oneLine(f.message))}`];
   if (f.status === 'fail' && f.remediation) out.push(`${indent}${c.cyan('fix:')} ${oneLine(f.remediation)}`);
@@ -80,25 +82,20 @@ function sevColor(sev: string, c: ReturnType<typeof pc.createColors>): (s: strin
   return c.dim;
 }
 
-/** Keeps control characters from the evidence out of the terminal. */
-function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
 function configSection(report: NodeReport, c: ReturnType<typeof pc.createColors>): string[] {
   const eff = report.effectiveConfig;
   const keys = Object.keys(eff).filter((k) => {
     const kind = eff[k]!.source.kind;
     return SECURITY_SETTINGS.includes(k) || kind === 'flag' || kind === 'config-file' || kind === 'drop-in' || eff[k]!.source.file !== undefined;
   });
-  const width = Math.min(44, Math.max(...keys.map((k) => k.length)));
+  const width = Math.min(44, Math.max(...keys.map((k) => inert(k).length)));
   const out = ['', c.bold('Effective configuration (settings written anywhere, and the security ones)')];
   for (const k of keys) {
     const s = eff[k]!;
     const value = s.unknown ? c.yellow('unknown') : oneLine(JSON.stringify(s.value));
-    const where = s.source.file ? ` ${s.source.file}${s.source.line ? `:${s.source.line}` : ''}` : '';
+    const where = s.source.file ? ` ${inert(s.source.file)}${s.source.line ? `:${s.source.line}` : ''}` : '';
     const why = s.unknown ? ` (${oneLine(s.unknown)})` : s.source.detail && s.source.kind !== 'flag' ? ` (${oneLine(s.source.detail)})` : '';
-    out.push(`  ${k.padEnd(width)} ${value}  ${c.dim(`${s.source.kind}${where}${why}`)}`);
+    out.push(`  ${inert(k).padEnd(width)} ${value}  ${c.dim(`${s.source.kind}${where}${why}`)}`);
   }
   return out;
 }

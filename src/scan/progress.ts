@@ -2,6 +2,7 @@
 // end: the sweep's (done/total, open ports, kubelets found, rate, ETA) by default, any other with a
 // formatter. When the stream is not a terminal (a pipe, a file, CI) it writes nothing at all.
 import type { SweepProgress } from './engine.ts';
+import { inert } from '../report/terminal.ts';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -61,7 +62,7 @@ export function createProgressWriter<P = SweepProgress>(
       if (t - lastDraw < MIN_INTERVAL_MS) return;
       lastDraw = t;
       drawn = true;
-      stream.write(CLEAR + format(p, stream.columns ?? 80));
+      stream.write(CLEAR + inert(format(p, stream.columns ?? 80)));
     },
     finish() {
       if (finished) return;

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../facts/types.ts';
 import { decodeUtf8, envNameIsValid, internalError, isWellFormed, isWs, preview, toBinary, utf8Lossy } from './bytes.ts';
 import { extractFirstWord, type Problem } from './extract-word.ts';
 import { resolveSpecifiers } from './specifiers.ts';
+import { quoteSecret } from '../../facts/redact.ts';
 
 export interface EnvFileVar {
   name: string;
@@ -78,7 +79,7 @@ export function parseEnvironmentFile(
         diagnostics.push({
           code: 'env-file-invalid',
           severity: 'low',
-          message: `invalid variable name '${preview(k, 60)}', ignored by systemd${hint}`,
+          message: `invalid variable name '${quoteSecret(preview(k, 60))}', ignored by systemd${hint}`,
           file,
           line: keyLine,
         });
@@ -112,7 +113,7 @@ export function parseEnvironmentFile(
             diagnostics.push({
               code: 'env-file-invalid',
               severity: 'low',
-              message: `line without '=' ignored: ${preview(decodeUtf8(key) ?? utf8Lossy.decode(Buffer.from(key, 'latin1')), 60)}`,
+              message: `line without '=' ignored: ${quoteSecret(preview(decodeUtf8(key) ?? utf8Lossy.decode(Buffer.from(key, 'latin1')), 60))}`,
               file,
               line: keyLine,
             });
@@ -197,7 +198,7 @@ export function parseEnvironmentFile(
         diagnostics.push({
           code: 'env-file-invalid',
           severity: 'low',
-          message: `line without '=' ignored: ${preview(decodeUtf8(key) ?? utf8Lossy.decode(Buffer.from(key, 'latin1')), 60)}`,
+          message: `line without '=' ignored: ${quoteSecret(preview(decodeUtf8(key) ?? utf8Lossy.decode(Buffer.from(key, 'latin1')), 60))}`,
           file,
           line: keyLine,
         });
@@ -240,24 +241,24 @@ export function parseEnvironmentValue(value: string): { assignments: Assignment[
     const r = extractFirstWord(v, pos, { cunescape: true });
     if ('error' in r) {
       // no retry here: words before stay applied, the rest of the line is dropped.
-      problems.push({ severity: 'low', code: 'env-invalid', message: `invalid syntax (unbalanced quotes or a bad escape), rest of the line ignored: ${preview(v.slice(pos))}` });
+      problems.push({ severity: 'low', code: 'env-invalid', message: `invalid syntax (unbalanced quotes or a bad escape), rest of the line ignored: ${quoteSecret(preview(v.slice(pos)))}` });
       break;
     }
     if (r.word === null) break;
     pos = r.next;
     const spec = resolveSpecifiers(r.word);
     if (spec.unknown.length > 0) {
-      problems.push({ severity: 'low', code: 'env-invalid', message: `unknown specifier ${spec.unknown.join(', ')}: systemd ignores the assignment ${preview(r.word)}` });
+      problems.push({ severity: 'low', code: 'env-invalid', message: `unknown specifier ${spec.unknown.join(', ')}: systemd ignores the assignment ${quoteSecret(preview(r.word))}` });
       continue;
     }
     if (spec.unresolved.length > 0) {
-      problems.push({ severity: 'info', code: 'unit-specifier', message: `specifier ${spec.unresolved.join(', ')} left unresolved in ${preview(r.word)}` });
+      problems.push({ severity: 'info', code: 'unit-specifier', message: `specifier ${spec.unresolved.join(', ')} left unresolved in ${quoteSecret(preview(r.word))}` });
     }
     const word = spec.text;
     const eq = word.indexOf('=');
     const name = eq > 0 ? word.slice(0, eq) : '';
     if (eq < 0 || !envNameIsValid(name) || r.badBytes || !isWellFormed(word)) {
-      problems.push({ severity: 'low', code: 'env-invalid', message: `invalid environment assignment, ignored: ${preview(word)}` });
+      problems.push({ severity: 'low', code: 'env-invalid', message: `invalid environment assignment, ignored: ${quoteSecret(preview(word))}` });
       continue;
     }
     assignments.push({ name, value: word.slice(eq + 1), at: r.start });

@@ -5,6 +5,7 @@
 // Nothing here throws.
 import type { Diagnostic } from '../../facts/types.ts';
 import { decodeUtf8, internalError, isWs, preview, stringIsSafe, stripWs, toBinary } from './bytes.ts';
+import { quoteSecret } from '../../facts/redact.ts';
 
 /** Where a logical line's physical lines start, as offsets into the entry's value (continuation lines). */
 export interface Segment {
@@ -146,7 +147,7 @@ export function parseUnitFile(
       }
       const eq = l.indexOf('=');
       if (eq < 0) {
-        diag(line0, 'low', `missing '=', line ignored: ${preview(l)}`);
+        diag(line0, 'low', `missing '=', line ignored: ${quoteSecret(preview(l))}`);
         return;
       }
       if (eq === 0) {

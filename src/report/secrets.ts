@@ -1,0 +1,95 @@
+// The secrets of one invocation: every credential the user gave the tool (a --token, the contents
+// of a --token-file or --key, a kubeconfig's token, password or key, a token an exec plugin or auth
+// provider returned) and the credentials the tool parsed from evidence (staticPodURLHeader values,
+// secret flag values on a node). The output layer masks each one wherever it reappears — a server
+// echoing it in a Status message or /metrics, a parse error quoting a stray argument — in raw,
+// JSON-escaped, terminal-escaped and URL-encoded form, and a cut-off beginning of one (a body
+// preview truncated in the middle of a token) too. One registry per invocation: main() makes it.
+import { inert } from './terminal.ts';
+import { REDACTED, redactText } from '../facts/redact.ts';
+
+/** A credential the user gave is masked from this length on (shorter ones would mask ordinary words). */
+const MIN_GIVEN = 4;
+/**
+ * A credential found in evidence is masked from this length on: evidence is written by whoever
+ * controls the node, who must not be able to hide words of the report by declaring them secrets.
+ */
+const MIN_FOUND = 8;
+/** A cut-off beginning of a secret at least this long is masked too (a truncated preview). */
+const MIN_PREFIX = 8;
+
+function forms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [secret, json, inert(secret), inert(json), encodeURIComponent(secret)];
+}
+
+export class Secrets {
+  private readonly values = new Set<string>();
+  private sorted: string[] | undefined;
+
+  /** A credential the user gave the tool, or that the tool obtained with it at run time. */
+  add(secret: string | undefined | null): void {
+    this.register(secret, MIN_GIVEN);
+  }
+
+  /** A credential parsed from evidence (a node's files, a server's answer). */
+  addFound(secret: string | undefined | null): void {
+    this.register(secret, MIN_FOUND);
+  }
+
+  private register(secret: string | undefined | null, min: number): void {
+    if (typeof secret !== 'string') return;
+    const candidates = new Set([secret, secret.trim()]);
+    // a multi-line secret (a PEM key): each line of it as well, as servers quote lines
+    for (const line of secret.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) candidates.add(line.trim());
+    for (const c of candidates) {
+      if (c.length < min) continue;
+      for (const f of forms(c)) {
+        if (f.length >= min && !this.values.has(f)) {
+          this.values.add(f);
+          this.sorted = undefined;
+        }
+      }
+    }
+  }
+
+  /** `text` with every registered secret and every text rule of src/facts/redact.ts applied. */
+  redact(text: string): string {
+    let t = text;
+    if (this.values.size > 0) {
+      this.sorted ??= [...this.values].sort((a, b) => b.length - a.length);
+      for (const s of this.sorted) t = maskAll(t, s);
+    }
+    return redactText(t);
+  }
+}
+
+/** Every occurrence of `s` in `t`, and of a beginning of it (≥ MIN_PREFIX) that the text cuts off. */
+function maskAll(t: string, s: string): string {
+  const head = s.slice(0, Math.min(s.length, MIN_PREFIX));
+  let at = t.indexOf(head);
+  if (at < 0) return t;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    let n = head.length;
+    while (n < s.length && t[at + n] === s[n]) n++;
+    if (n === s.length || n >= MIN_PREFIX) {
+      // never end a match inside a JSON escape: take the escaped character with it
+      if (t[at + n - 1] === '\\' && at + n < t.length && oddBackslashes(t, at + n - 1)) n++;
+      out += t.slice(from, at) + REDACTED;
+      from = at + n;
+      at = t.indexOf(head, from);
+    } else {
+      at = t.indexOf(head, at + 1);
+    }
+  }
+  return out + t.slice(from);
+}
+
+/** Whether the backslash at `i` ends a run of an odd number of backslashes (it escapes the next character). */
+function oddBackslashes(t: string, i: number): boolean {
+  let k = 0;
+  while (i - k >= 0 && t[i - k] === '\\') k++;
+  return k % 2 === 1;
+}
