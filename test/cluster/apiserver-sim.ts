@@ -37,6 +37,8 @@ export interface ApiServerSimSpec {
   configzFields?: (nodeIndex: number) => object;
   /** pods a node's kubelet runs beyond the API server's (static pods: hidden, or with a mirror in `extra`) */
   kubeletPods?: (nodeIndex: number) => object[];
+  /** a hostile server: 401 and 403 Status messages quote the request's Authorization header */
+  echoCredentials?: boolean;
 }
 
 export interface ApiServerSim {
@@ -331,7 +333,8 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     seenPaths.add(path.replace(/^\/api\/v1\/nodes\/[^/]+\/proxy\//, '/api/v1/nodes/<node>/proxy/'));
     const tls = req.socket as import('node:tls').TLSSocket;
     const byCert = tls.authorized && tls.getPeerCertificate().subject?.CN === CLIENT_CN;
-    if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    const echo = spec.echoCredentials ? ` (you sent ${req.headers.authorization ?? 'nothing'})` : '';
+    if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', `Unauthorized${echo}`));
     if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (path === '/version') {
       const m = /^v(\d+)\.(\d+)/.exec(spec.kubeletVersion);
@@ -345,7 +348,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
       const mode = spec.configz(i);
       if (mode === 'forbidden') {
         return send(res, 403, status(403, 'Forbidden',
-          `nodes "${name}" is forbidden: User "system:serviceaccount:audit:kubelet-guard" cannot get resource "nodes/proxy" in API group "" at the cluster scope`,
+          `nodes "${name}" is forbidden: User "system:serviceaccount:audit:kubelet-guard" cannot get resource "nodes/proxy" in API group "" at the cluster scope${echo}`,
           { name, kind: 'nodes' }));
       }
       if (mode === 'unavailable') {
@@ -364,7 +367,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
       const resource = path.split('/').pop() ?? '';
       const group = path.startsWith('/apis/') ? (path.split('/')[2] ?? '') : '';
       return send(res, 403, status(403, 'Forbidden',
-        `${resource} is forbidden: User "system:serviceaccount:audit:kubelet-guard" cannot list resource "${resource}" in API group "${group}" at the cluster scope`,
+        `${resource} is forbidden: User "system:serviceaccount:audit:kubelet-guard" cannot list resource "${resource}" in API group "${group}" at the cluster scope${echo}`,
         { kind: resource }));
     }
     if (r) {
