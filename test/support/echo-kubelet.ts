@@ -10,6 +10,8 @@ import { mintServingCert } from '../scan/kubelet-sim.ts';
 export interface EchoKubelet {
   host: string;
   port: number;
+  /** changes the text put in the answers */
+  setExtra(extra: string): void;
   close(): Promise<void>;
 }
 
@@ -23,12 +25,13 @@ export async function startEchoKubelet(o: EchoOptions): Promise<EchoKubelet> {
   if (!/^127\.\d+\.\d+\.\d+$/.test(o.host)) throw new Error('loopback only');
   const { key, chain } = mintServingCert('self-signed', o.host, 'echo-node');
   const sockets = new Set<Socket>();
+  let extraText = o.extra ?? '';
   const server = https.createServer({ key, cert: chain }, (req, res) => {
     req.on('error', () => {});
     res.on('error', () => {});
     const auth = req.headers.authorization ?? '';
     const token = auth.replace(/^Bearer\s+/, '');
-    const extra = o.extra ?? '';
+    const extra = extraText;
     const path = (req.url ?? '/').split('?')[0]!;
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
@@ -63,6 +66,9 @@ export async function startEchoKubelet(o: EchoOptions): Promise<EchoKubelet> {
   return {
     host: o.host,
     port: (server.address() as AddressInfo).port,
+    setExtra(extra) {
+      extraText = extra;
+    },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
