@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Secrets } from './secrets.ts';
+import { createOutput } from './output.ts';
+import { quoteSecret, redactText } from '../facts/redact.ts';
+
+test('a registered credential is masked raw, JSON-escaped, terminal-escaped and URL-encoded', () => {
+  const s = new Secrets();
+  s.add('tok"en\\with\x1bodd/chars?');
+  const raw = 'tok"en\\with\x1bodd/chars?';
+  for (const text of [raw, JSON.stringify(raw), 'tok"en\\with\\x1bodd/chars?', encodeURIComponent(raw)]) {
+    const out = s.redact(`before ${text} after`);
+    assert.ok(!out.includes('with'), out);
+    assert.match(out, /^before .*<redacted>.* after$/);
+  }
+});
+
+test('a cut-off beginning of a credential (a truncated preview) is masked; a shorter coincidence is not', () => {
+  const s = new Secrets();
+  s.add('Zq8xWm2KpL4vNt7RyY');
+  assert.equal(s.redact('body: Zq8xWm2KpL4…'), 'body: <redacted>…');
+  assert.equal(s.redact('body: Zq8xWm2'), 'body: Zq8xWm2');
+});
+
+test('credentials found in evidence are masked only when long enough: a node cannot hide words of the report', () => {
+  const s = new Secrets();
+  s.addFound('FAIL');
+  s.addFound('critical');
+  s.addFound('Sx9kQ2mZ7pT4');
+  assert.equal(s.redact('FAIL critical Sx9kQ2mZ7pT4'), 'FAIL <redacted> <redacted>');
+  const given = new Secrets();
+  given.add('abc');
+  assert.equal(given.redact('abc'), 'abc', 'under 4 characters a value is no credential worth masking');
+});
+
+test('property: redacting JSON text keeps it valid JSON, with no credential left', () => {
+  const unit = fc.constantFrom(...'ab9Z"\\/\n\t\x1b\u202e\x9b é-_.:@?=&'.split(''));
+  const secretArb = fc.string({ unit, minLength: 6, maxLength: 20 }).filter((x) => x.trim().length >= 6);
+  fc.assert(
+    fc.property(secretArb, fc.array(fc.string({ unit }), { maxLength: 4 }), fc.string({ unit, maxLength: 30 }), (secret, around, cut) => {
+      const s = new Secrets();
+      s.add(secret);
+      const doc = { a: around.join(secret), b: [`${cut}${secret}`, `${secret.slice(0, 10)}`], [`k${secret}`]: `https://${secret}@h/p?t=${secret}`, c: `--x-token=${secret} Bearer ${secret}` };
+      const text = s.redact(JSON.stringify(doc, null, 2));
+      const back = JSON.parse(text) as unknown;
+      assert.ok(!JSON.stringify(back).includes(JSON.stringify(secret).slice(1, -1)));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the text rules: URL user-info whole, query values, secret flag values, auth headers, JWTs, keys, quoted env text', () => {
+  assert.equal(redactText('GET https://TOKEN123@10.0.0.5/pods failed'), 'GET https://<redacted>@10.0.0.5/pods failed');
+  assert.equal(redactText('proxy http://u:p4ss@127.0.0.1:3128 refused'), 'proxy http://<redacted>@127.0.0.1:3128 refused');
+  assert.equal(redactText('"https://h.example/pods?token=abc&x=1#f"'), '"https://h.example/pods?token=redacted&x=redacted#f"');
+  assert.equal(redactText('--manifest-url-header=Authorization:Bearer,x --db-password=hunter2 --token-auth-file=/etc/t'), '--manifest-url-header=<redacted>,x --db-password=<redacted> --token-auth-file=/etc/t');
+  assert.equal(redactText('Authorization: Bearer abcdefgh12345678 and Basic dXNlcjpwYXNz'), 'Authorization: Bearer <redacted> and Basic <redacted>');
+  assert.equal(redactText('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'), '<redacted>');
+  assert.equal(redactText('"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEE\\n-----END EC PRIVATE KEY-----"'), '"<redacted>"');
+  assert.equal(redactText('"-----BEGIN PRIVATE KEY-----\\nMHcCAQEE", "next"'), '"<redacted>", "next"');
+  assert.equal(redactText(`ignored: ${quoteSecret('API_TOKEN=s3cr3t')}; ${quoteSecret('s3cr3t-line')}`), 'ignored: API_TOKEN=<redacted>; <redacted>');
+  assert.equal(redactText('stray \uE000 mark'), 'stray \\ue000 mark');
+  // the tool's own words stay
+  for (const own of ['--token is empty', 'give one identity: --token, --token-file', 'bearer token (sha256 0a1b2c3d…)', 'Bearer token', 'the kubelet on https://10.0.0.1:10250/pods', 'verb=get resource=nodes']) assert.equal(redactText(own), own);
+  // idempotent
+  const once = redactText('https://a:b@h/?q=1 --x-token=v Bearer abcdefghijkl');
+  assert.equal(redactText(once), once);
+});
+
+test('createOutput: one registry per invocation, writes pass through synchronously with backpressure and TTY facts kept', () => {
+  const written: string[] = [];
+  const out = { write: (s: string) => (written.push(s), false), isTTY: true, columns: 99 };
+  const a = createOutput({ out, err: out });
+  const b = createOutput({ out, err: out });
+  a.secrets.add('only-in-a-1234');
+  assert.equal(a.out.write('x only-in-a-1234 \x9b\u2028'), false);
+  b.out.write('only-in-a-1234');
+  assert.deepEqual(written, ['x <redacted> \\u009b\\u2028', 'only-in-a-1234']);
+  assert.equal(a.out.isTTY, true);
+  assert.equal(a.err.columns, 99);
+  assert.equal(createOutput(a), a, 'wrapping twice is a no-op');
+});
