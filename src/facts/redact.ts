@@ -64,24 +64,31 @@ export function redactArgv(words: readonly string[]): string[] {
 /** One word of a value: escape pairs whole, up to whitespace, a quote or a comma. */
 const VALUE_WORD = String.raw`(?:\\.|[^\s"'\\,])+`;
 
+// Every rule runs in linear time on any text (a hostile server's answer may be megabytes): no
+// quantifier can rescan the same characters from many starting points, because starts are bounded
+// ({0,31} scheme, {0,16} flag-name parts) or guarded by a lookbehind that only holds at the first of
+// a run (JWT), and spans stop where the next candidate begins (keys, quotes).
+
 /**
  * scheme://userinfo@ — the whole userinfo (a token used as the user name is as secret as a
- * password) — and the query of such a URL. The host and path stay.
+ * password) — and the query of such a URL. The host and path stay. The userinfo cannot hold '/',
+ * so a scan never runs past the next "://".
  */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)((?:\\.|[^\s/?#@"'<>\\])*)@/gi;
-const URL_QUERY = /\b([a-z][a-z0-9+.-]*:\/\/(?:\\.|[^\s?#"'<>\\])*\?)((?:\\.|[^\s#"'<>\\])*)/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)((?:\\.|[^\s/?#@"'<>\\])*)@/gi;
+/** The query of a URL: a '?' that a scheme:// precedes within 2,048 characters (looked for backwards, from each '?' only). */
+const URL_QUERY = /(?<=\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s?#"'<>\\]{0,2048}\?)((?:\\.|[^\s#"'<>\\])*)/gi;
 /** `--x-token=VALUE` anywhere in a text (the `--flag value` form is redacted where argv is known: redactArgv). */
-const FLAG_VALUE = new RegExp(String.raw`(--?(?:[A-Za-z0-9]+[-_])*(?:token|password|passwd|secret|key-data|credentials?|header)=)(?!<redacted>)${VALUE_WORD}`, 'gi');
+const FLAG_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_-])(--?(?:[A-Za-z0-9]{1,32}[-_]){0,16}(?:token|password|passwd|secret|key-data|credentials?|header)=)(?!<redacted>)${VALUE_WORD}`, 'gi');
 /** An HTTP Authorization value (RFC 6750 b64token, RFC 7617), at least 8 characters. */
 const AUTH_SCHEME = /\b(Bearer|Basic) +(?!<redacted>)[A-Za-z0-9._~+/-]{8,}=*/g;
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-/** a private key, up to its END line or, cut short, to the end of the text or of the JSON string */
-const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:\\.|[^"\\])*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|(?=")|$)/g;
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/** a private key, up to its END line or, cut short, to the next key, the end of the JSON string or of the text */
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:\\.|-(?!----BEGIN )|[^"\\-])*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|(?=")|(?=-----BEGIN )|$)/g;
 
 /** Private-use characters that mark a quoted secret span; see quoteSecret(). */
 export const QUOTE_OPEN = '\uE000';
 export const QUOTE_CLOSE = '\uE001';
-const QUOTED = /\uE000([^\uE001]*)\uE001/g;
+const QUOTED = /\uE000([^\uE000\uE001]*)\uE001/g;
 const STRAY_MARK = /[\uE000\uE001]/g;
 
 /**
@@ -99,8 +106,8 @@ function unquote(_m: string, inner: string): string {
   return name ? `${name[0]}${REDACTED}` : REDACTED;
 }
 
-function redactQuery(_m: string, head: string, query: string): string {
-  return head + query.split('&').map((p) => {
+function redactQuery(query: string): string {
+  return query.split('&').map((p) => {
     const eq = p.indexOf('=');
     return eq < 0 ? (p === '' ? p : 'redacted') : `${p.slice(0, eq)}=redacted`;
   }).join('&');

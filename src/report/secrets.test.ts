@@ -81,3 +81,15 @@ test('createOutput: one registry per invocation, writes pass through synchronous
   assert.equal(a.err.columns, 99);
   assert.equal(createOutput(a), a, 'wrapping twice is a no-op');
 });
+
+test('linear time: megabytes of hostile text (runs that would make a naive rule rescan) are redacted and made inert at once', async () => {
+  const { inert } = await import('./terminal.ts');
+  const s = new Secrets();
+  s.add('aaaaaaaaaaaaaaaaZ');
+  const units = ['-a', 'a://', 'eyJ-', '-----BEGIN PRIVATE KEY-----', '\uE000', 'a://b?', '-a-token=', 'a.', 'Bearer  ', 'a', '\\', '\x1b'];
+  const started = performance.now();
+  for (const u of units) inert(s.redact(u.repeat(Math.ceil(1_000_000 / u.length)) + ' = "'));
+  const ms = performance.now() - started;
+  // about 0.5 s on a slow machine; a quadratic rule takes minutes
+  assert.ok(ms < 10_000, `${Math.round(ms)} ms`);
+});
