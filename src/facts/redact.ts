@@ -85,6 +85,13 @@ const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0
 /** a private key, up to its END line or, cut short, to the next key, the end of the JSON string or of the text */
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:\\.|-(?!----BEGIN )|[^"\\-])*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|(?=")|(?=-----BEGIN )|$)/g;
 
+/**
+ * V8's JSON.parse error quotes the input around the error (`Unexpected token 'S', "{"a": SuperSecre"...
+ * is not valid JSON`): a hostile answer's or a manifest's content, secrets included. The snippet
+ * goes; the unexpected character stays. Also inside JSON text (quotes escaped).
+ */
+const JSON_PARSE_SNIPPET = /(Unexpected token '(?:\\.|[^'\\]){1,4}', )(?:\.\.\.)?\\?"[\s\S]{0,80}?\\?"(?:\.\.\.)?( is not valid JSON)/g;
+
 /** Private-use characters that mark a quoted secret span; see quoteSecret(). */
 export const QUOTE_OPEN = '\uE000';
 export const QUOTE_CLOSE = '\uE001';
@@ -113,13 +120,14 @@ function redactQuery(query: string): string {
   }).join('&');
 }
 
-/** The text rules: quoted secrets, URL userinfo and query values, secret flag values, auth headers, JWTs, private keys. */
+/** The text rules: quoted secrets, URL userinfo and query values, secret flag values, auth headers, JSON parse-error snippets, JWTs, private keys. */
 export function redactText(text: string): string {
   let t = text;
   if (t.includes(QUOTE_OPEN) || t.includes(QUOTE_CLOSE)) t = t.replace(QUOTED, unquote).replace(STRAY_MARK, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (t.includes('://')) t = t.replace(URL_USERINFO, `$1${REDACTED}@`).replace(URL_QUERY, redactQuery);
   if (t.includes('=')) t = t.replace(FLAG_VALUE, `$1${REDACTED}`);
   if (t.includes('Bearer') || t.includes('Basic')) t = t.replace(AUTH_SCHEME, `$1 ${REDACTED}`);
+  if (t.includes('is not valid JSON')) t = t.replace(JSON_PARSE_SNIPPET, `$1${REDACTED}$2`);
   if (t.includes('eyJ')) t = t.replace(JWT, REDACTED);
   if (t.includes('PRIVATE KEY-----')) t = t.replace(PRIVATE_KEY, REDACTED);
   return t;

@@ -93,3 +93,17 @@ test('linear time: megabytes of hostile text (runs that would make a naive rule 
   // about 0.5 s on a slow machine; a quadratic rule takes minutes
   assert.ok(ms < 10_000, `${Math.round(ms)} ms`);
 });
+
+test("V8's JSON.parse error snippet (a hostile answer's content) is not shown; the error is", () => {
+  let msg = '';
+  try {
+    JSON.parse('{"env": SuperSecretValue1 }');
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  assert.match(msg, /SuperSecre/, 'V8 quotes the input');
+  const plain = redactText(`the /pods answer is not JSON: ${msg}`);
+  assert.equal(plain, "the /pods answer is not JSON: Unexpected token 'S', <redacted> is not valid JSON");
+  const json = redactText(JSON.stringify({ message: `not JSON: ${msg}` }));
+  assert.deepEqual(JSON.parse(json), { message: "not JSON: Unexpected token 'S', <redacted> is not valid JSON" });
+});
