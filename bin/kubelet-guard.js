@@ -33,4 +33,15 @@ try {
   if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
   cli = await import('../src/cli.ts');
 }
-process.exitCode = await cli.main(process.argv);
+// An exception no command caught (a bug): its message may quote evidence or a secret, so it is
+// printed like main()'s own internal errors, through the run's output layer; exit code 2.
+let output;
+const fatal = (e) => {
+  const text = cli.internalError(e);
+  if (output) output.err.write(text);
+  else process.stderr.write(text);
+  process.exit(2);
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+process.exitCode = await cli.main(process.argv, undefined, (o) => (output = o));

@@ -7,7 +7,7 @@ import type { ScanCommandOptions } from './commands/scan.ts';
 import type { ClusterCommandOptions } from './commands/cluster.ts';
 import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/explain.ts';
 
-import { createOutput, type Io } from './report/output.ts';
+import { createOutput, type Io, type Output } from './report/output.ts';
 import { inert, inertMessage } from './report/terminal.ts';
 
 export type { Io } from './report/output.ts';
@@ -38,10 +38,15 @@ function commanderError(str: string): string {
   return m ? `${inert(m[1]!)}\n${inert(m[2]!.slice(1))}\n` : inertMessage(str);
 }
 
-export async function main(argv: string[], rawIo: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+/**
+ * Runs one invocation. `onOutput` receives its output layer (bin/kubelet-guard.js reports an
+ * uncaught exception through it, so that its message is redacted with this run's secrets too).
+ */
+export async function main(argv: string[], rawIo: Io = { out: process.stdout, err: process.stderr }, onOutput?: (io: Output) => void): Promise<number> {
   let code = 0;
   // every output of this invocation goes through one redaction layer (report/output.ts)
   const io = createOutput(rawIo);
+  onOutput?.(io);
   registerArgvCredentials(argv, (s) => io.secrets.add(s));
   const program = new Command()
     .name('kubelet-guard')
@@ -144,10 +149,17 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
     }
-    // the message may quote evidence: inert, on one line; the stack frames are lines of their own
-    const err = e instanceof Error ? e : new Error(String(e));
-    const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => `${inert(l)}\n`).join('');
-    io.err.write(`kubelet-guard: internal error: ${inertMessage(err.message)}${frames}`);
+    io.err.write(internalError(e));
     return EXIT_USAGE;
   }
+}
+
+/**
+ * An internal error as printed (written through the output layer, which redacts it): the message
+ * may quote evidence, so it is inert and on one line; the stack frames are lines of their own.
+ */
+export function internalError(e: unknown): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => `${inert(l)}\n`).join('');
+  return `kubelet-guard: internal error: ${inertMessage(err.message)}${frames}`;
 }

@@ -188,3 +188,12 @@ test('a progress line drawn on a terminal is inert too', async () => {
 test('os tmpdir sanity (hostile names are made below it)', () => {
   assert.ok(fs.existsSync(os.tmpdir()));
 });
+
+test('an internal error: its message inert on one line, its stack frames lines of their own', async () => {
+  const { internalError } = await import('../src/cli.ts');
+  const text = internalError(new Error(`cannot read /x\x1b]0;t\x07${FORGED}`));
+  const [first, ...rest] = text.trimEnd().split('\n');
+  assert.equal(first, 'kubelet-guard: internal error: cannot read /x\\x1b]0;t\\x07\\n  PASS  4.2.1   high     FORGED-ROW');
+  assert.ok(rest.length > 0 && rest.every((l) => /^\s+at /.test(l)));
+  assertInert('internal error', text);
+});
