@@ -3,10 +3,11 @@
 // wherever they reappear — an API server echoing a token in a Status message, an error quoting a
 // URL. Called from fetch.ts: once the kubeconfig is loaded, and after every (re-)run of its auth.
 import type { OutgoingHttpHeaders } from 'node:http';
+import { SECRET_ENV_NAME } from '../facts/redact.ts';
 
 type User = import('@kubernetes/client-node').User;
 
-/** A kubeconfig user's own secrets: token, password, key data (as written and decoded), auth-provider tokens, exec env values. */
+/** A kubeconfig user's own secrets: token, password, key data (as written and decoded), auth-provider tokens, exec env credentials. */
 export function userCredentials(user: User | null | undefined): string[] {
   if (!user) return [];
   const out: string[] = [];
@@ -22,7 +23,8 @@ export function userCredentials(user: User | null | undefined): string[] {
   const config = (user.authProvider as { config?: Record<string, unknown> } | undefined)?.config ?? {};
   for (const [k, v] of Object.entries(config)) if (/token|secret/i.test(k)) push(v);
   const env = (user.exec as { env?: unknown } | undefined)?.env;
-  if (Array.isArray(env)) for (const e of env) push((e as { value?: unknown } | null)?.value);
+  // an exec plugin's environment: only the variables named like credentials (AWS_PROFILE=default is none)
+  if (Array.isArray(env)) for (const e of env as Array<{ name?: unknown; value?: unknown } | null>) if (typeof e?.name === 'string' && SECRET_ENV_NAME.test(e.name)) push(e.value);
   return out;
 }
 

@@ -11,6 +11,9 @@ export const REDACTED = '<redacted>';
  */
 const SECRET_FLAG = /(^|[-_])(token|password|passwd|secret|key-data|credentials?|header)$/i;
 
+/** Environment variable names whose values are credentials (`API_TOKEN`, `DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+export const SECRET_ENV_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIALS?|KEY_DATA|API_?KEY|ACCESS_KEY)$/i;
+
 /** A URL with any password in its userinfo and every query value replaced by "redacted". */
 export function redactUrl(text: string): string {
   try {

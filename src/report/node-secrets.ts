@@ -4,11 +4,9 @@
 // what catches the copies. The node's kubeconfig tokens and client-key-data are never read into
 // facts (sources/certificates.ts), so there is nothing of them to register.
 import type { NodeFacts, SettingValue } from '../facts/types.ts';
-import { REDACTED, redactArgv } from '../facts/redact.ts';
+import { REDACTED, SECRET_ENV_NAME, redactArgv } from '../facts/redact.ts';
 import type { Secrets } from './secrets.ts';
 
-/** Environment names whose values are credentials. */
-const SECRET_ENV = /(^|_)(TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIALS?|KEY_DATA|API_?KEY)$/i;
 
 function strings(v: SettingValue | undefined): string[] {
   if (typeof v === 'string') return [v];
@@ -54,6 +52,6 @@ export function registerNodeSecrets(facts: NodeFacts, secrets: Secrets): void {
         for (const p of [value, ...headerParts(value.replace(/^[^:\s]*:/, ''))]) secrets.addFound(p);
       } else for (const p of urlParts(value)) secrets.addFound(p);
     });
-    for (const [name, value] of Object.entries(inv.env)) if (SECRET_ENV.test(name)) secrets.addFound(value);
+    for (const [name, value] of Object.entries(inv.env)) if (SECRET_ENV_NAME.test(name)) secrets.addFound(value);
   }
 }

@@ -4,6 +4,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { SECRET_ENV_NAME } from '../facts/redact.ts';
 
 export interface Identity {
   token?: string;
@@ -112,7 +113,7 @@ function fromKubeconfig(file: string, readFile: Reader, onSecret: (s: string) =>
   throw new Error(`--kubeconfig ${file}: user ${userName ?? '(first)'} has no token or client certificate`);
 }
 
-/** A kubeconfig user's secrets: token, password, key data (as written and decoded), auth-provider tokens, exec env values. */
+/** A kubeconfig user's secrets: token, password, key data (as written and decoded), auth-provider tokens, exec env credentials. */
 function registerUserSecrets(user: Record<string, unknown>, onSecret: (s: string) => void): void {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   for (const k of ['token', 'password']) if (str(user[k])) onSecret(str(user[k])!);
@@ -124,5 +125,8 @@ function registerUserSecrets(user: Record<string, unknown>, onSecret: (s: string
   const ap = user['auth-provider'] as { config?: Record<string, unknown> } | undefined;
   for (const [k, v] of Object.entries(ap?.config ?? {})) if (/token|secret/i.test(k) && str(v)) onSecret(str(v)!);
   const env = (user['exec'] as { env?: unknown } | undefined)?.env;
-  if (Array.isArray(env)) for (const e of env) if (str((e as { value?: unknown } | null)?.value)) onSecret((e as { value: string }).value);
+  // an exec plugin's environment: only the variables named like credentials (AWS_PROFILE=default is none)
+  for (const e of Array.isArray(env) ? (env as Array<{ name?: unknown; value?: unknown } | null>) : []) {
+    if (typeof e?.name === 'string' && SECRET_ENV_NAME.test(e.name) && str(e.value)) onSecret(e.value as string);
+  }
 }

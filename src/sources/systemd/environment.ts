@@ -79,7 +79,7 @@ export function parseEnvironmentFile(
         diagnostics.push({
           code: 'env-file-invalid',
           severity: 'low',
-          message: `invalid variable name '${quoteSecret(preview(k, 60))}', ignored by systemd${hint}`,
+          message: `invalid variable name '${preview(k, 60)}', ignored by systemd${hint}`,
           file,
           line: keyLine,
         });
