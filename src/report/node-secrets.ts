@@ -46,7 +46,8 @@ export function registerNodeSecrets(facts: NodeFacts, secrets: Secrets): void {
     words.forEach((w, i) => {
       const s = shown[i]!;
       if (s === w) return;
-      const value = s === REDACTED ? w : w.slice(w.indexOf('=') + 1);
+      // `--flag=value`, or the value word itself (after `--flag`, or a stray word)
+      const value = w.startsWith('-') && w.includes('=') ? w.slice(w.indexOf('=') + 1) : w;
       if (s === REDACTED || s.endsWith(`=${REDACTED}`)) {
         // a header flag's value is `Name:Value`; the value may be `Scheme credentials`
         for (const p of [value, ...headerParts(value.replace(/^[^:\s]*:/, ''))]) secrets.addFound(p);

@@ -58,14 +58,17 @@ export class Secrets {
     let t = text;
     if (this.values.size > 0) {
       this.sorted ??= [...this.values].sort((a, b) => b.length - a.length);
-      for (const s of this.sorted) t = maskAll(t, s);
+      // whole secrets first (longest first), then cut-off beginnings: a prefix of one secret must
+      // not split another that contains it
+      for (const s of this.sorted) t = maskAll(t, s, false);
+      for (const s of this.sorted) t = maskAll(t, s, true);
     }
     return redactText(t);
   }
 }
 
-/** Every occurrence of `s` in `t`, and of a beginning of it (≥ MIN_PREFIX) that the text cuts off. */
-function maskAll(t: string, s: string): string {
+/** Every occurrence of `s` in `t` or, with `prefixes`, of a beginning of it (≥ MIN_PREFIX) that the text cuts off. */
+function maskAll(t: string, s: string, prefixes: boolean): string {
   const head = s.slice(0, Math.min(s.length, MIN_PREFIX));
   let at = t.indexOf(head);
   if (at < 0) return t;
@@ -74,7 +77,7 @@ function maskAll(t: string, s: string): string {
   while (at >= 0) {
     let n = head.length;
     while (n < s.length && t[at + n] === s[n]) n++;
-    if (n === s.length || n >= MIN_PREFIX) {
+    if (n === s.length || (prefixes && n >= MIN_PREFIX)) {
       // never end a match inside a JSON escape: take the escaped character with it
       if (t[at + n - 1] === '\\' && at + n < t.length && oddBackslashes(t, at + n - 1)) n++;
       out += t.slice(from, at) + REDACTED;
