@@ -59,6 +59,9 @@ current-context: x
     environment: kubeadmTree({
       '/etc/systemd/system/kubelet.service.d/20-secret.conf': `[Service]\nEnvironment="API_TOKEN=${s[17]}" "bad%zvar=${s[18]}"\nEnvironment=${s[19]}\n${s[20]}\nEnvironment="UNBALANCED=${s[21]}\n`,
     }),
+    badExecStart: kubeadmTree({
+      '/etc/systemd/system/kubelet.service.d/40-bad.conf': `[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --manifest-url-header X-Tok:${s[26]} --bootstrap-token ${s[27]} "unbalanced\n`,
+    }),
     flags: kubeadmTree({
       '/etc/systemd/system/kubelet.service.d/30-flags.conf': `[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --manifest-url-header X-Tok:${s[22]} --token=${s[23]} --manifest-url=https://${s[24]}@h.example/ "--manifest-url-header=Authorization:Bearer ${s[25]}"\n`,
     }),
@@ -67,7 +70,7 @@ current-context: x
 
 test('property: no node input secret reaches any node output (table --show-config, json, stderr)', async () => {
   await fc.assert(
-    fc.asyncProperty(secretsArb(26), async (s) => {
+    fc.asyncProperty(secretsArb(28), async (s) => {
       const trees = nodeTrees(s);
       try {
         const runs: Record<string, Run> = {};

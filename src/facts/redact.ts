@@ -98,8 +98,13 @@ const JSON_PARSE_SNIPPET = /(Unexpected token '(?:\\.|[^'\\]){1,4}', )(?:\.\.\.)
 /** Private-use characters that mark a quoted secret span; see quoteSecret(). */
 export const QUOTE_OPEN = '\uE000';
 export const QUOTE_CLOSE = '\uE001';
+export const CMD_OPEN = '\uE002';
+export const CMD_CLOSE = '\uE003';
 const QUOTED = /\uE000([^\uE000\uE001]*)\uE001/g;
-const STRAY_MARK = /[\uE000\uE001]/g;
+const QUOTED_CMD = /\uE002([^\uE002\uE003]*)\uE003/g;
+const STRAY_MARK = /[\uE000-\uE003]/g;
+/** In a quoted command line: `--x-token VALUE` (the `=` form is FLAG_VALUE's, for any text). */
+const FLAG_SPACE_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_-])(--?(?:[A-Za-z0-9]{1,32}[-_]){0,16}(?:token|password|passwd|secret|key-data|credentials?|header))(\s+)(?!-|<redacted>)${VALUE_WORD}`, 'gi');
 
 /**
  * Marks text a message quotes from an environment value or line (an `Environment=` assignment, a
@@ -109,6 +114,15 @@ const STRAY_MARK = /[\uE000\uE001]/g;
  */
 export function quoteSecret(text: string): string {
   return `${QUOTE_OPEN}${text.replace(STRAY_MARK, '')}${QUOTE_CLOSE}`;
+}
+
+/** Marks a command line a message quotes (an ExecStart= value): the output layer hides the values of secret flags in it, `--flag value` form included. */
+export function quoteCommandLine(text: string): string {
+  return `${CMD_OPEN}${text.replace(STRAY_MARK, '')}${CMD_CLOSE}`;
+}
+
+function unquoteCommandLine(_m: string, inner: string): string {
+  return inner.replace(FLAG_SPACE_VALUE, `$1$2${REDACTED}`);
 }
 
 function unquote(_m: string, inner: string): string {
@@ -126,7 +140,7 @@ function redactQuery(query: string): string {
 /** The text rules: quoted secrets, URL userinfo and query values, secret flag values, auth headers, JSON parse-error snippets, JWTs, private keys. */
 export function redactText(text: string): string {
   let t = text;
-  if (t.includes(QUOTE_OPEN) || t.includes(QUOTE_CLOSE)) t = t.replace(QUOTED, unquote).replace(STRAY_MARK, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  if (/[\uE000-\uE003]/.test(t)) t = t.replace(QUOTED, unquote).replace(QUOTED_CMD, unquoteCommandLine).replace(STRAY_MARK, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (t.includes('://')) t = t.replace(URL_USERINFO, `$1${REDACTED}@`).replace(URL_QUERY, redactQuery);
   if (t.includes('=')) t = t.replace(FLAG_VALUE, `$1${REDACTED}`);
   if (t.includes('Bearer') || t.includes('Basic')) t = t.replace(AUTH_SCHEME, `$1 ${REDACTED}`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Secrets } from './secrets.ts';
 import { createOutput } from './output.ts';
-import { quoteSecret, redactText } from '../facts/redact.ts';
+import { quoteCommandLine, quoteSecret, redactText } from '../facts/redact.ts';
 
 test('a registered credential is masked raw, JSON-escaped, terminal-escaped and URL-encoded', () => {
   const s = new Secrets();
@@ -61,6 +61,9 @@ test('the text rules: URL user-info whole, query values, secret flag values, aut
   assert.equal(redactText('"-----BEGIN PRIVATE KEY-----\\nMHcCAQEE", "next"'), '"<redacted>", "next"');
   assert.equal(redactText(`ignored: ${quoteSecret('API_TOKEN=s3cr3t')}; ${quoteSecret('s3cr3t-line')}`), 'ignored: API_TOKEN=<redacted>; <redacted>');
   assert.equal(redactText('stray \uE000 mark'), 'stray \\ue000 mark');
+  const line = quoteCommandLine('/usr/bin/kubelet --manifest-url-header X-Tok:TOKEN123 --v 2 --db-password=pw123456 "oops');
+  assert.equal(redactText(`unbalanced quoting, ExecStart= line ignored: ${line}`), 'unbalanced quoting, ExecStart= line ignored: /usr/bin/kubelet --manifest-url-header <redacted> --v 2 --db-password=<redacted> "oops');
+  assert.deepEqual(JSON.parse(redactText(JSON.stringify({ m: line }))), { m: '/usr/bin/kubelet --manifest-url-header <redacted> --v 2 --db-password=<redacted> "oops' });
   // the tool's own words stay
   for (const own of ['--token is empty', 'give one identity: --token, --token-file', 'bearer token (sha256 0a1b2c3d…)', 'Bearer token', 'the kubelet on https://10.0.0.1:10250/pods', 'verb=get resource=nodes']) assert.equal(redactText(own), own);
   // idempotent

@@ -5,6 +5,7 @@
 import { byteLength, envNameIsValid, isWs, preview, stringIsSafe } from './bytes.ts';
 import { extractAndWarn, extractFirstWord, type ExtractFlags, type Problem } from './extract-word.ts';
 import { resolveSpecifiers } from './specifiers.ts';
+import { quoteCommandLine } from '../../facts/redact.ts';
 
 // ---------------------------------------------------------------------------------------------
 // ExecStart= (load-fragment.c config_parse_exec) and its expansion (env-util.c replace_env_argv).
@@ -47,7 +48,7 @@ export function parseExecValue(value: string): { commands: ExecCommand[]; proble
     const first = extractAndWarn(v, p, flags, problems);
     if ('error' in first) {
       // config_parse_exec() returns 0 here: the line is ignored, the unit still loads.
-      problems.push({ severity: 'medium', code: 'exec-start-invalid', message: `unbalanced quoting, ExecStart= line ignored: ${preview(v)}` });
+      problems.push({ severity: 'medium', code: 'exec-start-invalid', message: `unbalanced quoting, ExecStart= line ignored: ${quoteCommandLine(preview(v))}` });
       return { commands, problems, rejected: 'unbalanced quoting' };
     }
     if (first.word === null) break;
@@ -80,14 +81,14 @@ export function parseExecValue(value: string): { commands: ExecCommand[]; proble
     }
     if (viaShell) {
       // systemd 258 added '|' (run the command line through the shell); older versions reject the path.
-      problems.push({ severity: 'medium', code: 'exec-start-invalid', message: `the '|' prefix (systemd 258+: the command line runs through /bin/sh) is not modelled: '${preview(v)}'` });
+      problems.push({ severity: 'medium', code: 'exec-start-invalid', message: `the '|' prefix (systemd 258+: the command line runs through /bin/sh) is not modelled: '${quoteCommandLine(preview(v))}'` });
       return { commands, problems, rejected: "the '|' prefix is not modelled" };
     }
     const spec0 = resolveSpecifiers(first.word.slice(k));
     if (spec0.unknown.length > 0) return reject(ignoreFailure, `unknown specifier ${spec0.unknown.join(', ')} in '${preview(first.word)}'`);
     if (spec0.unresolved.length > 0) problems.push({ severity: 'info', code: 'unit-specifier', message: `specifier ${spec0.unresolved.join(', ')} left unresolved in ${preview(first.word)}` });
     const path = spec0.text;
-    if (path === '') return reject(ignoreFailure, `empty path in command line: '${preview(v)}'`);
+    if (path === '') return reject(ignoreFailure, `empty path in command line: '${quoteCommandLine(preview(v))}'`);
     if (!stringIsSafe(path) || first.badBytes) return reject(ignoreFailure, `executable name contains special characters: ${preview(path)}`);
     if (path.endsWith('/')) return reject(ignoreFailure, `executable path specifies a directory: ${preview(path)}`);
     const valid = path.startsWith('/')
@@ -114,7 +115,7 @@ export function parseExecValue(value: string): { commands: ExecCommand[]; proble
         continue;
       }
       const r = extractAndWarn(v, p, flags, problems);
-      if ('error' in r) return reject(ignoreFailure, `unbalanced quoting in '${preview(v)}'`);
+      if ('error' in r) return reject(ignoreFailure, `unbalanced quoting in '${quoteCommandLine(preview(v))}'`);
       if (r.word === null) break;
       p = r.next;
       const spec = resolveSpecifiers(r.word);
@@ -123,7 +124,7 @@ export function parseExecValue(value: string): { commands: ExecCommand[]; proble
       if (r.badBytes) problems.push({ severity: 'low', code: 'exec-start-invalid', message: `escape sequences in '${preview(spec.text)}' produce bytes that are not UTF-8; shown with replacement characters` });
       argv.push({ text: spec.text, at: r.start });
     }
-    if (argv.length === 0) return reject(ignoreFailure, `empty executable name or zeroeth argument: '${preview(v)}'`);
+    if (argv.length === 0) return reject(ignoreFailure, `empty executable name or zeroeth argument: '${quoteCommandLine(preview(v))}'`);
     commands.push({ ignoreFailure, separateArgv0, noEnvExpand, path, argv });
   } while (semicolon);
   return { commands, problems };
