@@ -1,0 +1,193 @@
+// The bad-input corpus for the node audit's filesystem sources under hostile node trees: no
+// evidence silently cut (every drop-in and env file is read, or the verdicts it could change are
+// unknown), path resolution inside --root linear in the depth, and no device ever opened.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gatherNodeFacts, MAX_DROP_IN_BYTES } from '../src/sources/node.ts';
+import { MAX_TOTAL_BYTES } from '../src/sources/systemd/node-files.ts';
+import { runChecks } from '../src/checks/run.ts';
+import { NODE_CHECKS } from '../src/checks/index.ts';
+import type { Finding } from '../src/checks/types.ts';
+import { CONFIG, DROPIN, kubeadmTree } from './node-tree.ts';
+import { runMeasured } from './support/measured.ts';
+
+function audit(root: string) {
+  const facts = gatherNodeFacts({ root, now: new Date('2026-11-23T00:00:00Z') });
+  return { facts, findings: runChecks(NODE_CHECKS, facts) };
+}
+const finding = (fs: Finding[], id: string) => fs.find((f) => f.check === id);
+const status = (fs: Finding[], id: string) => finding(fs, id)?.status;
+
+/** The kubelet-setting checks an insecure command line makes fail, and hidden evidence unknown. */
+const INSECURE = ['kubelet-anonymous-auth', 'kubelet-authorization-mode'];
+const INSECURE_FLAGS = '--anonymous-auth=true --authorization-mode=AlwaysAllow';
+const DROPIN_DIR = path.posix.dirname(DROPIN);
+
+function assertInsecureFails(findings: Finding[]) {
+  for (const id of INSECURE) assert.equal(status(findings, id), 'fail', `${id}: ${finding(findings, id)?.message}`);
+}
+function assertUnknown(findings: Finding[], why: RegExp) {
+  for (const id of INSECURE) {
+    const f = finding(findings, id);
+    assert.equal(f?.status, 'unknown', `${id}: ${f?.status} ${f?.message}`);
+    assert.match(f!.message, why);
+  }
+}
+
+// ---- 1. No silent truncation ---------------------------------------------------------------
+
+test('5,000 drop-ins: the last one, which resets ExecStart= with insecure flags, is read (fail, not pass)', () => {
+  const root = kubeadmTree();
+  const dir = path.join(root, DROPIN_DIR);
+  for (let i = 0; i < 5000; i++) fs.writeFileSync(path.join(dir, `50-noise-${String(i).padStart(5, '0')}.conf`), '[Service]\nRestart=always\n');
+  // Names that are not *.conf come first in a listing cut by count, and must not hide it either.
+  for (let i = 0; i < 500; i++) fs.writeFileSync(path.join(dir, `00-readme-${i}.txt`), 'x');
+  fs.writeFileSync(path.join(dir, 'zz-last.conf'), `[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG} ${INSECURE_FLAGS}\n`);
+  const { facts, findings } = audit(root);
+  assert.equal(facts.kubelet.invocation?.unit?.dropIns.length, 5002);
+  assert.equal(facts.kubelet.invocation?.unit?.dropIns.at(-1), `${DROPIN_DIR}/zz-last.conf`);
+  assertInsecureFails(findings);
+  assert.equal(finding(findings, 'kubelet-anonymous-auth')!.evidence[0]?.file, `${DROPIN_DIR}/zz-last.conf`);
+});
+
+test('an EnvironmentFile= glob matching 1,100 files: the last one, which sets insecure flags, is read (fail, not pass)', () => {
+  const root = kubeadmTree({
+    [DROPIN]: `[Service]\nEnvironmentFile=/etc/kubelet.env.d/*.env\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG} $EXTRA\n`,
+  });
+  const dir = path.join(root, 'etc/kubelet.env.d');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 1100; i++) fs.writeFileSync(path.join(dir, `${String(i).padStart(5, '0')}.env`), 'EXTRA=--v=2\n');
+  fs.writeFileSync(path.join(dir, 'zz.env'), `EXTRA="${INSECURE_FLAGS}"\n`);
+  const { findings } = audit(root);
+  assertInsecureFails(findings);
+});
+
+test('drop-ins of the unit over the byte budget: every setting unknown with the reason, never pass', () => {
+  const root = kubeadmTree();
+  const dir = path.join(root, DROPIN_DIR);
+  const n = Math.ceil(MAX_TOTAL_BYTES / (1000 * 1024)) + 1;
+  for (let i = 0; i < n; i++) {
+    const f = path.join(dir, `50-big-${String(i).padStart(3, '0')}.conf`);
+    fs.writeFileSync(f, `[Service]\n#${'x'.repeat(1000 * 1024 - 12)}\n`); // each file under the 1 MiB file limit
+  }
+  fs.writeFileSync(path.join(dir, 'zz-last.conf'), `[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG}\n`);
+  const { findings } = audit(root);
+  assertUnknown(findings, new RegExp(`more than ${MAX_TOTAL_BYTES} bytes`));
+});
+
+test('--config-dir drop-ins over the byte budget: every setting unknown with the reason, never pass', () => {
+  const root = kubeadmTree({
+    '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--config-dir=/etc/kubernetes/kubelet.conf.d\n',
+    '/var/lib/dpkg/status': 'Package: kubelet\nStatus: install ok installed\nVersion: 1.33.4-1.1\n',
+  });
+  const dir = path.join(root, 'etc/kubernetes/kubelet.conf.d');
+  fs.mkdirSync(dir, { recursive: true });
+  const doc = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n';
+  const n = Math.ceil(MAX_DROP_IN_BYTES / (1024 * 1024)) + 1;
+  for (let i = 0; i < n; i++) {
+    const f = path.join(dir, `${String(i).padStart(3, '0')}.conf`);
+    fs.writeFileSync(f, doc + '#'.repeat(1024 * 1024 - doc.length - 1) + '\n');
+  }
+  const { findings } = audit(root);
+  assertUnknown(findings, new RegExp(`more than ${MAX_DROP_IN_BYTES} bytes`));
+});
+
+// ---- 2. Linear path resolution inside --root ------------------------------------------------
+
+test('a --config-dir 2,000 folders deep: walked in seconds, not minutes (bounded time and memory)', async () => {
+  const root = kubeadmTree({
+    '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--config-dir=/c\n',
+    '/var/lib/dpkg/status': 'Package: kubelet\nStatus: install ok installed\nVersion: 1.33.4-1.1\n',
+  });
+  let host = path.join(root, 'c');
+  fs.mkdirSync(host);
+  for (let i = 0; i < 2000; i++) {
+    host += '/d';
+    fs.mkdirSync(host);
+  }
+  // The deepest drop-in turns the read-only port on: it must be found, so the check fails.
+  fs.writeFileSync(path.join(host, '../x.conf'), 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n');
+  const m = await runMeasured(['node', '--root', root, '--format', 'json'], { killAfterMs: 120_000 });
+  assert.equal(m.killed, false, 'finished, not killed');
+  assert.ok(m.ms < 30_000, `took ${Math.round(m.ms)} ms (before the fix: about 5 minutes)`);
+  assert.ok((m.peakRssMiB ?? 0) < 500, `peak RSS ${m.peakRssMiB} MiB`);
+  const report = JSON.parse(m.out) as { findings: Finding[] };
+  assert.equal(status(report.findings, 'kubelet-read-only-port'), 'fail');
+});
+
+// ---- 3. Never open a device -----------------------------------------------------------------
+
+/** mknod as root; undefined where device nodes cannot be made (not root, a nodev mount). */
+function mknod(host: string, major: number, minor: number): boolean {
+  fs.mkdirSync(path.dirname(host), { recursive: true });
+  fs.rmSync(host, { force: true });
+  try {
+    execFileSync('mknod', [host, 'c', String(major), String(minor)], { stdio: 'ignore' });
+    return fs.lstatSync(host).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
+const ENV_FILE = '/etc/default/kubelet';
+const CA = '/etc/kubernetes/pki/ca.crt';
+
+test('character devices named as config, client CA and env file: never pass, "not a regular file (char)"', (t) => {
+  // The kubelet cannot load a device as its client CA (it refuses to start): that check fails;
+  // the settings a device hides are unknown.
+  const cases: Array<{ file: string; checks: string[]; want: string }> = [
+    { file: CONFIG, checks: INSECURE, want: 'unknown' },
+    { file: ENV_FILE, checks: INSECURE, want: 'unknown' },
+    { file: CA, checks: ['cert-client-ca-present'], want: 'fail' },
+  ];
+  for (const c of cases) {
+    const root = kubeadmTree();
+    if (!mknod(path.join(root, c.file), 1, 5)) return t.skip('mknod is not allowed here');
+    const { findings } = audit(root);
+    for (const id of c.checks) {
+      const f = finding(findings, id);
+      assert.equal(f?.status, c.want, `${c.file}, ${id}: ${f?.status} ${f?.message}`);
+      assert.match(JSON.stringify(f), /not a regular file \(char\)/, `${c.file}, ${id}`);
+    }
+  }
+});
+
+/**
+ * A FIFO with a writer blocked in open(O_WRONLY): the open returns, and the writer says so, the
+ * moment anything opens the FIFO for reading. So "the writer is still waiting" proves that
+ * nothing opened it.
+ */
+async function fifoWatcher(host: string): Promise<{ opened: () => boolean; stop: () => void }> {
+  fs.mkdirSync(path.dirname(host), { recursive: true });
+  fs.rmSync(host, { force: true });
+  execFileSync('mkfifo', [host]);
+  const child = spawn(process.execPath, ['-e', `require('fs').openSync(${JSON.stringify(host)}, 'w'); process.stdout.write('opened')`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => setTimeout(r, 300)); // the writer is now blocked in open()
+  return {
+    opened: () => out.includes('opened') || child.exitCode !== null,
+    stop: () => child.kill('SIGKILL'),
+  };
+}
+
+test('FIFOs named as config, client CA and env file are never opened (a blocked writer would see it)', async () => {
+  for (const file of [CONFIG, ENV_FILE, CA, `${DROPIN_DIR}/20-fifo.conf`]) {
+    const root = kubeadmTree();
+    const w = await fifoWatcher(path.join(root, file));
+    try {
+      const { findings } = audit(root);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(w.opened(), false, `${file} was opened`);
+      // systemd skips a drop-in that is neither a file nor a symlink (dropin.c: DT_REG, DT_LNK).
+      if (file === CONFIG || file === ENV_FILE) for (const id of INSECURE) assert.equal(status(findings, id), 'unknown', `${file}, ${id}`);
+      const ca = finding(findings, 'cert-client-ca-present');
+      if (file === CA) assert.match(JSON.stringify(ca), /not a regular file \(fifo\)/);
+    } finally {
+      w.stop();
+    }
+  }
+});
