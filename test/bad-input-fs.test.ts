@@ -6,12 +6,18 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { gatherNodeFacts, MAX_DROP_IN_BYTES } from '../src/sources/node.ts';
-import { MAX_TOTAL_BYTES } from '../src/sources/systemd/node-files.ts';
+import { gatherNodeFacts, MAX_DROP_IN_BYTES, MAX_DROP_INS, walkDropIns } from '../src/sources/node.ts';
+import { RootFs } from '../src/sources/root-fs.ts';
+import { reconstructUnit } from '../src/sources/systemd-unit.ts';
+import { MAX_ENTRIES } from '../src/sources/static-pods.ts';
+import { APISERVER } from '../src/checks/static-pods/test-support.ts';
+import { UNIT_LIMITS } from '../src/sources/systemd/node-files.ts';
+
+const MAX_TOTAL_BYTES = UNIT_LIMITS.totalBytes;
 import { runChecks } from '../src/checks/run.ts';
 import { NODE_CHECKS } from '../src/checks/index.ts';
 import type { Finding } from '../src/checks/types.ts';
-import { CONFIG, DROPIN, kubeadmTree } from './node-tree.ts';
+import { CONFIG, DROPIN, GOOD_CONFIG, kubeadmTree } from './node-tree.ts';
 import { runMeasured } from './support/measured.ts';
 
 function audit(root: string) {
@@ -193,4 +199,55 @@ test('FIFOs named as config, client CA and env file are never opened (a blocked 
       w.stop();
     }
   }
+});
+
+// ---- The bounds that remain: past each, the verdicts it could change are unknown -------------
+
+test('the unit bounds (drop-in count, glob matches): the command line is incomplete, so every setting is unknown', () => {
+  const limits = { ...UNIT_LIMITS, dropIns: 100, globMatches: 50 };
+  const many = kubeadmTree();
+  for (let i = 0; i < 150; i++) fs.writeFileSync(path.join(many, DROPIN_DIR, `50-n${String(i).padStart(3, '0')}.conf`), '[Service]\n');
+  const u = reconstructUnit(new RootFs(many), 'kubelet.service', limits);
+  assert.match(u.incomplete?.join('\n') ?? '', /more than 100 drop-ins/);
+
+  const globbed = kubeadmTree({ [DROPIN]: `[Service]\nEnvironmentFile=/etc/kubelet.env.d/*.env\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG} $EXTRA\n` });
+  fs.mkdirSync(path.join(globbed, 'etc/kubelet.env.d'));
+  for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(globbed, 'etc/kubelet.env.d', `${i}.env`), 'EXTRA=\n');
+  const g = reconstructUnit(new RootFs(globbed), 'kubelet.service', limits);
+  assert.match(g.incomplete?.join('\n') ?? '', /matches more than 50 files/);
+  // What gatherNodeFacts makes of an incomplete command line (same path as the byte budget above).
+  assert.equal(UNIT_LIMITS.dropIns >= 20_000 && UNIT_LIMITS.globMatches >= 20_000, true, 'real nodes stay far below the bounds');
+});
+
+test('the --config-dir drop-in count bound: an error, which makes every setting unknown', () => {
+  const root = kubeadmTree();
+  const dir = path.join(root, 'etc/kubernetes/kubelet.conf.d');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 11; i++) fs.writeFileSync(path.join(dir, `${i}.conf`), '');
+  const w = walkDropIns(new RootFs(root), '/etc/kubernetes/kubelet.conf.d', 10);
+  assert.match(w.error ?? '', /more than 10 drop-ins/);
+  assert.equal(MAX_DROP_INS >= 20_000, true);
+});
+
+const CP_CONFIG = `${GOOD_CONFIG}staticPodPath: /etc/kubernetes/manifests\n`;
+
+test('more than 10,000 entries in staticPodPath: the static pod checks say unknown for what was not examined', () => {
+  const root = kubeadmTree({ [CONFIG]: CP_CONFIG, '/etc/kubernetes/manifests/kube-apiserver.yaml': APISERVER });
+  const dir = path.join(root, 'etc/kubernetes/manifests');
+  for (let i = 0; i < MAX_ENTRIES; i++) fs.writeFileSync(path.join(dir, `.f${i}`), '');
+  const { findings } = audit(root);
+  for (const id of ['static-pod-privileged', 'static-pod-manifest-decodes']) {
+    const fs2 = findings.filter((f) => f.check === id);
+    assert.ok(fs2.some((f) => f.status === 'unknown' && /more than 10000 entries/.test(f.message)), `${id}: ${JSON.stringify(fs2.map((f) => [f.status, f.message]))}`);
+  }
+});
+
+test('more than 2,000 entries under /etc/kubernetes/pki: the pki file checks say unknown for what was not examined', () => {
+  const root = kubeadmTree({ [CONFIG]: CP_CONFIG, '/etc/kubernetes/manifests/kube-apiserver.yaml': APISERVER });
+  const dir = path.join(root, 'etc/kubernetes/pki');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 2001; i++) fs.writeFileSync(path.join(dir, `c${i}.crt`), '', { mode: 0o644 });
+  const { findings } = audit(root);
+  const rows = findings.filter((f) => f.check === 'cp-file-pki-owner');
+  assert.ok(rows.some((f) => f.status === 'unknown' && /more than 2000 entries/.test(JSON.stringify(f))), JSON.stringify(rows.map((f) => [f.status, f.subject, f.message])).slice(0, 2000));
 });

@@ -283,9 +283,14 @@ export class RootFs {
   /**
    * The entries of a folder that `keep` accepts (all by default), with their own type (symlinks
    * not followed), sorted bytewise. The folder is streamed: a folder of millions of names costs
-   * memory only for the entries kept. Errors are data.
+   * memory only for the entries kept; past `max` kept entries it stops and says `truncated`.
+   * Errors are data.
    */
-  entries(nodePath: string, keep: (name: string) => boolean = () => true): { ok: true; entries: DirEntry[] } | { ok: false; code: string; error: string } {
+  entries(
+    nodePath: string,
+    keep: (name: string, type: FileType | undefined) => boolean = () => true,
+    max = Infinity,
+  ): { ok: true; entries: DirEntry[]; truncated?: true } | { ok: false; code: string; error: string } {
     const r = this.resolve(nodePath);
     if (!r.ok) return r;
     let dir: fs.Dir | undefined;
@@ -293,8 +298,11 @@ export class RootFs {
       dir = fs.opendirSync(r.host);
       const out: DirEntry[] = [];
       for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
-        if (!keep(d.name)) continue;
-        out.push({ name: d.name, type: direntType(d, r.host) });
+        const type = direntType(d, r.host);
+        if (!keep(d.name, type)) continue;
+        // More than `max` kept: the caller says what was not read (never a silent cut).
+        if (out.length >= max) return { ok: true, entries: out.sort((a, b) => compareBytes(a.name, b.name)), truncated: true };
+        out.push({ name: d.name, type });
       }
       return { ok: true, entries: out.sort((a, b) => compareBytes(a.name, b.name)) };
     } catch (e) {

@@ -61,15 +61,12 @@ export function readStaticPods(fs: RootFs, effective: EffectiveConfig): StaticPo
   if (stat.type === 'file') return { path: dir, stat, manifests: [readManifest(fs, dir, stat)], url };
   // Neither folder nor regular file (a socket, a FIFO): "path is not a directory or file", no pods.
   if (stat.type !== 'dir') return { path: dir, stat, manifests: [], url };
-  const listed = fs.list(dir);
+  // Streamed: past MAX_ENTRIES the folder is not read further (memory), and the verdicts say so.
+  const listed = fs.entries(dir, () => true, MAX_ENTRIES);
   if (!listed.ok) return { path: dir, stat, unknown: `cannot list staticPodPath ${dir}: ${listed.error}`, manifests: [], url };
   const manifests: ManifestFact[] = [];
-  let unknown: string | undefined;
-  for (const name of listed.names) {
-    if (manifests.length >= MAX_ENTRIES) {
-      unknown = `${dir} holds ${listed.names.length} entries; only the first ${MAX_ENTRIES} were examined`;
-      break;
-    }
+  const unknown = listed.truncated ? `${dir} holds more than ${MAX_ENTRIES} entries; only ${MAX_ENTRIES} of them were examined` : undefined;
+  for (const { name } of listed.entries) {
     const p = dir === '/' ? `/${name}` : `${dir}/${name}`;
     if (name.startsWith('.')) {
       manifests.push({ path: p, stat: fs.stat(p, { follow: false }), ignored: 'its name starts with "." (the kubelet lists the folder with the pattern [^.]*)', pods: [] });
