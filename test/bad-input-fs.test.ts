@@ -251,3 +251,14 @@ test('more than 2,000 entries under /etc/kubernetes/pki: the pki file checks say
   const rows = findings.filter((f) => f.check === 'cp-file-pki-owner');
   assert.ok(rows.some((f) => f.status === 'unknown' && /more than 2000 entries/.test(JSON.stringify(f))), JSON.stringify(rows.map((f) => [f.status, f.subject, f.message])).slice(0, 2000));
 });
+
+test('a runtime endpoint path of 300,000 components: examined in bounded time (no walk up its length squared)', () => {
+  const root = kubeadmTree({ [CONFIG]: `${GOOD_CONFIG}containerRuntimeEndpoint: unix://${'/a'.repeat(300_000)}\n`, '/var/lib/kubelet/kubeadm-flags.env': '' });
+  const t0 = performance.now();
+  const { facts, findings } = audit(root);
+  assert.ok(performance.now() - t0 < 20_000, `took ${Math.round(performance.now() - t0)} ms (before: 70 s for 20,000 components)`);
+  const long = facts.runtimeSockets?.sockets.find((x) => x.path.length > 4096);
+  assert.equal(long?.stat.exists, null, JSON.stringify(facts.runtimeSockets).slice(0, 500));
+  assert.match(long?.stat.error ?? '', /ENAMETOOLONG/);
+  assert.ok(findings.length > 0);
+});

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const MAX_SYMLINK_HOPS = 40; // Linux's MAXSYMLINKS
+export const PATH_MAX = 4096; // Linux's, with the terminating NUL
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 /** At most this many characters of remembered folder paths (a cache; see RootFs.dirs). */
 const MEMO_CHARS = 8 * 1024 * 1024;
@@ -108,6 +109,9 @@ export class RootFs {
 
   /** Host path of a node path, every symlink followed inside root. */
   private resolve(nodePath: string, followLast = true): Resolved {
+    // The kernel refuses a path of PATH_MAX bytes or more before it walks it; so does this walk,
+    // which bounds its work whatever a hostile flag or field names.
+    if (Buffer.byteLength(nodePath) >= PATH_MAX) return { ok: false, code: 'ENAMETOOLONG', error: describe('ENAMETOOLONG') };
     const parts = splitPath(nodePath);
     // Components still to walk, last one first (pop, push: no O(n) shift per component).
     let pending: string[] = parts.slice().reverse();
