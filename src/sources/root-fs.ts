@@ -241,16 +241,18 @@ export class RootFs {
       // /proc files report size 0: read to EOF, never past the limit.
       const chunks: Buffer[] = [];
       let total = 0;
+      let whole = false; // the first chunk was filled exactly: return it, no second copy
       for (;;) {
         const chunk = Buffer.alloc(Math.min(Math.max(size - total, 65536), maxBytes + 1 - total));
         if (chunk.length === 0) return tooBig(total);
         const n = fs.readSync(fd, chunk, 0, chunk.length, null);
         if (n === 0) break;
+        if (chunks.length === 0) whole = n === chunk.length;
         chunks.push(chunk.subarray(0, n));
         total += n;
         if (total > maxBytes) return tooBig(total);
       }
-      return { ok: true, path: p, bytes: Buffer.concat(chunks, total) };
+      return { ok: true, path: p, bytes: chunks.length === 1 && whole ? chunks[0]! : Buffer.concat(chunks, total) };
     } catch (e) {
       const code = errCode(e);
       return { ok: false, path: p, code, error: this.note(code, nodePath) };
