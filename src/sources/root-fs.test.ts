@@ -172,3 +172,35 @@ test('property: resolution (with its folder cache) equals a plain walk from the 
     { numRuns: 150 },
   );
 });
+
+test('entries: streamed, only kept names, their own types, bytewise order, and a said cut past max', () => {
+  const { root } = tree();
+  const d = path.join(root, 'd');
+  fs.mkdirSync(d);
+  for (const n of ['b.conf', 'a.conf', 'B.conf', 'x.txt']) fs.writeFileSync(path.join(d, n), '');
+  fs.mkdirSync(path.join(d, 'sub'));
+  fs.symlinkSync('/etc', path.join(d, 'link.conf'));
+  const r = new RootFs(root);
+  const all = r.entries('/d', (n, t) => n.endsWith('.conf') || t === 'dir');
+  assert.deepEqual(all.ok && all.entries, [
+    { name: 'B.conf', type: 'file' },
+    { name: 'a.conf', type: 'file' },
+    { name: 'b.conf', type: 'file' },
+    { name: 'link.conf', type: 'symlink' },
+    { name: 'sub', type: 'dir' },
+  ]);
+  assert.equal(all.ok && all.truncated, undefined);
+  const cut = r.entries('/d', () => true, 3);
+  assert.equal(cut.ok && cut.entries.length, 3);
+  assert.equal(cut.ok && cut.truncated, true);
+  const exact = r.entries('/d', () => true, 6);
+  assert.equal(exact.ok && exact.truncated, undefined);
+  assert.equal((r.entries('/d/x.txt') as { code: string }).code, 'ENOTDIR');
+});
+
+test('a path of PATH_MAX bytes or more is ENAMETOOLONG at once, as the kernel says', () => {
+  const r = new RootFs(tree().root);
+  assert.equal((r.read('/x/..'.repeat(1000)) as { code: string }).code, 'ENAMETOOLONG');
+  assert.match(r.stat('/a'.repeat(2048)).error ?? '', /ENAMETOOLONG/);
+  assert.equal(r.stat('/a'.repeat(2047)).exists, false);
+});
