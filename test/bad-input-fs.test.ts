@@ -9,7 +9,7 @@ import path from 'node:path';
 import { gatherNodeFacts, MAX_DROP_IN_BYTES, MAX_DROP_INS, walkDropIns } from '../src/sources/node.ts';
 import { RootFs } from '../src/sources/root-fs.ts';
 import { reconstructUnit } from '../src/sources/systemd-unit.ts';
-import { MAX_ENTRIES } from '../src/sources/static-pods.ts';
+import { MAX_ENTRIES, MAX_TOTAL_MANIFEST_BYTES } from '../src/sources/static-pods.ts';
 import { APISERVER } from '../src/checks/static-pods/test-support.ts';
 import { UNIT_LIMITS } from '../src/sources/systemd/node-files.ts';
 
@@ -261,4 +261,16 @@ test('a runtime endpoint path of 300,000 components: examined in bounded time (n
   assert.equal(long?.stat.exists, null, JSON.stringify(facts.runtimeSockets).slice(0, 500));
   assert.match(long?.stat.error ?? '', /ENAMETOOLONG/);
   assert.ok(findings.length > 0);
+});
+
+test('static pod manifests over the byte budget: the ones not read are unknown, not pass', () => {
+  const root = kubeadmTree({ [CONFIG]: CP_CONFIG });
+  const dir = path.join(root, 'etc/kubernetes/manifests');
+  fs.mkdirSync(dir, { recursive: true });
+  const pad = `#${'x'.repeat(3.9 * 1024 * 1024)}\n`;
+  const n = Math.ceil(MAX_TOTAL_MANIFEST_BYTES / pad.length) + 1;
+  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, `m${i}.yaml`), pad + APISERVER.replace('name: kube-apiserver\n  namespace', `name: kube-apiserver-${i}\n  namespace`));
+  const { findings } = audit(root);
+  const rows = findings.filter((f) => f.check === 'static-pod-privileged');
+  assert.ok(rows.some((f) => f.status === 'unknown' && f.subject === `/etc/kubernetes/manifests/m${n - 1}.yaml` && new RegExp(`at most ${MAX_TOTAL_MANIFEST_BYTES} bytes of manifests`).test(f.message)), JSON.stringify(rows.map((f) => [f.status, f.subject])));
 });
