@@ -238,21 +238,24 @@ export class RootFs {
       if (fst.dev !== st.dev || fst.ino !== st.ino) return { ok: false, path: p, code: 'ECHANGED', error: describe('ECHANGED') };
       const size = Number(fst.size);
       if (fst.size > BigInt(maxBytes)) return tooBig(fst.size);
-      // /proc files report size 0: read to EOF, never past the limit.
+      // A regular file is read in one buffer of its size and a byte more (to see it grow), so a
+      // small file costs its size, not a 64 KiB chunk; /proc files report size 0: read in
+      // chunks to EOF, never past the limit.
       const chunks: Buffer[] = [];
       let total = 0;
-      let whole = false; // the first chunk was filled exactly: return it, no second copy
+      let slack = 0; // bytes allocated but not filled
       for (;;) {
-        const chunk = Buffer.alloc(Math.min(Math.max(size - total, 65536), maxBytes + 1 - total));
+        const chunk = Buffer.alloc(Math.min(total === 0 && size > 0 ? size + 1 : 65536, maxBytes + 1 - total));
         if (chunk.length === 0) return tooBig(total);
         const n = fs.readSync(fd, chunk, 0, chunk.length, null);
         if (n === 0) break;
-        if (chunks.length === 0) whole = n === chunk.length;
         chunks.push(chunk.subarray(0, n));
+        slack += chunk.length - n;
         total += n;
         if (total > maxBytes) return tooBig(total);
+        if (size > 0 && n < chunk.length && total >= size) break; // a short read at its size: EOF
       }
-      return { ok: true, path: p, bytes: chunks.length === 1 && whole ? chunks[0]! : Buffer.concat(chunks, total) };
+      return { ok: true, path: p, bytes: chunks.length === 1 && slack <= 1 ? chunks[0]! : Buffer.concat(chunks, total) };
     } catch (e) {
       const code = errCode(e);
       return { ok: false, path: p, code, error: this.note(code, nodePath) };
