@@ -59,6 +59,18 @@ test('5,000 drop-ins: the last one, which resets ExecStart= with insecure flags,
   assert.equal(finding(findings, 'kubelet-anonymous-auth')!.evidence[0]?.file, `${DROPIN_DIR}/zz-last.conf`);
 });
 
+test('20,000 drop-ins, measured: the whole CLI finishes in bounded time and memory, and still fails the insecure last one', async () => {
+  const root = kubeadmTree();
+  const dir = path.join(root, DROPIN_DIR);
+  for (let i = 0; i < 20_000; i++) fs.writeFileSync(path.join(dir, `50-n${String(i).padStart(5, '0')}.conf`), '[Service]\nRestart=always\n');
+  fs.writeFileSync(path.join(dir, 'zz-last.conf'), `[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG} ${INSECURE_FLAGS}\n`);
+  const m = await runMeasured(['node', '--root', root, '--format', 'json'], { killAfterMs: 120_000, keepChars: 200_000_000 });
+  assert.equal(m.killed, false, 'finished, not killed');
+  assert.ok((m.peakRssMiB ?? 0) < 500, `peak RSS ${m.peakRssMiB} MiB`);
+  const report = JSON.parse(m.out) as { findings: Finding[] };
+  assertInsecureFails(report.findings);
+});
+
 test('an EnvironmentFile= glob matching 1,100 files: the last one, which sets insecure flags, is read (fail, not pass)', () => {
   const root = kubeadmTree({
     [DROPIN]: `[Service]\nEnvironmentFile=/etc/kubelet.env.d/*.env\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG} $EXTRA\n`,
