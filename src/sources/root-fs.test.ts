@@ -204,3 +204,16 @@ test('a path of PATH_MAX bytes or more is ENAMETOOLONG at once, as the kernel sa
   assert.match(r.stat('/a'.repeat(2048)).error ?? '', /ENAMETOOLONG/);
   assert.equal(r.stat('/a'.repeat(2047)).exists, false);
 });
+
+test('a folder swapped for a symlink out of the root after it was resolved: the read is refused, not followed', () => {
+  const { root, outside } = tree();
+  fs.mkdirSync(path.join(root, 'd'));
+  fs.writeFileSync(path.join(root, 'd/secret'), 'inside');
+  const r = new RootFs(root);
+  assert.equal((r.read('/d/secret') as { bytes: Buffer }).bytes.toString(), 'inside'); // /d is now a known folder
+  fs.rmSync(path.join(root, 'd'), { recursive: true });
+  fs.symlinkSync(outside, path.join(root, 'd')); // an attacker changes the tree during the audit
+  const x = r.read('/d/secret');
+  assert.equal(x.ok, false);
+  assert.equal((x as { code: string }).code, 'ECHANGED');
+});

@@ -72,8 +72,32 @@ export class RootFs {
   /** node paths this reader was refused (EACCES, EPERM): evidence that exists but was not read (/proc/<pid>/ aside). */
   readonly denied = new Set<string>();
 
+  /** The root's real host path, to check what an open really reached (undefined: cannot tell). */
+  private readonly realRoot: string | undefined;
+
   constructor(root: string) {
     this.root = path.resolve(root);
+    try {
+      this.realRoot = fs.realpathSync.native(this.root);
+    } catch {
+      this.realRoot = undefined;
+    }
+  }
+
+  /**
+   * Whether an open file descriptor is a file inside the root, by the kernel's own name for it
+   * (/proc/self/fd). Resolution checks each component, but a tree changed while it is read (a
+   * folder swapped for a symlink after it was resolved or cached) must not lead a read outside.
+   */
+  private insideRoot(fd: number): boolean {
+    if (this.live || this.realRoot === undefined) return true;
+    let real: string;
+    try {
+      real = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return true; // no /proc to ask: resolution's own checks stand
+    }
+    return real.startsWith(this.realRoot === '/' ? '/' : `${this.realRoot}/`);
   }
 
   private note(code: string, nodePath: string): string {
@@ -235,7 +259,7 @@ export class RootFs {
       if (st.size > BigInt(maxBytes)) return tooBig(st.size);
       fd = fs.openSync(r.host, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
       const fst = fs.fstatSync(fd, { bigint: true });
-      if (fst.dev !== st.dev || fst.ino !== st.ino) return { ok: false, path: p, code: 'ECHANGED', error: describe('ECHANGED') };
+      if (fst.dev !== st.dev || fst.ino !== st.ino || !this.insideRoot(fd)) return { ok: false, path: p, code: 'ECHANGED', error: describe('ECHANGED') };
       const size = Number(fst.size);
       if (fst.size > BigInt(maxBytes)) return tooBig(fst.size);
       // A regular file is read in one buffer of its size and a byte more (to see it grow), so a
