@@ -203,7 +203,7 @@ test('FIFOs named as config, client CA and env file are never opened (a blocked 
       const { findings } = audit(root);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(w.opened(), false, `${file} was opened`);
-      // systemd skips a drop-in that is neither a file nor a symlink (dropin.c: DT_REG, DT_LNK).
+      // systemd skips a drop-in that is neither a file nor a symlink (conf-files.c, dirent_is_file_with_suffix: DT_REG, DT_LNK).
       if (file === CONFIG || file === ENV_FILE) for (const id of INSECURE) assert.equal(status(findings, id), 'unknown', `${file}, ${id}`);
       const ca = finding(findings, 'cert-client-ca-present');
       if (file === CA) assert.match(JSON.stringify(ca), /not a regular file \(fifo\)/);
