@@ -216,4 +216,6 @@ test('a folder swapped for a symlink out of the root after it was resolved: the 
   const x = r.read('/d/secret');
   assert.equal(x.ok, false);
   assert.equal((x as { code: string }).code, 'ECHANGED');
+  const l = r.entries('/d');
+  assert.equal(l.ok, false, 'the outside folder is not listed'); // O_NOFOLLOW|O_DIRECTORY on the symlink: ENOTDIR
 });

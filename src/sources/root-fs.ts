@@ -74,6 +74,8 @@ export class RootFs {
 
   /** The root's real host path, to check what an open really reached (undefined: cannot tell). */
   private readonly realRoot: string | undefined;
+  /** whether /proc/self/fd can name open files (Linux with /proc mounted) */
+  private readonly procFd = fs.existsSync('/proc/self/fd');
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -327,8 +329,15 @@ export class RootFs {
     const r = this.resolve(nodePath);
     if (!r.ok) return r;
     let dir: fs.Dir | undefined;
+    let fd: number | undefined;
     try {
-      dir = fs.opendirSync(r.host);
+      // Offline, the folder is opened first and checked to be inside the root (as read() does),
+      // then listed through that descriptor: a folder swapped for a symlink is not listed.
+      if (!this.live && this.realRoot !== undefined && this.procFd) {
+        fd = fs.openSync(r.host, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        if (!this.insideRoot(fd)) return { ok: false, code: 'ECHANGED', error: describe('ECHANGED') };
+      }
+      dir = fs.opendirSync(fd === undefined ? r.host : `/proc/self/fd/${fd}`);
       const out: DirEntry[] = [];
       for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
         const type = direntType(d, r.host);
@@ -347,6 +356,7 @@ export class RootFs {
       } catch {
         // already closed
       }
+      if (fd !== undefined) fs.closeSync(fd);
     }
   }
 }
