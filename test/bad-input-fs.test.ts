@@ -231,13 +231,16 @@ test('the unit bounds (drop-in count, glob matches): the command line is incompl
   assert.equal(UNIT_LIMITS.dropIns >= 20_000 && UNIT_LIMITS.globMatches >= 20_000, true, 'real nodes stay far below the bounds');
 });
 
-test('the --config-dir drop-in count bound: an error, which makes every setting unknown', () => {
+test('the --config-dir bound on folders and drop-ins: an error, which makes every setting unknown', () => {
   const root = kubeadmTree();
   const dir = path.join(root, 'etc/kubernetes/kubelet.conf.d');
   fs.mkdirSync(dir, { recursive: true });
   for (let i = 0; i < 11; i++) fs.writeFileSync(path.join(dir, `${i}.conf`), '');
   const w = walkDropIns(new RootFs(root), '/etc/kubernetes/kubelet.conf.d', 10);
-  assert.match(w.error ?? '', /more than 10 drop-ins/);
+  assert.match(w.error ?? '', /more than 10 folders and drop-ins/);
+  // Folders count too: a tree of empty folders is bounded as well.
+  for (let i = 0; i < 11; i++) fs.mkdirSync(path.join(dir, `d${i}`));
+  assert.match(walkDropIns(new RootFs(root), '/etc/kubernetes/kubelet.conf.d', 15).error ?? '', /more than 15 folders and drop-ins/);
   assert.equal(MAX_DROP_INS >= 20_000, true);
 });
 

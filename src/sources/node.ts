@@ -32,7 +32,9 @@ export interface NodeOptions {
  * The kubelet reads every drop-in; so does the audit, up to these bounds on what it holds (a
  * hostile tree must not exhaust memory). Beyond them every setting is unknown, never guessed.
  */
+/** folders and *.conf names kept over the whole --config-dir walk */
 export const MAX_DROP_INS = 50_000;
+/** bytes of --config-dir drop-ins read in all */
 export const MAX_DROP_IN_BYTES = 16 * 1024 * 1024;
 
 export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
@@ -226,24 +228,30 @@ function flagPlace(flags: ParsedFlag[], name: string): { file?: string; line?: n
 export function walkDropIns(fs: RootFs, dir: string, max = MAX_DROP_INS): { files: string[]; error?: string } {
   const files: string[] = [];
   // Only folders and *.conf names are kept from a listing (filepath.Ext(name) == ".conf"): a
-  // folder of a million other names costs no memory.
+  // folder of a million other names costs no memory. At most `max` are kept over the whole walk.
   const wanted = (name: string, type: FileType | undefined) => type === 'dir' || name.endsWith('.conf');
-  const top = fs.entries(dir, wanted);
+  let kept = 0;
+  const tooMany = `more than ${max} folders and drop-ins under ${dir}; the rest were not read`;
+  const list = (p: string) => {
+    const l = fs.entries(p, wanted, max - kept);
+    if (l.ok) kept += l.entries.length;
+    return l;
+  };
+  const top = list(dir);
   if (!top.ok) {
     return { files, error: top.code === 'ENOENT' ? `the --config-dir folder ${dir} does not exist: the kubelet refuses to start` : `cannot list the --config-dir folder ${dir}: ${top.error}` };
   }
+  if (top.truncated) return { files, error: tooMany };
   const visit = (folder: string, entries: DirEntry[]): string | undefined => {
     for (const e of entries) {
       const p = `${folder}/${e.name}`;
       if (e.type === 'dir') {
-        const sub = fs.entries(p, wanted);
+        const sub = list(p);
         if (!sub.ok) return `cannot list ${p}: ${sub.error}`;
+        if (sub.truncated) return tooMany;
         const err = visit(p, sub.entries);
         if (err) return err;
-      } else {
-        if (files.length >= max) return `more than ${max} drop-ins under ${dir}; the rest were not read`;
-        files.push(p);
-      }
+      } else files.push(p);
     }
     return undefined;
   };
