@@ -231,6 +231,16 @@ test('the unit bounds (drop-in count, glob matches): the command line is incompl
   assert.equal(UNIT_LIMITS.dropIns >= 20_000 && UNIT_LIMITS.globMatches >= 20_000, true, 'real nodes stay far below the bounds');
 });
 
+test('an EnvironmentFile= glob that lists one folder again per match (/d/*/../x*) stops at its listing bound: unknown, no hang', () => {
+  const root = kubeadmTree({ [DROPIN]: `[Service]\nEnvironmentFile=-/d/*/../zz*\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG}\n` });
+  for (let i = 0; i < 3000; i++) fs.mkdirSync(path.join(root, 'd', `s${i}`), { recursive: true });
+  // 3,000 matches, each listing /d (3,000 names) again: 9 million names, past the bound of 1 million.
+  const t0 = performance.now();
+  const { findings } = audit(root);
+  assert.ok(performance.now() - t0 < 30_000, `took ${Math.round(performance.now() - t0)} ms`);
+  assertUnknown(findings, new RegExp(`needs more than ${UNIT_LIMITS.globNames} folder entries listed`));
+});
+
 test('the --config-dir bound on folders and drop-ins: an error, which makes every setting unknown', () => {
   const root = kubeadmTree();
   const dir = path.join(root, 'etc/kubernetes/kubelet.conf.d');

@@ -272,10 +272,10 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limi
   envFiles: for (const ef of envFiles) {
     const ignore = ef.path.startsWith('-');
     const pattern = ignore ? ef.path.slice(1) : ef.path;
-    const { paths, truncated } = globNodePaths(fs, pattern, limits.globMatches);
+    const { paths, truncated } = globNodePaths(fs, pattern, limits);
     if (truncated) {
       // The files systemd reads last win: without all of them no variable is known.
-      const why = `EnvironmentFile=${pattern} matches more than ${limits.globMatches} files, which were not read`;
+      const why = `EnvironmentFile=${pattern} ${truncated}, which the audit does not read`;
       (out.incomplete ??= []).push(why);
       diagnostics.push({ code: 'env-file-invalid', severity: 'medium', message: `${why}: the environment, and so the command line, cannot be known`, file: ef.file, line: ef.line });
       continue;
