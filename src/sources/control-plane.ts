@@ -269,12 +269,13 @@ function walkPki(fs: RootFs, files: Record<string, StatResult>): void {
   if (top.exists !== true || top.type !== 'dir') return;
   let count = 0;
   const visit = (dir: string, depth: number): void => {
-    const l = fs.list(dir);
+    // Streamed, at most the entries still allowed: a folder of millions of names is not held.
+    const l = fs.entries(dir, () => true, MAX_PKI_ENTRIES - count + 1);
     if (!l.ok) {
       files[dir + UNLISTED] = { path: dir + UNLISTED, exists: null, error: `cannot list ${dir}: ${l.error}` };
       return;
     }
-    for (const name of l.names) {
+    for (const { name } of l.entries) {
       const p = `${dir}/${name}`;
       if (++count > MAX_PKI_ENTRIES) {
         files[PKI_DIR + UNLISTED] = { path: PKI_DIR + UNLISTED, exists: null, error: `more than ${MAX_PKI_ENTRIES} entries under ${PKI_DIR}; the rest were not examined` };

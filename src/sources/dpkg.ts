@@ -5,7 +5,14 @@ import type { RootFs } from './root-fs.ts';
 export function readDpkgVersion(fs: RootFs): { value: string; source: string } | undefined {
   const r = fs.read('/var/lib/dpkg/status', 64 * 1024 * 1024);
   if (!r.ok) return undefined;
-  for (const stanza of r.bytes.toString('utf8').split(/\n\s*\n/)) {
+  const text = r.bytes.toString('utf8');
+  // Stanza by stanza (a blank line ends one), without splitting a huge file into an array.
+  const sep = /\n\s*\n/g;
+  for (let start = 0; start <= text.length; ) {
+    const m = sep.exec(text);
+    const end = m ? m.index : text.length;
+    const stanza = text.slice(start, end);
+    start = m ? sep.lastIndex : text.length + 1;
     if (!/^Package: kubelet$/m.test(stanza)) continue;
     if (!/^Status: .*\binstalled$/m.test(stanza)) continue;
     const v = /^Version: (?:\d+:)?([0-9]+\.[0-9]+\.[0-9]+)/m.exec(stanza);

@@ -130,9 +130,9 @@ function joinToProcesses(fs: RootFs, listeners: Listener[]): { notes: string[] }
     wanted.set(l.inode, xs);
   }
   if (wanted.size === 0) return { notes };
-  const list = fs.list('/proc');
+  const list = fs.entries('/proc', (n) => /^[0-9]+$/.test(n));
   if (!list.ok) return { notes: [`cannot list /proc to find the processes behind the listeners: ${list.error}`] };
-  const pids = list.names.filter((n) => /^[0-9]+$/.test(n)).map(Number).sort((a, b) => a - b);
+  const pids = list.entries.map((e) => Number(e.name)).sort((a, b) => a - b);
   let denied = 0;
   let scannedPids = 0;
   let fdsSeen = 0;
@@ -149,14 +149,15 @@ function joinToProcesses(fs: RootFs, listeners: Listener[]): { notes: string[] }
       break;
     }
     scannedPids++;
-    const fds = fs.list(`/proc/${pid}/fd`);
+    const fds = fs.entries(`/proc/${pid}/fd`, () => true, LIMITS.fdsPerPid);
     if (!fds.ok) {
       if (fds.code === 'EACCES' || fds.code === 'EPERM') denied++;
       continue; // ENOENT: the process has exited since /proc was listed
     }
     let owned = false;
     let refused = false;
-    for (const fd of fds.names.slice(0, LIMITS.fdsPerPid)) {
+    if (fds.truncated) capped ||= `pid ${pid} holds more than ${LIMITS.fdsPerPid} file descriptors; only ${LIMITS.fdsPerPid} were examined`;
+    for (const { name: fd } of fds.entries) {
       fdsSeen++;
       const link = fs.readlink(`/proc/${pid}/fd/${fd}`);
       if (!link.ok) {

@@ -3,7 +3,7 @@
 // files checks ask about, certificates, kube-proxy and the kubelet version. All I/O of the node
 // audit happens here (and in the modules it calls); nothing here judges.
 import type { Arg, Diagnostic, KubeletFacts, KubeletInvocation, KubeProxyFacts, NodeFacts, ParsedFlag } from '../facts/types.ts';
-import { RootFs, joinNodePath, compareBytes, type StatResult } from './root-fs.ts';
+import { RootFs, joinNodePath, type DirEntry, type FileType, type StatResult } from './root-fs.ts';
 import { reconstructUnit } from './systemd-unit.ts';
 import { readKubeletCertificates } from './certificates.ts';
 import { findProcesses } from './proc.ts';
@@ -28,7 +28,14 @@ export interface NodeOptions {
   now?: Date;
 }
 
-const MAX_DROP_INS = 1000;
+/**
+ * The kubelet reads every drop-in; so does the audit, up to these bounds on what it holds (a
+ * hostile tree must not exhaust memory). Beyond them every setting is unknown, never guessed.
+ */
+/** folders and *.conf names kept over the whole --config-dir walk */
+export const MAX_DROP_INS = 50_000;
+/** bytes of --config-dir drop-ins read in all */
+export const MAX_DROP_IN_BYTES = 16 * 1024 * 1024;
 
 export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
   const live = opts.root === undefined;
@@ -159,12 +166,20 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
       dropInDirUnreadable = walked.error;
       diagnostics.push({ code: 'dropin-dir-unreadable', severity: 'info', message: walked.error, file: configDir });
     }
+    let bytes = 0;
     for (const file of walked.files) {
       const r = fs.read(file);
       if (!r.ok) {
         dropInDirUnreadable ??= `cannot read the drop-in ${file}: ${r.error}`;
         diagnostics.push({ code: 'dropin-unreadable', severity: 'info', message: `cannot read the drop-in ${file}: ${r.error}`, file });
         continue;
+      }
+      bytes += r.bytes.length;
+      if (bytes > MAX_DROP_IN_BYTES) {
+        const why = `the drop-ins under ${configDir} hold more than ${MAX_DROP_IN_BYTES} bytes: ${file} and the ones after it were not read`;
+        dropInDirUnreadable ??= why;
+        diagnostics.push({ code: 'dropin-dir-unreadable', severity: 'info', message: why, file });
+        break;
       }
       const doc = parseConfigDoc(r.bytes, file, 'drop-in');
       diagnostics.push(...doc.diagnostics);
@@ -210,28 +225,36 @@ function flagPlace(flags: ParsedFlag[], name: string): { file?: string; line?: n
  * order like filepath.WalkDir (kubelet-facts §5.3); symlinked folders are not entered (WalkDir
  * does not follow them), a missing folder is an error that stops the kubelet.
  */
-export function walkDropIns(fs: RootFs, dir: string): { files: string[]; error?: string } {
+export function walkDropIns(fs: RootFs, dir: string, max = MAX_DROP_INS): { files: string[]; error?: string } {
   const files: string[] = [];
-  const top = fs.list(dir);
+  // Only folders and *.conf names are kept from a listing (filepath.Ext(name) == ".conf"): a
+  // folder of a million other names costs no memory. At most `max` are kept over the whole walk.
+  const wanted = (name: string, type: FileType | undefined) => type === 'dir' || name.endsWith('.conf');
+  let kept = 0;
+  const tooMany = `more than ${max} folders and drop-ins under ${dir}; the rest were not read`;
+  const list = (p: string) => {
+    const l = fs.entries(p, wanted, max - kept);
+    if (l.ok) kept += l.entries.length;
+    return l;
+  };
+  const top = list(dir);
   if (!top.ok) {
     return { files, error: top.code === 'ENOENT' ? `the --config-dir folder ${dir} does not exist: the kubelet refuses to start` : `cannot list the --config-dir folder ${dir}: ${top.error}` };
   }
-  const visit = (folder: string, names: string[]): string | undefined => {
-    for (const name of [...names].sort(compareBytes)) {
-      const p = `${folder}/${name}`;
-      const st = fs.stat(p, { follow: false });
-      if (st.type === 'dir') {
-        const sub = fs.list(p);
+  if (top.truncated) return { files, error: tooMany };
+  const visit = (folder: string, entries: DirEntry[]): string | undefined => {
+    for (const e of entries) {
+      const p = `${folder}/${e.name}`;
+      if (e.type === 'dir') {
+        const sub = list(p);
         if (!sub.ok) return `cannot list ${p}: ${sub.error}`;
-        const err = visit(p, sub.names);
+        if (sub.truncated) return tooMany;
+        const err = visit(p, sub.entries);
         if (err) return err;
-      } else if (name.endsWith('.conf')) { // filepath.Ext(name) == ".conf"
-        if (files.length >= MAX_DROP_INS) return `more than ${MAX_DROP_INS} drop-ins under ${dir}; the rest were not read`;
-        files.push(p);
-      }
+      } else files.push(p);
     }
     return undefined;
   };
-  const error = visit(dir.replace(/\/$/, ''), top.names);
+  const error = visit(dir.replace(/\/$/, ''), top.entries);
   return error ? { files, error } : { files };
 }

@@ -13,11 +13,10 @@ export interface ProcessInfo {
 const MAX_CMDLINE = 1024 * 1024;
 
 export function findProcesses(fs: RootFs, name: string): { found: ProcessInfo[]; error?: string } {
-  const list = fs.list('/proc');
+  const list = fs.entries('/proc', (n) => /^[0-9]+$/.test(n));
   if (!list.ok) return { found: [], error: `cannot list /proc: ${list.error}` };
   const found: ProcessInfo[] = [];
-  for (const entry of list.names) {
-    if (!/^[0-9]+$/.test(entry)) continue;
+  for (const { name: entry } of list.entries) {
     const cmd = fs.read(`/proc/${entry}/cmdline`, MAX_CMDLINE);
     if (!cmd.ok || cmd.bytes.length === 0) continue; // gone, or a kernel thread
     const argv = splitNul(cmd.bytes);

@@ -80,3 +80,142 @@ test('property: any path stays inside the root', () => {
     assert.ok(normalize(p).startsWith('/'));
   }));
 });
+
+// ---- Resolution with the folder cache equals a plain walk from the root -----------------------
+
+/** The chroot walk written plainly: every path from the root, component by component, no cache. */
+function referenceResolve(root: string, nodePath: string, followLast = true): { ok: true; node: string } | { ok: false; code: string } {
+  const pending = nodePath.split('/').filter((s) => s !== '');
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
+    if (!followLast && pending.length === 0) {
+      done.push(part);
+      break;
+    }
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(root, ...done, part));
+    } catch (e) {
+      return { ok: false, code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
+    }
+    if (st.isSymbolicLink()) {
+      if (++hops > 40) return { ok: false, code: 'ELOOP' };
+      const target = fs.readlinkSync(path.join(root, ...done, part));
+      if (target.startsWith('/')) done.length = 0;
+      pending.unshift(...target.split('/').filter((s) => s !== ''));
+      continue;
+    }
+    if (pending.length > 0 && !st.isDirectory()) return { ok: false, code: 'ENOTDIR' };
+    done.push(part);
+  }
+  return { ok: true, node: '/' + done.join('/') };
+}
+
+const NAME = fc.constantFrom('a', 'b', 'c');
+const LINK_PART = fc.constantFrom('a', 'b', 'c', '..', '.', '');
+type Entry = { path: string[]; kind: 'dir' | 'file' | 'link'; target: string };
+const ENTRY: fc.Arbitrary<Entry> = fc.record({
+  path: fc.array(NAME, { minLength: 1, maxLength: 4 }),
+  kind: fc.constantFrom('dir', 'file', 'link'),
+  target: fc.tuple(fc.boolean(), fc.array(LINK_PART, { maxLength: 5 })).map(([abs, ps]) => (abs ? '/' : '') + ps.join('/')),
+});
+const QUERY = fc.tuple(fc.boolean(), fc.array(fc.constantFrom('a', 'b', 'c', '..', '.', 'x'), { minLength: 0, maxLength: 7 })).map(([abs, ps]) => (abs ? '/' : '') + ps.join('/'));
+
+test('property: resolution (with its folder cache) equals a plain walk from the root, on random trees of symlinks', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-rootfs-prop-'));
+  let n = 0;
+  fc.assert(
+    fc.property(fc.array(ENTRY, { maxLength: 14 }), fc.array(QUERY, { minLength: 1, maxLength: 40 }), (entries, queries) => {
+      const root = path.join(base, String(n++), 'node');
+      fs.mkdirSync(root, { recursive: true });
+      fs.writeFileSync(path.join(root, '..', 'outside'), 'outside the root');
+      for (const e of entries) {
+        const host = path.join(root, ...e.path);
+        try {
+          fs.mkdirSync(path.dirname(host), { recursive: true });
+          if (e.kind === 'dir') fs.mkdirSync(host);
+          else if (e.kind === 'file') fs.writeFileSync(host, '/' + e.path.join('/'));
+          else fs.symlinkSync(e.target === '' ? '.' : e.target, host);
+        } catch {
+          // an earlier entry took the place (a file where a folder should be): skip this one
+        }
+      }
+      const r = new RootFs(root); // one reader for all queries: the cache carries over between them
+      for (const q of [...queries, ...queries]) {
+        const want = referenceResolve(root, q);
+        const got = r.realpath(q);
+        if (want.ok) assert.deepEqual(got, { ok: true, path: want.node }, `realpath ${q}`);
+        else assert.equal(got.ok ? 'ok' : got.code, want.code, `realpath ${q}`);
+        const read = r.read(q);
+        if (read.ok) assert.ok(want.ok && read.bytes.toString() === want.node, `read ${q} gives the file at ${want.ok ? want.node : want.code}`);
+        const l = r.stat(q, { follow: false });
+        const wantL = referenceResolve(root, q, false);
+        if (wantL.ok) {
+          const real = (() => {
+            try {
+              return fs.lstatSync(path.join(root, wantL.node));
+            } catch {
+              return undefined;
+            }
+          })();
+          assert.equal(l.exists, real !== undefined, `lstat ${q}`);
+        }
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('entries: streamed, only kept names, their own types, bytewise order, and a said cut past max', () => {
+  const { root } = tree();
+  const d = path.join(root, 'd');
+  fs.mkdirSync(d);
+  for (const n of ['b.conf', 'a.conf', 'B.conf', 'x.txt']) fs.writeFileSync(path.join(d, n), '');
+  fs.mkdirSync(path.join(d, 'sub'));
+  fs.symlinkSync('/etc', path.join(d, 'link.conf'));
+  const r = new RootFs(root);
+  const all = r.entries('/d', (n, t) => n.endsWith('.conf') || t === 'dir');
+  assert.deepEqual(all.ok && all.entries, [
+    { name: 'B.conf', type: 'file' },
+    { name: 'a.conf', type: 'file' },
+    { name: 'b.conf', type: 'file' },
+    { name: 'link.conf', type: 'symlink' },
+    { name: 'sub', type: 'dir' },
+  ]);
+  assert.equal(all.ok && all.truncated, undefined);
+  const cut = r.entries('/d', () => true, 3);
+  assert.equal(cut.ok && cut.entries.length, 3);
+  assert.equal(cut.ok && cut.truncated, true);
+  const exact = r.entries('/d', () => true, 6);
+  assert.equal(exact.ok && exact.truncated, undefined);
+  assert.equal((r.entries('/d/x.txt') as { code: string }).code, 'ENOTDIR');
+});
+
+test('a path of PATH_MAX bytes or more is ENAMETOOLONG at once, as the kernel says', () => {
+  const r = new RootFs(tree().root);
+  assert.equal((r.read('/x/..'.repeat(1000)) as { code: string }).code, 'ENAMETOOLONG');
+  assert.match(r.stat('/a'.repeat(2048)).error ?? '', /ENAMETOOLONG/);
+  assert.equal(r.stat('/a'.repeat(2047)).exists, false);
+});
+
+test('a folder swapped for a symlink out of the root after it was resolved: the read is refused, not followed', () => {
+  const { root, outside } = tree();
+  fs.mkdirSync(path.join(root, 'd'));
+  fs.writeFileSync(path.join(root, 'd/secret'), 'inside');
+  const r = new RootFs(root);
+  assert.equal((r.read('/d/secret') as { bytes: Buffer }).bytes.toString(), 'inside'); // /d is now a known folder
+  fs.rmSync(path.join(root, 'd'), { recursive: true });
+  fs.symlinkSync(outside, path.join(root, 'd')); // an attacker changes the tree during the audit
+  const x = r.read('/d/secret');
+  assert.equal(x.ok, false);
+  assert.equal((x as { code: string }).code, 'ECHANGED');
+  const l = r.entries('/d');
+  assert.equal(l.ok, false, 'the outside folder is not listed'); // O_NOFOLLOW|O_DIRECTORY on the symlink: ENOTDIR
+});

@@ -13,7 +13,7 @@
 // `source` that starts with `containerRuntimeEndpoint`.
 import path from 'node:path';
 import type { EffectiveConfig, RuntimeSocketFact, RuntimeSocketFacts } from '../facts/types.ts';
-import { normalize, type RootFs } from './root-fs.ts';
+import { normalize, PATH_MAX, type RootFs } from './root-fs.ts';
 
 /** Where runtimes put their sockets, in the order they are reported. */
 export const KNOWN_SOCKETS: ReadonlyArray<{ path: string; runtime: string }> = [
@@ -159,6 +159,7 @@ function namesOf(acc: Accounts, uid: number | undefined, gid: number | undefined
 function identity(fs: RootFs, p: string): string {
   const rest: string[] = [];
   let cur = normalize(p);
+  if (cur.length >= PATH_MAX) return cur; // names no file (ENAMETOOLONG); walking it up would cost its length squared
   for (;;) {
     const r = fs.realpath(cur);
     if (r.ok) return path.posix.join(r.path, ...rest);

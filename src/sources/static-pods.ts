@@ -31,6 +31,8 @@ import { firstBadUtf8, lineOf } from './text.ts';
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** The audit looks at most at this many folder entries. */
 export const MAX_ENTRIES = 10_000;
+/** …and reads at most this many bytes of manifests in all (decoding costs time and memory); the rest are unknown. */
+export const MAX_TOTAL_MANIFEST_BYTES = 16 * 1024 * 1024;
 /** common.go: maxConfigLength = 10 * 1 << 20; ReadAtMost fails once that many bytes are read. */
 export const KUBELET_MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
 
@@ -61,21 +63,19 @@ export function readStaticPods(fs: RootFs, effective: EffectiveConfig): StaticPo
   if (stat.type === 'file') return { path: dir, stat, manifests: [readManifest(fs, dir, stat)], url };
   // Neither folder nor regular file (a socket, a FIFO): "path is not a directory or file", no pods.
   if (stat.type !== 'dir') return { path: dir, stat, manifests: [], url };
-  const listed = fs.list(dir);
+  // Streamed: past MAX_ENTRIES the folder is not read further (memory), and the verdicts say so.
+  const listed = fs.entries(dir, () => true, MAX_ENTRIES);
   if (!listed.ok) return { path: dir, stat, unknown: `cannot list staticPodPath ${dir}: ${listed.error}`, manifests: [], url };
   const manifests: ManifestFact[] = [];
-  let unknown: string | undefined;
-  for (const name of listed.names) {
-    if (manifests.length >= MAX_ENTRIES) {
-      unknown = `${dir} holds ${listed.names.length} entries; only the first ${MAX_ENTRIES} were examined`;
-      break;
-    }
+  const budget = { left: MAX_TOTAL_MANIFEST_BYTES };
+  const unknown = listed.truncated ? `${dir} holds more than ${MAX_ENTRIES} entries; only ${MAX_ENTRIES} of them were examined` : undefined;
+  for (const { name } of listed.entries) {
     const p = dir === '/' ? `/${name}` : `${dir}/${name}`;
     if (name.startsWith('.')) {
       manifests.push({ path: p, stat: fs.stat(p, { follow: false }), ignored: 'its name starts with "." (the kubelet lists the folder with the pattern [^.]*)', pods: [] });
       continue;
     }
-    manifests.push(entry(fs, p));
+    manifests.push(entry(fs, p, budget));
   }
   const out: StaticPodFacts = { path: dir, stat, manifests, url };
   if (unknown) out.unknown = unknown;
@@ -83,7 +83,7 @@ export function readStaticPods(fs: RootFs, effective: EffectiveConfig): StaticPo
 }
 
 /** One folder entry, os.Stat'ed as the kubelet does. */
-function entry(fs: RootFs, p: string): ManifestFact {
+function entry(fs: RootFs, p: string, budget: { left: number }): ManifestFact {
   const lst = fs.stat(p, { follow: false });
   const st = fs.stat(p);
   const link = lst.type === 'symlink' ? fs.realpath(p) : undefined;
@@ -98,11 +98,15 @@ function entry(fs: RootFs, p: string): ManifestFact {
   }
   if (st.type === 'dir') return { path: p, stat: st, ignored: 'a folder: the kubelet does not recurse into sub-folders', pods: [], ...linkTarget };
   if (st.type !== 'file') return { path: p, stat: st, ignored: `not a regular file (${st.type ?? 'unknown type'}): the kubelet skips it`, pods: [], ...linkTarget };
-  return { ...readManifest(fs, p, st), ...linkTarget };
+  return { ...readManifest(fs, p, st, budget), ...linkTarget };
 }
 
-function readManifest(fs: RootFs, p: string, stat: StatResult): ManifestFact {
+function readManifest(fs: RootFs, p: string, stat: StatResult, budget?: { left: number }): ManifestFact {
+  if (budget && (stat.size ?? 0) > budget.left) {
+    return { path: p, stat, unreadable: `not read: the manifests before it hold ${MAX_TOTAL_MANIFEST_BYTES - budget.left} bytes, and the audit reads at most ${MAX_TOTAL_MANIFEST_BYTES} bytes of manifests in all`, pods: [] };
+  }
   const r = fs.read(p, MAX_MANIFEST_BYTES);
+  if (budget && r.ok) budget.left -= r.bytes.length;
   if (!r.ok) {
     if (r.code === 'EFBIG' && stat.size !== undefined && stat.size >= KUBELET_MAX_MANIFEST_BYTES) {
       return { path: p, stat, error: `the file is ${stat.size} bytes: the kubelet reads at most ${KUBELET_MAX_MANIFEST_BYTES} bytes (maxConfigLength) and refuses it`, line: 1, pods: [] };

@@ -15,14 +15,14 @@ import { internalError, preview } from './systemd/bytes.ts';
 import { parseEnvironmentFile, parseEnvironmentValue } from './systemd/environment.ts';
 import { expandCommand, parseExecValue, type ExecCommand } from './systemd/exec-start.ts';
 import { extractFirstWord, type Problem } from './systemd/extract-word.ts';
-import { globNodePaths, loadConfigFile, MAX_BYTES, MAX_DIR_ENTRIES, MAX_GLOB_MATCHES, SYSTEM_UNIT_PATH, uniqueDirs } from './systemd/node-files.ts';
+import { globNodePaths, loadConfigFile, MAX_BYTES, SYSTEM_UNIT_PATH, UNIT_LIMITS, uniqueDirs, type UnitLimits } from './systemd/node-files.ts';
 import { resolveSpecifiers } from './systemd/specifiers.ts';
 import { lineAt, parseUnitFile, type Segment } from './systemd/unit-file.ts';
 
 export { envNameIsValid } from './systemd/bytes.ts';
 export { parseEnvironmentFile, splitEnvironmentAssignments, type EnvFileVar } from './systemd/environment.ts';
 export { expandExecStart } from './systemd/exec-start.ts';
-export { SYSTEM_UNIT_PATH } from './systemd/node-files.ts';
+export { SYSTEM_UNIT_PATH, UNIT_LIMITS, type UnitLimits } from './systemd/node-files.ts';
 export { parseUnitFile, type Segment, type UnitEntry } from './systemd/unit-file.ts';
 
 export interface UnitReconstruction {
@@ -63,11 +63,11 @@ function unitNameIsValid(name: string): boolean {
  * Finds `unitName` (default kubelet.service) on the node the way systemd loads it, applies its
  * drop-ins, loads the environment and expands ExecStart=. Never throws.
  */
-export function reconstructUnit(fs: RootFs, unitName = 'kubelet.service'): UnitReconstruction {
+export function reconstructUnit(fs: RootFs, unitName = 'kubelet.service', limits: UnitLimits = UNIT_LIMITS): UnitReconstruction {
   const diagnostics: Diagnostic[] = [];
   const out: UnitReconstruction = { argv: [], env: {}, envSources: {}, diagnostics };
   try {
-    reconstruct(fs, unitName, out);
+    reconstruct(fs, unitName, out, limits);
     for (const d of diagnostics) if (d.code === 'unit-unreadable') (out.incomplete ??= []).push(d.message);
   } catch (e) {
     diagnostics.push(internalError(e));
@@ -76,7 +76,7 @@ export function reconstructUnit(fs: RootFs, unitName = 'kubelet.service'): UnitR
   return out;
 }
 
-function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction): void {
+function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limits: UnitLimits): void {
   const diagnostics = out.diagnostics;
   if (!unitNameIsValid(unitName)) {
     out.missing = `'${unitName}' is not a valid unit name`;
@@ -130,18 +130,21 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction): voi
   // 2. Drop-ins: <dir>/<unit>.d/*.conf for every folder, then the type-wide <dir>/service.d/*.conf;
   //    merged by file name (the first folder wins, a mask hides the name), applied in bytewise order.
   const dropDirs = uniqueDirs(fs, [...dirs.map((d) => `${d}/${unitName}.d`), ...dirs.map((d) => `${d}/${unitType}.d`)], diagnostics);
+  // Every *.conf name is read (systemd has no limit): the folders are streamed, keeping only those.
   const byName = new Map<string, string>();
+  const notRead = (why: string): void => {
+    (out.incomplete ??= []).push(why);
+    diagnostics.push({ code: 'unit-incomplete', severity: 'medium', message: `${why}: the command line systemd builds may differ from the one shown`, file: unitFile });
+  };
+  const isDropIn = (name: string, type: string | undefined) => !name.startsWith('.') && name.endsWith('.conf') && (type === 'file' || type === 'symlink');
   for (const dd of dropDirs) {
-    const l = fs.list(dd);
+    const l = fs.entries(dd, isDropIn, limits.dropIns - byName.size);
     if (!l.ok) {
       diagnostics.push({ code: 'unit-unreadable', severity: 'medium', message: `cannot list ${dd}: ${l.error}`, file: dd });
       continue;
     }
-    for (const name of l.names.slice(0, MAX_DIR_ENTRIES)) {
-      if (name.startsWith('.') || !name.endsWith('.conf')) continue;
+    for (const { name } of l.entries) {
       const p = `${dd}/${name}`;
-      const st = fs.stat(p, { follow: false });
-      if (!(st.type === 'file' || st.type === 'symlink')) continue;
       const prior = byName.get(name);
       if (prior !== undefined) {
         diagnostics.push({ code: 'dropin-shadowed', severity: 'info', message: `drop-in ${p} is overridden by ${prior}`, file: p });
@@ -149,12 +152,22 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction): voi
       }
       byName.set(name, p);
     }
+    if (l.truncated) {
+      notRead(`${unitName} has more than ${limits.dropIns} drop-ins (${dd} and the folders after it were not read in full)`);
+      break;
+    }
   }
+  let budget = limits.totalBytes - unit.bytes.length;
   const files: Array<{ path: string; bytes: Buffer }> = [{ path: unitFile, bytes: unit.bytes }];
   for (const name of [...byName.keys()].sort(compareBytes)) {
     const p = byName.get(name) ?? '';
     const f = loadConfigFile(fs, p);
     if (f.kind === 'file') {
+      budget -= f.bytes.length;
+      if (budget < 0) {
+        notRead(`the drop-ins of ${unitName} hold more than ${limits.totalBytes} bytes: ${p} and the ones after it were not read`);
+        break;
+      }
       files.push({ path: p, bytes: f.bytes });
       out.unit.dropIns.push(p);
     } else if (f.kind === 'masked') {
@@ -256,12 +269,16 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction): voi
   // 4. EnvironmentFile=: globbed, read in order, later files win; "-" means a missing or
   //    unreadable file is skipped, otherwise systemd fails to start the unit.
   const fromFiles = new Map<string, EnvValue>();
-  for (const ef of envFiles) {
+  envFiles: for (const ef of envFiles) {
     const ignore = ef.path.startsWith('-');
     const pattern = ignore ? ef.path.slice(1) : ef.path;
-    const { paths, truncated } = globNodePaths(fs, pattern);
+    const { paths, truncated } = globNodePaths(fs, pattern, limits);
     if (truncated) {
-      diagnostics.push({ code: 'env-file-invalid', severity: 'medium', message: `EnvironmentFile=${pattern} matches more than ${MAX_GLOB_MATCHES} files: only the first ${MAX_GLOB_MATCHES} are read, the environment may be incomplete`, file: ef.file, line: ef.line });
+      // The files systemd reads last win: without all of them no variable is known.
+      const why = `EnvironmentFile=${pattern} ${truncated}, which the audit does not read`;
+      (out.incomplete ??= []).push(why);
+      diagnostics.push({ code: 'env-file-invalid', severity: 'medium', message: `${why}: the environment, and so the command line, cannot be known`, file: ef.file, line: ef.line });
+      continue;
     }
     if (paths.length === 0) {
       if (!ignore) {
@@ -272,7 +289,14 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction): voi
       continue;
     }
     for (const p of paths) {
-      const r = fs.read(p, MAX_BYTES);
+      const r = fs.read(p, Math.min(MAX_BYTES, Math.max(budget, 0)));
+      if (!r.ok && r.code === 'EFBIG' && budget < MAX_BYTES) {
+        const why = `the unit's files and environment files hold more than ${limits.totalBytes} bytes: EnvironmentFile ${p} and the ones after it were not read`;
+        (out.incomplete ??= []).push(why);
+        diagnostics.push({ code: 'env-file-invalid', severity: 'medium', message: `${why}; the environment, and so the command line, cannot be known`, file: ef.file, line: ef.line });
+        break envFiles;
+      }
+      if (r.ok) budget -= r.bytes.length;
       if (!r.ok) {
         if (r.code !== 'ENOENT') (out.incomplete ??= []).push(`cannot read EnvironmentFile ${p}: ${r.error}`);
         const ours = r.code === 'EFBIG';

@@ -10,8 +10,20 @@ import type { Diagnostic } from '../../facts/types.ts';
 import { compareBytes, type RootFs } from '../root-fs.ts';
 
 export const MAX_BYTES = 1024 * 1024;
-export const MAX_GLOB_MATCHES = 1024;
-export const MAX_DIR_ENTRIES = 4096;
+// systemd reads every drop-in and every file a glob matches; so does the audit, up to bounds on
+// what it holds, far above any real node. Past one, the reconstruction is `incomplete` and every
+// kubelet setting unknown (systemd-unit.ts), never a pass on what was left unread.
+export interface UnitLimits {
+  /** EnvironmentFile= glob matches (per pattern) */
+  globMatches: number;
+  /** folder entries an EnvironmentFile= glob may list (per pattern) */
+  globNames: number;
+  /** *.conf drop-ins of one unit, over all its drop-in folders */
+  dropIns: number;
+  /** bytes of the unit, its drop-ins and its environment files together (a unit and its files are kilobytes; parsing 16 MiB takes seconds) */
+  totalBytes: number;
+}
+export const UNIT_LIMITS: Readonly<UnitLimits> = { globMatches: 100_000, globNames: 1_000_000, dropIns: 100_000, totalBytes: 16 * 1024 * 1024 };
 
 /** systemd's system-scope unit search path, highest priority first (src/basic/path-lookup.c). */
 export const SYSTEM_UNIT_PATH: readonly string[] = [
@@ -133,33 +145,37 @@ function escapeRe(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** safe_glob() as exec_context_load_environment() uses it: sorted matches, ENOENT when none. */
-export function globNodePaths(fs: RootFs, pattern: string): { paths: string[]; truncated: boolean } {
-  if (!GLOB_CHARS.test(pattern)) return { paths: fs.stat(pattern, { follow: false }).exists === true ? [pattern] : [], truncated: false };
-  let truncated = false;
+/**
+ * safe_glob() as exec_context_load_environment() uses it: sorted matches, ENOENT when none. Every
+ * folder is streamed and only matching names are kept. Past `limits.globMatches` matches, or
+ * `limits.globNames` names listed in all (a star followed by `/..` lists the same folder again for
+ * every match: glob(3) would too, without end), it stops and says why in `truncated`.
+ */
+export function globNodePaths(fs: RootFs, pattern: string, limits: Pick<UnitLimits, 'globMatches' | 'globNames'> = UNIT_LIMITS): { paths: string[]; truncated?: string } {
+  if (!GLOB_CHARS.test(pattern)) return { paths: fs.stat(pattern, { follow: false }).exists === true ? [pattern] : [] };
   let current = ['/'];
+  let listed = 0;
   const comps = pattern.split('/').filter((c) => c.length > 0);
   for (const comp of comps) {
     const next: string[] = [];
     if (GLOB_CHARS.test(comp)) {
       const re = globToRegExp(comp);
+      const keep = (name: string) => {
+        listed++;
+        return !(name.startsWith('.') && !comp.startsWith('.')) && re.test(name); // a leading dot must be explicit
+      };
       for (const dir of current) {
-        const l = fs.list(dir);
-        if (!l.ok) continue;
-        for (const name of l.names) {
-          if (name.startsWith('.') && !comp.startsWith('.')) continue; // a leading dot must be explicit
-          if (re.test(name)) next.push(dir === '/' ? `/${name}` : `${dir}/${name}`);
-          if (next.length > MAX_GLOB_MATCHES) break;
-        }
-        if (next.length > MAX_GLOB_MATCHES) break;
+        const l = fs.entries(dir, keep, limits.globMatches - next.length);
+        if (l.ok) for (const e of l.entries) next.push(dir === '/' ? `/${e.name}` : `${dir}/${e.name}`);
+        if (l.ok && l.truncated) return { paths: [], truncated: `matches more than ${limits.globMatches} files` };
+        if (listed > limits.globNames) return { paths: [], truncated: `needs more than ${limits.globNames} folder entries listed` };
       }
     } else {
       const lit = comp.replace(/\\(.)/g, '$1');
       for (const dir of current) next.push(dir === '/' ? `/${lit}` : `${dir}/${lit}`);
     }
-    if (next.length > MAX_GLOB_MATCHES) truncated = true;
-    current = next.slice(0, MAX_GLOB_MATCHES);
-    if (current.length === 0) return { paths: [], truncated };
+    current = next;
+    if (current.length === 0) return { paths: [] };
   }
-  return { paths: current.filter((p) => fs.stat(p, { follow: false }).exists === true).sort(compareBytes), truncated };
+  return { paths: current.filter((p) => fs.stat(p, { follow: false }).exists === true).sort(compareBytes) };
 }
