@@ -60,7 +60,8 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   };
   const args = [...targetArgs, ...(opts.targetsFile ? [`@${opts.targetsFile}`] : [])];
   if (args.length === 0) return usage('no targets: give addresses, CIDRs, ranges, host names, @FILE or - (standard input)');
-  const parsed = await expandTargetArgs(args);
+  // streamed: a file of millions of lines is never held, and the guard stops reading at the line that passes it
+  const parsed = await expandTargetArgs(args, {}, { allowLargeSweep: opts.allowLargeSweep === true });
   if (!parsed.ok) return usage(parsed.errors.join('; '));
   const ports = opts.ports ? parsePorts(opts.ports) : { ok: true as const, ports: [...DEFAULT_PORTS] };
   if (!ports.ok) return usage(ports.error);
