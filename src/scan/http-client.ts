@@ -350,18 +350,88 @@ function peerInfo(cert: tls.DetailedPeerCertificate | undefined): PeerCertificat
 
 // ---- The request ---------------------------------------------------------------------------------
 
-export function httpRequest(req: HttpRequest): Promise<HttpResult> {
+// ---- The body budget -------------------------------------------------------------------------------
+
+/**
+ * Bodies in flight share one budget. Each request reserves its maxBodyBytes before it connects and
+ * gives it back when it ends, so hundreds of probes at once (each may fetch a 4 MiB /metrics, a
+ * collect a 16 MiB /pods) never hold more than this together: the others wait their turn in order,
+ * their deadlines not yet running. No request may keep more than the whole budget.
+ */
+export const BODY_BUDGET_BYTES = 128 * 1024 * 1024;
+let reserved = 0;
+const queue: Array<{ bytes: number; go: () => void } | undefined> = [];
+let queueHead = 0;
+
+/** What the budget holds now (for tests): bytes reserved and requests waiting. */
+export function bodyBudget(): { reserved: number; waiting: number } {
+  return { reserved, waiting: queue.slice(queueHead).filter((e) => e !== undefined).length };
+}
+
+function grantWaiting(): void {
+  while (queueHead < queue.length) {
+    const next = queue[queueHead];
+    if (next !== undefined && reserved + next.bytes > BODY_BUDGET_BYTES) return;
+    queueHead++;
+    next?.go();
+  }
+  queue.length = 0;
+  queueHead = 0;
+}
+
+/** Resolves true once `bytes` are reserved, false when the signal aborts first. */
+function reserve(bytes: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (queueHead === queue.length && reserved + bytes <= BODY_BUDGET_BYTES) {
+    reserved += bytes;
+    return Promise.resolve(true);
+  }
+  return new Promise<boolean>((resolve) => {
+    const at = queue.length;
+    const onAbort = (): void => {
+      queue[at] = undefined; // skipped when its turn comes
+      resolve(false);
+      grantWaiting();
+    };
+    queue.push({
+      bytes,
+      go: () => {
+        signal?.removeEventListener('abort', onAbort);
+        reserved += bytes;
+        resolve(true);
+      },
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function release(bytes: number): void {
+  reserved -= bytes;
+  grantWaiting();
+}
+
+export async function httpRequest(req: HttpRequest): Promise<HttpResult> {
+  const bytes = Math.min(clampMs(req.maxBodyBytes, DEFAULT_MAX_BODY_BYTES), BODY_BUDGET_BYTES);
+  if (req.signal?.aborted) return { ok: false, error: 'aborted', detail: 'aborted before the connection', ms: 0 };
+  if (!(await reserve(bytes, req.signal))) return { ok: false, error: 'aborted', detail: 'aborted while waiting for the body budget', ms: 0 };
   return new Promise<HttpResult>((resolve) => {
+    let released = false;
+    const done = (r: HttpResult): void => {
+      if (!released) {
+        released = true;
+        release(bytes);
+      }
+      resolve(r);
+    };
     try {
-      run(req, resolve);
+      run(req, done, bytes);
     } catch (err) {
       // run() cleans up after itself; this only guards against a bug turning into a rejection
-      resolve({ ok: false, error: 'aborted', detail: `internal error: ${errText(err)}`, ms: 0 });
+      done({ ok: false, error: 'aborted', detail: `internal error: ${errText(err)}`, ms: 0 });
     }
   });
 }
 
-function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
+function run(req: HttpRequest, resolve: (r: HttpResult) => void, maxBody: number): void {
   const t0 = performance.now();
   const ms = (): number => Math.round(performance.now() - t0);
   const invalid = invalidRequest(req);
@@ -379,7 +449,6 @@ function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
     headers: clampMs(req.timeouts?.headers, DEFAULT_TIMEOUTS.headers),
     body: clampMs(req.timeouts?.body, DEFAULT_TIMEOUTS.body),
   };
-  const maxBody = clampMs(req.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
   const maxHeader = Math.max(1, clampMs(req.maxHeaderBytes, DEFAULT_MAX_HEADER_BYTES));
 
   let phase: Phase = 'connect';

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { httpRequest } from '../../src/scan/http-client.ts';
+import { BODY_BUDGET_BYTES, bodyBudget, httpRequest } from '../../src/scan/http-client.ts';
 import type { HttpErrorKind, HttpRequest, HttpResult, Timeouts } from '../../src/scan/http-contract.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -200,6 +200,29 @@ describe('IPv6', () => {
       return;
     }
     for (const kind of HOSTILE_KINDS) await probe(kind, '::1');
+  });
+});
+
+describe('the body budget shared by every request in flight', () => {
+  test('24 requests that may each keep 16 MiB: at most 8 at a time, the rest wait without a deadline running', async () => {
+    const s = await start('endless-body', '127.0.0.47');
+    const ctl = new AbortController();
+    const t0 = performance.now();
+    const all = Array.from({ length: 24 }, () => request(s, { maxBodyBytes: 16 * MB, timeouts: { ...T, body: 300 } }));
+    const late = request(s, { maxBodyBytes: 16 * MB, signal: ctl.signal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = bodyBudget();
+    assert.equal(now.reserved, BODY_BUDGET_BYTES);
+    assert.equal(now.waiting, 17);
+    assert.equal(s.connections(), 8);
+    ctl.abort();
+    const aborted = await late;
+    assert.ok(!aborted.ok && aborted.error === 'aborted' && /waiting for the body budget/.test(aborted.detail), JSON.stringify(aborted));
+    const results = await Promise.all(all);
+    for (const r of results) assert.equal(r.ok ? 'ok' : r.error, 'body-timeout'); // each had its whole 300 ms
+    assert.ok(performance.now() - t0 >= 900, 'three rounds of 300 ms');
+    assert.equal(s.connections(), 24);
+    assert.deepEqual(bodyBudget(), { reserved: 0, waiting: 0 });
   });
 });
 
