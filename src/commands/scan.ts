@@ -1,7 +1,6 @@
 // `kubelet-guard scan`: sweep hosts and networks for kubelets and etcd, classify each open port
 // without side effects, and (with --collect) show what an anonymous caller or the given identity
 // gets. Results stream as they come (jsonl), so a /16 never accumulates in memory.
-import fs from 'node:fs';
 import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
 import { failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
@@ -18,6 +17,7 @@ import { analyseMetrics, analysePods, configzToEffective, nodeFactsFromConfigz }
 import type { Endpoint } from '../scan/types.ts';
 import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
+import { readLocalFile } from '../scan/local-file.ts';
 import { formatScanTable } from '../report/scan-table.ts';
 import { useColor } from './node.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -78,7 +78,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   if (typeof phaseMs === 'string') return usage(phaseMs);
   let identity: Identity | undefined;
   try {
-    identity = readIdentity(opts, (p) => fs.readFileSync(p, 'utf8'));
+    identity = readIdentity(opts, (p) => readLocalFile(p)); // stat first: a device is never opened; size-capped
   } catch (e) {
     return usage((e as Error).message);
   }
