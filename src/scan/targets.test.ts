@@ -345,3 +345,31 @@ function parseIPv4Checked(a: string): number {
   assert.ok(r.ok && r.target.kind === 'ipv4');
   return r.target.first;
 }
+
+test('property: a list read as a stream, cut anywhere (inside characters too), is the list read whole', async () => {
+  const line = fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map((n) => formatIPv4(n)),
+    fc.tuple(fc.integer({ min: 0, max: 0xffffff00 }), fc.integer({ min: 0, max: 255 })).map(([n, k]) => `${formatIPv4(n)}-${k}`),
+    fc.constantFrom('# ü comment', '', '  node-1, 10.0.0.1 ', '::1', 'bad..name', 'ümlaut.example', '\uFEFF10.1.1.1', '10.0.0.0/30 # x'),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 20 }), async (lines, crlf, cuts) => {
+      const text = lines.join(crlf ? '\r\n' : '\n');
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      let at = 0;
+      for (const c of cuts) {
+        if (at >= bytes.length) break;
+        chunks.push(bytes.subarray(at, at + c));
+        at += c;
+      }
+      if (at < bytes.length) chunks.push(bytes.subarray(at));
+      const whole = parseTargetList(text, 'f');
+      const streamed = await readTargetStream(chunks, 'f');
+      assert.equal(streamed.ok, whole.ok);
+      if (whole.ok && streamed.ok) assert.deepEqual([...iterateAddresses(streamed.targets)].slice(0, 2000), [...iterateAddresses(whole.targets)].slice(0, 2000));
+      if (!whole.ok && !streamed.ok) assert.deepEqual(streamed.errors, whole.errors);
+    }),
+    { numRuns: 200 },
+  );
+});
