@@ -58,7 +58,8 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     io.err.write(`kubelet-guard scan: ${msg}\n`);
     return 2;
   };
-  const args = [...targetArgs, ...(opts.targetsFile ? [`@${opts.targetsFile}`] : [])];
+  // `--targets-file -` is standard input, as nmap's `-iL -`
+  const args = [...targetArgs, ...(opts.targetsFile ? [opts.targetsFile === '-' ? '-' : `@${opts.targetsFile}`] : [])];
   if (args.length === 0) return usage('no targets: give addresses, CIDRs, ranges, host names, @FILE or - (standard input)');
   // streamed: a file of millions of lines is never held, and the guard stops reading at the line that passes it
   const parsed = await expandTargetArgs(args, {}, { allowLargeSweep: opts.allowLargeSweep === true });

@@ -84,7 +84,7 @@ test('/dev/zero: refused as a device by name, ended at once on standard input', 
   } finally {
     fs.closeSync(zero);
   }
-  const line = await runMeasured(['scan', '-', '--no-progress'], { killAfterMs: 10_000, stdin: 'a'.repeat(1 << 20) });
+  const line = await runMeasured(['scan', '--targets-file', '-', '--no-progress'], { killAfterMs: 10_000, stdin: 'a'.repeat(1 << 20) });
   assert.equal(line.code, 2);
   assert.match(line.err, /stdin:1: line longer than 4096 bytes; expected one target a line/);
 });
