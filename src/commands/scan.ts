@@ -1,7 +1,6 @@
 // `kubelet-guard scan`: sweep hosts and networks for kubelets and etcd, classify each open port
 // without side effects, and (with --collect) show what an anonymous caller or the given identity
 // gets. Results stream as they come (jsonl), so a /16 never accumulates in memory.
-import fs from 'node:fs';
 import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
 import { failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
@@ -18,6 +17,7 @@ import { analyseMetrics, analysePods, configzToEffective, nodeFactsFromConfigz }
 import type { Endpoint } from '../scan/types.ts';
 import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
+import { readLocalFile } from '../scan/local-file.ts';
 import { formatScanTable } from '../report/scan-table.ts';
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';
@@ -59,9 +59,11 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     io.err.write(`kubelet-guard scan: ${inertMessage(msg)}`);
     return 2;
   };
-  const args = [...targetArgs, ...(opts.targetsFile ? [`@${opts.targetsFile}`] : [])];
+  // `--targets-file -` is standard input, as nmap's `-iL -`
+  const args = [...targetArgs, ...(opts.targetsFile ? [opts.targetsFile === '-' ? '-' : `@${opts.targetsFile}`] : [])];
   if (args.length === 0) return usage('no targets: give addresses, CIDRs, ranges, host names, @FILE or - (standard input)');
-  const parsed = await expandTargetArgs(args);
+  // streamed: a file of millions of lines is never held, and the guard stops reading at the line that passes it
+  const parsed = await expandTargetArgs(args, {}, { allowLargeSweep: opts.allowLargeSweep === true });
   if (!parsed.ok) return usage(parsed.errors.join('; '));
   const ports = opts.ports ? parsePorts(opts.ports) : { ok: true as const, ports: [...DEFAULT_PORTS] };
   if (!ports.ok) return usage(ports.error);
@@ -78,7 +80,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   if (typeof phaseMs === 'string') return usage(phaseMs);
   let identity: Identity | undefined;
   try {
-    identity = readIdentity(opts, (p) => fs.readFileSync(p, 'utf8'), (s) => io.secrets?.add(s));
+    identity = readIdentity(opts, (p) => readLocalFile(p), (s) => io.secrets?.add(s)); // stat first: a device is never opened; size-capped
   } catch (e) {
     return usage((e as Error).message);
   }

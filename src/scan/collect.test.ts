@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { analyseMetrics, analysePods, configzToEffective, LIMITS, nodeFactsFromConfigz, secretReasons } from './collect.ts';
+import { analyseMetrics, analysePods, configzToEffective, jsonShapeError, LIMITS, MAX_FEATURE_GATES, nodeFactsFromConfigz, secretReasons } from './collect.ts';
 import { V1BETA1_FIELDS } from '../kubelet/kubelet-schema.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
 import { runChecks } from '../checks/run.ts';
@@ -187,7 +187,7 @@ test('analysePods: work is capped (pods, containers per pod) and says so', () =>
   const many = { kind: 'PodList', items: Array.from({ length: LIMITS.pods + 5 }, (_, i) => pod('n', `p${i}`, { containers: [{ name: 'c', securityContext: { privileged: true } }] })) };
   const r = analysePods(json(many), false);
   assert.equal(r.count, LIMITS.pods + 5);
-  assert.equal(r.privileged.length, LIMITS.pods);
+  assert.equal(r.privileged.length, Math.min(LIMITS.pods, LIMITS.entries));
   assert.equal(r.truncated, true);
   assert.match(r.limited ?? '', /only the first 10000 of 10005 pods/);
 
@@ -622,4 +622,26 @@ test('nodeFactsFromConfigz: shape', () => {
   const none = nodeFactsFromConfigz(configzToEffective(json({ kubeletconfig: { ...kubeadmConfigz(), staticPodPath: undefined } }), HOST).effective!, HOST);
   assert.deepEqual(none.staticPods, { path: '', manifests: [], url: '' });
   assert.equal(none.kubelet.version, undefined);
+});
+
+test('hostile answers are bounded: JSON shape checked before parsing, /metrics read line by line in linear time', () => {
+  const MB = 1024 * 1024;
+  const t0 = performance.now();
+  // 5 million objects: refused before JSON.parse would hold them (700 MiB)
+  const many = analysePods(Buffer.from(`{"kind":"PodList","items":[${'{},'.repeat(5_000_000)}{}]}`), false);
+  assert.match(many.error ?? '', /^the \/pods answer holds more than 1,000,000 JSON objects and lists \(\d+ bytes\): not analysed$/);
+  const deep = analysePods(Buffer.from(`{"kind":"PodList","items":${'['.repeat(MB)}${']'.repeat(MB)}}`), false);
+  assert.match(deep.error ?? '', /nests JSON deeper than 1000 levels \(at byte 1025\)/);
+  // brackets inside strings are text, escaped quotes included
+  assert.equal(jsonShapeError(Buffer.from(`["${'[{\\"'.repeat(5000)}"]`), { containers: 2, depth: 2 }), undefined);
+  assert.match(jsonShapeError(Buffer.from('[[[]]]'), { containers: 10, depth: 2 }) ?? '', /deeper than 2 levels \(at byte 2\)/);
+  // the pattern that was cubic: 4 MB of `kubernetes_build_info{` on one line
+  assert.match(analyseMetrics('kubernetes_build_info{'.repeat(190_000)).error ?? '', /no readable git_version/);
+  assert.deepEqual(analyseMetrics(`${'\n'.repeat(2 * MB)}kubernetes_build_info{git_version="v1.31.4"} 1`), { kubeletVersion: 'v1.31.4' });
+  assert.match(analyseMetrics(`kubernetes_build_info{git_version="v1.31.4${'x'.repeat(4 * MB)}"} 1`).error ?? '', /no readable git_version/);
+  const gates = Object.fromEntries(Array.from({ length: MAX_FEATURE_GATES + 1 }, (_, i) => [`Gate${i}`, true]));
+  const c = configzToEffective(Buffer.from(JSON.stringify({ kubeletconfig: { featureGates: gates } })), 'h');
+  assert.match(c.effective?.['featureGates']?.unknown ?? '', /configz lists 2,001 feature gates; a kubelet knows a few hundred and refuses to start with any other/);
+  assert.ok(!Object.keys(c.effective ?? {}).some((k) => k.startsWith('featureGates.')));
+  assert.ok(performance.now() - t0 < 10_000, `took ${Math.round(performance.now() - t0)} ms`);
 });

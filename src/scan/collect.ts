@@ -21,8 +21,27 @@ import type { CollectedFacts } from './types.ts';
 export type PodsFacts = NonNullable<CollectedFacts['pods']>;
 export type SecretEnv = PodsFacts['secretEnv'][number];
 
-/** Work caps: pods analysed, containers per pod (all kinds), env entries per container, list entries. */
-export const LIMITS = { pods: 10_000, containersPerPod: 100, envPerContainer: 1_000, entries: 10_000 } as const;
+/**
+ * Work caps: pods analysed, containers per pod (all kinds), env entries per container, entries kept
+ * per list, and characters kept of a hostPath. What is kept stays with the endpoint until the
+ * report is written (table and json hold every endpoint), so it is bounded per endpoint: about
+ * 1.5 MB at most per list.
+ */
+export const LIMITS = { pods: 10_000, containersPerPod: 100, envPerContainer: 1_000, entries: 1_000, pathChars: 1024 } as const;
+
+/**
+ * Shapes of JSON answers analysed: JSON.parse holds every object and list (a 16 MiB body of `{},`
+ * is 5.5 million objects, 700 MiB), so a body past these is refused before it is parsed. A kubelet's
+ * PodList of a few hundred pods, managedFields included, has tens of thousands of objects and
+ * nests about 20 levels; its configz a few hundred objects.
+ */
+export const JSON_LIMITS = {
+  pods: { containers: 1_000_000, depth: 1000 },
+  configz: { containers: 100_000, depth: 1000 },
+} as const;
+/** A kubelet refuses to start with a feature gate it does not know (k8s.io/component-base/featuregate
+ *  feature_gate.go SetFromMap: "unrecognized feature gate"), and it knows a few hundred. */
+export const MAX_FEATURE_GATES = 2_000;
 
 /** The service-account token folder the ServiceAccount admission plugin mounts in every container. */
 const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -62,8 +81,10 @@ export function fingerprint(value: string): string {
  * Bytes → JSON, or why not. The parser's own message is never passed on: V8 quotes a piece of the
  * input in it ("…"AKIA…" is not valid JSON"), which could be a secret.
  */
-function parseJson(body: Buffer, what: string): { ok: true; value: unknown } | { ok: false; error: string } {
+function parseJson(body: Buffer, what: string, limits: { containers: number; depth: number }): { ok: true; value: unknown } | { ok: false; error: string } {
   if (body.length === 0) return { ok: false, error: `the ${what} answer is empty` };
+  const shape = jsonShapeError(body, limits);
+  if (shape) return { ok: false, error: `the ${what} answer ${shape} (${body.length} bytes): not analysed` };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -76,6 +97,27 @@ function parseJson(body: Buffer, what: string): { ok: true; value: unknown } | {
     const at = /position (\d+)/.exec(e instanceof Error ? e.message : '')?.[1];
     return { ok: false, error: `the ${what} answer is not valid JSON${at !== undefined ? ` (error at character ${at})` : ''} (${body.length} bytes)` };
   }
+}
+
+/**
+ * Whether the JSON text stays within `limits` of objects and lists (counted together) and of
+ * nesting, by one pass over the bytes (strings skipped; UTF-8 continuation bytes are never ASCII).
+ * Says what was passed, or undefined; malformed JSON is left to JSON.parse.
+ */
+export function jsonShapeError(body: Uint8Array, limits: { containers: number; depth: number }): string | undefined {
+  let containers = 0;
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === 0x22) {
+      // a string: to the closing quote, past escapes
+      for (i++; i < body.length && body[i] !== 0x22; i++) if (body[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++containers > limits.containers) return `holds more than ${limits.containers.toLocaleString('en-US')} JSON objects and lists`;
+      if (++depth > limits.depth) return `nests JSON deeper than ${limits.depth} levels (at byte ${i})`;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
 }
 
 // ─── /pods ──────────────────────────────────────────────────────────────────────────────────────
@@ -119,7 +161,7 @@ function podsOf(body: Buffer, truncated: boolean): PodsFacts {
       error: `the /pods answer was cut at the read limit (${body.length} bytes read); a partial PodList is not analysed: raise the body limit to see the pods`,
     };
   }
-  const parsed = parseJson(body, '/pods');
+  const parsed = parseJson(body, '/pods', JSON_LIMITS.pods);
   if (!parsed.ok) return { ...out, error: parsed.error };
   const root = obj(parsed.value);
   if (!root) return { ...out, error: 'the /pods answer is JSON but not an object: not a PodList' };
@@ -158,7 +200,7 @@ function podsOf(body: Buffer, truncated: boolean): PodsFacts {
       const vname = str(own(vol, 'name'));
       const hostPath = obj(own(vol, 'hostPath'));
       const path = str(own(hostPath, 'path'));
-      if (path !== undefined) push(out.hostPaths, { namespace, pod: name, path: clean(path, 4096) });
+      if (path !== undefined) push(out.hostPaths, { namespace, pod: name, path: clean(path, LIMITS.pathChars) });
       const sources = arr(own(obj(own(vol, 'projected')), 'sources'));
       const isToken = sources.some((s) => obj(own(obj(s), 'serviceAccountToken')) !== undefined);
       const isSecret = obj(own(vol, 'secret')) !== undefined;
@@ -360,9 +402,12 @@ export function secretReasons(name: string, value: string): string[] {
 export function analyseMetrics(text: string): { kubeletVersion?: string; platform?: string; error?: string } {
   try {
     let seen = false;
-    for (const raw of text.split('\n')) {
-      const line = raw.trim();
-      if (!line.startsWith('kubernetes_build_info')) continue;
+    // line by line without splitting: millions of short lines would be millions of strings
+    for (let start = 0, end = 0; start < text.length; start = end + 1) {
+      end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (!text.slice(start, Math.min(end, start + 256)).trimStart().startsWith('kubernetes_build_info')) continue;
+      const line = text.slice(start, end).trim();
       const rest = line.slice('kubernetes_build_info'.length);
       if (rest !== '' && !/^[{\s]/.test(rest)) continue; // kubernetes_build_info_other
       seen = true;
@@ -382,7 +427,9 @@ export function analyseMetrics(text: string): { kubeletVersion?: string; platfor
   }
 }
 
-/** `{a="x",b="y\"z"}` → Map; undefined when malformed. */
+const MAX_LABEL_VALUE = 4096;
+
+/** `{a="x",b="y\"z"}` → Map; undefined when malformed or a value is longer than 4096 characters. */
 function parseLabels(s: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
   if (!s.startsWith('{')) return out; // no labels
@@ -406,6 +453,7 @@ function parseLabels(s: string): Map<string, string> | undefined {
       const ch = s[i];
       if (ch === undefined) return undefined;
       if (ch === '"') break;
+      if (v.length >= MAX_LABEL_VALUE) return undefined; // no label we read is this long
       if (ch === '\\') {
         const n = s[i + 1];
         if (n === undefined) return undefined;
@@ -516,7 +564,7 @@ function redactValue(path: string, v: SettingValue): SettingValue {
  */
 export function configzToEffective(body: Buffer, host: string): { effective?: EffectiveConfig; error?: string } {
   try {
-    const parsed = parseJson(body, '/configz');
+    const parsed = parseJson(body, '/configz', JSON_LIMITS.configz);
     if (!parsed.ok) return { error: parsed.error };
     const root = obj(parsed.value);
     if (!root) return { error: 'the /configz answer is JSON but not an object' };
@@ -537,7 +585,11 @@ export function configzToEffective(body: Buffer, host: string): { effective?: Ef
     // Feature gates one by one, as the node audit gives them. configz lists only the gates the
     // configuration sets; the others keep the default of the kubelet's version.
     const gates = eff['featureGates'];
-    if (gates && !gates.unknown && gates.value && typeof gates.value === 'object' && !Array.isArray(gates.value)) {
+    const gateCount = gates?.value && typeof gates.value === 'object' && !Array.isArray(gates.value) ? Object.keys(gates.value).length : 0;
+    if (gates && gateCount > MAX_FEATURE_GATES) {
+      // not a running kubelet's answer: every gate would be a setting and a row of the report
+      eff['featureGates'] = { value: null, source, unknown: `configz lists ${gateCount.toLocaleString('en-US')} feature gates; a kubelet knows a few hundred and refuses to start with any other, so these are not read` };
+    } else if (gates && !gates.unknown && gates.value && typeof gates.value === 'object' && !Array.isArray(gates.value)) {
       for (const [gate, on] of Object.entries(gates.value)) eff[`featureGates.${gate}`] = { value: on as boolean, source };
     }
     for (const name of Object.keys(FLAG_ONLY_SETTINGS)) {

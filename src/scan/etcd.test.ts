@@ -503,3 +503,39 @@ describe('probeEtcd without etcd', () => {
     assert.equal(sampleKey(Buffer.from('k'.repeat(500)).toString('base64')).length, 100);
   });
 });
+
+test('a hostile etcd: a 10 MB range answer in one-byte chunks is cut at 64 KiB and unknown; member names cut and printable', async () => {
+  const members = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ name: i < 10 ? `m${i}\u001b[2J${'x'.repeat(3000)}` : `m${i}`, clientURLs: [] })));
+  const server = http.createServer((req, res) => {
+    res.on('error', () => {});
+    if (req.url === '/version') return res.end('{"etcdserver":"3.5.17","etcdcluster":"3.5.0"}');
+    if (req.url === '/members') return res.end(members);
+    if (req.url === '/health') return res.end('{"health":"true"}');
+    // the range read: 10 MB of a key list, one byte per chunk of chunked encoding
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const one = (n: number): void => {
+      for (let i = 0; i < 4096 && n > 0; i++, n--) if (!res.write('k')) return void res.once('drain', () => one(n - 1));
+      if (n > 0) setImmediate(() => one(n));
+      else res.end();
+    };
+    res.write('{"kvs":[{"key":"');
+    one(10_000_000);
+  });
+  server.on('clientError', (_e, s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.49', resolve));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const t0 = performance.now();
+    const client = await probeEtcd('127.0.0.49', port, { timeouts: { connect: 1000, tls: 1000, headers: 1000, body: 5000 } });
+    assert.ok(performance.now() - t0 < 15_000);
+    assert.equal(client.service, 'etcd');
+    assert.equal(client.etcd?.keysReadable, null, JSON.stringify(client.notes));
+    const peer = await probeEtcd('127.0.0.49', port, { peer: true, timeouts: { connect: 1000, tls: 1000, headers: 1000, body: 5000 } });
+    const note = peer.notes.find((n) => n.startsWith('peer GET /members')) ?? '';
+    assert.match(note, /lists 1000 member\(s\): m0\?\[2Jx+, m1/);
+    assert.ok(!/\u001b/.test(note) && note.length < 1200, note.slice(0, 300));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

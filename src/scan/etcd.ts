@@ -32,6 +32,7 @@ export interface EtcdProbeOptions {
 export const RANGE_BODY = '{"key":"AA==","range_end":"AA==","limit":1,"keys_only":true}';
 const SAMPLE_KEY_MAX = 100;
 const PREVIEW_MAX = 200;
+const MEMBER_NAME_MAX = 64;
 const MAX_BODY = 64 * 1024;
 
 /** alerts that mean "no (acceptable) client certificate": bad_certificate 42, certificate_required 116 */
@@ -214,7 +215,8 @@ async function peerFacts(
   if (members.ok && members.res.status === 200) {
     const list = parseJsonValue(members.res.body);
     if (Array.isArray(list)) {
-      const names = list.map((m) => (isRecord(m) && typeof m.name === 'string' ? m.name : '?')).slice(0, 10);
+      // ten names at most, each printable and short: the answer is the server's to write
+      const names = list.slice(0, 10).map((m) => (isRecord(m) && typeof m.name === 'string' ? [...printable(m.name.slice(0, 4 * MEMBER_NAME_MAX))].slice(0, MEMBER_NAME_MAX).join('') : '?'));
       ep.notes.push(`peer GET /members lists ${list.length} member(s): ${names.join(', ')} (with their client URLs)`);
     }
   }

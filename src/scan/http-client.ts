@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { X509Certificate, createDecipheriv, createHmac, type DecipherGCM } from 'node:crypto';
+import { ByteSink } from '../net/byte-sink.ts';
 import { DEFAULT_TIMEOUTS } from './http-contract.ts';
 import type { HttpErrorKind, HttpRequest, HttpResponse, HttpResult, PeerCertificateInfo, Timeouts } from './http-contract.ts';
 
@@ -87,8 +88,8 @@ function invalidRequest(req: HttpRequest): string | undefined {
  */
 class Tap extends Duplex {
   readonly #raw: net.Socket;
-  readonly captured: Buffer[] = [];
-  capturedBytes = 0;
+  /** one buffer, not a Buffer per chunk: a server that sends its handshake a byte at a time holds no more */
+  readonly captured = new ByteSink(MAX_CAPTURE_BYTES);
   capturing = true;
   overflow = false;
 
@@ -96,15 +97,10 @@ class Tap extends Duplex {
     super();
     this.#raw = raw;
     raw.on('data', (chunk: Buffer) => {
-      if (this.capturing) {
-        if (this.capturedBytes + chunk.length > MAX_CAPTURE_BYTES) {
-          this.capturing = false;
-          this.overflow = true;
-          this.captured.length = 0;
-        } else {
-          this.captured.push(chunk);
-          this.capturedBytes += chunk.length;
-        }
+      if (this.capturing && !this.captured.append(chunk)) {
+        this.capturing = false;
+        this.overflow = true;
+        this.captured.clear();
       }
       if (!this.push(chunk)) raw.pause();
     });
@@ -143,9 +139,7 @@ class Tap extends Duplex {
   stopCapture(): Buffer | undefined {
     this.capturing = false;
     if (this.overflow) return undefined;
-    const all = Buffer.concat(this.captured);
-    this.captured.length = 0;
-    return all;
+    return this.captured.take();
   }
 }
 
@@ -208,7 +202,9 @@ function parseServerHello(msg: Buffer): ServerHello | undefined {
 /** true / false when the server's handshake flight shows it, undefined when it cannot be told. */
 export function sawCertificateRequest(data: Buffer, keylog: readonly string[]): boolean | undefined {
   let off = 0;
-  let hs: Buffer = Buffer.alloc(0);
+  // handshake messages may span records, and records may be one byte each: gather them in one
+  // growing buffer (appending by concatenation would be quadratic)
+  const gathered = new ByteSink(data.length);
   let tls13 = false;
   let keys: { alg: string; key: Buffer; iv: Buffer; seq: bigint } | undefined;
   while (off + 5 <= data.length) {
@@ -252,7 +248,8 @@ export function sawCertificateRequest(data: Buffer, keylog: readonly string[]): 
     } else {
       return undefined; // an alert, or something that is not TLS
     }
-    hs = hs.length ? Buffer.concat([hs, content]) : content;
+    gathered.append(content);
+    let hs = gathered.view();
     while (hs.length >= 4) {
       const mtype = hs[0]!;
       const mlen = hs.readUIntBE(1, 3);
@@ -280,6 +277,12 @@ export function sawCertificateRequest(data: Buffer, keylog: readonly string[]): 
       } else if (!tls13 && mtype === 14) {
         return false; // TLS 1.2 ServerHelloDone ends the server's flight
       }
+    }
+    if (hs.length < gathered.length) {
+      // keep only the unfinished message (copied only after a message was taken: not per record)
+      const rest = Buffer.from(hs);
+      gathered.reset();
+      gathered.append(rest);
     }
   }
   return undefined;
@@ -347,18 +350,88 @@ function peerInfo(cert: tls.DetailedPeerCertificate | undefined): PeerCertificat
 
 // ---- The request ---------------------------------------------------------------------------------
 
-export function httpRequest(req: HttpRequest): Promise<HttpResult> {
+// ---- The body budget -------------------------------------------------------------------------------
+
+/**
+ * Bodies in flight share one budget. Each request reserves its maxBodyBytes before it connects and
+ * gives it back when it ends, so hundreds of probes at once (each may fetch a 4 MiB /metrics, a
+ * collect a 16 MiB /pods) never hold more than this together: the others wait their turn in order,
+ * their deadlines not yet running. No request may keep more than the whole budget.
+ */
+export const BODY_BUDGET_BYTES = 128 * 1024 * 1024;
+let reserved = 0;
+const queue: Array<{ bytes: number; go: () => void } | undefined> = [];
+let queueHead = 0;
+
+/** What the budget holds now (for tests): bytes reserved and requests waiting. */
+export function bodyBudget(): { reserved: number; waiting: number } {
+  return { reserved, waiting: queue.slice(queueHead).filter((e) => e !== undefined).length };
+}
+
+function grantWaiting(): void {
+  while (queueHead < queue.length) {
+    const next = queue[queueHead];
+    if (next !== undefined && reserved + next.bytes > BODY_BUDGET_BYTES) return;
+    queueHead++;
+    next?.go();
+  }
+  queue.length = 0;
+  queueHead = 0;
+}
+
+/** Resolves true once `bytes` are reserved, false when the signal aborts first. */
+function reserve(bytes: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (queueHead === queue.length && reserved + bytes <= BODY_BUDGET_BYTES) {
+    reserved += bytes;
+    return Promise.resolve(true);
+  }
+  return new Promise<boolean>((resolve) => {
+    const at = queue.length;
+    const onAbort = (): void => {
+      queue[at] = undefined; // skipped when its turn comes
+      resolve(false);
+      grantWaiting();
+    };
+    queue.push({
+      bytes,
+      go: () => {
+        signal?.removeEventListener('abort', onAbort);
+        reserved += bytes;
+        resolve(true);
+      },
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function release(bytes: number): void {
+  reserved -= bytes;
+  grantWaiting();
+}
+
+export async function httpRequest(req: HttpRequest): Promise<HttpResult> {
+  const bytes = Math.min(clampMs(req.maxBodyBytes, DEFAULT_MAX_BODY_BYTES), BODY_BUDGET_BYTES);
+  if (req.signal?.aborted) return { ok: false, error: 'aborted', detail: 'aborted before the connection', ms: 0 };
+  if (!(await reserve(bytes, req.signal))) return { ok: false, error: 'aborted', detail: 'aborted while waiting for the body budget', ms: 0 };
   return new Promise<HttpResult>((resolve) => {
+    let released = false;
+    const done = (r: HttpResult): void => {
+      if (!released) {
+        released = true;
+        release(bytes);
+      }
+      resolve(r);
+    };
     try {
-      run(req, resolve);
+      run(req, done, bytes);
     } catch (err) {
       // run() cleans up after itself; this only guards against a bug turning into a rejection
-      resolve({ ok: false, error: 'aborted', detail: `internal error: ${errText(err)}`, ms: 0 });
+      done({ ok: false, error: 'aborted', detail: `internal error: ${errText(err)}`, ms: 0 });
     }
   });
 }
 
-function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
+function run(req: HttpRequest, resolve: (r: HttpResult) => void, maxBody: number): void {
   const t0 = performance.now();
   const ms = (): number => Math.round(performance.now() - t0);
   const invalid = invalidRequest(req);
@@ -376,7 +449,6 @@ function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
     headers: clampMs(req.timeouts?.headers, DEFAULT_TIMEOUTS.headers),
     body: clampMs(req.timeouts?.body, DEFAULT_TIMEOUTS.body),
   };
-  const maxBody = clampMs(req.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
   const maxHeader = Math.max(1, clampMs(req.maxHeaderBytes, DEFAULT_MAX_HEADER_BYTES));
 
   let phase: Phase = 'connect';
@@ -389,7 +461,7 @@ function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
   let handshake: Buffer | undefined;
   let handshakeDone = false;
   const keylog: string[] = [];
-  const chunks: Buffer[] = [];
+  let sink: ByteSink | undefined; // the body: one growing buffer, capped by the bytes it holds
   let bodyBytes = 0;
   let pendingReset: NodeJS.Immediate | undefined;
 
@@ -406,7 +478,7 @@ function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
       e.on('error', noop);
       e.destroy();
     }
-    chunks.length = 0;
+    sink?.clear();
   };
 
   const finish = (r: HttpResult): void => {
@@ -526,21 +598,19 @@ function run(req: HttpRequest, resolve: (r: HttpResult) => void): void {
       res = r;
       phase = 'body';
       armTimer(t.body, () => fail('body-timeout', `body not complete within ${t.body} ms (${bodyBytes} bytes received)`));
+      // Counted and capped by the bytes held, never by chunks: a body may come a byte at a time
+      // (one-byte chunks of chunked encoding), and a Buffer per chunk would cost a hundred times its bytes.
+      const body = new ByteSink(maxBody, Number(r.headers['content-length']));
+      sink = body;
       const respond = (truncated: boolean): void => {
-        const body = Buffer.concat(chunks, bodyBytes);
-        finish({ ok: true, ms: ms(), res: { status: r.statusCode ?? 0, headers: { ...r.headers }, body, truncated, ...(tlsFacts ? { tls: tlsFacts } : {}) } });
+        const bytes = body.take();
+        finish({ ok: true, ms: ms(), res: { status: r.statusCode ?? 0, headers: { ...r.headers }, body: bytes, truncated, ...(tlsFacts ? { tls: tlsFacts } : {}) } });
       };
       r.on('data', (chunk: Buffer) => {
         if (phase !== 'body') return;
-        const room = maxBody - bodyBytes;
-        if (chunk.length > room) {
-          if (room > 0) chunks.push(Buffer.from(chunk.subarray(0, room)));
-          bodyBytes = maxBody;
-          respond(true);
-          return;
-        }
-        chunks.push(chunk);
-        bodyBytes += chunk.length;
+        const whole = body.append(chunk);
+        bodyBytes = body.length;
+        if (!whole) respond(true);
       });
       r.on('end', () => {
         if (r.complete) respond(false);

@@ -268,3 +268,14 @@ test('healthz port; closed ports', async () => {
   assert.equal((await probeReadOnly('127.77.2.99', 1)).state, 'closed');
   assert.equal((await probeHealthz('127.77.2.99', 1)).state, 'closed');
 });
+
+test('hostile 403/500 bodies: a long body is not a kubelet message and costs no backtracking', () => {
+  const t0 = performance.now();
+  for (const pad of [', verb=x, resource=y, subresource(s)=[', ', verb=x, resource=y, subresource=']) {
+    const body = `Forbidden (user=${pad.repeat(2000)}`;
+    assert.equal(parseForbidden(body), undefined);
+    assert.equal(gateOf(500, `Authorization error (user=${pad.repeat(2000)}`), 'passed');
+  }
+  assert.ok(performance.now() - t0 < 100, `took ${Math.round(performance.now() - t0)} ms`);
+  assert.deepEqual(parseForbidden('Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)'), { user: 'system:anonymous', verb: 'get', resource: 'nodes', subresources: ['proxy'], format: 'single' });
+});

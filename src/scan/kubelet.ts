@@ -29,6 +29,7 @@ import { X509Certificate } from 'node:crypto';
 import { getCiphers } from 'node:tls';
 import { DEFAULT_TIMEOUTS, type HttpErrorKind, type HttpRequest, type HttpResponse, type HttpResult, type PeerCertificateInfo, type Timeouts } from './http-contract.ts';
 import { httpRequest } from './http-client.ts';
+import { analyseMetrics } from './collect.ts';
 import type { Endpoint, EndpointGroup, PortState, ProbeRecord, TlsInfo } from './types.ts';
 
 export interface KubeletIdentity {
@@ -58,6 +59,7 @@ const PROBE_TARGET = `${PROBE_NAMESPACE}/${PROBE_POD}`;
 
 const PREVIEW_MAX = 200;
 const SMALL_BODY = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 const METRICS_BODY = 4 * 1024 * 1024;
 const CONCURRENCY = 4;
 
@@ -72,12 +74,19 @@ export interface Denial {
   format: 'list' | 'single';
 }
 
+/**
+ * The kubelet's auth messages (§3) are one short line; the patterns below backtrack on `(.*)`, so a
+ * hostile 64 KiB body costs a quarter of a second per pattern (quadratic). Longer bodies are not
+ * these messages and are not matched.
+ */
+const MAX_MESSAGE = 4096;
 const FORBIDDEN_LIST = /^Forbidden \(user=(.*), verb=([^,]*), resource=([^,]*), subresource\(s\)=\[([^\]]*)\]\)\n?$/s;
 const FORBIDDEN_SINGLE = /^Forbidden \(user=(.*), verb=([^,]*), resource=([^,]*), subresource=([^)]*)\)\n?$/s;
 const AUTHZ_ERROR = /^Authorization error \(user=(.*), verb=([^,]*), resource=([^,]*), subresource(?:\(s\))?=\[?([^\])]*)\]?\)\n?$/s;
 
 /** A 403 body of the kubelet's auth filter (§3), both formats; undefined for anything else. */
 export function parseForbidden(body: string): Denial | undefined {
+  if (body.length > MAX_MESSAGE) return undefined;
   const l = FORBIDDEN_LIST.exec(body);
   if (l) return { user: l[1]!, verb: l[2]!, resource: l[3]!, subresources: l[4]!.split(' ').filter(Boolean), format: 'list' };
   const s = FORBIDDEN_SINGLE.exec(body);
@@ -95,7 +104,7 @@ const NO_ROUTE = /^404:? page not found\n?$/i;
 export function gateOf(status: number, body: string): Gate {
   if (status === 401) return 'unauthenticated';
   if (status === 403) return 'forbidden';
-  if (status === 500 && AUTHZ_ERROR.test(body)) return 'authz-error';
+  if (status === 500 && body.length <= MAX_MESSAGE && AUTHZ_ERROR.test(body)) return 'authz-error';
   if (status === 405 && DISABLED.test(body)) return 'disabled'; // §2: authorized, handler off
   if (status === 404 && NO_ROUTE.test(body)) return 'no-route'; // the mux: no such route (e.g. /configz with debugging handlers off)
   return 'passed';
@@ -176,9 +185,12 @@ export const KUBELET_PROBE_REQUESTS: ReadonlyArray<{ method: string; path: strin
 
 interface Sent {
   record: ProbeRecord;
+  /** the answer; its body is dropped once read (a probe of 15 requests holds none of them) */
   result: HttpResult;
-  /** the body as text (empty on failure) */
+  /** the body as text, at most its first 64 KiB (empty on failure): what the gates and messages need */
   text: string;
+  /** a /metrics answer: the kubelet version in it */
+  version?: string;
 }
 
 interface SendOptions {
@@ -223,9 +235,14 @@ function makeSender(ep: Endpoint, tls: boolean, timeouts: Timeouts, secrets: str
     }
     const { status, body, truncated } = result.res;
     record.status = status;
-    const text = body.toString('utf8');
-    record.bodyPreview = o.label ?? preview(path, status, text, body.length, truncated, o.sizeOnly === true, secrets);
-    return { record, result, text };
+    const whole = body.toString('utf8');
+    record.bodyPreview = o.label ?? preview(path, status, whole, body.length, truncated, o.sizeOnly === true, secrets);
+    const version = path.startsWith('/metrics') && status === 200 ? buildInfoVersion(whole) : undefined;
+    // Nothing larger than a kubelet message is kept: hundreds of probes run at once, each holding
+    // up to 15 answers (a 4 MiB /metrics among them) until it is judged.
+    const text = body.length > SMALL_BODY ? body.toString('utf8', 0, SMALL_BODY) : whole; // a copy, not a slice that keeps the whole alive
+    result.res.body = EMPTY;
+    return { record, result, text, ...(version ? { version } : {}) };
   };
 }
 
@@ -281,7 +298,14 @@ async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<
   return out;
 }
 
-const BUILD_INFO_VERSION = /kubernetes_build_info\{[^}\n]*\bgit_version="([^"]+)"/;
+/**
+ * The version in `kubernetes_build_info{…git_version="…"…}`, read line by line (analyseMetrics): a
+ * regular expression over the whole body was cubic on a line of repeated `kubernetes_build_info{`
+ * (880 KB took 83 s), and only a well-formed Kubernetes version is taken.
+ */
+function buildInfoVersion(text: string): string | undefined {
+  return analyseMetrics(text).kubeletVersion;
+}
 
 // ---- the secure port -----------------------------------------------------------------------------
 
@@ -356,7 +380,7 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
     // only a Webhook authorizer can fail; AlwaysAllow never errs
     ep.anonymous = true;
     ep.authorization = 'Webhook';
-    anonUser = AUTHZ_ERROR.exec(anon.text)?.[1];
+    anonUser = anon.text.length <= MAX_MESSAGE ? AUTHZ_ERROR.exec(anon.text)?.[1] : undefined;
     ep.notes.push('the authorizer failed (500 Authorization error): the Webhook could not reach the API server');
   } else {
     ep.notes.push(`GET /pods without credentials answered ${status}, which no kubelet auth filter gives (§3): not classified`);
@@ -469,7 +493,7 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
   if (ep.fineGrained === null && denials.some((d) => d.denial.format === 'list')) ep.notes.push('the 403 bodies have the 1.32+ format, but none showed whether KubeletFineGrainedAuthz is on');
 
   const metrics = outcomes.find((o) => o.probe.group === 'metrics' && o.sent.result.ok && o.sent.result.res.status === 200);
-  const version = metrics ? BUILD_INFO_VERSION.exec(metrics.sent.text)?.[1] : undefined;
+  const version = metrics?.sent.version;
   if (version) ep.version = version;
 
   if (opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls);
@@ -645,7 +669,7 @@ export async function probeReadOnly(host: string, port: number, opts: PlainProbe
       }
       if (st === 200) ep.reachable.push(m.group);
       if (m.group === 'metrics' && st === 200) {
-        const v = BUILD_INFO_VERSION.exec(sent.text)?.[1];
+        const v = sent.version;
         if (v) ep.version = v;
       }
     }

@@ -15,6 +15,7 @@ import {
   parseTargetSpec,
   readTargetStream,
   SWEEP_LIMIT,
+  TargetPlan,
   type TargetSet,
 } from './targets.ts';
 
@@ -97,7 +98,8 @@ test('lists of targets: comments, blank lines, line numbers in errors', async ()
   assert.ok(s.ok);
   assert.deepEqual([...iterateAddresses(s.targets)], ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.1.0', '10.0.1.1', 'node-9']);
   const long = await readTargetStream(Readable.from(['x'.repeat(10_000), '\n10.0.0.1\n']), 'stdin');
-  assert.deepEqual(long, { ok: false, errors: ['stdin:1: line longer than 4096 characters'] });
+  assert.ok(!long.ok);
+  assert.match(long.errors.join('\n'), /^stdin:1: line longer than 4096 bytes; expected one target a line .*reading stopped$/);
 });
 
 test('command-line targets: specs, @FILE and - (standard input)', async () => {
@@ -233,5 +235,141 @@ test('property: IPv6 print then parse is the identity', () => {
       for (let i = zeroAt; i < Math.min(8, zeroAt + zeroLen); i++) v &= ~(0xffffn << BigInt(16 * i));
       assert.equal(parseIPv6(formatIPv6(v)), v);
     }),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// hostile lists: each must end at once, with the file, the line and what was expected
+
+/** an endless stream of one 64 KiB chunk, repeated: reading it whole would never end */
+function* endless(chunk: Buffer | string): Generator<Buffer | string> {
+  for (;;) yield chunk;
+}
+
+test('hostile lists stop at once: NUL bytes, an endless line, bytes that are not UTF-8', async () => {
+  const zeros = await expandTargetArgs(['-'], { stdin: endless(Buffer.alloc(65536)) });
+  assert.ok(!zeros.ok);
+  assert.match(zeros.errors[0] ?? '', /^stdin:1: a NUL byte: binary data, not a list of targets \(expected UTF-8 text, one target a line/);
+  const later = await readTargetStream(Readable.from([Buffer.from('10.0.0.1\n10.0.0.2\n10.0.0.3\x00\n')]), 'hosts.txt');
+  assert.ok(!later.ok);
+  assert.match(later.errors[0] ?? '', /^hosts\.txt:3: a NUL byte/);
+  const line = await expandTargetArgs(['-'], { stdin: endless('a'.repeat(65536)) });
+  assert.ok(!line.ok);
+  assert.match(line.errors[0] ?? '', /^stdin:1: line longer than 4096 bytes; expected one target a line/);
+  const junkStream = (function* () {
+    yield Buffer.from('10.0.0.1\n# ok\n');
+    yield Buffer.from([0x31, 0xff, 0xfe, 0x0a]);
+    yield* endless('10.0.0.1\n');
+  })();
+  const junk = await readTargetStream(junkStream, 'junk.bin');
+  assert.ok(!junk.ok);
+  assert.match(junk.errors[0] ?? '', /^junk\.bin:3: bytes that are not UTF-8: binary data/);
+  // a multi-byte character split across chunks is text, not junk
+  const split = await readTargetStream(Readable.from([Buffer.from([0x23, 0xc3]), Buffer.from([0xbc, 0x0a, 0x31, 0x30, 0x2e, 0x30, 0x2e, 0x30, 0x2e, 0x31])]), 'split');
+  assert.ok(split.ok);
+  assert.deepEqual([...iterateAddresses(split.targets)], ['10.0.0.1']);
+});
+
+test('the 20th bad line stops reading an endless list', async () => {
+  const r = await expandTargetArgs(['-'], { stdin: endless('300.0.0.1\n'.repeat(1000)) });
+  assert.ok(!r.ok);
+  assert.equal(r.errors.length, 21);
+  assert.equal(r.errors.at(-1), 'stopped reading after 20 errors');
+  assert.match(r.errors[19] ?? '', /^stdin:20: /);
+});
+
+test('devices, directories and sockets are refused by type, never opened', async () => {
+  const dev = await expandTargetArgs(['@/dev/zero', '@/dev/null']);
+  assert.ok(!dev.ok);
+  assert.match(dev.errors[0] ?? '', /^\/dev\/zero: cannot read: is a character device, not a file of targets \(devices are never opened; give '-' to read standard input\)$/);
+  assert.match(dev.errors[1] ?? '', /^\/dev\/null: cannot read: is a character device/);
+  const dir = await expandTargetArgs(['@/tmp']);
+  assert.ok(!dir.ok);
+  assert.match(dir.errors[0] ?? '', /^\/tmp: cannot read: is a directory, not a file of targets$/);
+});
+
+test('the sweep guard stops an endless list at the line that passes it', async () => {
+  let n = 0;
+  const distinct = (function* () {
+    for (;;) {
+      const lines: string[] = [];
+      for (let i = 0; i < 1000; i++, n++) lines.push(formatIPv4(0x0a000000 + n));
+      yield lines.join('\n') + '\n';
+    }
+  })();
+  const r = await expandTargetArgs(['-'], { stdin: distinct }, { allowLargeSweep: false });
+  assert.ok(!r.ok);
+  assert.equal(r.errors[0], 'stdin:65537: the targets cover at least 65,537 addresses, more than 65,536 (an IPv4 /16): pass --allow-large-sweep to sweep them; reading stopped');
+  assert.ok(n < 70_000, `read ${n} lines`);
+  // with the flag, up to the hard limit; a /8 and one more address pass it
+  const hard = await expandTargetArgs(['10.0.0.0/8', '11.0.0.0'], {}, { allowLargeSweep: true });
+  assert.ok(!hard.ok);
+  assert.match(hard.errors[0] ?? '', /^11\.0\.0\.0: the targets cover at least 16,777,217 addresses; no sweep may cover more than 16,777,216/);
+  // the same few addresses on endless lines cost nothing and never pass it
+  const few = await expandTargetArgs(['-'], { stdin: Readable.from(Array.from({ length: 200 }, () => '127.0.0.1\n127.0.0.0/30\n127.0.0.2-3\n'.repeat(1000))) }, { allowLargeSweep: false });
+  assert.ok(few.ok);
+  assert.equal(countAddresses(few.targets), 4n);
+});
+
+test('property: the plan counts and walks the distinct targets, whatever the order and overlaps', () => {
+  const iv = fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 5_000 }));
+  fc.assert(
+    fc.property(fc.array(iv, { maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 10 }), (ivs, names) => {
+      const plan = new TargetPlan({ allowLargeSweep: true }); // merges whenever the count could pass 16,777,216: rarely
+      const small = new TargetPlan({ allowLargeSweep: false }); // merges often
+      const seen = new Set<number>();
+      for (const [f, len] of ivs) {
+        const t: TargetSet = { kind: 'ipv4', spec: '', first: f, last: f + len };
+        plan.add(t);
+        small.add(t);
+        for (let a = f; a <= f + len; a++) seen.add(a);
+      }
+      for (const n of names) {
+        plan.add({ kind: 'name', spec: '', name: `Node-${n}.` });
+        small.add({ kind: 'name', spec: '', name: `node-${n}` });
+      }
+      const want = BigInt(seen.size + new Set(names).size);
+      assert.equal(plan.count(), want);
+      assert.equal(small.count(), want);
+      const walked = [...plan.addresses()];
+      assert.equal(BigInt(walked.length), want);
+      const v4 = walked.slice(0, seen.size).map((a) => Number(parseIPv4Checked(a)));
+      assert.deepEqual(v4, [...seen].sort((a, b) => a - b));
+    }),
+    { numRuns: 150 },
+  );
+});
+
+function parseIPv4Checked(a: string): number {
+  const r = parseTargetSpec(a);
+  assert.ok(r.ok && r.target.kind === 'ipv4');
+  return r.target.first;
+}
+
+test('property: a list read as a stream, cut anywhere (inside characters too), is the list read whole', async () => {
+  const line = fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map((n) => formatIPv4(n)),
+    fc.tuple(fc.integer({ min: 0, max: 0xffffff00 }), fc.integer({ min: 0, max: 255 })).map(([n, k]) => `${formatIPv4(n)}-${k}`),
+    fc.constantFrom('# ü comment', '', '  node-1, 10.0.0.1 ', '::1', 'bad..name', 'ümlaut.example', '\uFEFF10.1.1.1', '10.0.0.0/30 # x'),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 20 }), async (lines, crlf, cuts) => {
+      const text = lines.join(crlf ? '\r\n' : '\n');
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      let at = 0;
+      for (const c of cuts) {
+        if (at >= bytes.length) break;
+        chunks.push(bytes.subarray(at, at + c));
+        at += c;
+      }
+      if (at < bytes.length) chunks.push(bytes.subarray(at));
+      const whole = parseTargetList(text, 'f');
+      const streamed = await readTargetStream(chunks, 'f');
+      assert.equal(streamed.ok, whole.ok);
+      if (whole.ok && streamed.ok) assert.deepEqual([...iterateAddresses(streamed.targets)].slice(0, 2000), [...iterateAddresses(whole.targets)].slice(0, 2000));
+      if (!whole.ok && !streamed.ok) assert.deepEqual(streamed.errors, whole.errors);
+    }),
+    { numRuns: 200 },
   );
 });

@@ -4,7 +4,9 @@
 // Nothing here materialises addresses: a target is an interval (IPv4 as numbers, IPv6 as bigints)
 // or a host name, counted with arithmetic and walked by a lazy generator. Host names stay names;
 // the caller resolves them when it probes them.
-import { createReadStream } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
+import fs from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { formatIPv4, formatIPv6 } from '../net/ip-text.ts';
 
 export { formatIPv4, formatIPv6 };
@@ -18,7 +20,6 @@ export type TargetSet =
   | { kind: 'name'; spec: string; name: string };
 
 export type ParseResult = { ok: true; target: TargetSet } | { ok: false; error: string };
-export type TargetListResult = { ok: true; targets: TargetSet[] } | { ok: false; errors: string[] };
 
 /** Above this many addresses a sweep needs --allow-large-sweep (an IPv4 /16 is exactly this). */
 export const SWEEP_LIMIT = 65_536;
@@ -28,8 +29,6 @@ export const SWEEP_HARD_LIMIT = 16_777_216;
 export const DEFAULT_PORTS: readonly number[] = [10250, 10255, 10248, 2379, 2380];
 
 const MAX_SPEC_LENGTH = 300;
-const MAX_LINE_LENGTH = 4096;
-const MAX_LIST_ERRORS = 20;
 const IPV6_MAX = (1n << 128n) - 1n;
 
 // ---------------------------------------------------------------------------------------------
@@ -38,6 +37,8 @@ const IPV6_MAX = (1n << 128n) - 1n;
 /** An IPv4 address as an unsigned 32-bit number, or why it is not one. Strict dotted quad:
  *  four decimal octets, no leading zeros (inet_aton would read `010` as octal 8). */
 export function parseIPv4(s: string): number | string {
+  const fast = quickIPv4(s);
+  if (fast >= 0) return fast;
   const parts = s.split('.');
   if (parts.length !== 4) return 'an IPv4 address has four octets';
   let n = 0;
@@ -51,6 +52,29 @@ export function parseIPv4(s: string): number | string {
   return n;
 }
 
+
+/** A well-formed dotted quad as a number, or -1 (then parseIPv4 says why): the common case of a
+ *  targets file of millions of lines, without splitting strings or running regular expressions. */
+function quickIPv4(s: string): number {
+  let n = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? n * 256 + octet : -1;
+}
 
 /** An IPv6 address (no brackets, no zone) as a 128-bit bigint, or why it is not one. Accepts
  *  `::` compression and a trailing dotted IPv4 part (`::ffff:10.0.0.1`). */
@@ -106,7 +130,7 @@ function checkHostName(s: string): string | undefined {
 /** Does the text look like an attempt at an IPv4 address (so a typo is reported as one and not
  *  taken for a host name)? A top-level domain is never all digits (RFC 1123 §2.1, RFC 3696). */
 function looksLikeIPv4(s: string): boolean {
-  const last = s.split('.').at(-1) ?? '';
+  const last = s.slice(s.lastIndexOf('.') + 1);
   return /^\d+$/.test(last) || /^[\d.]+$/.test(s);
 }
 
@@ -241,187 +265,213 @@ function shown(s: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lists of targets: files and standard input
+// The plan: every distinct target, held compactly, counted as it grows
 
-/**
- * Parses a list of targets, as in a `--targets-file` or `@FILE`: one target a line (several
- * separated by white space or commas are accepted, as nmap's -iL does), `#` starts a comment,
- * blank lines are skipped. Every bad line is reported (the first 20), with its line number.
- */
-export function parseTargetList(text: string, origin = 'targets'): TargetListResult {
-  const acc = newListAccumulator(origin);
-  let lineNo = 0;
-  for (const line of text.split(/\r?\n/)) acc.line(line, ++lineNo);
-  return acc.result();
+/** At most this many distinct host names, or separate IPv6 ranges, in one sweep: each is an
+ *  object in memory (an IPv4 range is 8 bytes in a typed array), and no real inventory has more. */
+export const MAX_NAMES = 100_000;
+export const MAX_IPV6_RANGES = 100_000;
+/** raw IPv4 intervals waiting to be merged: 8 MiB at most */
+const MAX_PENDING = 1 << 20;
+
+interface V6Range {
+  zone: string;
+  first: bigint;
+  last: bigint;
 }
 
-/** Reads a list of targets from a text stream (standard input, a file) line by line, the same
- *  format as parseTargetList. A line longer than 4096 characters is an error, not a buffer. */
-export async function readTargetStream(stream: AsyncIterable<string | Buffer>, origin = 'stdin'): Promise<TargetListResult> {
-  const acc = newListAccumulator(origin);
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
-  let lineNo = 0;
-  let overlong = false;
-  try {
-    for await (const chunk of stream) {
-      carry += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = carry.indexOf('\n')) >= 0) {
-        const line = carry.slice(0, nl);
-        carry = carry.slice(nl + 1);
-        lineNo++;
-        if (overlong) {
-          overlong = false; // the end of a line already reported
-          continue;
-        }
-        acc.line(line, lineNo);
-      }
-      if (carry.length > MAX_LINE_LENGTH && !overlong) {
-        acc.error(`${origin}:${lineNo + 1}: line longer than ${MAX_LINE_LENGTH} characters`);
-        overlong = true;
-        carry = '';
-      } else if (overlong) carry = '';
-    }
-    carry += decoder.decode();
-  } catch (e) {
-    acc.error(`${origin}: cannot read: ${(e as Error).message}`);
+const cmp6 = (a: V6Range, b: V6Range): number => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : a.first < b.first ? -1 : a.first > b.first ? 1 : 0);
+
+/**
+ * The distinct targets of a sweep, as they are read: IPv4 intervals merged into a sorted typed array
+ * (8 bytes each, however many lines named them), IPv6 intervals merged, host names deduplicated
+ * (case-insensitively, trailing dot ignored). A target already covered costs nothing; others wait
+ * in a small buffer that is merged whenever it could push the count past `budget`, so `add`
+ * reports the very line that passes it and a file of 5 million lines is never held.
+ */
+export class TargetPlan {
+  readonly budget: number;
+  #v4 = new Uint32Array(128); // merged pairs first,last: sorted, disjoint, not adjacent
+  #v4Len = 0; // pairs
+  #v4Count = 0;
+  #pending = new BigUint64Array(1024); // raw intervals, first << 32 | last
+  #pendingLen = 0;
+  #pendingSum = 0; // addresses the pending intervals hold at most
+  #v6: V6Range[] = [];
+  #v6Pending: V6Range[] = [];
+  #v6Count = 0n;
+  #names = new Map<string, string>();
+
+  readonly #allowLarge: boolean;
+
+  /** guard: stop at the sweep guard (checkSweepSize) as the targets come in; without it, only count */
+  constructor(guard?: { allowLargeSweep: boolean }) {
+    this.#allowLarge = guard?.allowLargeSweep === true;
+    this.budget = guard === undefined ? Infinity : this.#allowLarge ? SWEEP_HARD_LIMIT : SWEEP_LIMIT;
   }
-  if (carry !== '' && !overlong) acc.line(carry, lineNo + 1);
-  return acc.result();
-}
 
-function newListAccumulator(origin: string) {
-  const targets: TargetSet[] = [];
-  const errors: string[] = [];
-  let errorCount = 0;
-  const error = (msg: string) => {
-    errorCount++;
-    if (errors.length < MAX_LIST_ERRORS) errors.push(msg);
-  };
-  return {
-    error,
-    line(rawLine: string, lineNo: number) {
-      let line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      const hash = line.indexOf('#');
-      if (hash >= 0) line = line.slice(0, hash);
-      if (line.length > MAX_LINE_LENGTH) return error(`${origin}:${lineNo}: line longer than ${MAX_LINE_LENGTH} characters`);
-      for (const word of line.split(/[\s,]+/)) {
-        if (word === '') continue;
-        if (word === '-' || word.startsWith('@')) {
-          error(`${origin}:${lineNo}: ${shown(word)}: a list of targets cannot include another list`);
-          continue;
+  /** Adds a target; returns why the plan cannot take it (a limit passed), or undefined. */
+  add(t: TargetSet): string | undefined {
+    if (t.kind === 'name') {
+      const key = t.name.toLowerCase().replace(/\.$/, '');
+      if (this.#names.has(key)) return undefined;
+      if (this.#names.size >= MAX_NAMES) return `more than ${MAX_NAMES.toLocaleString('en-US')} distinct host names: split the sweep`;
+      this.#names.set(key, t.name);
+      return this.#pendingSum + this.#exactCount() > this.budget ? this.#check() : undefined;
+    }
+    if (t.kind === 'ipv4') {
+      if (this.#covered4(t.first, t.last)) return undefined;
+      if (this.#pendingLen === this.#pending.length) {
+        if (this.#pendingLen >= MAX_PENDING) this.#compact();
+        else {
+          const grown = new BigUint64Array(this.#pending.length * 2);
+          grown.set(this.#pending);
+          this.#pending = grown;
         }
-        const r = parseTargetSpec(word);
-        if (r.ok) targets.push(r.target);
-        else error(`${origin}:${lineNo}: ${r.error}`);
       }
-    },
-    result(): TargetListResult {
-      if (errorCount === 0) return { ok: true, targets };
-      if (errorCount > errors.length) errors.push(`${origin}: … and ${errorCount - errors.length} more errors`);
-      return { ok: false, errors };
-    },
-  };
-}
-
-export interface TargetIo {
-  /** opens a file of targets as a stream (default: fs.createReadStream) */
-  openFile?: (path: string) => AsyncIterable<string | Buffer>;
-  /** standard input (default: process.stdin) */
-  stdin?: AsyncIterable<string | Buffer>;
-}
-
-/**
- * The command line's targets: each argument is a target spec, `@FILE` a file of targets, or `-`
- * standard input (read once). `--targets-file FILE` is the same as `@FILE`.
- */
-export async function expandTargetArgs(args: readonly string[], io: TargetIo = {}): Promise<TargetListResult> {
-  const targets: TargetSet[] = [];
-  const errors: string[] = [];
-  let stdinRead = false;
-  for (const arg of args) {
-    let r: TargetListResult;
-    if (arg === '-') {
-      if (stdinRead) {
-        errors.push("'-' (standard input) given twice");
-        continue;
-      }
-      stdinRead = true;
-      r = await readTargetStream(io.stdin ?? process.stdin, 'stdin');
-    } else if (arg.startsWith('@')) {
-      const path = arg.slice(1);
-      if (path === '') {
-        errors.push("'@' needs a file name: @FILE");
-        continue;
-      }
-      let stream: AsyncIterable<string | Buffer>;
-      try {
-        stream = (io.openFile ?? ((p: string) => createReadStream(p)))(path);
-      } catch (e) {
-        errors.push(`${path}: cannot read: ${(e as Error).message}`);
-        continue;
-      }
-      r = await readTargetStream(stream, path);
+      this.#pending[this.#pendingLen++] = (BigInt(t.first) << 32n) | BigInt(t.last);
+      this.#pendingSum += t.last - t.first + 1;
     } else {
-      const one = parseTargetSpec(arg);
-      r = one.ok ? { ok: true, targets: [one.target] } : { ok: false, errors: [one.error] };
+      const r: V6Range = { zone: t.zone ?? '', first: t.first, last: t.last };
+      if (this.#covered6(r)) return undefined;
+      this.#v6Pending.push(r);
+      this.#pendingSum += Number(t.last - t.first + 1n);
+      if (this.#v6Pending.length >= 4096) this.#compact();
+      if (this.#v6.length > MAX_IPV6_RANGES) return `more than ${MAX_IPV6_RANGES.toLocaleString('en-US')} separate IPv6 ranges: split the sweep`;
     }
-    if (r.ok) for (const t of r.targets) targets.push(t);
-    else errors.push(...r.errors);
+    return this.#pendingSum + this.#exactCount() > this.budget ? this.#check() : undefined;
   }
-  if (errors.length) return { ok: false, errors };
-  if (targets.length === 0) return { ok: false, errors: ['no targets'] };
-  return { ok: true, targets };
+
+  /** How many distinct targets: addresses, plus one for each distinct host name. */
+  count(): bigint {
+    this.#compact();
+    return this.#countBig();
+  }
+
+  /** Every distinct target, lazily: IPv4 ascending, then IPv6 (with its zone), then host names as given. */
+  *addresses(): Generator<string> {
+    this.#compact();
+    const v4 = this.#v4;
+    for (let i = 0; i < this.#v4Len; i++) {
+      const l = v4[2 * i + 1]!;
+      for (let n = v4[2 * i]!; n <= l; n++) yield formatIPv4(n);
+    }
+    for (const x of this.#v6) {
+      const suffix = x.zone === '' ? '' : `%${x.zone}`;
+      for (let n = x.first; n <= x.last; n++) yield formatIPv6(n) + suffix;
+    }
+    yield* this.#names.values();
+  }
+
+  #countBig(): bigint {
+    return BigInt(this.#v4Count) + this.#v6Count + BigInt(this.#names.size);
+  }
+
+  #exactCount(): number {
+    return this.#v4Count + Number(this.#v6Count) + this.#names.size;
+  }
+
+  #check(): string | undefined {
+    this.#compact();
+    if (this.#v6.length > MAX_IPV6_RANGES) return `more than ${MAX_IPV6_RANGES.toLocaleString('en-US')} separate IPv6 ranges: split the sweep`;
+    if (!Number.isFinite(this.budget)) return undefined;
+    const guard = checkSweepSize(this.#countBig(), this.#allowLarge, true);
+    return guard.ok ? undefined : guard.error;
+  }
+
+  #covered4(first: number, last: number): boolean {
+    // the last merged interval that starts at or before `first`
+    let lo = 0;
+    let hi = this.#v4Len - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#v4[2 * mid]! <= first) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && this.#v4[2 * hi + 1]! >= last;
+  }
+
+  #covered6(r: V6Range): boolean {
+    let lo = 0;
+    let hi = this.#v6.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = this.#v6[mid]!;
+      if (m.zone < r.zone || (m.zone === r.zone && m.first <= r.first)) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const m = hi >= 0 ? this.#v6[hi] : undefined;
+    return m !== undefined && m.zone === r.zone && m.last >= r.last;
+  }
+
+  /** Merges the pending intervals into the sorted ones (overlapping and adjacent ones join). */
+  #compact(): void {
+    if (this.#pendingLen > 0) {
+      const pend = this.#pending.subarray(0, this.#pendingLen).sort();
+      const old = this.#v4;
+      const oldLen = this.#v4Len;
+      const out = new Uint32Array(Math.max(128, 2 * (oldLen + this.#pendingLen)));
+      let len = 0;
+      let count = 0;
+      let i = 0;
+      let j = 0;
+      const emit = (f: number, l: number): void => {
+        if (len > 0 && f <= out[2 * len - 1]! + 1) {
+          const top = out[2 * len - 1]!;
+          if (l > top) {
+            count += l - top;
+            out[2 * len - 1] = l;
+          }
+          return;
+        }
+        out[2 * len] = f;
+        out[2 * len + 1] = l;
+        len++;
+        count += l - f + 1;
+      };
+      while (i < oldLen || j < pend.length) {
+        const pf = j < pend.length ? Number(pend[j]! >> 32n) : Infinity;
+        if (i < oldLen && old[2 * i]! <= pf) {
+          emit(old[2 * i]!, old[2 * i + 1]!);
+          i++;
+        } else {
+          emit(pf, Number(pend[j]! & 0xffffffffn));
+          j++;
+        }
+      }
+      this.#v4 = out;
+      this.#v4Len = len;
+      this.#v4Count = count;
+      this.#pendingLen = 0;
+      if (this.#pending.length > 1024) this.#pending = new BigUint64Array(1024);
+    }
+    if (this.#v6Pending.length > 0) {
+      const all = [...this.#v6, ...this.#v6Pending].sort(cmp6);
+      const m6: V6Range[] = [];
+      for (const x of all) {
+        const top = m6.at(-1);
+        if (top && top.zone === x.zone && x.first <= top.last + 1n) top.last = x.last > top.last ? x.last : top.last;
+        else m6.push({ ...x });
+      }
+      this.#v6 = m6;
+      this.#v6Pending = [];
+      this.#v6Count = m6.reduce((n, x) => n + (x.last - x.first + 1n), 0n);
+    }
+    this.#pendingSum = 0;
+  }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Counting and walking, without materialising
-
-interface Merged {
-  v4: Array<[number, number]>;
-  v6: Array<{ zone: string | undefined; first: bigint; last: bigint }>;
-  names: string[];
-}
-
-/** Overlapping and adjacent intervals merged, names deduplicated (case-insensitively, trailing
- *  dot ignored): every address is counted and visited once, however many specs cover it. */
-function merge(sets: Iterable<TargetSet>): Merged {
-  const v4: Array<[number, number]> = [];
-  const v6: Array<{ zone: string | undefined; first: bigint; last: bigint }> = [];
-  const names = new Map<string, string>();
-  for (const s of sets) {
-    if (s.kind === 'ipv4') v4.push([s.first, s.last]);
-    else if (s.kind === 'ipv6') v6.push({ zone: s.zone, first: s.first, last: s.last });
-    else {
-      const key = s.name.toLowerCase().replace(/\.$/, '');
-      if (!names.has(key)) names.set(key, s.name);
-    }
-  }
-  v4.sort((a, b) => a[0] - b[0]);
-  const m4: Array<[number, number]> = [];
-  for (const [f, l] of v4) {
-    const top = m4.at(-1);
-    if (top && f <= top[1] + 1) top[1] = Math.max(top[1], l);
-    else m4.push([f, l]);
-  }
-  v6.sort((a, b) => ((a.zone ?? '') < (b.zone ?? '') ? -1 : (a.zone ?? '') > (b.zone ?? '') ? 1 : a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  const m6: Merged['v6'] = [];
-  for (const x of v6) {
-    const top = m6.at(-1);
-    if (top && top.zone === x.zone && x.first <= top.last + 1n) top.last = x.last > top.last ? x.last : top.last;
-    else m6.push({ ...x });
-  }
-  return { v4: m4, v6: m6, names: [...names.values()] };
+/** The targets as a plan: an existing one as it is, an iterable of specs merged (no budget). */
+function planOf(sets: Iterable<TargetSet> | TargetPlan): TargetPlan {
+  if (sets instanceof TargetPlan) return sets;
+  const plan = new TargetPlan();
+  for (const s of sets) plan.add(s);
+  return plan;
 }
 
 /** How many distinct targets the sets hold: addresses, plus one for each distinct host name. */
-export function countAddresses(sets: Iterable<TargetSet>): bigint {
-  const m = merge(sets);
-  let n = BigInt(m.names.length);
-  for (const [f, l] of m.v4) n += BigInt(l - f + 1);
-  for (const x of m.v6) n += x.last - x.first + 1n;
-  return n;
+export function countAddresses(sets: Iterable<TargetSet> | TargetPlan): bigint {
+  return planOf(sets).count();
 }
 
 /**
@@ -429,31 +479,244 @@ export function countAddresses(sets: Iterable<TargetSet>): bigint {
  * then host names as given. Nothing is materialised, but the walk is as long as the count: check
  * it with checkSweepSize first (an IPv6 /64 would never end).
  */
-export function* iterateAddresses(sets: Iterable<TargetSet>): Generator<string> {
-  const m = merge(sets);
-  for (const [f, l] of m.v4) for (let n = f; n <= l; n++) yield formatIPv4(n);
-  for (const x of m.v6) {
-    const suffix = x.zone === undefined ? '' : `%${x.zone}`;
-    for (let n = x.first; n <= x.last; n++) yield formatIPv6(n) + suffix;
+export function iterateAddresses(sets: Iterable<TargetSet> | TargetPlan): Generator<string> {
+  return planOf(sets).addresses();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists of targets: files and standard input, streamed
+
+/** A line of a targets file is at most this many bytes: a few targets (300 characters each at most) and a comment. */
+export const MAX_LINE_BYTES = 4096;
+/** After this many bad lines a list is not read further. */
+const MAX_LIST_ERRORS = 20;
+const LINE_FORMAT = 'one target a line (an address, CIDR, range or host name; several may be separated by commas or spaces; # starts a comment)';
+
+export type TargetListResult = { ok: true; targets: TargetPlan } | { ok: false; errors: string[] };
+/** bytes or text in chunks: a stream, or any (async) iterable of chunks */
+export type Chunks = AsyncIterable<string | Buffer> | Iterable<string | Buffer>;
+
+/** Where lines go: parsed into the plan; errors kept (the first 20). `stopped`: this list is read no
+ *  further; `halted`: no input is (the plan is full, or too many errors). */
+class ListReader {
+  readonly plan: TargetPlan;
+  readonly errors: string[];
+  stopped = false;
+  halted = false;
+
+  constructor(plan: TargetPlan, errors: string[]) {
+    this.plan = plan;
+    this.errors = errors;
   }
-  yield* m.names;
+
+  error(msg: string): void {
+    if (this.errors.length < MAX_LIST_ERRORS) this.errors.push(msg);
+    if (this.errors.length >= MAX_LIST_ERRORS && !this.stopped) {
+      this.errors.push(`stopped reading after ${MAX_LIST_ERRORS} errors`);
+      this.stopped = this.halted = true;
+    }
+  }
+
+  fatal(msg: string, halt = false): void {
+    if (this.errors.length <= MAX_LIST_ERRORS) this.errors.push(msg);
+    this.stopped = true;
+    if (halt) this.halted = true;
+  }
+
+  line(rawLine: string, lineNo: number, origin: string): void {
+    let line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    const hash = line.indexOf('#');
+    if (hash >= 0) line = line.slice(0, hash);
+    for (const word of line.split(/[\s,]+/)) {
+      if (word === '' || this.stopped) continue;
+      if (word === '-' || word.startsWith('@')) {
+        this.error(`${origin}:${lineNo}: ${shown(word)}: a list of targets cannot include another list`);
+        continue;
+      }
+      const r = parseTargetSpec(word);
+      if (!r.ok) {
+        this.error(`${origin}:${lineNo}: ${r.error}`);
+        continue;
+      }
+      const full = this.plan.add(r.target);
+      if (full) this.fatal(`${origin}:${lineNo}: ${full}; reading stopped`, true);
+    }
+  }
+
+  result(): TargetListResult {
+    return this.errors.length === 0 ? { ok: true, targets: this.plan } : { ok: false, errors: this.errors };
+  }
+}
+
+/**
+ * Parses a list of targets, as in a `--targets-file` or `@FILE`: one target a line (several
+ * separated by white space or commas are accepted, as nmap's -iL does), `#` starts a comment,
+ * blank lines are skipped. Bad lines are reported with their line numbers (the first 20).
+ */
+export function parseTargetList(text: string, origin = 'targets', plan = new TargetPlan()): TargetListResult {
+  const r = new ListReader(plan, []);
+  let lineNo = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (r.stopped) break;
+    if (Buffer.byteLength(line) > MAX_LINE_BYTES) r.fatal(overlong(origin, lineNo + 1));
+    else r.line(line, ++lineNo, origin);
+  }
+  return r.result();
+}
+
+const overlong = (origin: string, lineNo: number): string =>
+  `${origin}:${lineNo}: line longer than ${MAX_LINE_BYTES} bytes; expected ${LINE_FORMAT}; reading stopped`;
+const binary = (origin: string, lineNo: number, what: string): string =>
+  `${origin}:${lineNo}: ${what}: binary data, not a list of targets (expected UTF-8 text, ${LINE_FORMAT}); reading stopped`;
+
+/**
+ * Reads a list of targets from a byte stream (standard input, a file), line by line, into the
+ * plan: only the current line is held, never the file. Stops at once on a line longer than
+ * MAX_LINE_BYTES, a NUL byte or bytes that are not UTF-8 (`/dev/zero`, a binary), on the 20th bad
+ * line, and on the line that takes the plan past its budget.
+ */
+export async function readTargetStream(stream: Chunks, origin = 'stdin', plan = new TargetPlan(), errors: string[] = []): Promise<TargetListResult> {
+  const r = new ListReader(plan, errors);
+  await readLines(stream, origin, r);
+  return r.result();
+}
+
+async function readLines(stream: Chunks, origin: string, r: ListReader): Promise<void> {
+  let carry: Buffer | undefined; // an unfinished line, at most MAX_LINE_BYTES
+  let lineNo = 0;
+  /** one complete line, bytes [s, e) of buf; false when reading must stop */
+  const take = (buf: Buffer, s: number, e: number, checkUtf8: boolean): boolean => {
+    lineNo++;
+    if (e - s > MAX_LINE_BYTES) r.fatal(overlong(origin, lineNo));
+    else if (checkUtf8 && !isUtf8(buf.subarray(s, e))) r.fatal(binary(origin, lineNo, 'bytes that are not UTF-8'));
+    else r.line(buf.toString('utf8', s, e), lineNo, origin);
+    return !r.stopped;
+  };
+  try {
+    for await (const raw of stream) {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      carry = undefined;
+      const lastNl = buf.lastIndexOf(10);
+      const nul = buf.indexOf(0);
+      // one check for the whole chunk; line by line only to find a bad line
+      const utf8 = lastNl < 0 || isUtf8(buf.subarray(0, lastNl));
+      let start = 0;
+      while (start <= lastNl) {
+        const nl = buf.indexOf(10, start);
+        if (nul >= start && nul < nl) {
+          r.fatal(binary(origin, lineNo + 1, 'a NUL byte'));
+          return;
+        }
+        if (!take(buf, start, nl, !utf8)) return;
+        start = nl + 1;
+      }
+      const rest = buf.length - start;
+      if (nul >= start) {
+        r.fatal(binary(origin, lineNo + 1, 'a NUL byte'));
+        return;
+      }
+      if (rest > MAX_LINE_BYTES) {
+        r.fatal(overlong(origin, lineNo + 1));
+        return;
+      }
+      if (rest > 0) carry = Buffer.from(buf.subarray(start)); // a copy: the chunk itself is let go
+    }
+  } catch (e) {
+    r.fatal(`${origin}: cannot read: ${(e as Error).message}`);
+    return;
+  }
+  if (carry) take(carry, 0, carry.length, true);
+}
+
+export interface TargetIo {
+  /** opens a file of targets as a stream (default: stat, refuse what is not a file or FIFO, open) */
+  openFile?: (path: string) => Chunks | Promise<Chunks>;
+  /** standard input (default: process.stdin) */
+  stdin?: Chunks;
+}
+
+/**
+ * A file of targets, opened only when it is one: a regular file or a FIFO (`<(cmd)`). A device is
+ * never opened (a tty or watchdog node has effects when opened; /dev/zero never ends): its type is
+ * read with stat first, and the opened file must be the one that was stat'ed.
+ */
+export async function openTargetsFile(path: string): Promise<AsyncIterable<Buffer>> {
+  const st = await fs.stat(path);
+  const kind = st.isFile() || st.isFIFO() ? undefined : st.isDirectory() ? 'a directory' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a regular file';
+  if (kind) throw new Error(`is ${kind}, not a file of targets${kind.endsWith('device') ? " (devices are never opened; give '-' to read standard input)" : ''}`);
+  const handle = await fs.open(path, fsConstants.O_RDONLY | fsConstants.O_NOCTTY);
+  const again = await handle.stat().catch(() => undefined);
+  if (!again || again.ino !== st.ino || again.dev !== st.dev) {
+    await handle.close();
+    throw new Error('changed while it was opened');
+  }
+  return handle.createReadStream({ highWaterMark: 64 * 1024 });
+}
+
+/**
+ * The command line's targets: each argument is a target spec, `@FILE` a file of targets, or `-`
+ * standard input (read once). `--targets-file FILE` is the same as `@FILE`. Files and standard
+ * input are streamed into one plan; with `guard`, reading stops at the line that takes it past
+ * the sweep guard (checkSweepSize), so a file never has to be read whole to be refused.
+ */
+export async function expandTargetArgs(args: readonly string[], io: TargetIo = {}, guard?: { allowLargeSweep: boolean }): Promise<TargetListResult> {
+  const plan = new TargetPlan(guard);
+  const errors: string[] = [];
+  let stdinRead = false;
+  for (const arg of args) {
+    const r = new ListReader(plan, errors);
+    if (arg === '-') {
+      if (stdinRead) {
+        r.error("'-' (standard input) given twice");
+        continue;
+      }
+      stdinRead = true;
+      await readLines(io.stdin ?? process.stdin, 'stdin', r);
+    } else if (arg.startsWith('@')) {
+      const path = arg.slice(1);
+      if (path === '') {
+        r.error("'@' needs a file name: @FILE");
+        continue;
+      }
+      let stream: Chunks;
+      try {
+        stream = await (io.openFile ?? openTargetsFile)(path);
+      } catch (e) {
+        r.error(`${shown(path)}: cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      await readLines(stream, shown(path), r);
+    } else {
+      const one = parseTargetSpec(arg);
+      if (!one.ok) r.error(one.error);
+      else {
+        const full = plan.add(one.target);
+        if (full) r.fatal(`${shown(arg)}: ${full}`, true);
+      }
+    }
+    if (r.halted) break;
+  }
+  if (errors.length) return { ok: false, errors };
+  if (plan.count() === 0n) return { ok: false, errors: ['no targets'] };
+  return { ok: true, targets: plan };
 }
 
 /**
  * The guard: a sweep of more than 65,536 addresses (an IPv4 /16) needs --allow-large-sweep, and
  * none may cover more than 16,777,216 (an IPv4 /8), so an IPv6 /64 is refused, never walked.
  */
-export function checkSweepSize(count: bigint | number, allowLarge: boolean): { ok: true } | { ok: false; error: string } {
+export function checkSweepSize(count: bigint | number, allowLarge: boolean, atLeast = false): { ok: true } | { ok: false; error: string } {
   const n = typeof count === 'bigint' ? count : BigInt(Math.max(0, Math.ceil(Number.isFinite(count) ? count : Number.MAX_SAFE_INTEGER)));
   const fmt = (x: bigint | number) => x.toLocaleString('en-US');
   if (n > BigInt(SWEEP_HARD_LIMIT)) {
     return {
       ok: false,
-      error: `the targets cover ${fmt(n)} addresses; no sweep may cover more than ${fmt(SWEEP_HARD_LIMIT)} (an IPv4 /8), even with --allow-large-sweep. Split the sweep, or for IPv6 list the addresses you know (a /64 cannot be swept)`,
+      error: `the targets cover ${atLeast ? 'at least ' : ''}${fmt(n)} addresses; no sweep may cover more than ${fmt(SWEEP_HARD_LIMIT)} (an IPv4 /8), even with --allow-large-sweep. Split the sweep, or for IPv6 list the addresses you know (a /64 cannot be swept)`,
     };
   }
   if (n > BigInt(SWEEP_LIMIT) && !allowLarge) {
-    return { ok: false, error: `the targets cover ${fmt(n)} addresses, more than ${fmt(SWEEP_LIMIT)} (an IPv4 /16): pass --allow-large-sweep to sweep them` };
+    return { ok: false, error: `the targets cover ${atLeast ? 'at least ' : ''}${fmt(n)} addresses, more than ${fmt(SWEEP_LIMIT)} (an IPv4 /16): pass --allow-large-sweep to sweep them` };
   }
   return { ok: true };
 }

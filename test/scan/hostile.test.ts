@@ -5,9 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { httpRequest } from '../../src/scan/http-client.ts';
+import { BODY_BUDGET_BYTES, bodyBudget, httpRequest } from '../../src/scan/http-client.ts';
 import type { HttpErrorKind, HttpRequest, HttpResult, Timeouts } from '../../src/scan/http-contract.ts';
-import { GZIP_BOMB_INFLATED_BYTES, HOSTILE_KINDS, INVALID_JSON, RESET_AFTER_BYTES, gzipBomb, startHostile, type HostileKind, type HostileServer } from './hostile.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureScript } from '../support/measured.ts';
+import { GZIP_BOMB_INFLATED_BYTES, HOSTILE_KINDS, INVALID_JSON, ONE_BYTE_CHUNKS_BYTES, ONE_BYTE_WRITES_BYTES, RESET_AFTER_BYTES, gzipBomb, startHostile, type HostileKind, type HostileServer } from './hostile.ts';
 
 const T: Timeouts = { connect: 1000, tls: 1000, headers: 1000, body: 1000 };
 const MB = 1024 * 1024;
@@ -25,7 +28,7 @@ function request(s: HostileServer, more: Partial<HttpRequest> = {}): Promise<Htt
 }
 
 /** What each hostile server must produce, and the phase deadline that bounds it. */
-const EXPECT: Record<HostileKind, { error?: HttpErrorKind; budget: number; check?: (r: HttpResult, s: HostileServer) => Promise<void> | void }> = {
+const EXPECT: Record<HostileKind, { error?: HttpErrorKind; budget: number; more?: Partial<HttpRequest>; check?: (r: HttpResult, s: HostileServer) => Promise<void> | void }> = {
   'endless-body': { error: 'body-timeout', budget: T.body },
   'drip-headers': { error: 'headers-timeout', budget: T.headers },
   'gzip-bomb': {
@@ -80,14 +83,35 @@ const EXPECT: Record<HostileKind, { error?: HttpErrorKind; budget: number; check
     },
   },
   silent: { error: 'headers-timeout', budget: T.headers },
+  // a byte at a time: capped by the bytes held, whatever the number of pieces (the full bodies,
+  // measured in a child, are in the memory tests below)
+  'one-byte-chunks': {
+    budget: T.body,
+    more: { maxBodyBytes: 16 * 1024 },
+    check: (r) => {
+      assert.ok(r.ok);
+      assert.equal(r.res.truncated, true);
+      assert.equal(r.res.body.length, 16 * 1024);
+      assert.ok(r.res.body.every((b) => b === 0x78));
+    },
+  },
+  'one-byte-writes': {
+    budget: T.body,
+    more: { maxBodyBytes: 256 }, // a round trip of the event loop a byte: client and server share it here
+    check: (r) => {
+      assert.ok(r.ok);
+      assert.equal(r.res.truncated, true);
+      assert.equal(r.res.body.length, 256);
+    },
+  },
 };
 
 async function probe(kind: HostileKind, host: string): Promise<HttpResult> {
   const s = await start(kind, host);
-  const t0 = performance.now();
-  const r = await request(s);
-  const took = performance.now() - t0;
   const want = EXPECT[kind];
+  const t0 = performance.now();
+  const r = await request(s, want.more);
+  const took = performance.now() - t0;
   assert.ok(took < want.budget + 1000, `${kind}: returned after ${Math.round(took)} ms (budget ${want.budget} ms + 1 s)`);
   if (want.error) {
     assert.equal(r.ok, false, `${kind}: expected ${want.error}`);
@@ -149,7 +173,7 @@ describe('all at once', () => {
     const results = await Promise.all(
       servers.flatMap((s, i) =>
         [0, 1, 2].map(async () => {
-          const r = await request(s);
+          const r = await request(s, EXPECT[HOSTILE_KINDS[i]!].more);
           return { kind: HOSTILE_KINDS[i]!, r, took: performance.now() - t0 };
         }),
       ),
@@ -176,6 +200,51 @@ describe('IPv6', () => {
       return;
     }
     for (const kind of HOSTILE_KINDS) await probe(kind, '::1');
+  });
+});
+
+describe('the body budget shared by every request in flight', () => {
+  test('24 requests that may each keep 16 MiB: at most 8 at a time, the rest wait without a deadline running', async () => {
+    const s = await start('endless-body', '127.0.0.47');
+    const ctl = new AbortController();
+    const t0 = performance.now();
+    const all = Array.from({ length: 24 }, () => request(s, { maxBodyBytes: 16 * MB, timeouts: { ...T, body: 300 } }));
+    const late = request(s, { maxBodyBytes: 16 * MB, signal: ctl.signal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = bodyBudget();
+    assert.equal(now.reserved, BODY_BUDGET_BYTES);
+    assert.equal(now.waiting, 17);
+    assert.equal(s.connections(), 8);
+    ctl.abort();
+    const aborted = await late;
+    assert.ok(!aborted.ok && aborted.error === 'aborted' && /waiting for the body budget/.test(aborted.detail), JSON.stringify(aborted));
+    const results = await Promise.all(all);
+    for (const r of results) assert.equal(r.ok ? 'ok' : r.error, 'body-timeout'); // each had its whole 300 ms
+    assert.ok(performance.now() - t0 >= 900, 'three rounds of 300 ms');
+    assert.equal(s.connections(), 24);
+    assert.deepEqual(bodyBudget(), { reserved: 0, waiting: 0 });
+  });
+});
+
+describe('bodies a byte at a time, read whole by a child and measured', () => {
+  const FETCH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fetch-body.ts');
+  // before the body was held in one growing buffer: 1,341 MiB and 19 s for the 3 MiB body
+  test('3 MiB in one-byte chunks under the /pods cap (16 MiB): whole, in bounded memory', async (t) => {
+    const s = await start('one-byte-chunks', '127.0.0.45');
+    const r = await measureScript(FETCH, [s.host, String(s.port), '/pods', String(16 * MB), '60000'], { killAfterMs: 90_000 });
+    t.diagnostic(`${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakRssMiB ?? -1)} MiB: ${r.out.trim()}`);
+    assert.equal(r.killed, false);
+    const got = JSON.parse(r.out);
+    assert.deepEqual([got.ok, got.status, got.bytes, got.truncated, got.allX], [true, 200, ONE_BYTE_CHUNKS_BYTES, false, true], r.out + r.err);
+    assert.ok(r.peakRssMiB !== undefined && r.peakRssMiB < 500, `peak RSS ${r.peakRssMiB} MiB`);
+  });
+  test('256 KiB in one-byte TCP writes: whole, in bounded memory', async (t) => {
+    const s = await start('one-byte-writes', '127.0.0.46');
+    const r = await measureScript(FETCH, [s.host, String(s.port), '/pods', String(16 * MB), '60000'], { killAfterMs: 90_000 });
+    t.diagnostic(`${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakRssMiB ?? -1)} MiB: ${r.out.trim()}`);
+    const got = JSON.parse(r.out);
+    assert.deepEqual([got.ok, got.bytes, got.truncated, got.allX], [true, ONE_BYTE_WRITES_BYTES, false, true], r.out + r.err);
+    assert.ok(r.peakRssMiB !== undefined && r.peakRssMiB < 500, `peak RSS ${r.peakRssMiB} MiB`);
   });
 });
 

@@ -27,9 +27,15 @@ export type HostileKind =
   /** 200 with Content-Length 1 MiB, 1000 bytes of body, then a TCP reset */
   | 'reset-mid-body'
   /** accepts TCP, reads the request, never answers */
-  | 'silent';
+  | 'silent'
+  /** 200, chunked, a 3 MiB body in one-byte chunks (18 MiB on the wire): the client's parser sees
+   *  three million one-byte pieces, however TCP coalesces the writes */
+  | 'one-byte-chunks'
+  /** 200 with Content-Length 256 KiB, the body written one byte per TCP segment (no Nagle, each
+   *  write waits for the previous one to reach the kernel) */
+  | 'one-byte-writes';
 
-export const HOSTILE_KINDS: readonly HostileKind[] = ['endless-body', 'drip-headers', 'gzip-bomb', 'huge-header', 'invalid-json', 'tls-stall', 'ssh-banner', 'redirect', 'reset-mid-body', 'silent'];
+export const HOSTILE_KINDS: readonly HostileKind[] = ['endless-body', 'drip-headers', 'gzip-bomb', 'huge-header', 'invalid-json', 'tls-stall', 'ssh-banner', 'redirect', 'reset-mid-body', 'silent', 'one-byte-chunks', 'one-byte-writes'];
 
 export interface HostileServer {
   host: string;
@@ -47,6 +53,8 @@ export const GZIP_BOMB_INFLATED_BYTES = 10 * 1024 * 1024;
 export const HUGE_HEADER_BYTES = 10 * 1024 * 1024;
 export const RESET_AFTER_BYTES = 1000;
 export const INVALID_JSON = '{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"nginx","namespace":"default"},"spec":{"containers":[{"name":"nginx",';
+export const ONE_BYTE_CHUNKS_BYTES = 3 * 1024 * 1024;
+export const ONE_BYTE_WRITES_BYTES = 256 * 1024;
 export const SSH_BANNER = 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n';
 
 let bomb: Promise<Buffer> | undefined;
@@ -234,6 +242,39 @@ export async function startHostile(kind: HostileKind, host = '127.0.0.1'): Promi
         return;
       case 'redirect':
         afterRequestHead(s, () => s.end(`HTTP/1.1 302 Found\r\nLocation: http://${targetHost}:${redirectTarget!.port}/pods\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+        return;
+      case 'one-byte-chunks':
+        afterRequestHead(s, () => {
+          s.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+          const block = Buffer.from('1\r\nx\r\n'.repeat(64 * 1024 / 6));
+          const per = block.length / 6;
+          let left = ONE_BYTE_CHUNKS_BYTES;
+          const pump = (): void => {
+            while (left > 0 && alive(s)) {
+              const n = Math.min(left, per);
+              left -= n;
+              if (!s.write(block.subarray(0, n * 6))) {
+                s.once('drain', pump);
+                return;
+              }
+            }
+            if (alive(s)) s.end('0\r\n\r\n');
+          };
+          pump();
+        });
+        return;
+      case 'one-byte-writes':
+        s.setNoDelay(true);
+        afterRequestHead(s, () => {
+          s.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${ONE_BYTE_WRITES_BYTES}\r\nConnection: close\r\n\r\n`);
+          const x = Buffer.from('x');
+          let left = ONE_BYTE_WRITES_BYTES;
+          const next = (): void => {
+            if (left-- > 0 && alive(s)) s.write(x, () => setImmediate(next));
+            else if (alive(s)) s.end();
+          };
+          next();
+        });
         return;
       case 'reset-mid-body':
         afterRequestHead(s, () => {

@@ -51,6 +51,8 @@ export interface KubeletSimOptions {
   nodeName?: string;
   /** preferred ports (default 10250 / 10255 / 10248; a busy port falls back to a random one) */
   ports?: { secure?: number; readOnly?: number; healthz?: number };
+  /** a hostile kubelet: these bodies (200) in place of the simulated /pods, /metrics and /configz */
+  bodies?: { pods?: string | Buffer; metrics?: string | Buffer; configz?: string | Buffer };
 }
 
 /** A hardened kubelet (webhook authn/authz, fine-grained, no read-only port, no healthz) on `host`, with `over` changed. */
@@ -204,7 +206,7 @@ const PPROF_INDEX = '<html>\n<head>\n<title>/debug/pprof/</title>\n</head>\n<bod
 
 // ---- answers ----
 
-interface Answer { status: number; body: string; type?: string; effect?: string }
+interface Answer { status: number; body: string | Buffer; type?: string; effect?: string }
 
 /** Go's http.Error: text/plain, the message and a newline (§2 "Debug endpoints are disabled." + newline). */
 const httpError = (status: number, msg: string): Answer => ({ status, body: msg + '\n', type: 'text/plain; charset=utf-8' });
@@ -257,6 +259,8 @@ function route(ctx: RouteContext, method: string, path: string, query: URLSearch
     if (['/healthz', '/healthz/ping', '/healthz/log', '/healthz/syncloop'].includes(path)) return { status: 200, body: 'ok', type: 'text/plain; charset=utf-8' };
     return NOT_FOUND;
   }
+  const hostile = path === '/pods' || path === '/pods/' ? o.bodies?.pods : path === '/metrics' ? o.bodies?.metrics : path === '/configz' && debugOn ? o.bodies?.configz : undefined;
+  if (hostile !== undefined && method === 'GET') return { status: 200, body: hostile, type: path === '/metrics' ? 'text/plain; version=0.0.4; charset=utf-8' : 'application/json' };
   if (path === '/pods' || path === '/pods/') return method === 'GET' ? json(podList(ctx.nodeName)) : METHOD_NOT_ALLOWED;
   if (path === '/stats/summary') return method === 'GET' ? json(statsSummary(ctx.nodeName)) : METHOD_NOT_ALLOWED;
   if (['/metrics', '/metrics/cadvisor', '/metrics/resource', '/metrics/probes', '/metrics/slis'].includes(path)) {
