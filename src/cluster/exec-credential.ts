@@ -130,7 +130,7 @@ export function parseExecCredential(text: string, apiVersion: string, name = 'pl
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`exec credential plugin ${name}: its output is not JSON (${(e as Error).message})`);
+    throw new Error(`exec credential plugin ${name}: its output is not JSON (${(e as Error).message})`, { cause: e });
   }
   const o = (v !== null && typeof v === 'object' ? v : {}) as { apiVersion?: unknown; kind?: unknown; status?: unknown };
   if (o.apiVersion !== apiVersion) {
