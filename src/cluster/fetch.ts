@@ -288,17 +288,17 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         }
         const body = new GrowingBuffer(ERROR_BODY_MAX, 4096);
         let whole = true;
-        res.on('data', (c: Buffer) => {
-          if (!body.append(c)) {
-            whole = false;
-            body.append(c, 0, ERROR_BODY_MAX - body.length);
-            res.destroy(); // no need for more: 'close' settles
-          }
-        });
         const done = (): void => {
           const msg = whole ? statusMessage(body.bytes()) : undefined;
           settle({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : whole ? '' : ` (an answer over ${ERROR_BODY_MAX} bytes, not read)`}`, body: Buffer.from(body.bytes()) });
         };
+        res.on('data', (c: Buffer) => {
+          if (!body.append(c)) {
+            whole = false;
+            body.append(c, 0, ERROR_BODY_MAX - body.length);
+            done(); // no need for more (settling destroys the request)
+          }
+        });
         res.on('end', done);
         res.on('close', done);
       });

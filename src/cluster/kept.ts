@@ -6,7 +6,7 @@
 // ~30 MB.
 
 /** bytes (as compact JSON) all kept objects together may take */
-export const MAX_KEPT_BYTES = 128 * 1024 * 1024;
+export const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 
 export class KeptBudget {
   private used = 0;

@@ -37,6 +37,11 @@ export interface ApiServerSimSpec {
   configzFields?: (nodeIndex: number) => object;
   /** pods a node's kubelet runs beyond the API server's (static pods: hidden, or with a mirror in `extra`) */
   kubeletPods?: (nodeIndex: number) => object[];
+  /**
+   * Takes over an authenticated request (the hostile modes of hostile-apiserver.ts): true when it
+   * answered it, or chose never to; false to let the simulator answer.
+   */
+  override?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 }
 
 export interface ApiServerSim {
@@ -332,6 +337,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     const tls = req.socket as import('node:tls').TLSSocket;
     const byCert = tls.authorized && tls.getPeerCertificate().subject?.CN === CLIENT_CN;
     if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (spec.override?.(req, res, url)) return;
     if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (path === '/version') {
       const m = /^v(\d+)\.(\d+)/.exec(spec.kubeletVersion);
