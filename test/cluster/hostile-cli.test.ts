@@ -66,17 +66,11 @@ describe('pagination that ends', () => {
     assert.equal(unknownOf(rep, 'hidden-static-pods').length, 3);
   });
 
+  // (the page bound, an oversized token and an RBAC list cut short: src/cluster/fetch.test.ts and the 200 MB RBAC page below)
   test('a continue token that never ends: stopped at the item bound, unknown, bounded memory', async () => {
     const { r, rep } = await against(H.endlessContinue('/api/v1/pods', pod), [], { maxMs: 90_000 });
     assert.equal(r.code, 3, r.err);
     assert.match(unknownOf(rep, 'workload-bypass')[0]?.message ?? '', /stopped at 1000000 items, the bound on one list/);
-  });
-
-  test('an endless continue on an RBAC list: no RBAC verdict from the partial picture', async () => {
-    const { r, rep } = await against(H.endlessContinue(`${RBAC}/clusterrolebindings`, binding), [], { maxMs: 90_000 });
-    assert.equal(r.code, 3, r.err);
-    assert.match(unknownOf(rep, 'rbac-kubelet-access')[0]?.message ?? '', /clusterrolebindings: .*(bound on one list|the bound on them)/);
-    noRbacVerdicts(rep);
   });
 });
 
