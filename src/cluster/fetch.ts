@@ -44,7 +44,10 @@ export const LIST_BOUNDS = {
   maxContinueBytes: 16 * 1024,
 };
 
-export type ListOptions = Partial<typeof LIST_BOUNDS>;
+export type ListOptions = Partial<typeof LIST_BOUNDS> & {
+  /** one answer, no limit/continue: a list that is not the API server's own (the kubelet's /pods through the node proxy) */
+  single?: boolean;
+};
 
 export interface ApiClient {
   /** the API server URL from the kubeconfig */
@@ -385,7 +388,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         }
         pages++;
         const u = new URL(path, 'https://x');
-        u.searchParams.set('limit', String(b.pageSize));
+        if (!b.single) u.searchParams.set('limit', String(b.pageSize));
         if (cont) u.searchParams.set('continue', cont);
         const page = u.pathname + u.search;
         let pageError: ApiError | undefined;
@@ -434,7 +437,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         }
         if (!parser.hasItems || !Array.isArray(skeleton.items) || skeleton.items.length !== 0) throw fail('the answer has no items list', r.status);
         const next = skeleton.metadata?.continue;
-        cont = typeof next === 'string' && next !== '' ? next : undefined;
+        cont = typeof next === 'string' && next !== '' && !b.single ? next : undefined;
         if (cont !== undefined) {
           if (cont.length > b.maxContinueBytes) throw fail(`page ${pages} has a continue token of ${cont.length} bytes, over the bound of ${b.maxContinueBytes}`, r.status, true);
           const h = createHash('sha256').update(cont).digest('base64');

@@ -272,6 +272,12 @@ export interface HiddenOptions extends BypassOptions {
   namespaces?: readonly string[];
 }
 
+/** A pod the kubelet runs from its static pod folder or URL (not a mirror pod): what hiddenStaticPods looks at. */
+export function isStaticPod(p: unknown): boolean {
+  const v = view(p);
+  return v !== undefined && isStatic(v);
+}
+
 function isStatic(v: PodView): boolean {
   if (isMirror(v)) return false; // a mirror's copy of the annotations, not the kubelet's own pod
   const source = v.annotations[SOURCE_ANNOTATION];

@@ -28,7 +28,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../clus
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindings } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -74,7 +74,13 @@ export interface ClusterReport {
 const NODE_SECTIONS: ReadonlySet<Section> = new Set<Section>(['cis-4.2', 'kubelet-api', 'versions']);
 const NODE_CHECKS_VIA_CONFIGZ = NODE_CHECKS.filter((c) => NODE_SECTIONS.has(c.meta.section));
 const CONFIGZ_MAX_BYTES = 1024 * 1024;
-const KUBELET_PODS_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * The kubelet's /pods is read item by item (up to --concurrency nodes at once), keeping its static
+ * pods only: one pod's JSON at most (an API object is at most ~1.5 MiB), and a node's static pods
+ * together at most (a control-plane node has a handful of ~10 KiB each).
+ */
+const KUBELET_POD_MAX_BYTES = 4 * 1024 * 1024;
+const KUBELET_STATIC_PODS_MAX_BYTES = 16 * 1024 * 1024;
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface NodeObj {
@@ -151,18 +157,22 @@ function proxyError(r: GetResult & { ok: false }, what = 'configz'): string {
   return r.error; // timeout, connection error
 }
 
-/** The kubelet's own pod list (/proxy/pods): its items, or why it could not be read. */
-function kubeletPodItems(r: GetResult): { items: unknown[] } | { error: string } {
-  if (!r.ok) return { error: proxyError(r, '/pods') };
-  let v: unknown;
+/** The static pods in the kubelet's own pod list (/proxy/pods), read as they arrive, or why it could not be read. */
+async function kubeletStaticPods(api: ApiClient, path: string): Promise<{ items: unknown[] } | { error: string }> {
+  const items: unknown[] = [];
+  let bytes = 0;
   try {
-    v = JSON.parse(r.body.toString('utf8'));
+    for await (const p of api.list<unknown>(path, { single: true, maxItemBytes: KUBELET_POD_MAX_BYTES })) {
+      if (!isStaticPod(p)) continue;
+      bytes += sizeOf(p);
+      if (bytes > KUBELET_STATIC_PODS_MAX_BYTES) return { error: `its static pods take over ${KUBELET_STATIC_PODS_MAX_BYTES} bytes, the bound on them` };
+      items.push(p);
+    }
+    return { items };
   } catch (e) {
-    return { error: `the /pods answer is not JSON: ${(e as Error).message}` };
+    if (e instanceof ApiError) return { error: proxyError({ ok: false, error: e.message, ...(e.status !== undefined && e.status >= 300 ? { status: e.status } : {}) }, '/pods') };
+    return { error: (e as Error).message };
   }
-  const items = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { items?: unknown }).items : undefined;
-  if (!Array.isArray(items)) return { error: 'the /pods answer has no "items" array: not a kubelet PodList' };
-  return { items };
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -200,7 +210,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
     .map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
 
   // hidden static pods: the kubelet's own pod list against the API server's mirror pods of the node
-  const kp = kubeletPodItems(await api.get(`${base}/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
+  const kp = await kubeletStaticPods(api, `${base}/pods`);
   if ('error' in kp || !mirrors) {
     const why = 'error' in kp ? `could not read the kubelet's pod list (${base}/pods): ${kp.error}` : `could not read the API server's pods (/api/v1/pods): ${ctx.podsError ?? ''}`;
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
