@@ -49,8 +49,13 @@ export interface BypassOptions {
   runtimeSockets?: string[];
 }
 
-/** Input bounds: objects beyond these are not read (a hostile or broken list stays cheap). */
-export const LIMITS = { objects: 100_000, perPod: 1_000 } as const;
+/**
+ * Every pod, volume, container and namespace given is read: a bound that skipped the rest would hide
+ * the one that matters (a docker.sock mount as a pod's 1,001st volume). The work is linear in the
+ * input, which the caller bounds (the cluster client's per-item and per-list bounds). Only the
+ * look-alike namespace explanation, which is text, not a verdict, looks at this many namespaces.
+ */
+export const LIMITS = { lookalikeCandidates: 100_000 } as const;
 
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 export const SOURCE_ANNOTATION = 'kubernetes.io/config.source';
@@ -69,10 +74,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function list(v: unknown, max: number = LIMITS.perPod): Obj[] {
+function list(v: unknown): Obj[] {
   if (!Array.isArray(v)) return [];
   const out: Obj[] = [];
-  for (let i = 0; i < v.length && i < max; i++) {
+  for (let i = 0; i < v.length; i++) {
     const o = obj(v[i]);
     if (o) out.push(o);
   }
@@ -126,7 +131,7 @@ function isMirror(v: PodView): boolean {
 }
 
 function containersOf(spec: Obj): Obj[] {
-  return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)].slice(0, LIMITS.perPod);
+  return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)];
 }
 
 // ---- bypassPods -------------------------------------------------------------------------------------
@@ -188,20 +193,24 @@ function judgeVolume(v: PodView, hp: HostPathMount, hits: Hit[]): Pick<BypassFin
 }
 
 function hostPathsOf(spec: Obj): HostPathMount[] {
-  const containers = containersOf(spec);
+  // the mounts by volume name first: linear in the pod, however many volumes and containers it has
+  const byVolume = new Map<string, HostPathMount['mounts']>();
+  for (const c of containersOf(spec)) {
+    for (const m of list(c.volumeMounts)) {
+      if (typeof m.name !== 'string') continue;
+      const mount = { container: str(c.name) ?? '(unnamed)', mountPath: str(m.mountPath) ?? '?', readOnly: m.readOnly === true };
+      const l = byVolume.get(m.name);
+      if (l) l.push(mount);
+      else byVolume.set(m.name, [mount]);
+    }
+  }
   const out: HostPathMount[] = [];
   for (const vol of list(spec.volumes)) {
     const name = str(vol.name);
     const path = str(obj(vol.hostPath)?.path);
     if (!name || !path) continue;
     const type = str(obj(vol.hostPath)?.type);
-    const mounts: HostPathMount['mounts'] = [];
-    for (const c of containers) {
-      for (const m of list(c.volumeMounts)) {
-        if (m.name === name) mounts.push({ container: str(c.name) ?? '(unnamed)', mountPath: str(m.mountPath) ?? '?', readOnly: m.readOnly === true });
-      }
-    }
-    out.push({ volume: name, path, ...(type ? { type } : {}), mounts });
+    out.push({ volume: name, path, ...(type ? { type } : {}), mounts: byVolume.get(name) ?? [] });
   }
   return out;
 }
@@ -229,7 +238,7 @@ export function bypassPods(pods: readonly unknown[], opts: BypassOptions = {}): 
   const rs = roots(opts);
   const out: BypassFinding[] = [];
   if (!Array.isArray(pods)) return out;
-  const n = Math.min(pods.length, LIMITS.objects);
+  const n = pods.length;
   for (let i = 0; i < n; i++) {
     const v = view(pods[i]);
     if (!v) continue;
@@ -352,7 +361,7 @@ const WELL_KNOWN_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 
 function namespaceReason(ns: string, known: readonly string[] | undefined): string | undefined {
   const exists = known?.includes(ns);
   if (exists === true) return undefined;
-  const candidates = [...new Set([...WELL_KNOWN_NAMESPACES, ...(known ?? []).slice(0, LIMITS.objects)])];
+  const candidates = [...new Set([...WELL_KNOWN_NAMESPACES, ...(known ?? []).slice(0, LIMITS.lookalikeCandidates)])];
   const near = candidates.find((c) => c !== ns && distance(c, ns) <= 2);
   const lookalike = near ? ` (it looks like ${near}: a namespace named to pass for a system one)` : '';
   return exists === false
@@ -422,7 +431,7 @@ export function mirrorIndexFor(byNode: ReadonlyMap<string, MirrorIndex>, node: s
 export function mirrorPodsByNode(pods: readonly unknown[]): Map<string, MirrorPod[]> {
   const byNode = new Map<string, MirrorIndex>();
   if (!Array.isArray(pods)) return new Map();
-  const n = Math.min(pods.length, LIMITS.objects);
+  const n = pods.length;
   for (let i = 0; i < n; i++) indexMirrorPod(byNode, pods[i]);
   return new Map([...byNode].map(([node, ix]) => [node, ix.pods]));
 }
@@ -438,12 +447,12 @@ export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: reado
   let mirrors = apiPods as MirrorIndex;
   if (Array.isArray(apiPods)) {
     const byNode = new Map<string, MirrorIndex>();
-    const m = Math.min(apiPods.length, LIMITS.objects);
+    const m = apiPods.length;
     for (let i = 0; i < m; i++) indexMirrorPod(byNode, apiPods[i]);
     mirrors = mirrorIndexFor(byNode, node);
   }
   const { names: mirrorNames, hashes: mirrorHashes, uids: apiUids } = mirrors;
-  const n = Math.min(kubeletPods.length, LIMITS.objects);
+  const n = kubeletPods.length;
   for (let i = 0; i < n; i++) {
     const v = view(kubeletPods[i]);
     if (!v || !isStatic(v)) continue;
@@ -502,7 +511,7 @@ const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
 export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[] {
   const out: PodSecurityGap[] = [];
   if (!Array.isArray(namespaces)) return out;
-  const n = Math.min(namespaces.length, LIMITS.objects);
+  const n = namespaces.length;
   for (let i = 0; i < n; i++) {
     const meta = obj(obj(namespaces[i])?.metadata);
     const name = str(meta?.name);
