@@ -1,5 +1,6 @@
 // The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
-// 2 usage or internal error.
+// 2 usage or internal error; 3 (cluster) nothing failed but the audit is incomplete (its run
+// deadline passed, or a list was stopped at a bound).
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
