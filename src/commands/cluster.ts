@@ -435,6 +435,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       progress?.finish();
     }
     nodes.sort((a, b) => byName(a.name, b.name));
+    clearTimeout(deadlineTimer); // everything was examined or stopped: writing the report is not cut
 
     // the deadline, said once where the table and the JSON both show it
     if (run.signal.aborted) {
