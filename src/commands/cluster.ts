@@ -28,7 +28,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../clus
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindings } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -355,13 +355,23 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     const mirrors = new Map<string, MirrorIndex>();
     const controlPlanePods: unknown[] = [];
     const bypass = new BypassGroups();
+    // what is kept of a pod (its mirror-index entry, its bypass findings, a control-plane pod whole) counts against the bound
+    const keep = (bytes: number): void => {
+      if (!budget.take(bytes)) throw new BoundReached(`stopped: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
+    };
     const podsFailed = await eachItem<unknown>(api, '/api/v1/pods', (p) => {
-      indexMirrorPod(mirrors, p);
+      if (indexMirrorPod(mirrors, p)) {
+        const m = (p as { metadata?: { name?: unknown; namespace?: unknown; uid?: unknown; annotations?: Record<string, unknown> } }).metadata;
+        keep(64 + sizeOf([m?.name, m?.namespace, m?.uid, m?.annotations?.[MIRROR_ANNOTATION]])); // what the index keeps of it
+      }
       if (isControlPlaneCandidate(p)) {
-        if (!budget.take(sizeOf(p))) throw new BoundReached(`stopped: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
+        keep(sizeOf(p));
         controlPlanePods.push(p);
       }
-      for (const b of bypassPods([p])) bypass.add(b);
+      for (const b of bypassPods([p])) {
+        keep(sizeOf(b));
+        bypass.add(b);
+      }
     });
     early.push(...bypass.findings());
     noteCut('/api/v1/pods', podsFailed);

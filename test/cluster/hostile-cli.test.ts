@@ -121,6 +121,13 @@ describe('memory bounded by what is held', () => {
     noRbacVerdicts(rep);
   });
 
+  test('pods whose kept parts are huge (mirror pods with 1 MB names): the kept bound stops the list, unknown', async () => {
+    const mirror = (i: number) => ({ metadata: { name: `m-${i}-${'n'.repeat(1024 * 1024)}`, namespace: 'kube-system', annotations: { 'kubernetes.io/config.mirror': `h${i}` } }, spec: { nodeName: 'node-00000' } });
+    const { r, rep } = await against(H.ignoresLimit('/api/v1/pods', 300 * 1024 * 1024, mirror), [], { maxMs: 120_000 });
+    assert.equal(r.code, 3, r.err);
+    assert.match(unknownOf(rep, 'workload-bypass')[0]?.message ?? '', /the objects the audit keeps in memory went over 67108864 bytes/);
+  });
+
   test('a Status with a huge message: quoted cut short, or not read at all', async () => {
     const { rep } = await against(H.all(H.hugeStatus('/api/v1/nodes', 403, 50_000), H.hugeStatus('/api/v1/namespaces', 500, 20 * 1024 * 1024)), [], { maxMs: 20_000 });
     const nodes = unknownOf(rep, 'cluster-nodes')[0]?.message ?? '';
