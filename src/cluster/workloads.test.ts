@@ -247,3 +247,18 @@ describe('hostile shapes', () => {
     assert.ok(Date.now() - t < 20_000);
   });
 });
+
+describe('hidden static pods against many namespaces', () => {
+  it('thousands of hidden pods in distinct namespaces, 100,000 namespaces: linear, not pods × namespaces × names', () => {
+    const P = 'a'.repeat(55); // long shared prefixes: the look-alike search's worst case
+    const known = Array.from({ length: 100_000 }, (_, i) => `${P}k${String(i).padStart(7, '0')}`);
+    const kubelet = Array.from({ length: 5_000 }, (_, i) => pod(`p-${i}-n1`, {}, { namespace: `${P}zzz${String(i).padStart(5, '0')}`, annotations: { 'kubernetes.io/config.source': 'file' } }));
+    const t = Date.now();
+    const hidden = hiddenStaticPods(kubelet, [], 'n1', { namespaces: known });
+    assert.equal(hidden.length, 5_000, 'every hidden pod is reported');
+    assert.ok(hidden.every((h) => /does not exist/.test(h.reasons[0] ?? '')));
+    assert.ok(Date.now() - t < 10_000, `${Date.now() - t} ms`);
+    const near = hiddenStaticPods([pod('x-n1', {}, { namespace: 'kube-systen', annotations: { 'kubernetes.io/config.source': 'file' } })], [], 'n1', { namespaces: new Set(['default', 'kube-system']) });
+    assert.match(near[0]?.reasons[0] ?? '', /looks like kube-system/);
+  });
+});

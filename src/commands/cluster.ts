@@ -183,6 +183,8 @@ interface ClusterContext {
   mirrors?: Map<string, MirrorIndex>;
   podsError?: string;
   namespaces?: string[];
+  /** the same, for lookups from every node */
+  namespaceSet?: ReadonlySet<string>;
 }
 
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
@@ -216,7 +218,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
-    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaces ? { namespaces: ctx.namespaces } : {})) {
+    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {})) {
       findings.push(finding('hidden-static-pods', {
         subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
@@ -340,6 +342,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     if ('error' in nss) early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
     else {
       ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
+      ctx.namespaceSet = new Set(ctx.namespaces);
       const gaps = podSecurityGaps(nss.items);
       weakNamespaces = gaps.filter((g) => g.level === 'privileged').map((g) => g.namespace);
       for (const g of gaps) {
