@@ -1,5 +1,6 @@
 // The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
-// 2 usage or internal error.
+// 2 usage or internal error; 3 (cluster) nothing failed but the audit is incomplete (its run
+// deadline passed, or a list was stopped at a bound).
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
@@ -105,7 +106,8 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'the kubeconfig context (default: its current-context)')
     .option('--concurrency <n>', 'nodes audited at once (node-proxy requests in flight)', '32')
-    .option('--timeout <ms>', 'timeout of each node-proxy request (configz, pods)', '10000')
+    .option('--timeout <ms>', 'deadline of each request to the API server (each list page, each node\'s configz and pods), connect to last byte, and of each exec credential plugin run', '10000')
+    .option('--deadline <duration>', 'deadline of the whole run (ms, or a duration such as 10m or 90s): what is not examined by then is unknown, the report is still written, and the exit code is 3 unless something failed', '10m')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--no-progress', 'no progress line on standard error (it is only drawn on a terminal)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))

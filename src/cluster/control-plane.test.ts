@@ -259,3 +259,14 @@ test('bad input never throws: non-objects, missing specs, odd containers, a pod 
   assert.match(get(h, VISIBLE_CHECK).message, /only the first 200000 were looked at/);
   assert.equal(get(h, 'apiserver-anonymous-auth').status, 'pass');
 });
+
+test('a control-plane pod is found whatever the number of containers before its component (no silent cut at 100)', async () => {
+  const { isControlPlaneCandidate } = await import('./control-plane.ts');
+  const p = mirrorPod(INSECURE, 'kube-apiserver', 'cp-1');
+  delete p['metadata'].labels;
+  const sidecars = Array.from({ length: 150 }, (_, i) => ({ name: `s${i}`, image: 'x', command: ['/bin/sleep'] }));
+  p['spec'].containers = [...sidecars, ...p['spec'].containers];
+  assert.equal(isControlPlaneCandidate(p), true);
+  const f = controlPlaneFindings([p]).find((x) => x.check === 'apiserver-authorization-not-always-allow');
+  assert.equal(f?.status, 'fail');
+});

@@ -163,7 +163,7 @@ function candidate(item: unknown): { p: Obj; meta: Obj; spec: Obj; name: string;
 /** What detectComponents will find, judged cheaply on the raw object: a regular container's command[0] basename, else the component label. */
 function guessComponent(spec: Obj, labels: Obj | undefined): ComponentName | undefined {
   const containers = Array.isArray(spec['containers']) ? (spec['containers'] as unknown[]) : [];
-  for (const c of containers.slice(0, 100)) {
+  for (const c of containers) {
     const cmd = obj(c)?.['command'];
     const first = Array.isArray(cmd) ? str(cmd[0]) : undefined;
     const base = first === undefined ? undefined : path.posix.basename(first);

@@ -5,6 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApiServerSim, type ApiServerSim, type ConfigzMode } from '../../test/cluster/apiserver-sim.ts';
 import { connect, mapLimit, ApiError, type ApiClient } from './fetch.ts';
+import { all, endlessContinue, ignoresLimit, silent, type Hostile } from '../../test/cluster/hostile-apiserver.ts';
 
 const MODES: ConfigzMode[] = ['ok', 'forbidden', 'unavailable', 'hang', 'garbage'];
 
@@ -151,5 +152,57 @@ describe('mapLimit', () => {
     for await (const _ of mapLimit(Array.from({ length: 100 }, (_, i) => i), 3, async (x) => { started++; return x; })) break;
     assert.ok(started <= 4, `started ${started}`);
     await assert.rejects(mapLimit([1], 0, async (x) => x).next(), RangeError);
+  });
+});
+
+describe('list bounds and the run signal (hostile API server)', () => {
+  const item = (i: number) => ({ metadata: { name: `x-${i}` } });
+
+  async function withSim<T>(override: Hostile, fn: (sim: ApiServerSim) => Promise<T>): Promise<T> {
+    const sim = await startApiServerSim({ nodes: 1, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok', override });
+    try {
+      return await fn(sim);
+    } finally {
+      await sim.close();
+    }
+  }
+  const drain = async (it: AsyncGenerator<unknown>): Promise<number> => {
+    let n = 0;
+    for await (const _ of it) n++;
+    return n;
+  };
+
+  it('stops at the page bound, the item bound and an oversized token, each a cut ApiError naming it', async () => {
+    await withSim(endlessContinue('/api/v1/pods', item, 3), async (sim) => {
+      const c = await connect({ kubeconfig: sim.kubeconfigPath });
+      try {
+        await assert.rejects(drain(c.list('/api/v1/pods', { maxPages: 5 })), (e: unknown) => e instanceof ApiError && e.cut && /stopped after 5 pages \(15 items\)/.test(e.message));
+        await assert.rejects(drain(c.list('/api/v1/pods', { maxItems: 7 })), (e: unknown) => e instanceof ApiError && e.cut && /stopped at 7 items/.test(e.message));
+        await assert.rejects(drain(c.list('/api/v1/pods', { maxContinueBytes: 4 })), (e: unknown) => e instanceof ApiError && e.cut && /continue token of \d+ bytes/.test(e.message));
+      } finally {
+        c.close();
+      }
+    });
+  });
+
+  it('leaving a list early stops its request; the run signal stops a list and every get, with its reason', async () => {
+    await withSim(all(ignoresLimit('/api/v1/pods', 50 * 1024 * 1024, item), silent('/api/v1/namespaces')), async (sim) => {
+      const run = new AbortController();
+      const c = await connect({ kubeconfig: sim.kubeconfigPath, signal: run.signal, timeoutMs: 60_000 });
+      try {
+        let n = 0;
+        for await (const _ of c.list('/api/v1/pods')) if (++n === 3) break;
+        assert.equal(n, 3);
+        assert.ok((await c.get('/version')).ok, 'the client still works');
+        setTimeout(() => run.abort(new Error('the run deadline passed')), 300);
+        const t0 = performance.now();
+        await assert.rejects(drain(c.list('/api/v1/namespaces')), (e: unknown) => e instanceof ApiError && e.cut && /the run deadline passed/.test(e.message));
+        assert.ok(performance.now() - t0 < 2000);
+        const r = await c.get('/version');
+        assert.ok(!r.ok && /not sent: the run deadline passed/.test(r.error));
+      } finally {
+        c.close();
+      }
+    });
   });
 });

@@ -1,41 +1,79 @@
 // The API-server client of `kubelet-guard cluster`. @kubernetes/client-node is loaded lazily (it
 // costs ~400 ms to import) and used only to read the kubeconfig and work out auth (CA, client
 // certificate, bearer token, exec/auth-provider plugins) via applyToHTTPSOptions. Requests go
-// through node:https with ONE keep-alive Agent (bounded sockets), a per-request deadline, a body
-// cap, no redirect following, and every non-2xx answer returned as data (a 403 is a finding about
-// our permissions, not a crash).
+// through node:https with ONE keep-alive Agent (bounded sockets), a per-request deadline (list pages
+// too) and the run's abort signal, a body cap by the bytes held, no redirect following, and every
+// non-2xx answer returned as data (a 403 is a finding about our permissions, not a crash). Lists are
+// parsed item by item as they arrive (list-stream.ts) within LIST_BOUNDS; exec credential plugins
+// run with a deadline (exec-credential.ts).
 import https from 'node:https';
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { authCredentials, userCredentials } from './credentials.ts';
+import { createHash } from 'node:crypto';
+import { GrowingBuffer } from './body.ts';
+import { ListPageParser, ListStreamError } from './list-stream.ts';
+import { runExecPlugin, type ExecConfig, type ExecCredentialStatus } from './exec-credential.ts';
 
 export type GetResult =
   | { ok: true; status: number; body: Buffer }
   | { ok: false; status?: number; error: string; body?: Buffer };
 
 export interface GetOptions {
-  /** whole-request deadline, connect to last byte (default 15,000 ms) */
+  /** whole-request deadline, connect to last byte (default: the client's, 10,000 ms) */
   timeoutMs?: number;
   /** body cap in bytes (default 16 MiB) */
   maxBytes?: number;
 }
 
+/**
+ * The bounds on one list, each far above what a real cluster needs (Kubernetes' scalability limits
+ * are 5,000 nodes and 150,000 pods; an object is at most ~1.5 MiB, etcd's request limit), so only
+ * a hostile or broken API server reaches them. A list that does is stopped with an error saying
+ * which bound, never cut silently.
+ */
+export const LIST_BOUNDS = {
+  pageSize: 500,
+  /** items in one list, all pages together */
+  maxItems: 1_000_000,
+  /** pages in one list: 5 million items at 500 a page, so only an endless `continue` reaches it */
+  maxPages: 10_000,
+  /** one item's JSON */
+  maxItemBytes: 8 * 1024 * 1024,
+  /** a page without its items (kind, metadata) */
+  maxSkeletonBytes: 1024 * 1024,
+  /** one continue token (a real one is a few hundred bytes of base64) */
+  maxContinueBytes: 16 * 1024,
+};
+
+export type ListOptions = Partial<typeof LIST_BOUNDS> & {
+  /** one answer, no limit/continue: a list that is not the API server's own (the kubelet's /pods through the node proxy) */
+  single?: boolean;
+};
+
 export interface ApiClient {
   /** the API server URL from the kubeconfig */
   readonly server: string;
+  /** one GET; never throws: every failure (status, timeout, the run's deadline, credentials) is data */
   get(path: string, opts?: GetOptions): Promise<GetResult>;
-  /** every item of a list, following `metadata.continue`; throws ApiError on a failed page */
-  list<T>(path: string, pageSize?: number): AsyncGenerator<T>;
+  /**
+   * Every item of a list, each parsed as it arrives (a page is never held whole), following
+   * `metadata.continue` within LIST_BOUNDS; throws ApiError on a failed page or a bound reached.
+   */
+  list<T>(path: string, opts?: number | ListOptions): AsyncGenerator<T>;
   close(): void;
 }
 
 export class ApiError extends Error {
   readonly status: number | undefined;
   readonly path: string;
-  constructor(path: string, status: number | undefined, message: string) {
+  /** true when the audit stopped reading (a bound, or the run's deadline), not the server refusing */
+  readonly cut: boolean;
+  constructor(path: string, status: number | undefined, message: string, cut = false) {
     super(message);
     this.name = 'ApiError';
     this.path = path;
     this.status = status;
+    this.cut = cut;
   }
 }
 
@@ -50,11 +88,20 @@ export interface ConnectOptions {
   inClusterPrefix?: string;
   /** each credential the kubeconfig holds or its auth produces (an exec plugin's token), for the output layer to mask */
   onSecret?: (secret: string) => void;
+  /** the deadline of each request (each list page too) and of each exec plugin run (default 10,000 ms) */
+  timeoutMs?: number;
+  /** the whole run: once aborted, nothing more is sent and what is in flight ends with its reason */
+  signal?: AbortSignal;
 }
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
-const LIST_MAX_BYTES = 256 * 1024 * 1024;
+/** what is read of a non-2xx answer: enough for any Status */
+const ERROR_BODY_MAX = 64 * 1024;
+/** a Status message quoted in an error */
+const MESSAGE_MAX = 1000;
+/** items parsed ahead of the consumer before the socket is paused */
+const QUEUE_HIGH = 256;
 /** re-run the kubeconfig's auth (exec plugins, token files) this often, and after a 401 */
 const AUTH_REFRESH_MS = 60_000;
 
@@ -92,13 +139,44 @@ async function homeKubeconfigExists(): Promise<boolean> {
   return existsSync(join(homedir(), '.kube', 'config'));
 }
 
+/**
+ * Takes the current user's credential plugins away from the library: its exec runner has no
+ * deadline and keeps all output (exec_auth.js), and its gcp/azure auth-providers run a command
+ * with execSync, which blocks the event loop. The exec plugin is run by exec-credential.ts; the
+ * two auth-providers are refused as client-go refuses them since Kubernetes 1.26
+ * (plugin/pkg/client/auth/gcp/gcp_stub.go: "The gcp auth plugin has been removed").
+ */
+function takeExec(kc: KubeConfigT): ExecConfig | undefined {
+  const user = kc.getCurrentUser();
+  if (!user) return undefined;
+  const provider = (user.authProvider as { name?: unknown; config?: { exec?: unknown } } | null | undefined);
+  if (provider && (provider.name === 'gcp' || provider.name === 'azure')) {
+    throw new Error(`the user "${user.name}" uses the "${provider.name}" auth-provider, which client-go removed in Kubernetes 1.26: use the provider's exec credential plugin (gke-gcloud-auth-plugin, kubelogin)`);
+  }
+  if (provider?.config?.exec) throw new Error(`the user "${user.name}" has an auth-provider with an exec config, which kubectl does not support: use users[].user.exec`);
+  if (!user.exec) return undefined;
+  kc.loadFromOptions({
+    clusters: kc.clusters,
+    users: kc.users.map((u) => (u === user ? { ...u, exec: undefined } : u)),
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return user.exec as ExecConfig;
+}
+
 function statusMessage(body: Buffer): string | undefined {
   try {
     const o = JSON.parse(body.toString('utf8')) as { kind?: unknown; message?: unknown };
-    return o.kind === 'Status' && typeof o.message === 'string' ? o.message : undefined;
+    if (o.kind !== 'Status' || typeof o.message !== 'string') return undefined;
+    return o.message.length > MESSAGE_MAX ? `${o.message.slice(0, MESSAGE_MAX)}… (${o.message.length - MESSAGE_MAX} more characters)` : o.message;
   } catch {
     return undefined;
   }
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
 }
 
 export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
@@ -111,11 +189,34 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   if (base.protocol !== 'https:') throw new Error(`refusing a non-TLS API server URL: ${cluster.server}`);
   if (cluster.proxyUrl) throw new Error(`proxy-url in the kubeconfig is not supported yet (${cluster.proxyUrl})`);
   const prefix = base.pathname.replace(/\/+$/, '');
+  const defaultTimeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const runSignal = opts.signal;
+  const exec = takeExec(kc);
+  const execCluster = {
+    server: cluster.server,
+    ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
+    ...(cluster.skipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+    ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : {}),
+  };
+  let execCred: ExecCredentialStatus | undefined;
 
   // Let the library work out TLS material and headers, then drop its agent for ours.
-  async function applyAuth(): Promise<https.RequestOptions> {
+  async function applyAuth(force = false): Promise<https.RequestOptions> {
     const o: https.RequestOptions = { headers: {} };
     await kc.applyToHTTPSOptions(o);
+    if (exec) {
+      if (force || !execCred || (execCred.expiresAt !== undefined && execCred.expiresAt <= Date.now())) {
+        execCred = await runExecPlugin(exec, { timeoutMs: defaultTimeout, ...(runSignal ? { signal: runSignal } : {}), cluster: execCluster });
+      }
+      const h = o.headers as OutgoingHttpHeaders;
+      // a token in the kubeconfig wins over the plugin's, as in client-go's exec round tripper
+      if (execCred.token && !h.Authorization && !h.authorization) h.Authorization = `Bearer ${execCred.token}`;
+      if (execCred.clientCertificateData) {
+        o.cert = execCred.clientCertificateData;
+        o.key = execCred.clientKeyData;
+      }
+    }
+    // every credential the auth produced (the exec plugin's token included), for the output layer
     for (const s of authCredentials(o)) onSecret(s);
     return o;
   }
@@ -123,16 +224,17 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   let headers: OutgoingHttpHeaders = { ...(first.headers as OutgoingHttpHeaders) };
   let authAt = Date.now();
   let refreshing: Promise<boolean> | undefined;
-  async function refreshAuth(): Promise<boolean> {
+  /** re-applies the credentials; true when they changed; throws when they cannot be had */
+  async function refreshAuth(force: boolean): Promise<boolean> {
     refreshing ??= (async () => {
       try {
-        const o = await applyAuth();
+        const o = await applyAuth(force);
         const next = { ...(o.headers as OutgoingHttpHeaders) };
         const changed = next.Authorization !== headers.Authorization || next.authorization !== headers.authorization;
         headers = next;
-        authAt = Date.now();
         return changed;
       } finally {
+        authAt = Date.now(); // a failing plugin is not re-run for every request
         refreshing = undefined;
       }
     })();
@@ -154,15 +256,25 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   });
   const basicAuth = first.auth ?? undefined;
 
-  function once(path: string, timeoutMs: number, maxBytes: number): Promise<GetResult> {
+  /**
+   * One request with its deadline (connect to last byte) and the run's signal. A 2xx answer goes to
+   * `onOk`, which reads the body and settles; anything else is settled here, its body read up to
+   * ERROR_BODY_MAX for the Status message.
+   */
+  function send(path: string, timeoutMs: number, signal: AbortSignal | undefined,
+    onOk: (res: IncomingMessage, settle: (r: GetResult) => void) => void): Promise<GetResult> {
+    if (signal?.aborted) return Promise.resolve({ ok: false, error: `not sent: ${reasonOf(signal)}` });
     return new Promise<GetResult>((resolve) => {
       let settled = false;
-      const finish = (r: GetResult): void => {
+      const settle = (r: GetResult): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (!r.ok) req.destroy();
         resolve(r);
       };
+      const onAbort = (): void => settle({ ok: false, error: `stopped: ${reasonOf(signal!)}` });
       const req = https.request({
         agent,
         protocol: 'https:',
@@ -174,80 +286,208 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         ...(basicAuth ? { auth: basicAuth } : {}),
       }, (res) => {
         const status = res.statusCode ?? 0;
+        res.on('error', (e) => settle({ ok: false, status, error: `reading the response: ${e.message}` }));
+        res.on('aborted', () => settle({ ok: false, status, error: 'response aborted' }));
         if (status >= 300 && status < 400) {
-          res.resume();
-          finish({ ok: false, status, error: `HTTP ${status}: redirect not followed${res.headers.location ? ` (to ${res.headers.location})` : ''}` });
+          settle({ ok: false, status, error: `HTTP ${status}: redirect not followed${res.headers.location ? ` (to ${String(res.headers.location).slice(0, 200)})` : ''}` });
           return;
         }
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          req.destroy();
-          finish({ ok: false, status, error: `response too large: ${declared} bytes > ${maxBytes}` });
+        if (status >= 200 && status < 300) {
+          onOk(res, settle);
           return;
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const body = new GrowingBuffer(ERROR_BODY_MAX, 4096);
+        let whole = true;
+        const done = (): void => {
+          const msg = whole ? statusMessage(body.bytes()) : undefined;
+          settle({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : whole ? '' : ` (an answer over ${ERROR_BODY_MAX} bytes, not read)`}`, body: Buffer.from(body.bytes()) });
+        };
         res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) {
-            req.destroy();
-            finish({ ok: false, status, error: `response too large: over ${maxBytes} bytes` });
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (e) => finish({ ok: false, status, error: `reading the response: ${e.message}` }));
-        res.on('aborted', () => finish({ ok: false, status, error: 'response aborted' }));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          if (status >= 200 && status < 300) {
-            finish({ ok: true, status, body });
-          } else {
-            const msg = statusMessage(body);
-            finish({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : ''}`, body });
+          if (!body.append(c)) {
+            whole = false;
+            body.append(c, 0, ERROR_BODY_MAX - body.length);
+            done(); // no need for more (settling destroys the request)
           }
         });
+        res.on('end', done);
+        res.on('close', done);
       });
-      const timer = setTimeout(() => {
-        finish({ ok: false, error: `timeout after ${timeoutMs} ms` });
-        req.destroy();
-      }, timeoutMs);
-      req.on('error', (e) => finish({ ok: false, error: e.message }));
+      const timer = setTimeout(() => settle({ ok: false, error: `timeout after ${timeoutMs} ms` }), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e) => settle({ ok: false, error: e.message }));
       req.end();
     });
   }
 
+  /** Credentials first (an exec plugin may have to run again): their failure is a result too. */
+  async function authed(): Promise<GetResult | undefined> {
+    if (Date.now() - authAt <= AUTH_REFRESH_MS) return undefined;
+    try {
+      await refreshAuth(false);
+      return undefined;
+    } catch (e) {
+      return { ok: false, error: `credentials: ${(e as Error).message}` };
+    }
+  }
+
+  /** After a 401: new credentials and true when they changed (worth a retry), or why there are none. */
+  async function after401(): Promise<boolean | GetResult> {
+    try {
+      return await refreshAuth(true);
+    } catch (e) {
+      return { ok: false, status: 401, error: `HTTP 401, and new credentials could not be had: ${(e as Error).message}` };
+    }
+  }
+
+  function readBody(maxBytes: number) {
+    return (res: IncomingMessage, settle: (r: GetResult) => void): void => {
+      const status = res.statusCode ?? 0;
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        settle({ ok: false, status, error: `response too large: ${declared} bytes > ${maxBytes}` });
+        return;
+      }
+      const body = new GrowingBuffer(maxBytes, Number.isFinite(declared) && declared > 0 ? declared : 16 * 1024);
+      res.on('data', (c: Buffer) => {
+        if (!body.append(c)) settle({ ok: false, status, error: `response too large: over ${maxBytes} bytes` });
+      });
+      res.on('end', () => settle({ ok: true, status, body: body.bytes() }));
+      res.on('close', () => settle({ ok: false, status, error: 'the connection closed before the answer ended' }));
+    };
+  }
+
   async function get(path: string, o: GetOptions = {}): Promise<GetResult> {
     if (!path.startsWith('/')) throw new Error(`path must start with "/": ${path}`);
-    if (Date.now() - authAt > AUTH_REFRESH_MS) await refreshAuth();
-    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const failed = await authed();
+    if (failed) return failed;
+    const timeoutMs = o.timeoutMs ?? defaultTimeout;
     const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
-    const r = await once(path, timeoutMs, maxBytes);
+    const r = await send(path, timeoutMs, runSignal, readBody(maxBytes));
     // an expired exec/file token: refresh once and retry if the credentials changed
-    if (!r.ok && r.status === 401 && (await refreshAuth())) return once(path, timeoutMs, maxBytes);
+    if (!r.ok && r.status === 401) {
+      const changed = await after401();
+      if (changed === true) return send(path, timeoutMs, runSignal, readBody(maxBytes));
+      if (changed !== false) return changed;
+    }
     return r;
   }
 
-  async function* list<T>(path: string, pageSize = 500): AsyncGenerator<T> {
-    let cont: string | undefined;
-    do {
-      const u = new URL(path, 'https://x');
-      u.searchParams.set('limit', String(pageSize));
-      if (cont) u.searchParams.set('continue', cont);
-      const page = u.pathname + u.search;
-      const r = await get(page, { timeoutMs: 60_000, maxBytes: LIST_MAX_BYTES });
-      if (!r.ok) throw new ApiError(path, r.status, `GET ${path}: ${r.error}`);
-      let parsed: { items?: unknown; metadata?: { continue?: unknown } };
-      try {
-        parsed = JSON.parse(r.body.toString('utf8')) as typeof parsed;
-      } catch (e) {
-        throw new ApiError(path, r.status, `GET ${path}: the answer is not JSON (${(e as Error).message})`);
+  async function* list<T>(path: string, o: number | ListOptions = {}): AsyncGenerator<T> {
+    const b = { ...LIST_BOUNDS, ...(typeof o === 'number' ? { pageSize: o } : o) };
+    const stop = new AbortController();
+    const signal = runSignal ? AbortSignal.any([runSignal, stop.signal]) : stop.signal;
+    const queue: T[] = [];
+    let head = 0;
+    let paused: IncomingMessage | undefined;
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: ApiError | undefined;
+    const fail = (msg: string, status?: number, cut = false) => new ApiError(path, status, `GET ${path}: ${msg}`, cut);
+
+    async function pump(): Promise<void> {
+      const seen = new Set<string>();
+      let cont: string | undefined;
+      let pages = 0;
+      let items = 0;
+      do {
+        if (pages === b.maxPages) {
+          throw fail(`stopped after ${b.maxPages} pages (${items} items), the bound on one list: the API server keeps answering with a new continue token`, undefined, true);
+        }
+        pages++;
+        const u = new URL(path, 'https://x');
+        if (!b.single) u.searchParams.set('limit', String(b.pageSize));
+        if (cont) u.searchParams.set('continue', cont);
+        const page = u.pathname + u.search;
+        let pageError: ApiError | undefined;
+        const parser = new ListPageParser(b, (item) => {
+          if (++items > b.maxItems) throw fail(`stopped at ${b.maxItems} items, the bound on one list`, 200, true);
+          queue.push(item as T);
+        });
+        const onOk = (res: IncomingMessage, settle: (r: GetResult) => void): void => {
+          res.on('data', (c: Buffer) => {
+            if (pageError) return;
+            try {
+              parser.write(c);
+            } catch (e) {
+              pageError = e instanceof ApiError ? e : fail(`page ${pages}: ${(e as Error).message}`, res.statusCode, e instanceof ListStreamError && /over \d+ bytes/.test(e.message));
+              settle({ ok: false, error: pageError.message });
+              return;
+            }
+            if (queue.length - head >= QUEUE_HIGH && !paused) {
+              paused = res;
+              res.pause();
+            }
+            wake?.();
+          });
+          res.on('end', () => settle({ ok: true, status: res.statusCode ?? 200, body: Buffer.alloc(0) }));
+          res.on('close', () => settle({ ok: false, error: 'the connection closed before the answer ended' }));
+        };
+        const failedAuth = await authed();
+        if (failedAuth && !failedAuth.ok) throw fail(failedAuth.error);
+        let r = await send(page, defaultTimeout, signal, onOk);
+        if (!r.ok && r.status === 401) {
+          const changed = await after401();
+          if (changed === true) r = await send(page, defaultTimeout, signal, onOk);
+          else if (changed !== false) r = changed;
+        }
+        paused = undefined;
+        if (pageError) throw pageError;
+        if (!r.ok) {
+          if (runSignal?.aborted) throw fail(`not read to the end (${items} items, ${pages} pages): ${reasonOf(runSignal)}`, r.status, true);
+          throw fail(r.error, r.status);
+        }
+        let skeleton: ReturnType<ListPageParser['end']>;
+        try {
+          skeleton = parser.end();
+        } catch (e) {
+          throw fail(`page ${pages}: ${(e as Error).message}`, r.status);
+        }
+        if (!parser.hasItems || !Array.isArray(skeleton.items) || skeleton.items.length !== 0) throw fail('the answer has no items list', r.status);
+        const next = skeleton.metadata?.continue;
+        cont = typeof next === 'string' && next !== '' && !b.single ? next : undefined;
+        if (cont !== undefined) {
+          if (cont.length > b.maxContinueBytes) throw fail(`page ${pages} has a continue token of ${cont.length} bytes, over the bound of ${b.maxContinueBytes}`, r.status, true);
+          const h = createHash('sha256').update(cont).digest('base64');
+          if (seen.has(h)) throw fail(`page ${pages} repeats a continue token the API server gave before: the list loops (${items} items read)`, r.status, true);
+          seen.add(h);
+        }
+      } while (cont);
+    }
+
+    const done = pump().then(
+      () => { finished = true; wake?.(); },
+      (e: unknown) => { failure = e instanceof ApiError ? e : fail((e as Error).message); finished = true; wake?.(); },
+    );
+    try {
+      for (;;) {
+        while (head < queue.length) {
+          const item = queue[head]!;
+          queue[head++] = undefined as T; // let the consumer's reduction free it
+          if (head === queue.length) {
+            queue.length = 0;
+            head = 0;
+          }
+          if (paused && queue.length - head < QUEUE_HIGH / 4) {
+            const p = paused;
+            paused = undefined;
+            p.resume();
+          }
+          yield item;
+        }
+        if (finished) {
+          if (failure) throw failure;
+          return;
+        }
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
       }
-      if (!Array.isArray(parsed.items)) throw new ApiError(path, r.status, `GET ${path}: the answer has no items list`);
-      for (const item of parsed.items as T[]) yield item;
-      const next = parsed.metadata?.continue;
-      cont = typeof next === 'string' && next !== '' ? next : undefined;
-    } while (cont);
+    } finally {
+      if (!finished) {
+        stop.abort(new Error('the list was left early'));
+        paused?.resume();
+        await done;
+      }
+    }
   }
 
   return {

@@ -21,6 +21,11 @@ export const CLUSTER_FINDINGS = {
     failsWhen: 'unknown only: `list nodes` was refused or failed, so no node was audited',
     rationale: 'every per-node verdict starts from the node list; without it the audit says so instead of reporting an empty, clean cluster',
   },
+  'cluster-run-deadline': {
+    title: 'The audit finished within its deadline', section: 'cis-4.2', severity: 'high',
+    failsWhen: 'unknown only: --deadline passed before every node and list was examined; what was not is unknown, and the exit code is 3 unless something failed',
+    rationale: 'a hostile or overloaded API server must not hold the audit forever, nor make a partial audit look complete',
+  },
   'node-configz': {
     title: "The kubelet's live configuration is readable (configz)", section: 'cis-4.2', severity: 'high',
     failsWhen: "unknown only: the node's /configz through the API server answered 403, 503, a timeout or garbage",

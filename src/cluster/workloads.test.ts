@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bypassPods, hiddenStaticPods, LIMITS, mirrorPodsByNode, podSecurityGaps } from './workloads.ts';
+import { bypassPods, hiddenStaticPods, mirrorPodsByNode, podSecurityGaps } from './workloads.ts';
 
 function pod(name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): object {
   return { metadata: { name, namespace: 'default', ...meta }, spec: { nodeName: 'n1', ...spec } };
@@ -230,12 +230,35 @@ describe('hostile shapes', () => {
     assert.deepEqual(hiddenStaticPods(null as unknown as object[], null as unknown as object[], 'n1'), []);
   });
 
-  it('huge lists are bounded', () => {
-    const many = Array.from({ length: LIMITS.objects + 5_000 }, () => mounting('/var/run/docker.sock'));
+  it('huge lists are read whole (no silent cut), in linear time', () => {
+    const many = Array.from({ length: 105_000 }, () => mounting('/var/run/docker.sock'));
     const t = Date.now();
-    assert.equal(bypassPods(many).length, LIMITS.objects);
+    assert.equal(bypassPods(many).length, 105_000);
+    // the dangerous volume after 1,000 harmless ones (a bound used to stop reading there)
+    const harmless = Array.from({ length: 1_000 }, (_, i) => ({ name: `v${i}`, hostPath: { path: `/srv/data-${i}` } }));
+    const late = pod('late', { volumes: [...harmless, { name: 'sock', hostPath: { path: '/var/run/docker.sock' } }], containers: [{ name: 'c', volumeMounts: [{ name: 'sock', mountPath: '/s' }] }] });
+    assert.deepEqual(bypassPods([late]).map((f) => f.kind), ['runtime-socket']);
+    // 50,000 volumes and 50,000 containers, each mounting one: linear, not volumes × containers
     const volumes = Array.from({ length: 50_000 }, (_, i) => ({ name: `v${i}`, hostPath: { path: '/var/lib/etcd' } }));
-    assert.equal(bypassPods([pod('p', { volumes, containers: [{ name: 'c' }] })]).length, LIMITS.perPod);
+    const containers = Array.from({ length: 50_000 }, (_, i) => ({ name: `c${i}`, volumeMounts: [{ name: `v${i}`, mountPath: '/e' }] }));
+    assert.equal(bypassPods([pod('p', { volumes, containers })]).length, 50_000);
+    const ns = Array.from({ length: 150_000 }, (_, i) => ({ metadata: { name: `ns-${i}` } }));
+    assert.equal(podSecurityGaps(ns).length, 150_000);
     assert.ok(Date.now() - t < 20_000);
+  });
+});
+
+describe('hidden static pods against many namespaces', () => {
+  it('thousands of hidden pods in distinct namespaces, 100,000 namespaces: linear, not pods × namespaces × names', () => {
+    const P = 'a'.repeat(55); // long shared prefixes: the look-alike search's worst case
+    const known = Array.from({ length: 100_000 }, (_, i) => `${P}k${String(i).padStart(7, '0')}`);
+    const kubelet = Array.from({ length: 5_000 }, (_, i) => pod(`p-${i}-n1`, {}, { namespace: `${P}zzz${String(i).padStart(5, '0')}`, annotations: { 'kubernetes.io/config.source': 'file' } }));
+    const t = Date.now();
+    const hidden = hiddenStaticPods(kubelet, [], 'n1', { namespaces: known });
+    assert.equal(hidden.length, 5_000, 'every hidden pod is reported');
+    assert.ok(hidden.every((h) => /does not exist/.test(h.reasons[0] ?? '')));
+    assert.ok(Date.now() - t < 10_000, `${Date.now() - t} ms`);
+    const near = hiddenStaticPods([pod('x-n1', {}, { namespace: 'kube-systen', annotations: { 'kubernetes.io/config.source': 'file' } })], [], 'n1', { namespaces: new Set(['default', 'kube-system']) });
+    assert.match(near[0]?.reasons[0] ?? '', /looks like kube-system/);
   });
 });

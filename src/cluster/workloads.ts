@@ -49,8 +49,13 @@ export interface BypassOptions {
   runtimeSockets?: string[];
 }
 
-/** Input bounds: objects beyond these are not read (a hostile or broken list stays cheap). */
-export const LIMITS = { objects: 100_000, perPod: 1_000 } as const;
+/**
+ * Every pod, volume, container and namespace given is read: a bound that skipped the rest would hide
+ * the one that matters (a docker.sock mount as a pod's 1,001st volume). The work is linear in the
+ * input, which the caller bounds (the cluster client's per-item and per-list bounds). Only the
+ * look-alike namespace explanation, which is text, not a verdict, looks at this many namespaces.
+ */
+export const LIMITS = { lookalikeCandidates: 1_000 } as const;
 
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 export const SOURCE_ANNOTATION = 'kubernetes.io/config.source';
@@ -69,10 +74,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function list(v: unknown, max: number = LIMITS.perPod): Obj[] {
+function list(v: unknown): Obj[] {
   if (!Array.isArray(v)) return [];
   const out: Obj[] = [];
-  for (let i = 0; i < v.length && i < max; i++) {
+  for (let i = 0; i < v.length; i++) {
     const o = obj(v[i]);
     if (o) out.push(o);
   }
@@ -126,7 +131,7 @@ function isMirror(v: PodView): boolean {
 }
 
 function containersOf(spec: Obj): Obj[] {
-  return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)].slice(0, LIMITS.perPod);
+  return [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)];
 }
 
 // ---- bypassPods -------------------------------------------------------------------------------------
@@ -188,20 +193,24 @@ function judgeVolume(v: PodView, hp: HostPathMount, hits: Hit[]): Pick<BypassFin
 }
 
 function hostPathsOf(spec: Obj): HostPathMount[] {
-  const containers = containersOf(spec);
+  // the mounts by volume name first: linear in the pod, however many volumes and containers it has
+  const byVolume = new Map<string, HostPathMount['mounts']>();
+  for (const c of containersOf(spec)) {
+    for (const m of list(c.volumeMounts)) {
+      if (typeof m.name !== 'string') continue;
+      const mount = { container: str(c.name) ?? '(unnamed)', mountPath: str(m.mountPath) ?? '?', readOnly: m.readOnly === true };
+      const l = byVolume.get(m.name);
+      if (l) l.push(mount);
+      else byVolume.set(m.name, [mount]);
+    }
+  }
   const out: HostPathMount[] = [];
   for (const vol of list(spec.volumes)) {
     const name = str(vol.name);
     const path = str(obj(vol.hostPath)?.path);
     if (!name || !path) continue;
     const type = str(obj(vol.hostPath)?.type);
-    const mounts: HostPathMount['mounts'] = [];
-    for (const c of containers) {
-      for (const m of list(c.volumeMounts)) {
-        if (m.name === name) mounts.push({ container: str(c.name) ?? '(unnamed)', mountPath: str(m.mountPath) ?? '?', readOnly: m.readOnly === true });
-      }
-    }
-    out.push({ volume: name, path, ...(type ? { type } : {}), mounts });
+    out.push({ volume: name, path, ...(type ? { type } : {}), mounts: byVolume.get(name) ?? [] });
   }
   return out;
 }
@@ -229,7 +238,7 @@ export function bypassPods(pods: readonly unknown[], opts: BypassOptions = {}): 
   const rs = roots(opts);
   const out: BypassFinding[] = [];
   if (!Array.isArray(pods)) return out;
-  const n = Math.min(pods.length, LIMITS.objects);
+  const n = pods.length;
   for (let i = 0; i < n; i++) {
     const v = view(pods[i]);
     if (!v) continue;
@@ -268,8 +277,14 @@ export interface HiddenStaticPod {
 }
 
 export interface HiddenOptions extends BypassOptions {
-  /** the namespaces that exist (metadata.name); when given, a missing namespace is stated, not guessed */
-  namespaces?: readonly string[];
+  /** the namespaces that exist (metadata.name); when given, a missing namespace is stated, not guessed (a Set: built once for every node) */
+  namespaces?: readonly string[] | ReadonlySet<string>;
+}
+
+/** A pod the kubelet runs from its static pod folder or URL (not a mirror pod): what hiddenStaticPods looks at. */
+export function isStaticPod(p: unknown): boolean {
+  const v = view(p);
+  return v !== undefined && isStatic(v);
 }
 
 function isStatic(v: PodView): boolean {
@@ -329,29 +344,70 @@ function nodeRestrictionRefs(spec: Obj): string[] {
   return out;
 }
 
-/** Edit distance, bounded: small names only (namespace names are at most 63 characters). */
-function distance(a: string, b: string): number {
-  if (a.length > 63 || b.length > 63) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Whether two names are at most 2 edits apart: the edit-distance table in a band of width 5 around
+ * its diagonal, stopping as soon as a row is all over 2 (small names only: a namespace name is at
+ * most 63 characters). Linear in the names, so comparing with many namespaces stays cheap.
+ */
+function withinTwoEdits(a: string, b: string): boolean {
+  const K = 2;
+  if (a.length > 63 || b.length > 63 || Math.abs(a.length - b.length) > K) return false;
+  const OVER = K + 1;
+  let prev = ROW_A.fill(OVER, 0, b.length + 1);
+  let cur = ROW_B;
+  for (let j = 0; j <= Math.min(K, b.length); j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
+    cur.fill(OVER, 0, b.length + 1);
+    if (i <= K) cur[0] = i;
+    let best = cur[0]!;
+    for (let j = Math.max(1, i - K); j <= Math.min(b.length, i + K); j++) {
+      cur[j] = Math.min(OVER, prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      best = Math.min(best, cur[j]!);
+    }
+    if (best > K) return false;
+    [prev, cur] = [cur, prev];
   }
-  return prev[b.length]!;
+  return prev[b.length]! <= K;
 }
+const ROW_A = new Int8Array(64);
+const ROW_B = new Int8Array(64);
 
 const WELL_KNOWN_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+/** distinct namespaces whose look-alike is searched in one call (the explanation only: every pod is still judged) */
+const MAX_LOOKALIKE_SEARCHES = 100;
 
-function namespaceReason(ns: string, known: readonly string[] | undefined): string | undefined {
-  const exists = known?.includes(ns);
-  if (exists === true) return undefined;
-  const candidates = [...new Set([...WELL_KNOWN_NAMESPACES, ...(known ?? []).slice(0, LIMITS.objects)])];
-  const near = candidates.find((c) => c !== ns && distance(c, ns) <= 2);
-  const lookalike = near ? ` (it looks like ${near}: a namespace named to pass for a system one)` : '';
-  return exists === false
-    ? `namespace ${ns} does not exist, so the API server refuses the mirror pod${lookalike}`
-    : `namespace ${ns} may not exist, which makes the API server refuse the mirror pod${lookalike}`;
+/** Why a static pod's namespace keeps its mirror pod out, computed once per namespace in one call. */
+class NamespaceReasons {
+  private readonly known: ReadonlySet<string> | undefined;
+  private readonly candidates: string[];
+  private readonly cache = new Map<string, string | undefined>();
+
+  constructor(known: readonly string[] | ReadonlySet<string> | undefined) {
+    this.known = known === undefined ? undefined : known instanceof Set ? known : new Set(known as readonly string[]);
+    const first: string[] = [];
+    for (const n of this.known ?? []) {
+      if (first.length >= LIMITS.lookalikeCandidates) break;
+      first.push(n);
+    }
+    this.candidates = [...new Set([...WELL_KNOWN_NAMESPACES, ...first])];
+  }
+
+  reason(ns: string): string | undefined {
+    if (this.cache.has(ns)) return this.cache.get(ns);
+    const r = this.compute(ns, this.cache.size < MAX_LOOKALIKE_SEARCHES);
+    this.cache.set(ns, r);
+    return r;
+  }
+
+  private compute(ns: string, lookalikes: boolean): string | undefined {
+    const exists = this.known?.has(ns);
+    if (exists === true) return undefined;
+    const near = lookalikes ? this.candidates.find((c) => c !== ns && withinTwoEdits(c, ns)) : undefined;
+    const lookalike = near ? ` (it looks like ${near}: a namespace named to pass for a system one)` : '';
+    return exists === false
+      ? `namespace ${ns} does not exist, so the API server refuses the mirror pod${lookalike}`
+      : `namespace ${ns} may not exist, which makes the API server refuse the mirror pod${lookalike}`;
+  }
 }
 
 // ---- mirror pods: the static pods of each node as the API server shows them ------------------------
@@ -416,7 +472,7 @@ export function mirrorIndexFor(byNode: ReadonlyMap<string, MirrorIndex>, node: s
 export function mirrorPodsByNode(pods: readonly unknown[]): Map<string, MirrorPod[]> {
   const byNode = new Map<string, MirrorIndex>();
   if (!Array.isArray(pods)) return new Map();
-  const n = Math.min(pods.length, LIMITS.objects);
+  const n = pods.length;
   for (let i = 0; i < n; i++) indexMirrorPod(byNode, pods[i]);
   return new Map([...byNode].map(([node, ix]) => [node, ix.pods]));
 }
@@ -432,12 +488,13 @@ export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: reado
   let mirrors = apiPods as MirrorIndex;
   if (Array.isArray(apiPods)) {
     const byNode = new Map<string, MirrorIndex>();
-    const m = Math.min(apiPods.length, LIMITS.objects);
+    const m = apiPods.length;
     for (let i = 0; i < m; i++) indexMirrorPod(byNode, apiPods[i]);
     mirrors = mirrorIndexFor(byNode, node);
   }
   const { names: mirrorNames, hashes: mirrorHashes, uids: apiUids } = mirrors;
-  const n = Math.min(kubeletPods.length, LIMITS.objects);
+  const nsReasons = new NamespaceReasons(opts.namespaces);
+  const n = kubeletPods.length;
   for (let i = 0; i < n; i++) {
     const v = view(kubeletPods[i]);
     if (!v || !isStatic(v)) continue;
@@ -445,7 +502,7 @@ export function hiddenStaticPods(kubeletPods: readonly unknown[], apiPods: reado
     const shown = mirrorNames.has(`${v.namespace}/${v.name}`) || (hash !== undefined && mirrorHashes.has(hash)) || (v.uid !== undefined && apiUids.has(v.uid));
     if (shown) continue;
     const reasons: string[] = [];
-    const nsReason = namespaceReason(v.namespace, opts.namespaces);
+    const nsReason = nsReasons.reason(v.namespace);
     if (nsReason) reasons.push(nsReason);
     const refs = nodeRestrictionRefs(v.spec);
     if (refs.length > 0) {
@@ -496,7 +553,7 @@ const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
 export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[] {
   const out: PodSecurityGap[] = [];
   if (!Array.isArray(namespaces)) return out;
-  const n = Math.min(namespaces.length, LIMITS.objects);
+  const n = namespaces.length;
   for (let i = 0; i < n; i++) {
     const meta = obj(obj(namespaces[i])?.metadata);
     const name = str(meta?.name);

@@ -5,6 +5,12 @@
 // kubeadm's control-plane pods in kube-system through the API-server and etcd flag checks.
 // Anything we could not read (403, 503, timeout, garbage) is an `unknown` finding, never a pass.
 //
+// Time is bounded twice: each request (list pages too) and each exec plugin run by --timeout, the
+// whole run by --deadline. When the deadline passes, nothing more is sent, what was not examined is
+// `unknown` with that reason, the report is still written whole, and the exit code is 3 (unless
+// something failed: 1). A list stopped at one of its bounds (fetch.ts LIST_BOUNDS, kept.ts) is
+// `unknown` the same way and also exits 3: the tool, not the cluster, decided not to read further.
+//
 // Memory stays flat with the cluster's size: lists are read page by page and each object is reduced
 // to what later steps need (a node to its name and version, a pod to its bypass findings and its
 // node's mirror-pod index); each node's findings are reported as soon as its turn comes, so the JSON
@@ -15,12 +21,14 @@ import { failedAtOrAbove, runChecks, summarize, type Summary } from '../checks/r
 import { NODE_CHECKS } from '../checks/index.ts';
 import type { Finding, Section } from '../checks/types.ts';
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
+import { KeptBudget, REDUCERS, sizeOf } from '../cluster/kept.ts';
+import { parseGoDuration } from '../kubelet/go-duration.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../cluster/rbac.ts';
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindings } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassPods, hiddenStaticPods, indexMirrorPod, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -33,6 +41,8 @@ export interface ClusterCommandOptions {
   context?: string;
   concurrency: string;
   timeout: string;
+  /** the whole run: ms, or a Go duration such as 10m */
+  deadline?: string;
   format: 'table' | 'json';
   failOn: FailOn;
   color?: boolean;
@@ -65,7 +75,13 @@ export interface ClusterReport {
 const NODE_SECTIONS: ReadonlySet<Section> = new Set<Section>(['cis-4.2', 'kubelet-api', 'versions']);
 const NODE_CHECKS_VIA_CONFIGZ = NODE_CHECKS.filter((c) => NODE_SECTIONS.has(c.meta.section));
 const CONFIGZ_MAX_BYTES = 1024 * 1024;
-const KUBELET_PODS_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * The kubelet's /pods is read item by item (up to --concurrency nodes at once), keeping its static
+ * pods only: one pod's JSON at most (an API object is at most ~1.5 MiB), and a node's static pods
+ * together at most (a control-plane node has a handful of ~10 KiB each).
+ */
+const KUBELET_POD_MAX_BYTES = 4 * 1024 * 1024;
+const KUBELET_STATIC_PODS_MAX_BYTES = 16 * 1024 * 1024;
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface NodeObj {
@@ -78,6 +94,18 @@ function int(name: string, v: string, min: number, max: number): number | string
   return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} ${v}: expected a whole number from ${min} to ${max}`;
 }
 
+export const DEFAULT_DEADLINE = '10m';
+const MAX_DEADLINE_MS = 7 * 24 * 3600_000;
+/** exit code when the audit is incomplete (the run deadline passed, or a list hit a bound) and nothing failed */
+export const EXIT_INCOMPLETE = 3;
+
+/** --deadline: whole milliseconds, or a Go duration (10m, 90s, 1h30m). */
+function deadlineMs(v: string): number | string {
+  const ns = /^\d+$/.test(v) ? BigInt(v) * 1_000_000n : parseGoDuration(v);
+  const ms = ns === undefined ? NaN : Number(ns / 1_000_000n);
+  return ms >= 100 && ms <= MAX_DEADLINE_MS ? ms : `--deadline ${v}: expected milliseconds or a duration such as 10m or 90s, from 100ms to 168h`;
+}
+
 
 /** The permission a list path needs, for the message when it is forbidden. */
 function listPermission(path: string): string {
@@ -85,22 +113,36 @@ function listPermission(path: string): string {
   return `list ${resource}${path.startsWith(RBAC) ? '.rbac.authorization.k8s.io' : ''}`;
 }
 
-type ListError = { error: string; status?: number };
+/** why a list could not be read; `cut` when the audit stopped reading it (a bound, the deadline) */
+type ListError = { error: string; status?: number; cut?: boolean };
 
-/** Every item of a list, each handed to `each` as it arrives (nothing is kept here), or why the list failed. */
+class BoundReached extends Error {}
+
+/**
+ * Every item of a list, each handed to `each` as it arrives (nothing is kept here), or why the list
+ * failed. `each` may throw BoundReached to stop the list (what it keeps went over its bound).
+ */
 async function eachItem<T>(api: ApiClient, path: string, each: (item: T) => void): Promise<ListError | undefined> {
   try {
     for await (const it of api.list<T>(path, 500)) each(it);
     return undefined;
   } catch (e) {
-    if (e instanceof ApiError) return { error: e.message, ...(e.status !== undefined ? { status: e.status } : {}) };
+    if (e instanceof ApiError) return { error: e.message, ...(e.status !== undefined ? { status: e.status } : {}), ...(e.cut ? { cut: true } : {}) };
+    if (e instanceof BoundReached) return { error: `GET ${path}: ${e.message}`, cut: true };
     return { error: (e as Error).message };
   }
 }
 
-async function listAll<T>(api: ApiClient, path: string): Promise<{ items: T[] } | ListError> {
+/** A list kept whole, each object cut down to what the analysis reads and counted against the kept bound. */
+async function listKept<T>(api: ApiClient, path: string, reduce: (v: unknown) => object, budget: KeptBudget): Promise<{ items: T[] } | ListError> {
   const items: T[] = [];
-  const failed = await eachItem<T>(api, path, (it) => items.push(it));
+  const failed = await eachItem<unknown>(api, path, (it) => {
+    const r = reduce(it);
+    if (!budget.take(sizeOf(r))) {
+      throw new BoundReached(`stopped after ${items.length} items: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
+    }
+    items.push(r as T);
+  });
   return failed ?? { items };
 }
 
@@ -116,18 +158,22 @@ function proxyError(r: GetResult & { ok: false }, what = 'configz'): string {
   return r.error; // timeout, connection error
 }
 
-/** The kubelet's own pod list (/proxy/pods): its items, or why it could not be read. */
-function kubeletPodItems(r: GetResult): { items: unknown[] } | { error: string } {
-  if (!r.ok) return { error: proxyError(r, '/pods') };
-  let v: unknown;
+/** The static pods in the kubelet's own pod list (/proxy/pods), read as they arrive, or why it could not be read. */
+async function kubeletStaticPods(api: ApiClient, path: string): Promise<{ items: unknown[] } | { error: string }> {
+  const items: unknown[] = [];
+  let bytes = 0;
   try {
-    v = JSON.parse(r.body.toString('utf8'));
+    for await (const p of api.list<unknown>(path, { single: true, maxItemBytes: KUBELET_POD_MAX_BYTES })) {
+      if (!isStaticPod(p)) continue;
+      bytes += sizeOf(p);
+      if (bytes > KUBELET_STATIC_PODS_MAX_BYTES) return { error: `its static pods take over ${KUBELET_STATIC_PODS_MAX_BYTES} bytes, the bound on them` };
+      items.push(p);
+    }
+    return { items };
   } catch (e) {
-    return { error: `the /pods answer is not JSON: ${(e as Error).message}` };
+    if (e instanceof ApiError) return { error: proxyError({ ok: false, error: e.message, ...(e.status !== undefined && e.status >= 300 ? { status: e.status } : {}) }, '/pods') };
+    return { error: (e as Error).message };
   }
-  const items = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { items?: unknown }).items : undefined;
-  if (!Array.isArray(items)) return { error: 'the /pods answer has no "items" array: not a kubelet PodList' };
-  return { items };
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -138,16 +184,23 @@ interface ClusterContext {
   mirrors?: Map<string, MirrorIndex>;
   podsError?: string;
   namespaces?: string[];
+  /** the same, for lookups from every node */
+  namespaceSet?: ReadonlySet<string>;
 }
 
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
-async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, timeoutMs: number): Promise<{ node: ClusterNode; findings: Finding[] }> {
+async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ node: ClusterNode; findings: Finding[] }> {
   const base = `/api/v1/nodes/${encodeURIComponent(name)}/proxy`;
   const mirrors = ctx.mirrors ? mirrorIndexFor(ctx.mirrors, name) : undefined;
   const nodeEntry = (configz: string, findings: Finding[]): ClusterNode => ({
     name, ...(version ? { version } : {}), configz, summary: counts(findings),
     ...(mirrors ? { staticPods: mirrors.pods.map((p) => `${p.namespace}/${p.pod}`) } : {}),
   });
+  if (signal.aborted) {
+    const why = `not examined: ${(signal.reason as Error).message}`;
+    const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high', message: `${name}: its kubelet checks were not run: ${why}` })];
+    return { node: nodeEntry(why, findings), findings };
+  }
   const r = await api.get(`${base}/configz`, { timeoutMs, maxBytes: CONFIGZ_MAX_BYTES });
   const parsed = r.ok ? configzToEffective(r.body, name) : { error: proxyError(r) };
   const configz = parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer');
@@ -160,13 +213,13 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
     .map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
 
   // hidden static pods: the kubelet's own pod list against the API server's mirror pods of the node
-  const kp = kubeletPodItems(await api.get(`${base}/pods`, { timeoutMs, maxBytes: KUBELET_PODS_MAX_BYTES }));
+  const kp = await kubeletStaticPods(api, `${base}/pods`);
   if ('error' in kp || !mirrors) {
     const why = 'error' in kp ? `could not read the kubelet's pod list (${base}/pods): ${kp.error}` : `could not read the API server's pods (/api/v1/pods): ${ctx.podsError ?? ''}`;
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
-    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaces ? { namespaces: ctx.namespaces } : {})) {
+    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {})) {
       findings.push(finding('hidden-static-pods', {
         subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
@@ -240,33 +293,58 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   if (typeof concurrency === 'string') return usage(concurrency);
   const timeoutMs = int('timeout', opts.timeout, 10, 600_000);
   if (typeof timeoutMs === 'string') return usage(timeoutMs);
+  const deadline = deadlineMs(opts.deadline ?? DEFAULT_DEADLINE);
+  if (typeof deadline === 'string') return usage(deadline);
 
+  // the whole run: when it fires, nothing more is sent and what is in flight ends with this reason
+  const startedAt = performance.now();
+  const run = new AbortController();
+  const deadlineTimer = setTimeout(() => run.abort(new Error(`the run deadline (--deadline ${opts.deadline ?? DEFAULT_DEADLINE}) passed`)), deadline);
   let api: ApiClient;
   try {
-    api = await connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}), maxSockets: concurrency, onSecret: (s) => io.secrets?.add(s) });
+    api = await connect({
+      ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}),
+      maxSockets: concurrency, timeoutMs, signal: run.signal, onSecret: (s) => io.secrets?.add(s),
+    });
   } catch (e) {
+    clearTimeout(deadlineTimer);
     // the first line only: a YAML error goes on to quote the kubeconfig's lines, secrets included
     return usage(`cannot use the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
     const early: Finding[] = [];
     const ctx: ClusterContext = {};
+    const budget = new KeptBudget();
+    /** lists the audit stopped reading (a bound, the deadline) */
+    const cutLists: string[] = [];
+    const noteCut = (path: string, r: ListError | undefined): void => {
+      if (r?.cut) cutLists.push(path);
+    };
 
     // ---- nodes: names and versions only (a Node object carries its image list: kilobytes each) ----
     const nodeRefs: Array<{ name: string; version?: string }> = [];
     const nodesFailed = await eachItem<NodeObj>(api, '/api/v1/nodes', (n) => {
       const name = n?.metadata?.name;
       const version = n?.status?.nodeInfo?.kubeletVersion;
-      if (typeof name === 'string' && name !== '') nodeRefs.push({ name, ...(typeof version === 'string' && version !== '' ? { version } : {}) });
+      if (typeof name === 'string' && name !== '') {
+        const ref = { name, ...(typeof version === 'string' && version !== '' ? { version } : {}) };
+        if (!budget.take(name.length + (ref.version?.length ?? 0) + 32)) {
+          throw new BoundReached(`stopped after ${nodeRefs.length} nodes: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
+        }
+        nodeRefs.push(ref);
+      }
     });
+    noteCut('/api/v1/nodes', nodesFailed);
     if (nodesFailed) early.push(listUnknown('cluster-nodes', '/api/v1/nodes', nodesFailed));
 
     // ---- namespaces: Pod Security enforcement ----
     let weakNamespaces: string[] | undefined;
-    const nss = await listAll<unknown>(api, '/api/v1/namespaces');
+    const nss = await listKept<unknown>(api, '/api/v1/namespaces', REDUCERS.namespaces, budget);
+    if ('error' in nss) noteCut('/api/v1/namespaces', nss);
     if ('error' in nss) early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
     else {
       ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
+      ctx.namespaceSet = new Set(ctx.namespaces);
       const gaps = podSecurityGaps(nss.items);
       weakNamespaces = gaps.filter((g) => g.level === 'privileged').map((g) => g.namespace);
       for (const g of gaps) {
@@ -282,12 +360,26 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     const mirrors = new Map<string, MirrorIndex>();
     const controlPlanePods: unknown[] = [];
     const bypass = new BypassGroups();
+    // what is kept of a pod (its mirror-index entry, its bypass findings, a control-plane pod whole) counts against the bound
+    const keep = (bytes: number): void => {
+      if (!budget.take(bytes)) throw new BoundReached(`stopped: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
+    };
     const podsFailed = await eachItem<unknown>(api, '/api/v1/pods', (p) => {
-      indexMirrorPod(mirrors, p);
-      if (isControlPlaneCandidate(p)) controlPlanePods.push(p);
-      for (const b of bypassPods([p])) bypass.add(b);
+      if (indexMirrorPod(mirrors, p)) {
+        const m = (p as { metadata?: { name?: unknown; namespace?: unknown; uid?: unknown; annotations?: Record<string, unknown> } }).metadata;
+        keep(64 + sizeOf([m?.name, m?.namespace, m?.uid, m?.annotations?.[MIRROR_ANNOTATION]])); // what the index keeps of it
+      }
+      if (isControlPlaneCandidate(p)) {
+        keep(sizeOf(p));
+        controlPlanePods.push(p);
+      }
+      for (const b of bypassPods([p])) {
+        keep(sizeOf(b));
+        bypass.add(b);
+      }
     });
     early.push(...bypass.findings());
+    noteCut('/api/v1/pods', podsFailed);
     if (podsFailed) {
       early.push(listUnknown('workload-bypass', '/api/v1/pods', podsFailed));
       ctx.podsError = podsFailed.error;
@@ -297,13 +389,16 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
 
     // ---- RBAC ----
     const [crs, rs, crbs, rbs] = await Promise.all([
-      listAll<ClusterRole>(api, `${RBAC}/clusterroles`),
-      listAll<Role>(api, `${RBAC}/roles`),
-      listAll<ClusterRoleBinding>(api, `${RBAC}/clusterrolebindings`),
-      listAll<RoleBinding>(api, `${RBAC}/rolebindings`),
+      listKept<ClusterRole>(api, `${RBAC}/clusterroles`, REDUCERS.clusterroles, budget),
+      listKept<Role>(api, `${RBAC}/roles`, REDUCERS.roles, budget),
+      listKept<ClusterRoleBinding>(api, `${RBAC}/clusterrolebindings`, REDUCERS.clusterrolebindings, budget),
+      listKept<RoleBinding>(api, `${RBAC}/rolebindings`, REDUCERS.rolebindings, budget),
     ]);
     for (const [r, res] of [[crs, 'clusterroles'], [rs, 'roles'], [crbs, 'clusterrolebindings'], [rbs, 'rolebindings']] as const) {
-      if ('error' in r) early.push(listUnknown('rbac-kubelet-access', `${RBAC}/${res}`, r));
+      if ('error' in r) {
+        noteCut(`${RBAC}/${res}`, r);
+        early.push(listUnknown('rbac-kubelet-access', `${RBAC}/${res}`, r));
+      }
     }
     // no RBAC verdict from a partial picture: a missing list could hold the binding that matters
     if (!('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
@@ -333,7 +428,11 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     // cleanly from one run to the next), holding only those that finished before their turn
     const waiting = new Map<number, { node: ClusterNode; findings: Finding[] }>();
     let turn = 0;
-    const results = mapLimit(nodeRefs, concurrency, async (n, i) => ({ i, ...(await auditNode(api, ctx, n.name, n.version, timeoutMs)) }));
+    let notExamined = 0;
+    const results = mapLimit(nodeRefs, concurrency, async (n, i) => {
+      if (run.signal.aborted) notExamined++;
+      return { i, ...(await auditNode(api, ctx, n.name, n.version, timeoutMs, run.signal)) };
+    });
     try {
       for await (const { i, node, findings } of results) {
         state.done++;
@@ -351,11 +450,21 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       progress?.finish();
     }
     nodes.sort((a, b) => byName(a.name, b.name));
+    clearTimeout(deadlineTimer); // everything was examined or stopped: writing the report is not cut
+
+    // the deadline, said once where the table and the JSON both show it
+    if (run.signal.aborted) {
+      const secs = ((performance.now() - startedAt) / 1000).toFixed(1);
+      const lists = cutLists.length > 0 ? `; lists not read to the end: ${cutLists.join(', ')}` : '';
+      await report(finding('cluster-run-deadline', { subject: api.server, status: 'unknown', severity: 'high',
+        message: `${(run.signal.reason as Error).message} after ${secs} s: ${notExamined} of ${nodeRefs.length} nodes were not examined, and the requests in flight were stopped${lists}; each of their findings is unknown` }));
+    }
 
     if (json) await json.end({ nodes, summary });
     else io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary }, { color: useColor(opts.color, io.out) }));
-    return failing ? 1 : 0;
+    return failing ? 1 : run.signal.aborted || cutLists.length > 0 ? EXIT_INCOMPLETE : 0;
   } finally {
+    clearTimeout(deadlineTimer);
     api.close();
   }
 }

@@ -39,6 +39,11 @@ export interface ApiServerSimSpec {
   kubeletPods?: (nodeIndex: number) => object[];
   /** a hostile server: 401 and 403 Status messages quote the request's Authorization header */
   echoCredentials?: boolean;
+  /**
+   * Takes over an authenticated request (the hostile modes of hostile-apiserver.ts): true when it
+   * answered it, or chose never to; false to let the simulator answer.
+   */
+  override?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 }
 
 export interface ApiServerSim {
@@ -335,6 +340,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     const byCert = tls.authorized && tls.getPeerCertificate().subject?.CN === CLIENT_CN;
     const echo = spec.echoCredentials ? ` (you sent ${req.headers.authorization ?? 'nothing'})` : '';
     if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', `Unauthorized${echo}`));
+    if (spec.override?.(req, res, url)) return;
     if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (path === '/version') {
       const m = /^v(\d+)\.(\d+)/.exec(spec.kubeletVersion);

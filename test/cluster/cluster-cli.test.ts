@@ -86,7 +86,7 @@ test('20 nodes: counts, failure modes as unknown with the reason, anonymous node
 });
 
 test('table: per-node lines and the cluster summary', async () => {
-  const r = await run('--kubeconfig', sim.kubeconfigPath, '--timeout', '300', '--no-color', '--fail-on', 'none');
+  const r = await run('--kubeconfig', sim.kubeconfigPath, '--timeout', '1500', '--no-color', '--fail-on', 'none');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /anonymous auth on: 3 of 20 nodes/);
   assert.match(r.out, /AlwaysAllow authorization: 3 of 20 nodes/);

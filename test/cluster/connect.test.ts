@@ -89,3 +89,12 @@ test('in a pod: KUBERNETES_SERVICE_HOST/PORT and the mounted service account tok
     process.env = saved;
   }
 });
+
+test('the removed gcp/azure auth-providers are refused (the library would run their command with execSync, blocking)', async () => {
+  const kc = JSON.parse(readFileSync(sim.kubeconfigPath, 'utf8')) as { users: unknown[]; contexts: unknown[] };
+  kc.users.push({ name: 'gke', user: { 'auth-provider': { name: 'gcp', config: { 'cmd-path': '/bin/sleep', 'cmd-args': '1000' } } } });
+  kc.contexts.push({ name: 'gke', context: { cluster: 'sim', user: 'gke' } });
+  const path = join(dir, 'kubeconfig-gcp');
+  writeFileSync(path, JSON.stringify(kc));
+  await assert.rejects(connect({ kubeconfig: path, context: 'gke' }), /the "gcp" auth-provider, which client-go removed in Kubernetes 1\.26/);
+});
