@@ -86,7 +86,7 @@ class Refusal extends Error {
 export function decodeK8sYaml(text: string, limits: { nodes?: number; depth?: number } = {}): K8sYaml {
   const maxNodes = limits.nodes ?? MAX_AUDIT_NODES;
   const maxDepth = limits.depth ?? MAX_AUDIT_DEPTH;
-  const scan = scanYaml(text);
+  const scan = scanYaml(text, maxNodes);
   if (scan.refused) return { status: 'refused', problem: scan.refused };
   if (scan.nodes > maxNodes) {
     return { status: 'too-large', problem: { message: `the document holds about ${scan.nodes} YAML nodes; the audit analyses at most ${maxNodes} per file`, line: scan.nodesLine } };
