@@ -201,3 +201,10 @@ for (const c of HUGE) {
     assert.ok(r.out.length < 1_000_000, `a report of ${r.out.length} characters`);
   });
 }
+
+test('a control-plane manifest too large to analyse: the API server checks are unknown, not "not applicable"', () => {
+  const big = `apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver, namespace: kube-system}\nspec:\n  containers:\n  - name: kube-apiserver\n    command: [kube-apiserver, --anonymous-auth=true]\n    args: [${Array(250_000).fill('x').join(',')}]\n`;
+  const { findings } = audit(kubeadmTree({ [CONFIG]: WITH_MANIFESTS, [`${MANIFESTS}/kube-apiserver.yaml`]: big }));
+  assert.equal(status(findings, 'apiserver-anonymous-auth'), 'unknown');
+  assert.match(byId(findings, 'apiserver-anonymous-auth')[0]!.message, /kube-apiserver\.yaml.*not analysed \(line 8\)/);
+});
