@@ -80,8 +80,8 @@ export function parseConfigDoc(bytes: Buffer, file: string, role: ConfigDoc['rol
     doc.diagnostics.push({ code: 'config-not-analysed', severity: 'info', message: `${file}${at ? ` (line ${at})` : ''} is not analysed: ${decoded.problem.message}; the settings it may hold are unknown`, file, ...(at ? { line: at } : {}) });
     return doc;
   }
-  if (decoded.later.length > 0) {
-    doc.diagnostics.push({ code: 'config-extra-documents', severity: 'info', message: `${file} holds ${decoded.later.length + 1} YAML documents; the kubelet reads only the first`, file, line: decoded.later[0]!.line });
+  if (decoded.later.count > 0) {
+    doc.diagnostics.push({ code: 'config-extra-documents', severity: 'info', message: `${file} holds ${decoded.later.count + 1} YAML documents; the kubelet reads only the first`, file, ...(decoded.later.line ? { line: decoded.later.line } : {}) });
   }
   const root = decoded.root;
   if (root?.kind !== 'map') return refuse('expected a mapping (a KubeletConfiguration object) at the top level', root?.line ?? 1);

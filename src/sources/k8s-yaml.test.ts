@@ -126,7 +126,7 @@ test('go-yaml limitTests: depth beyond 10,000 and excessive aliasing are refused
 });
 
 test('beyond the audit\'s bounds: too large, with the line, and the tree is not built', () => {
-  const r = decodeK8sYaml(`a: 1\nb: [${Array(50).fill('1').join(',')}]\n`, { nodes: 20 });
+  const r = decodeK8sYaml(`a: 1\nb: [${Array(50).fill('1').join(',')}]\n`, { nodes: 40 });
   assert.deepEqual(r.status === 'too-large' ? r.problem.line : undefined, 2);
   const d = decodeK8sYaml(`a:\n  b: ${'['.repeat(30)}${']'.repeat(30)}\n`, { depth: 10 });
   assert.equal(d.status, 'too-large');
@@ -151,4 +151,17 @@ test('property: merging anchored maps equals writing their keys out (first map o
     const got = (plain(decodeK8sYaml(src)) as Record<string, unknown>)['m'];
     assert.deepEqual(got, flat);
   }), { numRuns: 300 });
+});
+
+test('only the first document is parsed: a later one neither refuses the file nor counts against the bounds', () => {
+  const r = decodeK8sYaml(`a: 1\n---\nb: [\n---\n${'x: 1\n'.repeat(50)}`, { nodes: 10 });
+  assert.equal(r.status, 'ok');
+  assert.deepEqual(r.status === 'ok' ? r.later : undefined, { count: 2, nonEmpty: 2, line: 2 });
+  assert.match(refusal('a: 1\n]\n---\nb: 1\n'), /Unexpected flow-seq-end/); // the error is in the first one
+  // property: whatever the first document, the text after its end is where the second starts
+  fc.assert(fc.property(fc.array(fc.constantFrom('a: 1', 'b: [1, 2]', 'c: |\n  x\n  y', '- z', '"q": \'r\'', '# c', 'd: {e: f}'), { minLength: 1, maxLength: 6 }), (lines) => {
+    fc.pre(lines.some((l) => !l.startsWith('#'))); // a comment alone is no document: `---` would start the first
+    const first = `${lines.join('\n')}\n`;
+    assert.equal(scanYaml(`${first}---\nnext: 1\n`).secondOffset, first.length);
+  }));
 });

@@ -28,10 +28,10 @@
 //   (max_indents) — "exceeded max depth of 10000" — and "document contains excessive aliasing",
 //   decided by the share of decode steps that come from expanding aliases (allowedAliasRatio).
 //
-// The audit's own bounds: a document of more than MAX_AUDIT_NODES nodes or nested deeper than
-// MAX_AUDIT_DEPTH is not built (the YAML library needs about 1.5 KB per node); it is counted first
-// with the library's Lexer, token by token, and reported as too large: its verdicts are unknown.
-import { isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, type Node, type Scalar } from 'yaml';
+// The audit's own bounds: a document of more than MAX_AUDIT_NODES tokens or nested deeper than
+// MAX_AUDIT_DEPTH is not built (the YAML library needs up to about 1.5 KB per node); it is counted
+// first with the library's Lexer, token by token, and reported as too large: its verdicts are unknown.
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node, type Scalar } from 'yaml';
 
 export interface GoNull { kind: 'null'; line: number }
 export interface GoBool { kind: 'bool'; value: boolean; line: number }
@@ -58,7 +58,13 @@ export interface Duplicate {
 }
 
 export type K8sYaml =
-  | { status: 'ok'; root: GoNode | null; duplicates: Duplicate[]; later: Array<{ line?: number; empty: boolean }> }
+  | {
+    status: 'ok';
+    root: GoNode | null;
+    duplicates: Duplicate[];
+    /** the documents after the first (never decoded): how many, how many hold anything, where the second starts */
+    later: { count: number; nonEmpty: number; line?: number };
+  }
   /** go-yaml or YAMLToJSON fails on it: the Kubernetes component refuses the file. */
   | { status: 'refused'; problem: YamlProblem }
   /** Go accepts it, but it is beyond what the audit builds in memory: what it says is not known. */
@@ -66,8 +72,12 @@ export type K8sYaml =
 
 /** scannerc.go: max_flow_level and max_indents. */
 export const GO_YAML_MAX_DEPTH = 10_000;
-/** The audit builds at most this many YAML nodes (scalars, collections, aliases) per file. */
-export const MAX_AUDIT_NODES = 200_000;
+/**
+ * The audit builds a first document of at most this many YAML tokens (scalars, aliases, indicators
+ * such as `-` `:` `,` `[`): about 330 MiB at most for the YAML library's tree, measured on the
+ * densest forms (flow sequences of scalars, `- a:` lines, aliases, lines with errors).
+ */
+export const MAX_AUDIT_NODES = 350_000;
 /** and nests at most this deep. */
 export const MAX_AUDIT_DEPTH = 1_000;
 
@@ -89,23 +99,29 @@ export function decodeK8sYaml(text: string, limits: { nodes?: number; depth?: nu
   const scan = scanYaml(text, maxNodes);
   if (scan.refused) return { status: 'refused', problem: scan.refused };
   if (scan.nodes > maxNodes) {
-    return { status: 'too-large', problem: { message: `the document holds about ${scan.nodes} YAML nodes; the audit analyses at most ${maxNodes} per file`, line: scan.nodesLine } };
+    return { status: 'too-large', problem: { message: `the document holds about ${scan.nodes} YAML tokens; the audit analyses at most ${maxNodes} per file`, line: scan.nodesLine } };
   }
   if (scan.depth > maxDepth) {
     return { status: 'too-large', problem: { message: `the document nests ${scan.depth} levels deep; the audit analyses at most ${maxDepth} levels (the kubelet's YAML parser allows ${GO_YAML_MAX_DEPTH})`, line: scan.depthLine } };
   }
+  const later = { count: scan.documents > 1 ? scan.documents - 1 : 0, nonEmpty: scan.laterWithContent, ...(scan.secondLine ? { line: scan.secondLine } : {}) };
+  // Only the first document is parsed (go-yaml decodes only that one); a stray token at the stream
+  // level (`]` in block context…) refuses the file at the first one, before any tree.
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter: lc, uniqueKeys: false, prettyErrors: true });
-  if (!Array.isArray(docs)) return { status: 'refused', problem: { message: 'not a YAML document', line: 1 } };
-  const later = docs.slice(1).map((d) => {
-    const c = d.contents as Node | null;
-    const empty = c === null || (isScalar(c) && c.value === null);
-    return c?.range ? { line: lc.linePos(c.range[0]).line, empty } : { empty };
-  });
-  const first = docs[0];
+  const composer = new Composer({ version: '1.1', uniqueKeys: false });
+  let first: Document.Parsed | undefined;
+  for (const tok of new Parser(lc.addNewLine).parse(scan.secondOffset !== undefined ? text.slice(0, scan.secondOffset) : text)) {
+    if (tok.type === 'error') {
+      const line = lc.linePos(tok.offset).line;
+      return { status: 'refused', problem: { message: tok.message, line } };
+    }
+    for (const d of composer.next(tok)) first ??= d;
+    if (first) break;
+  }
+  if (!first) for (const d of composer.end()) first ??= d;
   if (!first) return { status: 'ok', root: null, duplicates: [], later };
   const err = first.errors[0];
-  if (err) return { status: 'refused', problem: { message: err.message.split('\n')[0] ?? 'invalid YAML', line: err.linePos?.[0]?.line } };
+  if (err) return { status: 'refused', problem: { message: err.message.split('\n')[0] ?? 'invalid YAML', line: lc.linePos(err.pos[0]).line } };
   const dec = new Decoder(lc);
   try {
     dec.step(); // the document node
@@ -445,6 +461,12 @@ export interface YamlScan {
   depthLine?: number;
   /** go-yaml's scanner refuses the first document */
   refused?: YamlProblem;
+  /** documents in the stream, the ones after the first that hold anything, where the second starts */
+  documents: number;
+  laterWithContent: number;
+  secondLine?: number;
+  /** where the second document starts: the first is all that is parsed */
+  secondOffset?: number;
 }
 
 /**
@@ -454,7 +476,8 @@ export interface YamlScan {
  * column is deeper than the current indentation, and falls when a token starts left of it.
  */
 export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
-  const out: YamlScan = { nodes: 0, depth: 0 };
+  const out: YamlScan = { nodes: 0, depth: 0, documents: 0, laterWithContent: 0 };
+  let docHasContent = false;
   let line = 1;
   let col = 0;
   let flow = 0;
@@ -465,6 +488,7 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
   let keyLine = 0;
   let doc = 0;
   let atDocStart = false;
+  let offset = 0; // the Lexer is lossless: every character is in exactly one token
   const roll = (c: number, at: number) => {
     if (indent < c) {
       indents.push(indent);
@@ -478,7 +502,14 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
     const c0 = tok.charCodeAt(0);
     // A document starts at the lexer's DOCUMENT mark, or at a `---` right after the previous one.
     if (tok === '\x02' || tok === '---') {
-      if (tok === '\x02' || !atDocStart) doc++;
+      if (tok === '\x02' || !atDocStart) {
+        doc++;
+        if (doc === 2) {
+          out.secondLine = line;
+          out.secondOffset = offset;
+        }
+        docHasContent = false;
+      }
       atDocStart = tok === '\x02';
       flow = 0;
       indents.length = 0;
@@ -488,11 +519,9 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
       advance(tok === '\x02' ? '' : tok);
       continue;
     }
-    if (tok === '\x1f' || tok === '\x18') {
-      if (tok === '\x1f') countNode();
-      continue;
-    }
+    if (tok === '\x1f' || tok === '\x18') continue;
     if (tok === '\n' || tok === '\r\n') {
+      offset += tok.length;
       line++;
       col = 0;
       if (flow === 0) keyAllowed = true;
@@ -503,13 +532,15 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
       continue;
     }
     atDocStart = false;
+    if (!docHasContent && doc > 1) out.laterWithContent++;
+    docHasContent = true;
+    countNode(); // every token that can make or mark a node, a pair or an error counts
     const startLine = line;
     const startCol = col;
     if (flow === 0) while (indent > startCol) indent = indents.pop()!;
     if (tok === '[' || tok === '{') {
       if (flow === 0 && keyAllowed) { keyCol = startCol; keyLine = startLine; }
       keyAllowed = true;
-      countNode();
       flow++;
       if (doc <= 1 && flow > GO_YAML_MAX_DEPTH && !out.refused) {
         out.refused = { message: `yaml: line ${startLine}: exceeded max depth of ${GO_YAML_MAX_DEPTH} (the YAML parser of Kubernetes allows ${GO_YAML_MAX_DEPTH} nested flow collections)`, line: startLine };
@@ -521,7 +552,6 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
       keyAllowed = true;
     } else if (tok === '-' || tok === '?') {
       if (flow === 0) roll(startCol, startLine);
-      if (tok === '-') countNode();
       keyAllowed = true;
     } else if (tok === ':') {
       if (flow === 0 && keyCol >= 0 && keyLine === startLine) roll(keyCol, startLine);
@@ -530,7 +560,6 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
     } else {
       // a scalar's text, a quoted scalar, an anchor, a tag or an alias
       if (keyAllowed) { keyCol = startCol; keyLine = startLine; keyAllowed = false; }
-      if (c0 === 0x22 || c0 === 0x27 || c0 === 0x2a /* " ' * */) countNode();
     }
     const depth = flow + indents.length;
     if (depth > out.depth && doc <= 1) {
@@ -539,13 +568,16 @@ export function scanYaml(text: string, nodeMark = MAX_AUDIT_NODES): YamlScan {
     }
     advance(tok);
   }
+  out.documents = doc;
   return out;
 
   function countNode(): void {
+    if (doc > 1) return; // later documents are never built
     out.nodes++;
     if (out.nodes === nodeMark + 1) out.nodesLine = line;
   }
   function advance(tok: string): void {
+    offset += tok.length;
     let i = tok.indexOf('\n');
     if (i < 0) {
       col += tok.length;

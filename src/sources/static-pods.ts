@@ -177,7 +177,7 @@ function decode(bytes: Buffer, realpath?: (nodePath: string) => string | undefin
   const decoded = decodeK8sYaml(text);
   if (decoded.status === 'too-large') throw new NotAnalysed(decoded.problem.message, decoded.problem.line);
   if (decoded.status === 'refused') throw new Refused(`invalid ${json ? 'JSON' : 'YAML'}: ${decoded.problem.message}`, decoded.problem.line);
-  const extra = json ? 0 : decoded.later.filter((d) => !d.empty).length;
+  const extra = json ? 0 : decoded.later.nonEmpty;
   const r = new Reader();
   const pod = readPod(r, decoded.root, realpath);
   return extra > 0 ? { pods: [pod], extraDocuments: extra } : { pods: [pod] };
