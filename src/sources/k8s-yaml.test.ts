@@ -165,3 +165,11 @@ test('only the first document is parsed: a later one neither refuses the file no
     assert.equal(scanYaml(`${first}---\nnext: 1\n`).secondOffset, first.length);
   }));
 });
+
+test('property: any text gives ok, refused or too-large — never an exception', () => {
+  const piece = fc.constantFrom('a', 'b', ':', ' ', '\n', '  ', '- ', '<<', '&x ', '*x', '&y ', '*y', '[', ']', '{', '}', ',', '"', "'", '#', '---\n', '!!merge ', '!!int ', '? ', '|', '~', '.nan', '\t', '1', 'yes');
+  fc.assert(fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+    const r = decodeK8sYaml(parts.join(''));
+    assert.ok(['ok', 'refused', 'too-large'].includes(r.status));
+  }), { numRuns: 2000 });
+});
