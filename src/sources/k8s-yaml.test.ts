@@ -130,6 +130,9 @@ test('beyond the audit\'s bounds: too large, with the line, and the tree is not 
   assert.deepEqual(r.status === 'too-large' ? r.problem.line : undefined, 2);
   const d = decodeK8sYaml(`a:\n  b: ${'['.repeat(30)}${']'.repeat(30)}\n`, { depth: 10 });
   assert.equal(d.status, 'too-large');
+  // 5,000 levels: go-yaml accepts them; the YAML library would run out of stack: too large, never "refused"
+  assert.equal(decodeK8sYaml(`a: ${'['.repeat(5000)}${']'.repeat(5000)}`).status, 'too-large');
+  assert.equal(decodeK8sYaml(`a: ${'['.repeat(5000)}${']'.repeat(5000)}`, { depth: 1e6 }).status, 'too-large');
 });
 
 // Property: a document written with merge keys decodes to the value of the same document written flat.

@@ -78,8 +78,12 @@ export const GO_YAML_MAX_DEPTH = 10_000;
  * densest forms (flow sequences of scalars, `- a:` lines, aliases, lines with errors).
  */
 export const MAX_AUDIT_NODES = 350_000;
-/** and nests at most this deep. */
-export const MAX_AUDIT_DEPTH = 1_000;
+/**
+ * and nests at most this deep: the YAML library composes recursively and runs out of stack
+ * somewhere between 1,000 and 3,000 levels; real files nest fewer than 20.
+ */
+export const MAX_AUDIT_DEPTH = 200;
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
 class Refusal extends Error {
   readonly line: number | undefined;
@@ -113,6 +117,7 @@ export function decodeK8sYaml(text: string, limits: { nodes?: number; depth?: nu
   for (const tok of new Parser(lc.addNewLine).parse(scan.secondOffset !== undefined ? text.slice(0, scan.secondOffset) : text)) {
     if (tok.type === 'error') {
       const line = lc.linePos(tok.offset).line;
+      if (STACK_OVERFLOW.test(tok.message)) return { status: 'too-large', problem: { message: 'the document nests too deeply for the audit to analyse', line } };
       return { status: 'refused', problem: { message: tok.message, line } };
     }
     for (const d of composer.next(tok)) first ??= d;
@@ -121,7 +126,12 @@ export function decodeK8sYaml(text: string, limits: { nodes?: number; depth?: nu
   if (!first) for (const d of composer.end()) first ??= d;
   if (!first) return { status: 'ok', root: null, duplicates: [], later };
   const err = first.errors[0];
-  if (err) return { status: 'refused', problem: { message: err.message.split('\n')[0] ?? 'invalid YAML', line: lc.linePos(err.pos[0]).line } };
+  if (err) {
+    // The library turns its own stack overflow into a parse error: that is the audit's limit, not the file's fault.
+    const status = first.errors.some((e) => STACK_OVERFLOW.test(e.message)) ? 'too-large' : 'refused';
+    const message = status === 'too-large' ? 'the document nests too deeply for the audit to analyse' : (err.message.split('\n')[0] ?? 'invalid YAML');
+    return { status, problem: { message, line: lc.linePos(err.pos[0]).line } };
+  }
   const dec = new Decoder(lc);
   try {
     dec.step(); // the document node
@@ -130,6 +140,8 @@ export function decodeK8sYaml(text: string, limits: { nodes?: number; depth?: nu
     return { status: 'ok', root: root && root.kind === 'null' ? null : root, duplicates: dec.duplicates, later };
   } catch (e) {
     if (e instanceof Refusal) return { status: 'refused', problem: e.line !== undefined ? { message: e.message, line: e.line } : { message: e.message } };
+    // A nesting the count above did not see (it should): not built, never guessed.
+    if (e instanceof RangeError) return { status: 'too-large', problem: { message: 'the document nests too deeply for the audit to analyse' } };
     throw e;
   }
 }
