@@ -101,6 +101,7 @@ test('a quoted "<<" is an ordinary key; !!merge makes any "<<" a merge key', () 
   assert.deepEqual(plain(decodeK8sYaml('"<<": {a: 1}\n')), { '<<': { a: 1 } });
   assert.deepEqual(plain(decodeK8sYaml('!!merge "<<": {a: 1}\n')), { a: 1 });
   assert.deepEqual(plain(decodeK8sYaml('!!str <<: {a: 1}\n')), { '<<': { a: 1 } });
+  assert.deepEqual(plain(decodeK8sYaml('! "<<": {a: 1}\n')), { a: 1 }); // `!` makes it implicit (parserc.go)
 });
 
 test('resolve.go: YAML 1.1 scalars as go-yaml types them, keys as sigs.k8s.io/yaml names them', () => {

@@ -5,15 +5,17 @@
 //
 // What go-yaml v2 does, read in goyaml.v2/decode.go, resolve.go, scannerc.go and yaml.go of
 // kubernetes-sigs/yaml (and sigs.k8s.io/yaml yaml.go yamlToJSONTarget, convertToJSONableObject):
-// - only the first document is decoded; anchors are bound at parse time, in document order (a later
+// - only the first document is decoded (yaml.Unmarshal); anchors are bound at parse time, in document order (a later
 //   `&a` rebinds the name for the aliases after it); an alias inside its own anchor is refused
 //   ("anchor 'a' value contains itself"), an unknown one too;
-// - merge keys: a key is `<<` if it is a plain scalar `<<` (no tag, or the non-specific `!`) or is
-//   tagged !!merge (isMerge). Its value must be a mapping, an alias of one, or a sequence of those
-//   (else "map merge requires map or sequence of maps as the value"). The merged pairs are written
-//   INTO the same Go map, in place, where the `<<` stands (decoder.merge, mapping): a key written
-//   before `<<` is overwritten by the merge, a key written after it wins; in a sequence the maps are
-//   applied last to first, so the first one wins among them. A quoted "<<" is an ordinary key;
+// - merge keys: a key is `<<` if it is a plain untagged scalar `<<`, or any `<<` tagged `!` or
+//   !!merge (isMerge, parserc.go plain_implicit). Its value must be a mapping, an alias of one, or a
+//   sequence of those (else "map merge requires map or sequence of maps as the value"). The merged
+//   pairs are written INTO the same Go map, in place, where the `<<` stands (decoder.merge,
+//   mapping): a key written before `<<` is overwritten by the merge, a key written after it wins; in
+//   a sequence the maps are applied last to first, so the first one wins among them. A quoted "<<"
+//   is an ordinary key. (The yaml library's `merge` option keeps a key written before `<<`, as the
+//   YAML merge spec says: not what Kubernetes does, so it is not used.)
 // - duplicates: the last write wins (map assignment); UnmarshalStrict reports "key already set in
 //   map" instead — merged keys included — which the kubelet's strict decoding turns into a warning
 //   and a lenient retry (kubelet-facts §8), so the lenient value is the one used;
@@ -152,8 +154,9 @@ const MERGE_TAG = 'tag:yaml.org,2002:merge';
 
 function isMergeKey(k: unknown): boolean {
   if (!isScalar(k) || k.source !== '<<') return false;
-  // isMerge: value "<<" and (implicit || tag == !!merge); implicit = plain without a tag, or `!`.
-  return (k.type === 'PLAIN' && (k.tag === undefined || k.tag === '!')) || k.tag === MERGE_TAG;
+  // isMerge: value "<<" and (implicit || tag == !!merge); implicit (parserc.go plain_implicit) is a
+  // plain scalar without a tag, or any scalar with the non-specific tag `!`, quoted or not.
+  return (k.type === 'PLAIN' && k.tag === undefined) || k.tag === '!' || k.tag === MERGE_TAG;
 }
 
 /** decode.go allowedAliasRatio */
