@@ -1,17 +1,19 @@
 // A KubeletConfiguration file (--config) or drop-in (--config-dir), read the way the kubelet's
 // codec reads it (pkg/kubelet/kubeletconfig/util/codec/codec.go, configfiles.go):
 // - an empty file is refused ("kubelet config file was empty");
-// - YAML (JSON is YAML) is read as Go's YAML 1.1 parser does (`yes` is true); invalid YAML, invalid
+// - YAML (JSON is YAML) is read as sigs.k8s.io/yaml on go-yaml v2 reads it (k8s-yaml.ts: YAML 1.1
+//   scalars, merge keys applied in place, go-yaml's depth and aliasing limits); invalid YAML, invalid
 //   UTF-8, a missing or wrong apiVersion/kind, or a value of the wrong type is refused;
 // - strict decoding errors (unknown or duplicate fields) fall back to lenient decoding with a
 //   warning: the kubelet starts, the unknown field is ignored, the last duplicate wins.
-// Every value keeps the line of its key, so findings can name file and line.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, parseAllDocuments, type Node, type Pair } from 'yaml';
+// Every value keeps the line of its key (for a merged value: the line inside the anchor), so findings
+// can name file and line. Repeated warnings are listed up to MAX_LISTED_WARNINGS, then counted.
 import { posix } from 'node:path';
 import type { Diagnostic, SettingValue } from '../facts/types.ts';
 import { fieldByPath, V1BETA1_FIELDS, type FieldSpec } from './kubelet-schema.ts';
 import { normalizeGoDuration } from './go-duration.ts';
 import { firstBadUtf8, lineOf } from '../sources/text.ts';
+import { decodeK8sYaml, field, toPlain, type Duplicate, type GoNode } from '../sources/k8s-yaml.ts';
 
 export const KUBELET_API_VERSION = 'kubelet.config.k8s.io/v1beta1';
 
@@ -29,6 +31,8 @@ export interface ConfigDoc {
   diagnostics: Diagnostic[];
   /** why the kubelet would refuse this file; undefined when it would accept it. */
   refused?: { message: string; line?: number };
+  /** the kubelet would read the file, but it is beyond what the audit analyses: every setting is unknown. */
+  unanalysed?: { message: string; line?: number };
   /** setting paths the file names, also when refused (to know which settings it would decide). */
   named: string[];
 }
@@ -67,50 +71,59 @@ export function parseConfigDoc(bytes: Buffer, file: string, role: ConfigDoc['rol
   }
   if (text.includes('\u0000')) return refuse('the file holds NUL bytes (binary data); expected YAML or JSON', lineOf(text, text.indexOf('\u0000')));
 
-  const lc = new LineCounter();
-  const line = (n: Node | null | undefined): number | undefined => (n?.range ? lc.linePos(n.range[0]).line : undefined);
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter: lc, uniqueKeys: false, prettyErrors: true });
-  if (!Array.isArray(docs)) return refuse('not a YAML document');
-  const first = docs[0];
-  if (!first) return refuse('no YAML document in the file');
-  for (const e of first.errors) {
-    return refuse(`invalid YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0]?.line);
+  const decoded = decodeK8sYaml(text);
+  if (decoded.status === 'refused') return refuse(`invalid YAML: ${decoded.problem.message}`, decoded.problem.line);
+  if (decoded.status === 'too-large') {
+    // The kubelet would read it; the audit does not build it: every setting it could hold is unknown.
+    doc.unanalysed = decoded.problem;
+    const at = decoded.problem.line;
+    doc.diagnostics.push({ code: 'config-not-analysed', severity: 'info', message: `${file}${at ? ` (line ${at})` : ''} is not analysed: ${decoded.problem.message}; the settings it may hold are unknown`, file, ...(at ? { line: at } : {}) });
+    return doc;
   }
-  if (docs.length > 1) {
-    doc.diagnostics.push({ code: 'config-extra-documents', severity: 'info', message: `${file} holds ${docs.length} YAML documents; the kubelet reads only the first`, file, line: line(docs[1]!.contents) });
+  if (decoded.later.count > 0) {
+    doc.diagnostics.push({ code: 'config-extra-documents', severity: 'info', message: `${file} holds ${decoded.later.count + 1} YAML documents; the kubelet reads only the first`, file, ...(decoded.later.line ? { line: decoded.later.line } : {}) });
   }
-  // Go's YAML refuses "excessive aliasing" too; only a text with an alias (*) can be a bomb.
-  if (text.includes('*')) {
-    try {
-      first.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      return refuse(`invalid YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-  }
-  const root = first.contents;
-  if (!isMap(root)) return refuse('expected a mapping (a KubeletConfiguration object) at the top level', line(root) ?? 1);
+  const root = decoded.root;
+  if (root?.kind !== 'map') return refuse('expected a mapping (a KubeletConfiguration object) at the top level', root?.line ?? 1);
+
+  // The names below are read even if the file is refused, to know which settings it would decide.
+  const ctx: WalkContext = { doc, errors: [], unknown: [] };
+  walk(root, '', ctx);
+  summarise(doc, ctx.unknown, 'config-unknown-field', 'unknown fields');
+  summarise(doc, decoded.duplicates.map((d) => duplicateDiagnostic(file, d)), 'config-duplicate-field', 'fields written twice');
 
   // apiVersion and kind decide whether the codec knows the object at all.
-  const top = new Map<string, Pair>();
-  for (const p of root.items) if (isScalar(p.key)) top.set(String(p.key.value), p);
   const scalarOf = (k: string): { v: unknown; line?: number } | undefined => {
-    const p = top.get(k);
-    return p ? { v: isScalar(p.value) ? p.value.value : undefined, line: line(p.key as Node) } : undefined;
+    const f = field(root, k);
+    return f ? { v: f.value.kind === 'map' || f.value.kind === 'list' || f.value.kind === 'null' ? undefined : f.value.value, line: f.line } : undefined;
   };
-  // The names below are read even if the file is refused, to know which settings it would decide.
-  const walkErrors: Array<{ message: string; line?: number }> = [];
-  walk(root, '', { doc, line, errors: walkErrors, deref: derefIn(first) });
-
   const apiVersion = scalarOf('apiVersion');
   const kind = scalarOf('kind');
   if (!apiVersion || !kind) return refuse(`Object 'Kind' is missing: the file needs "apiVersion: ${KUBELET_API_VERSION}" and "kind: KubeletConfiguration"`, 1);
   if (apiVersion.v !== KUBELET_API_VERSION || kind.v !== 'KubeletConfiguration') {
     return refuse(`no kind "${String(kind.v)}" is registered for version "${String(apiVersion.v)}": expected apiVersion ${KUBELET_API_VERSION}, kind KubeletConfiguration`, apiVersion.v !== KUBELET_API_VERSION ? apiVersion.line : kind.line);
   }
-  const firstError = walkErrors[0];
+  const firstError = ctx.errors[0];
   if (firstError) return refuse(firstError.message, firstError.line);
   if (role === 'config-file') resolveRelativePaths(doc);
   return doc;
+}
+
+/** Repeated warnings of one kind: the first few, then one line that counts the rest. */
+export const MAX_LISTED_WARNINGS = 20;
+
+function summarise(doc: ConfigDoc, all: Diagnostic[], code: string, what: string): void {
+  doc.diagnostics.push(...all.slice(0, MAX_LISTED_WARNINGS));
+  const rest = all.length - MAX_LISTED_WARNINGS;
+  if (rest > 0) {
+    const at = all[MAX_LISTED_WARNINGS]!.line;
+    doc.diagnostics.push({ code, severity: 'low', message: `and ${rest} more ${what} in ${doc.file}${at ? ` (the next at line ${at})` : ''}`, file: doc.file, ...(at ? { line: at } : {}) });
+  }
+}
+
+function duplicateDiagnostic(file: string, d: Duplicate): Diagnostic {
+  const how = d.merged ? `set at line ${d.previousLine}, then again by a merge key (<<) from line ${d.line}` : `written twice (lines ${d.previousLine} and ${d.line})`;
+  return { code: 'config-duplicate-field', severity: 'low', message: `${d.path} is ${how}; the kubelet warns ("strict decoding error") and uses the last`, file, line: d.line };
 }
 
 // configfiles.go resolveRelativePaths over KubeletConfigurationPathRefs
@@ -129,63 +142,42 @@ function resolveRelativePaths(doc: ConfigDoc): void {
 
 interface WalkContext {
   doc: ConfigDoc;
-  line: (n: Node | null | undefined) => number | undefined;
   errors: Array<{ message: string; line?: number }>;
-  deref: (n: Node | null) => Node | null;
+  unknown: Diagnostic[];
 }
 
-/** An alias's target (Go's YAML resolves aliases too; the bomb was refused above). */
-function derefIn(d: Document.Parsed): (n: Node | null) => Node | null {
-  return (n) => {
-    let cur = n;
-    for (let i = 0; i < 100 && cur && isAlias(cur); i++) cur = (cur.resolve(d) as Node | undefined) ?? null;
-    return cur;
-  };
-}
-
-function walk(map: Node, prefix: string, ctx: WalkContext): void {
-  const { doc, line, errors } = ctx;
-  if (!isMap(map)) return;
-  const seen = new Map<string, number>();
-  for (const pair of map.items) {
-    const keyNode = pair.key as Node | null;
-    const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
-    const at = line(keyNode) ?? line(pair.value as Node);
-    if (key === undefined) {
-      errors.push({ message: 'a mapping key that is not a plain string', line: at });
-      continue;
-    }
+function walk(map: GoNode, prefix: string, ctx: WalkContext): void {
+  const { doc, errors } = ctx;
+  if (map.kind !== 'map') return;
+  for (const [key, f] of map.fields) {
+    const at = f.line;
     if (prefix === '' && (key === 'apiVersion' || key === 'kind')) continue;
     const path = prefix ? `${prefix}.${key}` : key;
-    if (seen.has(path)) {
-      doc.diagnostics.push({ code: 'config-duplicate-field', severity: 'low', message: `${path} is written twice (lines ${seen.get(path)} and ${at}); the kubelet warns ("strict decoding error") and uses the last`, file: doc.file, line: at });
-    }
-    seen.set(path, at ?? 0);
     const spec = fieldByPath(path);
-    const valueNode = ctx.deref(pair.value as Node | null);
+    const valueNode = f.value;
     if (spec) {
       doc.named.push(path);
-      if (valueNode === null || (isScalar(valueNode) && valueNode.value === null)) {
+      if (valueNode.kind === 'null') {
         doc.values.delete(path); // JSON null leaves the field unset
         continue;
       }
-      const r = convert(spec, valueNode, ctx.deref);
+      const r = convert(spec, valueNode);
       if ('error' in r) errors.push({ message: `${path}: ${r.error}`, line: at });
-      else doc.values.set(path, { value: r.value, line: at ?? 1, zero: isZero(r.value) });
+      else doc.values.set(path, { value: r.value, line: at, zero: isZero(r.value) });
     } else if (STRUCT_PREFIXES.has(path)) {
-      if (valueNode === null || (isScalar(valueNode) && valueNode.value === null)) continue;
-      if (!isMap(valueNode)) errors.push({ message: `${path}: expected a mapping`, line: at });
+      if (valueNode.kind === 'null') continue;
+      if (valueNode.kind !== 'map') errors.push({ message: `${path}: expected a mapping`, line: at });
       else walk(valueNode, path, ctx);
     } else {
-      doc.diagnostics.push({ code: 'config-unknown-field', severity: 'low', message: `unknown field "${path}": the kubelet ignores it (lenient decoding, with a warning); check the spelling and case`, file: doc.file, line: at });
+      ctx.unknown.push({ code: 'config-unknown-field', severity: 'low', message: `unknown field "${path}": the kubelet ignores it (lenient decoding, with a warning); check the spelling and case`, file: doc.file, line: at });
     }
   }
 }
 
 type Converted = { value: SettingValue } | { error: string };
 
-function convert(spec: FieldSpec, node: Node, deref: WalkContext['deref']): Converted {
-  const scalar = isScalar(node) ? node.value : undefined;
+function convert(spec: FieldSpec, node: GoNode): Converted {
+  const scalar = node.kind === 'map' || node.kind === 'list' || node.kind === 'null' ? undefined : node.value;
   switch (spec.type) {
     case 'bool':
       return typeof scalar === 'boolean' ? { value: scalar } : { error: `expected true or false, got ${show(node)}` };
@@ -202,28 +194,24 @@ function convert(spec: FieldSpec, node: Node, deref: WalkContext['deref']): Conv
       return d === undefined ? { error: `invalid duration "${scalar}" (expected e.g. "4h0m0s")` } : { value: d };
     }
     case 'stringList':
-      if (!isSeq(node)) return { error: `expected a list of strings, got ${show(node)}` };
+      if (node.kind !== 'list') return { error: `expected a list of strings, got ${show(node)}` };
       {
         const out: string[] = [];
-        for (const raw of node.items) {
-          const it = deref(raw as Node);
-          if (!isScalar(it) || typeof it.value !== 'string') return { error: `expected a list of strings, got an item ${show(it as Node)}` };
+        for (const it of node.items) {
+          if (it.kind !== 'string') return { error: `expected a list of strings, got an item ${show(it)}` };
           out.push(it.value);
         }
         return { value: out };
       }
     case 'boolMap':
     case 'stringMap': {
-      if (!isMap(node)) return { error: `expected a mapping, got ${show(node)}` };
+      if (node.kind !== 'map') return { error: `expected a mapping, got ${show(node)}` };
       const out: Record<string, unknown> = {};
-      for (const p of node.items) {
-        const k = isScalar(p.key) ? String(p.key.value) : undefined;
-        const vn = deref(p.value as Node | null);
-        const v = isScalar(vn) ? vn.value : undefined;
-        if (k === undefined) return { error: 'a mapping key that is not a string' };
+      for (const [k, f] of node.fields) {
+        const v = f.value.kind === 'map' || f.value.kind === 'list' || f.value.kind === 'null' ? undefined : f.value.value;
         if (spec.type === 'boolMap' && typeof v !== 'boolean') return { error: `${k}: expected true or false` };
         if (spec.type === 'stringMap' && typeof v !== 'string') return { error: `${k}: expected a string` };
-        out[k] = v;
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       return { value: out };
     }
@@ -232,15 +220,11 @@ function convert(spec: FieldSpec, node: Node, deref: WalkContext['deref']): Conv
   }
 }
 
-function toPlain(node: Node): unknown {
-  return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
-}
-
-function show(node: Node): string {
-  if (isScalar(node)) return node.value === null ? 'null' : `${typeof node.value} ${JSON.stringify(node.value)}`;
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  return 'something else';
+function show(node: GoNode): string {
+  if (node.kind === 'map') return 'a mapping';
+  if (node.kind === 'list') return 'a list';
+  if (node.kind === 'null') return 'null';
+  return `${typeof node.value} ${JSON.stringify(node.value)}`;
 }
 
 export function isZero(v: SettingValue): boolean {

@@ -55,8 +55,11 @@ export function computeEffectiveConfig(inp: ConfigInputs): EffectiveConfig {
   const cf = inp.configFile;
   if (cf?.unreadable) allUnknown = `the --config file ${cf.path} could not be read (${cf.unreadable})`;
   else if (cf?.doc?.refused) allUnknown = `the kubelet refuses its --config file ${cf.path}${cf.doc.refused.line ? ` (line ${cf.doc.refused.line})` : ''}: ${cf.doc.refused.message}`;
+  else if (cf?.doc?.unanalysed) allUnknown = `the --config file ${cf.path} is not analysed${cf.doc.unanalysed.line ? ` (line ${cf.doc.unanalysed.line})` : ''}: ${cf.doc.unanalysed.message}`;
   if (inp.dropInDirUnreadable) allUnknown ??= inp.dropInDirUnreadable;
   for (const d of inp.dropIns) {
+    // A drop-in the audit did not analyse may set anything.
+    if (d.unanalysed) allUnknown ??= `the drop-in ${d.file} is not analysed${d.unanalysed.line ? ` (line ${d.unanalysed.line})` : ''}: ${d.unanalysed.message}`;
     if (!d.refused) continue;
     const why = `the kubelet refuses the drop-in ${d.file}${d.refused.line ? ` (line ${d.refused.line})` : ''}: ${d.refused.message}`;
     if (d.named.length === 0) allUnknown ??= why;

@@ -3,8 +3,8 @@
 // says what it is and shows a short fingerprint at most.
 import { createHash, X509Certificate } from 'node:crypto';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { SECRET_ENV_NAME } from '../facts/redact.ts';
+import { decodeK8sYaml, toPlain } from '../sources/k8s-yaml.ts';
 
 export interface Identity {
   token?: string;
@@ -81,12 +81,13 @@ function read(readFile: Reader, p: string, flag: string, secret = false): string
 
 /** The current context's user: token, token file, or client certificate (files or inline data). */
 function fromKubeconfig(file: string, readFile: Reader, onSecret: (s: string) => void): Identity {
-  let doc: unknown;
-  try {
-    doc = parse(read(readFile, file, '--kubeconfig'), { maxAliasCount: 100 });
-  } catch (e) {
-    throw new Error(`--kubeconfig ${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`, { cause: e });
+  // As kubectl reads it: sigs.k8s.io/yaml on go-yaml v2 (merge keys applied, go-yaml's limits).
+  const decoded = decodeK8sYaml(read(readFile, file, '--kubeconfig'));
+  if (decoded.status !== 'ok') {
+    const at = decoded.problem.line ? `line ${decoded.problem.line}: ` : '';
+    throw new Error(`--kubeconfig ${file}: ${decoded.status === 'refused' ? 'not valid YAML' : 'too large to read'} (${at}${decoded.problem.message})`);
   }
+  const doc = toPlain(decoded.root);
   const kc = (doc ?? {}) as { 'current-context'?: string; contexts?: Array<{ name?: string; context?: { user?: string } }>; users?: Array<{ name?: string; user?: Record<string, unknown> }> };
   const ctxName = kc['current-context'];
   const ctx = kc.contexts?.find((c) => c.name === ctxName)?.context;

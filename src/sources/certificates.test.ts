@@ -121,6 +121,14 @@ before(() => {
     0o600,
   );
 
+  // A kubeconfig whose user is merged in with `<<: *anchor`, written over an explicit key before it
+  // (clientcmd decodes through sigs.k8s.io/yaml: the merge overwrites in place, as go-yaml v2 does).
+  put(
+    '/etc/kubernetes/merged.conf',
+    `apiVersion: v1\nkind: Config\nx-user: &u {client-certificate: certs/node1.crt}\nusers:\n- name: kubelet\n  user:\n    client-certificate: /nowhere.crt\n    <<: *u\n`,
+    0o600,
+  );
+
   put('/etc/kubernetes/pki/garbage.crt', 'this is not a certificate\n');
   put('/etc/kubernetes/pki/key-only.pem', read('client.key'), 0o600);
   put('/etc/kubernetes/pki/empty.crt', '');
@@ -248,6 +256,13 @@ test('client without rotation: the kubeconfig user of current-context, relative 
   assert.equal(c.issuer, 'CN=kubernetes');
   assert.equal(c.key?.path, '/etc/kubernetes/kubelet.conf', 'client-key-data: the kubeconfig holds the key');
   assertNoSecrets(facts);
+});
+
+test('kubeconfig with merge keys: the merged client-certificate is the one read', () => {
+  const facts = readKubeletCertificates(rootFs, eff({ rotateCertificates: false, '--kubeconfig': '/etc/kubernetes/merged.conf' }));
+  const c = byRole(facts, 'client');
+  assert.equal(c.path, '/etc/kubernetes/certs/node1.crt');
+  assert.equal(c.subject, 'CN=system:node:node1');
 });
 
 test('client certificate embedded in the kubeconfig', () => {

@@ -19,7 +19,7 @@
 // kubeconfig `client-key-data`/`token` values are never read into a fact.
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { decodeK8sYaml, toPlain } from './k8s-yaml.ts';
 import type { CertificateFact, EffectiveConfig, EffectiveSetting } from '../facts/types.ts';
 import { joinNodePath, type RootFs, type StatResult } from './root-fs.ts';
 
@@ -136,12 +136,13 @@ type KubeconfigUser =
 function readKubeconfigUser(fs: RootFs, kcPath: string): KubeconfigUser {
   const r = fs.read(kcPath, MAX_CERT_BYTES);
   if (!r.ok) return { ok: false, error: r.code === 'ENOENT' ? 'missing' : r.error };
-  let doc: unknown;
-  try {
-    doc = parseYaml(r.bytes.toString('utf8'));
-  } catch {
-    return { ok: false, error: 'not valid YAML' };
+  // clientcmd reads kubeconfigs with sigs.k8s.io/yaml (merge keys applied, go-yaml's limits).
+  const decoded = decodeK8sYaml(r.bytes.toString('utf8'));
+  if (decoded.status !== 'ok') {
+    const at = decoded.problem.line ? `line ${decoded.problem.line}: ` : '';
+    return { ok: false, error: decoded.status === 'refused' ? `not valid YAML (${at}${decoded.problem.message})` : `not analysed (${at}${decoded.problem.message})` };
   }
+  const doc = toPlain(decoded.root);
   if (!isObject(doc)) return { ok: false, error: 'not a kubeconfig' };
   const users = Array.isArray(doc['users']) ? doc['users'].filter(isObject) : [];
   const contexts = Array.isArray(doc['contexts']) ? doc['contexts'].filter(isObject) : [];

@@ -37,3 +37,10 @@ test('an unreadable or broken --config: unknown with the reason', () => {
   assert.match(proxy('/usr/bin/kube-proxy --config=/nope.yaml').unknown ?? '', /cannot read.*ENOENT/);
   assert.match(proxy('/usr/bin/kube-proxy --config=/c.yaml', { '/c.yaml': 'a: [\n' }).unknown ?? '', /not valid YAML/);
 });
+
+test('--config with merge keys, as kube-proxy decodes it (sigs.k8s.io/yaml on go-yaml v2): the merged value, at its line', () => {
+  const p = proxy('/usr/bin/kube-proxy --config=/c.yaml', {
+    '/c.yaml': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nx: &open\n  metricsBindAddress: 0.0.0.0:10249\nmetricsBindAddress: 127.0.0.1:10249\n<<: *open\n',
+  });
+  assert.deepEqual(p.metricsBindAddress, { value: '0.0.0.0:10249', source: { kind: 'config-file', file: '/c.yaml', line: 4 } });
+});

@@ -4,11 +4,11 @@
 // the flags (only logging flags and --hostname-override survive); without it the flags apply and
 // the deprecated --metrics-port sets the port of metricsBindAddress (0 disables it).
 // The v1alpha1 default of metricsBindAddress is 127.0.0.1:10249.
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Arg, KubeProxyFacts, Provenance } from '../facts/types.ts';
 import { joinNodePath, type RootFs } from './root-fs.ts';
 import { reconstructUnit } from './systemd-unit.ts';
 import { findProcesses } from './proc.ts';
+import { decodeK8sYaml, field } from './k8s-yaml.ts';
 
 export const KUBE_PROXY_DEFAULT_METRICS = '127.0.0.1:10249';
 
@@ -41,21 +41,18 @@ export function readKubeProxy(fs: RootFs, live: boolean): KubeProxyFacts {
     const path = joinNodePath('/', config.value);
     const r = fs.read(path, 4 * 1024 * 1024);
     if (!r.ok) return { ...facts, unknown: `cannot read kube-proxy's --config file ${path}: ${r.error}` };
-    const lc = new LineCounter();
-    const doc = parseDocument(r.bytes.toString('utf8'), { lineCounter: lc, version: '1.1', prettyErrors: true });
-    if (doc.errors.length > 0 || !isMap(doc.contents)) {
-      return { ...facts, unknown: `kube-proxy's --config file ${path} is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'not a mapping'})` };
+    const decoded = decodeK8sYaml(r.bytes.toString('utf8'));
+    if (decoded.status !== 'ok') {
+      const at = decoded.problem.line ? ` line ${decoded.problem.line}` : '';
+      return { ...facts, unknown: decoded.status === 'refused' ? `kube-proxy's --config file ${path} is not valid YAML (${path}${at}: ${decoded.problem.message})` : `kube-proxy's --config file ${path} is not analysed (${path}${at}: ${decoded.problem.message})` };
     }
-    const find = (key: string) => doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-    const pair = find('metricsBindAddress');
-    const cc = find('clientConnection');
-    if (cc && isMap(cc.value)) {
-      const k = cc.value.items.find((p) => isScalar(p.key) && p.key.value === 'kubeconfig');
-      if (k && isScalar(k.value) && typeof k.value.value === 'string' && k.value.value !== '') facts.kubeconfig = joinNodePath('/', k.value.value);
-    }
-    const written = pair && isScalar(pair.value) ? String(pair.value.value ?? '') : '';
+    if (decoded.root?.kind !== 'map') return { ...facts, unknown: `kube-proxy's --config file ${path} is not valid YAML (not a mapping)` };
+    const k = field(field(decoded.root, 'clientConnection')?.value, 'kubeconfig');
+    if (k?.value.kind === 'string' && k.value.value !== '') facts.kubeconfig = joinNodePath('/', k.value.value);
+    const m = field(decoded.root, 'metricsBindAddress');
+    const written = m && m.value.kind !== 'null' && m.value.kind !== 'map' && m.value.kind !== 'list' ? String(m.value.value) : '';
     facts.metricsBindAddress = written
-      ? { value: written, source: { kind: 'config-file', file: path, line: pair?.key && isScalar(pair.key) && pair.key.range ? lc.linePos(pair.key.range[0]).line : undefined } }
+      ? { value: written, source: { kind: 'config-file', file: path, line: m?.line } }
       : { value: KUBE_PROXY_DEFAULT_METRICS, source: { kind: 'config-default', file: path } };
     return facts;
   }

@@ -20,12 +20,12 @@
 // hostPath path and type). The rest of ValidatePodCreate is not re-run: a manifest accepted here may
 // still be refused by the kubelet; its risks are then reported for a pod that does not run, never
 // the reverse. Environment variables are never read.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar } from 'yaml';
 import path from 'node:path';
 import type { ContainerFact, EffectiveConfig, HostPathMount, ManifestFact, PodFact, StaticPodFacts } from '../facts/types.ts';
 import { redactArg, redactArgv, redactUrl } from '../facts/redact.ts';
 import { normalize, type RootFs, type StatResult } from './root-fs.ts';
 import { firstBadUtf8, lineOf } from './text.ts';
+import { decodeK8sYaml, describeGo, type GoNode } from './k8s-yaml.ts';
 
 /** The audit reads at most this much of a manifest. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -119,6 +119,7 @@ function readManifest(fs: RootFs, p: string, stat: StatResult, budget?: { left: 
     return rp.ok ? rp.path : undefined;
   });
   const m: ManifestFact = { path: p, stat, pods: d.pods };
+  if (d.unreadable !== undefined) m.unreadable = d.unreadable;
   if (d.error !== undefined) {
     m.error = d.error;
     m.line = d.line ?? 1;
@@ -131,6 +132,8 @@ function readManifest(fs: RootFs, p: string, stat: StatResult, budget?: { left: 
 
 export interface DecodedManifest {
   pods: PodFact[];
+  /** the kubelet would decode it, but it is beyond the audit's bounds: the pod is not known */
+  unreadable?: string;
   error?: string;
   line?: number;
   extraDocuments?: number;
@@ -144,6 +147,9 @@ class Refused extends Error {
   }
 }
 
+/** The kubelet would decode it; the audit does not build it (k8s-yaml.ts bounds). */
+class NotAnalysed extends Refused {}
+
 /**
  * A manifest's bytes as the kubelet decodes them: the pod it runs, or why it runs nothing.
  * Never throws. `realpath` (optional) resolves a hostPath on the node.
@@ -152,6 +158,7 @@ export function decodeManifest(bytes: Buffer, realpath?: (nodePath: string) => s
   try {
     return decode(bytes, realpath);
   } catch (e) {
+    if (e instanceof NotAnalysed) return { pods: [], unreadable: `not analysed${e.line ? ` (line ${e.line})` : ''}: ${e.message}` };
     if (e instanceof Refused) return { pods: [], error: e.message, line: e.line };
     return { pods: [], error: `the audit could not decode it: ${(e as Error)?.message ?? String(e)}`, line: 1 };
   }
@@ -171,23 +178,12 @@ function decode(bytes: Buffer, realpath?: (nodePath: string) => string | undefin
       throw new Refused(`invalid JSON: ${(e as Error).message}`, jsonErrorLine(text, e as Error));
     }
   }
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter: lc, uniqueKeys: false, prettyErrors: true });
-  if (!Array.isArray(docs) || docs.length === 0) throw new Refused("no YAML document in the file (the kubelet: Object 'Kind' is missing)", 1);
-  const first = docs[0]!;
-  const err = first.errors[0];
-  if (err) throw new Refused(`invalid ${json ? 'JSON' : 'YAML'}: ${err.message.split('\n')[0]}`, err.linePos?.[0]?.line);
-  const extra = json ? 0 : docs.slice(1).filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null)).length;
-  // yaml.v2 refuses "excessive aliasing"; only a text with an alias (*) can be a bomb.
-  if (text.includes('*')) {
-    try {
-      first.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      throw new Refused(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, 1);
-    }
-  }
-  const r = new Reader(lc, first);
-  const pod = readPod(r, first.contents as Node | null, realpath);
+  const decoded = decodeK8sYaml(text);
+  if (decoded.status === 'too-large') throw new NotAnalysed(decoded.problem.message, decoded.problem.line);
+  if (decoded.status === 'refused') throw new Refused(`invalid ${json ? 'JSON' : 'YAML'}: ${decoded.problem.message}`, decoded.problem.line);
+  const extra = json ? 0 : decoded.later.nonEmpty;
+  const r = new Reader();
+  const pod = readPod(r, decoded.root, realpath);
   return extra > 0 ? { pods: [pod], extraDocuments: extra } : { pods: [pod] };
 }
 
@@ -219,156 +215,58 @@ function jsonErrorLine(text: string, e: Error): number | undefined {
 
 // ---- Typed reading, as Go decodes JSON into v1.Pod ---------------------------------------------
 
-/** What a YAML node becomes after yaml.v2 and sigs.k8s.io/yaml: the JSON type Go then decodes. */
-type GoKind = 'null' | 'bool' | 'int' | 'float' | 'string' | 'map' | 'list';
-
 interface Field {
   key: string;
-  value: Node | null;
+  value: GoNode | null;
   line: number | undefined;
 }
 
+/** Typed reading of the JSON value YAMLToJSON gives (k8s-yaml.ts: merge keys already applied). */
 class Reader {
-  private readonly lc: LineCounter;
-  private readonly doc: Document.Parsed;
-
-  constructor(lc: LineCounter, doc: Document.Parsed) {
-    this.lc = lc;
-    this.doc = doc;
+  line(n: GoNode | null | undefined): number | undefined {
+    return n?.line;
   }
 
-  line(n: Node | null | undefined): number | undefined {
-    return n?.range ? this.lc.linePos(n.range[0]).line : undefined;
-  }
-
-  deref(n: Node | null | undefined): Node | null {
-    let cur: Node | null = n ?? null;
-    for (let i = 0; i < 100 && cur && isAlias(cur); i++) cur = (cur.resolve(this.doc) as Node | undefined) ?? null;
-    return cur && isAlias(cur) ? null : cur;
-  }
-
-  kind(n: Node | null): GoKind {
-    const v = this.deref(n);
-    if (v === null) return 'null';
-    if (isMap(v)) return 'map';
-    if (isSeq(v)) return 'list';
-    if (!isScalar(v)) return 'null';
-    return scalarKind(v);
-  }
-
-  /** The fields of a mapping in order, merge keys (<<) expanded, the last of a repeated key winning (yaml.v2). */
-  fields(n: Node | null, what: string): Map<string, Field> {
+  /** The fields of a mapping (merge keys applied, the last of a repeated key winning, as yaml.v2). */
+  fields(v: GoNode | null, what: string): Map<string, Field> {
     const out = new Map<string, Field>();
-    const v = this.deref(n);
-    if (v === null || (isScalar(v) && scalarKind(v) === 'null')) return out;
-    if (!isMap(v)) throw new Refused(`${what}: expected an object, got ${describe(this.kind(v))}`, this.line(v));
-    this.collect(v, out, 0);
+    if (v === null || v.kind === 'null') return out;
+    if (v.kind !== 'map') throw new Refused(`${what}: expected an object, got ${describeGo(v)}`, v.line);
+    for (const [key, f] of v.fields) out.set(key, { key, value: f.value, line: f.line });
     return out;
   }
 
-  private collect(map: Node, out: Map<string, Field>, depth: number): void {
-    if (!isMap(map) || depth > 20) return;
-    for (const pair of map.items) {
-      const k = pair.key as Node | null;
-      if (isScalar(k) && (typeof k.value === 'symbol' || (k.type === 'PLAIN' && k.source === '<<'))) {
-        const target = this.deref(pair.value as Node | null);
-        if (isMap(target)) this.collect(target, out, depth + 1);
-        else if (isSeq(target)) for (const it of target.items) this.collect(this.deref(it as Node) as Node, out, depth + 1);
-        continue;
-      }
-      const key = keyText(this.deref(k));
-      if (key === undefined) continue; // a complex key: no field of a Pod
-      out.set(key, { key, value: (pair.value as Node | null) ?? null, line: this.line(k) ?? this.line(pair.value as Node) });
-    }
-  }
-
   str(f: Field | undefined, what: string): string | undefined {
-    if (!f) return undefined;
-    const v = this.deref(f.value);
-    const k = this.kind(v);
-    if (k === 'null') return undefined;
-    if (k !== 'string') throw new Refused(`${what}: expected a string, got ${describe(k)} (json: cannot unmarshal into a string field)`, f.line);
-    const s = v as Scalar;
-    return s.type === 'PLAIN' && typeof s.source === 'string' ? s.source : String(s.value);
+    const v = f?.value;
+    if (!f || !v || v.kind === 'null') return undefined;
+    if (v.kind !== 'string') throw new Refused(`${what}: expected a string, got ${describeGo(v)} (json: cannot unmarshal into a string field)`, f.line);
+    return v.value;
   }
 
   bool(f: Field | undefined, what: string): boolean | undefined {
-    if (!f) return undefined;
-    const v = this.deref(f.value);
-    const k = this.kind(v);
-    if (k === 'null') return undefined;
-    if (k !== 'bool') throw new Refused(`${what}: expected true or false, got ${describe(k)}`, f.line);
-    return goBool((v as Scalar).source ?? String((v as Scalar).value));
+    const v = f?.value;
+    if (!f || !v || v.kind === 'null') return undefined;
+    if (v.kind !== 'bool') throw new Refused(`${what}: expected true or false, got ${describeGo(v)}`, f.line);
+    return v.value;
   }
 
   int(f: Field | undefined, what: string): number | undefined {
-    if (!f) return undefined;
-    const v = this.deref(f.value);
-    const k = this.kind(v);
-    if (k === 'null') return undefined;
-    const n = isScalar(v) ? Number(v.value) : NaN;
-    if ((k !== 'int' && k !== 'float') || !Number.isInteger(n)) throw new Refused(`${what}: expected an integer, got ${describe(k)}`, f.line);
-    return n;
+    const v = f?.value;
+    if (!f || !v || v.kind === 'null') return undefined;
+    if ((v.kind !== 'int' && v.kind !== 'float') || !Number.isInteger(v.value)) throw new Refused(`${what}: expected an integer, got ${describeGo(v)}`, f.line);
+    return v.value;
   }
 
-  list(f: Field | undefined, what: string): Node[] {
-    if (!f) return [];
-    const v = this.deref(f.value);
-    const k = this.kind(v);
-    if (k === 'null') return [];
-    if (k !== 'list' || !isSeq(v)) throw new Refused(`${what}: expected a list, got ${describe(k)}`, f.line);
-    return v.items as Node[];
+  list(f: Field | undefined, what: string): GoNode[] {
+    const v = f?.value;
+    if (!f || !v || v.kind === 'null') return [];
+    if (v.kind !== 'list') throw new Refused(`${what}: expected a list, got ${describeGo(v)}`, f.line);
+    return v.items;
   }
 
   strings(f: Field | undefined, what: string): string[] {
-    return this.list(f, what).map((it, i) => this.str({ key: String(i), value: it, line: this.line(it) ?? f?.line }, `${what}[${i}]`) ?? '');
+    return this.list(f, what).map((it, i) => this.str({ key: String(i), value: it, line: it.line }, `${what}[${i}]`) ?? '');
   }
-}
-
-function scalarKind(s: Scalar): GoKind {
-  if (s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE' || s.type === 'BLOCK_LITERAL' || s.type === 'BLOCK_FOLDED') return 'string';
-  if (typeof s.source === 'string') return goPlainKind(s.source);
-  const v = s.value;
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  return 'string';
-}
-
-// yaml.v2 resolve.go for a plain scalar. Timestamps decode into interface{} as strings
-// (yaml.v2's backward-compatibility rule), so they are strings here too.
-const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
-const FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
-const FLOAT_WORDS = new Set(['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '.nan', '.NaN', '.NAN']);
-
-function goPlainKind(src: string): GoKind {
-  if (NULLS.has(src)) return 'null';
-  if (TRUES.has(src) || FALSES.has(src)) return 'bool';
-  if (FLOAT_WORDS.has(src)) return 'float';
-  const plain = src.replace(/_/g, '');
-  if (/^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/.test(plain)) return 'int';
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return 'float';
-  return 'string';
-}
-
-function goBool(src: string): boolean {
-  return TRUES.has(src);
-}
-
-function keyText(k: Node | null): string | undefined {
-  if (!isScalar(k)) return undefined;
-  if (k.type === 'PLAIN' && typeof k.source === 'string') {
-    const kind = goPlainKind(k.source);
-    if (kind === 'bool') return String(goBool(k.source));
-    if (kind === 'null') return 'null';
-    return k.source;
-  }
-  return String(k.value);
-}
-
-function describe(k: GoKind): string {
-  return { null: 'null', bool: 'a boolean', int: 'a number', float: 'a number', string: 'a string', map: 'an object', list: 'a list' }[k];
 }
 
 // ---- The pod ---------------------------------------------------------------------------------
@@ -386,10 +284,11 @@ function readEnv(r: Reader, f: Field | undefined, where: string): NonNullable<Co
     const name = r.str(e.get('name'), `${where}[${i}].name`);
     if (name === undefined) return;
     const entry: NonNullable<ContainerFact['env']>[number] = { name, valueFrom: e.has('valueFrom') };
-    const at = r.line(r.deref(item));
+    const at = r.line(item);
     if (at !== undefined) entry.line = at;
     const v = e.get('value');
-    if (/^ETCD_/.test(name) && redactArg(`--${name}=x`).endsWith('=x') && v && isScalar(v.value) && v.value.value !== null) entry.value = String(v.value.value);
+    const sv = v?.value;
+    if (/^ETCD_/.test(name) && redactArg(`--${name}=x`).endsWith('=x') && sv && sv.kind !== 'null' && sv.kind !== 'map' && sv.kind !== 'list') entry.value = String(sv.value);
     out.push(entry);
   });
   return out;
@@ -409,12 +308,11 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 // validation.go supportedHostPathTypes
 const HOST_PATH_TYPES = new Set(['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice']);
 
-function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => string | undefined): PodFact {
-  const rootNode = r.deref(root);
+function readPod(r: Reader, root: GoNode | null, realpath?: (nodePath: string) => string | undefined): PodFact {
+  const rootNode = root;
   const rootLine = r.line(rootNode) ?? 1;
-  if (!isMap(rootNode)) {
-    const k = r.kind(rootNode);
-    throw new Refused(k === 'null' ? "the document is empty (the kubelet: Object 'Kind' is missing)" : `expected a Pod object at the top level, got ${describe(k)}`, rootLine);
+  if (rootNode?.kind !== 'map') {
+    throw new Refused(!rootNode || rootNode.kind === 'null' ? "the document is empty (the kubelet: Object 'Kind' is missing)" : `expected a Pod object at the top level, got ${describeGo(rootNode)}`, rootLine);
   }
   const top = r.fields(rootNode, 'the manifest');
   const apiVersion = r.str(top.get('apiVersion'), 'apiVersion');
@@ -459,7 +357,7 @@ function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => 
   // Volumes: names unique DNS labels; a hostPath has a path without ".." and a known type.
   const volumes = new Map<string, { line?: number; hostPath?: { path: string; type?: string } }>();
   r.list(spec.get('volumes'), 'spec.volumes').forEach((item, i) => {
-    const at = r.line(r.deref(item)) ?? spec.get('volumes')?.line;
+    const at = r.line(item) ?? spec.get('volumes')?.line;
     const v = r.fields(item, `spec.volumes[${i}]`);
     const vname = r.str(v.get('name'), `spec.volumes[${i}].name`) ?? '';
     if (vname === '') throw new Refused(`invalid pod: spec.volumes[${i}].name: Required value`, at);
@@ -467,7 +365,7 @@ function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => 
     if (volumes.has(vname)) throw new Refused(`invalid pod: spec.volumes[${i}].name: Duplicate value "${vname}"`, v.get('name')?.line);
     const hpF = v.get('hostPath');
     let hostPath: { path: string; type?: string } | undefined;
-    if (hpF && r.kind(hpF.value) !== 'null') {
+    if (hpF && hpF.value && hpF.value.kind !== 'null') {
       const hp = r.fields(hpF.value, `spec.volumes[${i}].hostPath`);
       const p = r.str(hp.get('path'), `spec.volumes[${i}].hostPath.path`) ?? '';
       if (p === '') throw new Refused(`invalid pod: spec.volumes[${i}].hostPath.path: Required value`, hpF.line);
@@ -485,7 +383,7 @@ function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => 
   const readContainers = (key: 'containers' | 'initContainers') => {
     r.list(spec.get(key), `spec.${key}`).forEach((item, i) => {
       const where = `spec.${key}[${i}]`;
-      const at = r.line(r.deref(item)) ?? spec.get(key)?.line;
+      const at = r.line(item) ?? spec.get(key)?.line;
       const c = r.fields(item, where);
       const cname = r.str(c.get('name'), `${where}.name`) ?? '';
       if (cname === '') throw new Refused(`invalid pod: ${where}.name: Required value`, at);
@@ -508,7 +406,7 @@ function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => 
       const mountPaths = new Set<string>();
       r.list(c.get('volumeMounts'), `${where}.volumeMounts`).forEach((mi, j) => {
         const mw = `${where}.volumeMounts[${j}]`;
-        const mat = r.line(r.deref(mi)) ?? c.get('volumeMounts')?.line;
+        const mat = r.line(mi) ?? c.get('volumeMounts')?.line;
         const m = r.fields(mi, mw);
         const vname = r.str(m.get('name'), `${mw}.name`) ?? '';
         const mountPath = r.str(m.get('mountPath'), `${mw}.mountPath`) ?? '';
@@ -523,7 +421,7 @@ function readPod(r: Reader, root: Node | null, realpath?: (nodePath: string) => 
         mountsByVolume.set(vname, list);
       });
       const fact: ContainerFact = { name: cname, command: scrub(command), args: scrub(args), privileged, capabilitiesAdd };
-      const wordLines = (f: Field | undefined) => (f ? r.list(f, where).map((it) => r.line(r.deref(it))) : []);
+      const wordLines = (f: Field | undefined) => (f ? r.list(f, where).map((it) => r.line(it)) : []);
       if (command.length > 0) fact.commandLines = wordLines(c.get('command'));
       if (args.length > 0) fact.argsLines = wordLines(c.get('args'));
       const env = readEnv(r, c.get('env'), `${where}.env`);

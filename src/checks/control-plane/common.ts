@@ -46,7 +46,11 @@ export function presence(facts: NodeFacts, name?: ComponentName): Presence {
     if (facts.mode === 'offline') doubts.push('the static pod manifests were not read');
   } else {
     if (sp.unknown) doubts.push(`the static pod manifests cannot be known: ${sp.unknown}`);
-    for (const m of sp.manifests) if (m.error && !m.ignored) doubts.push(`the manifest ${m.path} cannot be read (${m.error}), and the kubelet may run ${what} from it`);
+    // A manifest the audit could not read or analyse (too large, EACCES) may hold the component.
+    for (const m of sp.manifests) {
+      const why = m.unreadable ?? m.error;
+      if (why && !m.ignored) doubts.push(`the manifest ${m.path} cannot be read (${why}), and the kubelet may run ${what} from it`);
+    }
   }
   const names = name ? [name] : (Object.keys(WORDS) as ComponentName[]);
   const units = names.flatMap((n) => UNIT_DIRS.map((d) => `${d}/${n}.service`)).filter((p) => facts.files[p]?.exists === true);

@@ -33,14 +33,20 @@ export const configWarnings: Check = {
     const k = facts.kubelet;
     const warn = k.diagnostics.filter((d) => !d.fatal);
     if (warn.length > 0) {
-      return warn.map((d): CheckResult => ({
+      return warn.map((d): CheckResult => d.code === 'config-not-analysed' ? {
+        // A file too large for the audit hides its warnings: not known, not a failure of the file.
+        status: 'unknown',
+        subject: placeOf(d),
+        message: d.message,
+        evidence: evidenceOfDiagnostic(d),
+      } : {
         status: 'fail',
         severity: d.severity,
         subject: placeOf(d),
         message: d.message,
         evidence: evidenceOfDiagnostic(d),
         remediation: `${where(d)}: ${fixOf(d.code)}; then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).`,
-      }));
+      });
     }
     if (k.missing) return { status: 'unknown', message: `no kubelet was found, so there is no configuration to read: ${k.missing}` };
     // A live configz has no files and no command line to warn about: nothing was read, nothing passes.
