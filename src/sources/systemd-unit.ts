@@ -13,7 +13,7 @@ import type { Arg, Diagnostic } from '../facts/types.ts';
 import { compareBytes, type RootFs } from './root-fs.ts';
 import { internalError, preview } from './systemd/bytes.ts';
 import { parseEnvironmentFile, parseEnvironmentValue } from './systemd/environment.ts';
-import { expandCommand, parseExecValue, type ExecCommand } from './systemd/exec-start.ts';
+import { expandCommand, MAX_EXPANDED_CHARS, parseExecValue, type ExecCommand } from './systemd/exec-start.ts';
 import { extractFirstWord, type Problem } from './systemd/extract-word.ts';
 import { globNodePaths, loadConfigFile, MAX_BYTES, SYSTEM_UNIT_PATH, UNIT_LIMITS, uniqueDirs, type UnitLimits } from './systemd/node-files.ts';
 import { resolveSpecifiers } from './systemd/specifiers.ts';
@@ -370,6 +370,12 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limi
   const { cmd } = chosen;
   out.execPath = cmd.path;
   const expanded = expandCommand(cmd, values);
+  if (expanded.tooLong) {
+    // execve would refuse such a command line (E2BIG); the audit does not build it to find out.
+    const why = `ExecStart= expands to more than ${MAX_EXPANDED_CHARS} characters, which the audit does not build (execve fails with E2BIG on an argument longer than MAX_ARG_STRLEN, 128 KiB with 4 KiB pages, or on arguments beyond a quarter of the stack limit)`;
+    (out.incomplete ??= []).push(why);
+    diagnostics.push({ code: 'exec-start-invalid', severity: 'high', message: why, file: chosen.file, line: chosen.line });
+  }
   for (const name of expanded.unset) {
     diagnostics.push({ code: 'env-var-unset', severity: 'info', message: `$${name} is not set by Environment= or EnvironmentFile=: it expands to nothing`, file: chosen.file, line: chosen.line });
   }
