@@ -54,6 +54,12 @@ function recordFrom<T>(m: Map<string, T>): Record<string, T> {
   return out;
 }
 
+/** "file:line, …" of the first few (a hostile unit may hold a million ExecStart= lines). */
+function places(xs: ReadonlyArray<{ file: string; line: number }>, max = 10): string {
+  const shown = xs.slice(0, max).map((x) => `${x.file}:${x.line}`).join(', ');
+  return xs.length > max ? `${shown}, … ${xs.length} in all` : shown;
+}
+
 /** unit_name_is_valid(): name.type, allowed characters, at most 255 bytes. */
 function unitNameIsValid(name: string): boolean {
   return name.length <= 255 && /^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.[a-z]+$/.test(name);
@@ -361,7 +367,7 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limi
       severity: oneshot ? 'info' : 'high',
       message: oneshot
         ? `${execStart.length} ExecStart= commands (Type=oneshot runs them in order); the last one is reported`
-        : `${execStart.length} ExecStart= commands remain (${execStart.map((x) => `${x.file}:${x.line}`).join(', ')}): only Type=oneshot allows more than one, systemd refuses to load the unit; the last one is reported`,
+        : `${execStart.length} ExecStart= commands remain (${places(execStart)}): only Type=oneshot allows more than one, systemd refuses to load the unit; the last one is reported`,
       file: chosen.file,
       line: chosen.line,
       ...(oneshot ? {} : { fatal: true }),
