@@ -241,6 +241,17 @@ test('an EnvironmentFile= glob that lists one folder again per match (/d/*/../x*
   assertUnknown(findings, new RegExp(`needs more than ${UNIT_LIMITS.globNames} folder entries listed`));
 });
 
+test('an ExecStart= that expands to gigabytes (${A} 200,000 times, A of 900 KB): not built; every setting unknown', () => {
+  const root = kubeadmTree({
+    [DROPIN]: `[Service]\nEnvironmentFile=/etc/big.env\nExecStart=\nExecStart=/usr/bin/kubelet --config=${CONFIG} ${'${A}'.repeat(200_000)}\n`,
+    '/etc/big.env': `A=${'x'.repeat(900_000)}\n`,
+  });
+  const before = process.memoryUsage().rss;
+  const { findings } = audit(root);
+  assert.ok(process.memoryUsage().rss - before < 300 * 1024 * 1024, 'bounded memory');
+  assertUnknown(findings, /ExecStart= expands to more than \d+ characters/);
+});
+
 test('the --config-dir bound on folders and drop-ins: an error, which makes every setting unknown', () => {
   const root = kubeadmTree();
   const dir = path.join(root, 'etc/kubernetes/kubelet.conf.d');

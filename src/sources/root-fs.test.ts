@@ -128,6 +128,25 @@ const ENTRY: fc.Arbitrary<Entry> = fc.record({
 });
 const QUERY = fc.tuple(fc.boolean(), fc.array(fc.constantFrom('a', 'b', 'c', '..', '.', 'x'), { minLength: 0, maxLength: 7 })).map(([abs, ps]) => (abs ? '/' : '') + ps.join('/'));
 
+/**
+ * Creates one entry without ever following a symlink on the host (each parent is lstat'ed a real
+ * folder, or made): a tree of random links must not write outside its temporary folder.
+ */
+function build(root: string, e: Entry): void {
+  let host = root;
+  for (const part of e.path.slice(0, -1)) {
+    host = path.join(host, part);
+    const st = fs.lstatSync(host, { throwIfNoEntry: false });
+    if (st === undefined) fs.mkdirSync(host);
+    else if (!st.isDirectory()) return; // a link or a file took the place: skip this entry
+  }
+  host = path.join(host, e.path[e.path.length - 1]!);
+  if (fs.lstatSync(host, { throwIfNoEntry: false }) !== undefined) return;
+  if (e.kind === 'dir') fs.mkdirSync(host);
+  else if (e.kind === 'file') fs.writeFileSync(host, '/' + e.path.join('/'), { flag: 'wx' }); // its canonical path, as no link was followed
+  else fs.symlinkSync(e.target === '' ? '.' : e.target, host);
+}
+
 test('property: resolution (with its folder cache) equals a plain walk from the root, on random trees of symlinks', () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-rootfs-prop-'));
   let n = 0;
@@ -136,17 +155,7 @@ test('property: resolution (with its folder cache) equals a plain walk from the 
       const root = path.join(base, String(n++), 'node');
       fs.mkdirSync(root, { recursive: true });
       fs.writeFileSync(path.join(root, '..', 'outside'), 'outside the root');
-      for (const e of entries) {
-        const host = path.join(root, ...e.path);
-        try {
-          fs.mkdirSync(path.dirname(host), { recursive: true });
-          if (e.kind === 'dir') fs.mkdirSync(host);
-          else if (e.kind === 'file') fs.writeFileSync(host, '/' + e.path.join('/'));
-          else fs.symlinkSync(e.target === '' ? '.' : e.target, host);
-        } catch {
-          // an earlier entry took the place (a file where a folder should be): skip this one
-        }
-      }
+      for (const e of entries) build(root, e);
       const r = new RootFs(root); // one reader for all queries: the cache carries over between them
       for (const q of [...queries, ...queries]) {
         const want = referenceResolve(root, q);

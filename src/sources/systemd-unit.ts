@@ -13,7 +13,7 @@ import type { Arg, Diagnostic } from '../facts/types.ts';
 import { compareBytes, type RootFs } from './root-fs.ts';
 import { internalError, preview } from './systemd/bytes.ts';
 import { parseEnvironmentFile, parseEnvironmentValue } from './systemd/environment.ts';
-import { expandCommand, parseExecValue, type ExecCommand } from './systemd/exec-start.ts';
+import { expandCommand, MAX_EXPANDED_CHARS, parseExecValue, type ExecCommand } from './systemd/exec-start.ts';
 import { extractFirstWord, type Problem } from './systemd/extract-word.ts';
 import { globNodePaths, loadConfigFile, MAX_BYTES, SYSTEM_UNIT_PATH, UNIT_LIMITS, uniqueDirs, type UnitLimits } from './systemd/node-files.ts';
 import { resolveSpecifiers } from './systemd/specifiers.ts';
@@ -52,6 +52,12 @@ function recordFrom<T>(m: Map<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
   for (const [k, v] of m) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
+}
+
+/** "file:line, …" of the first few (a hostile unit may hold a million ExecStart= lines). */
+function places(xs: ReadonlyArray<{ file: string; line: number }>, max = 10): string {
+  const shown = xs.slice(0, max).map((x) => `${x.file}:${x.line}`).join(', ');
+  return xs.length > max ? `${shown}, … ${xs.length} in all` : shown;
 }
 
 /** unit_name_is_valid(): name.type, allowed characters, at most 255 bytes. */
@@ -361,7 +367,7 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limi
       severity: oneshot ? 'info' : 'high',
       message: oneshot
         ? `${execStart.length} ExecStart= commands (Type=oneshot runs them in order); the last one is reported`
-        : `${execStart.length} ExecStart= commands remain (${execStart.map((x) => `${x.file}:${x.line}`).join(', ')}): only Type=oneshot allows more than one, systemd refuses to load the unit; the last one is reported`,
+        : `${execStart.length} ExecStart= commands remain (${places(execStart)}): only Type=oneshot allows more than one, systemd refuses to load the unit; the last one is reported`,
       file: chosen.file,
       line: chosen.line,
       ...(oneshot ? {} : { fatal: true }),
@@ -370,6 +376,12 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limi
   const { cmd } = chosen;
   out.execPath = cmd.path;
   const expanded = expandCommand(cmd, values);
+  if (expanded.tooLong) {
+    // execve would refuse such a command line (E2BIG); the audit does not build it to find out.
+    const why = `ExecStart= expands to more than ${MAX_EXPANDED_CHARS} characters, which the audit does not build (execve fails with E2BIG on an argument longer than MAX_ARG_STRLEN, 128 KiB with 4 KiB pages, or on arguments beyond a quarter of the stack limit)`;
+    (out.incomplete ??= []).push(why);
+    diagnostics.push({ code: 'exec-start-invalid', severity: 'high', message: why, file: chosen.file, line: chosen.line });
+  }
   for (const name of expanded.unset) {
     diagnostics.push({ code: 'env-var-unset', severity: 'info', message: `$${name} is not set by Environment= or EnvironmentFile=: it expands to nothing`, file: chosen.file, line: chosen.line });
   }

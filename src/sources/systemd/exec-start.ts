@@ -144,8 +144,15 @@ function envGet(env: Map<string, string> | Record<string, string>, name: string)
   return Object.hasOwn(env, name) ? env[name] : undefined;
 }
 
-/** replace_env_full() with flags 0: only `${NAME}` and `$$`; `${NAME:-x}` is left as it is. */
-function replaceEnv(word: string, env: Map<string, string> | Record<string, string>, unset: string[], bad: string[]): { text: string; vars: string[] } {
+/**
+ * The audit expands a command line to at most this many characters in all. Far past what execve
+ * takes (one argument at most MAX_ARG_STRLEN = 32 pages, include/uapi/linux/binfmts.h; all of them
+ * at most a quarter of the stack limit): `${A}${A}…` of a large A would otherwise build gigabytes.
+ */
+export const MAX_EXPANDED_CHARS = 4 * 1024 * 1024;
+
+/** replace_env_full() with flags 0: only `${NAME}` and `$$`; `${NAME:-x}` is left as it is. Stops past `room` characters (text undefined). */
+function replaceEnv(word: string, env: Map<string, string> | Record<string, string>, unset: string[], bad: string[], room: number): { text?: string; vars: string[] } {
   let out = '';
   const vars: string[] = [];
   let state: 'WORD' | 'CURLY' | 'VARIABLE' = 'WORD';
@@ -170,6 +177,7 @@ function replaceEnv(word: string, env: Map<string, string> | Record<string, stri
         const val = envGet(env, name);
         if (val === undefined) unset.push(name);
         else {
+          if (out.length + val.length > room) return { vars };
           out += val;
           vars.push(name);
         }
@@ -179,14 +187,23 @@ function replaceEnv(word: string, env: Map<string, string> | Record<string, stri
     } else if (c === ':') state = 'WORD'; // unsupported syntax: no replacement
   }
   out += word.slice(from);
-  return { text: out, vars };
+  return out.length > room ? { vars } : { text: out, vars };
 }
 
-/** replace_env_argv(): `$NAME` alone is split at whitespace (quotes honoured); `${NAME}` inside a word is replaced as-is. */
-export function expandCommand(cmd: ExecCommand, env: Map<string, string> | Record<string, string>): { words: ExpandedWord[]; unset: string[]; bad: string[] } {
+/**
+ * replace_env_argv(): `$NAME` alone is split at whitespace (quotes honoured); `${NAME}` inside a word
+ * is replaced as-is. Past `maxChars` characters in all it stops: `tooLong`, and the words so far.
+ */
+export function expandCommand(
+  cmd: ExecCommand,
+  env: Map<string, string> | Record<string, string>,
+  maxChars = MAX_EXPANDED_CHARS,
+): { words: ExpandedWord[]; unset: string[]; bad: string[]; tooLong?: true } {
   const words: ExpandedWord[] = [];
   const unset: string[] = [];
   const bad: string[] = [];
+  let used = 0;
+  const done = (tooLong?: true) => ({ words, unset: [...new Set(unset)], bad: [...new Set(bad)], ...(tooLong ? { tooLong } : {}) });
   for (const w of cmd.argv) {
     if (cmd.noEnvExpand) {
       words.push({ text: w.text, at: w.at, vars: [] });
@@ -209,17 +226,21 @@ export function expandCommand(cmd: ExecCommand, env: Map<string, string> | Recor
         const r = extractFirstWord(val, pos, { relax: true });
         if ('error' in r || r.word === null) break;
         pos = r.next;
+        used += r.word.length;
+        if (used > maxChars) return done(true);
         words.push({ text: r.word, at: w.at, vars: [name], whole: { name, form: '$' } });
       }
       continue;
     }
-    const r = replaceEnv(t, env, unset, bad);
+    const r = replaceEnv(t, env, unset, bad, maxChars - used);
+    if (r.text === undefined) return done(true);
+    used += r.text.length;
     const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(t);
     const ew: ExpandedWord = { text: r.text, at: w.at, vars: r.vars };
     if (m && m[1] !== undefined && r.vars.length === 1) ew.whole = { name: m[1], form: '${}' };
     words.push(ew);
   }
-  return { words, unset: [...new Set(unset)], bad: [...new Set(bad)] };
+  return done();
 }
 
 /**
