@@ -217,12 +217,83 @@ function alreadyHolds(s: Subject, k: SubjectRef): boolean {
 const covers = (w: EscalationTarget, t: EscalationTarget) =>
   (w.namespace === '*' || w.namespace === t.namespace) && (w.name === '*' || w.name === t.name);
 
-/** The targets that give the subject something new; those a wider target covers at least as strongly are dropped. Strongest first. */
-function targetsFor(s: Subject, all: EscalationTarget[]): EscalationTarget[] {
-  const mine = all.filter((t) => !alreadyHolds(s, t.kubelet.subject));
-  const wide = mine.filter((t) => t.name === '*' || t.namespace === '*');
-  if (wide.length === 0) return mine;
-  return mine.filter((t) => !wide.some((w) => w !== t && covers(w, t) && targetRank(w) <= targetRank(t)));
+/**
+ * What targetsFor needs of one target list, computed once for every subject given it: for each
+ * target, the wider targets that cover it at least as strongly (its dominators), the reverse, and
+ * the targets by whose kubelet grant they use.
+ */
+interface TargetIndex {
+  dominators: number[][];
+  dominates: Map<number, number[]>;
+  /** targets with no dominator */
+  free: number;
+  byHolder: Map<string, number[]>;
+}
+
+const targetIndexes = new WeakMap<EscalationTarget[], TargetIndex>();
+const holderKey = (k: SubjectRef): string => `${k.kind}\u0000${k.namespace ?? ''}\u0000${k.name}`;
+
+function targetIndex(all: EscalationTarget[]): TargetIndex {
+  let ti = targetIndexes.get(all);
+  if (ti) return ti;
+  const wide: number[] = [];
+  all.forEach((t, i) => {
+    if (t.name === '*' || t.namespace === '*') wide.push(i);
+  });
+  const dominators: number[][] = all.map(() => []);
+  const dominates = new Map<number, number[]>();
+  for (const w of wide) {
+    all.forEach((t, i) => {
+      if (w !== i && covers(all[w]!, t) && targetRank(all[w]!) <= targetRank(t)) {
+        dominators[i]!.push(w);
+        const l = dominates.get(w);
+        if (l) l.push(i);
+        else dominates.set(w, [i]);
+      }
+    });
+  }
+  const byHolder = new Map<string, number[]>();
+  all.forEach((t, i) => {
+    const k = holderKey(t.kubelet.subject);
+    const l = byHolder.get(k);
+    if (l) l.push(i);
+    else byHolder.set(k, [i]);
+  });
+  ti = { dominators, dominates, free: dominators.filter((d) => d.length === 0).length, byHolder };
+  targetIndexes.set(all, ti);
+  return ti;
+}
+
+/** The kubelet grants (as holder keys) a subject may already hold: see alreadyHolds. */
+function heldKeys(s: Subject): string[] {
+  const sa = (ns: string | undefined, name: string) => holderKey({ kind: 'ServiceAccount', name, ...(ns !== undefined ? { namespace: ns } : {}) } as SubjectRef);
+  const group = (name: string) => holderKey({ kind: 'Group', name } as SubjectRef);
+  if (s.kind === 'ServiceAccount') return [sa(s.namespace, s.name), group('system:serviceaccounts'), group(`system:serviceaccounts:${s.namespace ?? ''}`)];
+  if (s.kind === 'Group') return s.name === 'system:serviceaccounts' || s.name.startsWith('system:serviceaccounts:') ? [group(s.name), group('system:serviceaccounts')] : [group(s.name)];
+  return [];
+}
+
+/**
+ * The targets that give the subject something new (those it does not hold already), without those a
+ * wider target it does not hold covers at least as strongly: the first MAX_ESCALATION_TARGETS,
+ * strongest first, and how many there are. Computed from the held targets only (a subject holds a
+ * few), not by comparing every target with every wider one for every subject: 100,000 bindings
+ * stay seconds, not minutes.
+ */
+export function targetsFor(s: Subject, all: EscalationTarget[]): { listed: EscalationTarget[]; count: number } {
+  if (all.length === 0) return { listed: [], count: 0 };
+  const ti = targetIndex(all);
+  const held = new Set<number>();
+  for (const k of heldKeys(s)) for (const i of ti.byHolder.get(k) ?? []) if (alreadyHolds(s, all[i]!.kubelet.subject)) held.add(i);
+  const kept = (i: number): boolean => !held.has(i) && ti.dominators[i]!.every((w) => held.has(w));
+  const listed: EscalationTarget[] = [];
+  for (let i = 0; i < all.length && listed.length < MAX_ESCALATION_TARGETS; i++) if (kept(i)) listed.push(all[i]!);
+  // free targets less the held ones, plus those whose every dominator is held
+  let count = ti.free;
+  for (const i of held) if (ti.dominators[i]!.length === 0) count--;
+  const freed = new Set<number>();
+  for (const w of held) for (const i of ti.dominates.get(w) ?? []) if (!freed.has(i) && kept(i)) freed.add(i);
+  return { listed, count: count + freed.size };
 }
 
 function kubeletEffect(k: KubeletServiceAccount): string {
@@ -270,10 +341,10 @@ function makeSaGrant(
   defaultedSa: boolean,
 ): EscalationGrant | undefined {
   const mine = targetsFor(s, all);
-  const top = mine[0];
+  const top = mine.listed[0];
   if (!top) return undefined;
-  const listed = mine.slice(0, MAX_ESCALATION_TARGETS);
-  const more = mine.length - listed.length;
+  const listed = mine.listed;
+  const more = mine.count - listed.length;
   const names = acc.names ? [...acc.names] : undefined;
   const whom = names ? `service accounts ${names.join(', ')}` : 'any service account';
   const where = ns !== undefined ? `in namespace ${ns}` : 'in every namespace';
@@ -327,11 +398,11 @@ export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[
           if (seen.has(k)) continue;
           seen.add(k);
           let { severity, why } = escalationSeverity(c, names);
-          const mine = saTargetsAll.length > 0 ? targetsFor(s, saTargetsAll) : [];
-          const listed = mine.slice(0, MAX_ESCALATION_TARGETS);
+          const mine = targetsFor(s, saTargetsAll);
+          const listed = mine.listed;
           if (listed[0]) {
             if (listed[0].kubelet.severity === 'critical') severity = 'critical';
-            why += `: ${targetsText(listed, mine.length - listed.length)}`;
+            why += `: ${targetsText(listed, mine.count - listed.length)}`;
           }
           const h = escalationHolder(s, b.roleRef, c.action, severity, why);
           const g: EscalationGrant = {
@@ -346,7 +417,7 @@ export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[
           if (names) g.resourceNames = names;
           if (listed.length > 0) {
             g.targets = listed;
-            if (mine.length > listed.length) g.moreTargets = mine.length - listed.length;
+            if (mine.count > listed.length) g.moreTargets = mine.count - listed.length;
           }
           if (h.reach) g.reach = h.reach;
           out.push(g);
