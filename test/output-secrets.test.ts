@@ -19,7 +19,9 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const secretArb = fc
   .tuple(fc.constantFrom(...ALPHABET.slice(0, 62)), fc.string({ unit: fc.constantFrom(...ALPHABET), minLength: 11, maxLength: 39 }))
   .map(([a, b]) => a + b)
-  .filter((s) => new Set(s).size >= 6);
+  .filter((s) => new Set(s).size >= 6)
+  // a value shaped like the report's own words ("kubelet-anonymous-auth") is not taken from evidence as a secret (report/secrets.ts)
+  .filter((s) => !/^[a-z]+(?:[- .][a-z]+)*$/.test(s));
 const secretsArb = (n: number) => fc.uniqueArray(secretArb, { minLength: n, maxLength: n, comparator: (a, b) => a.includes(b) || b.includes(a) });
 
 type Run = { code: number; out: string; err: string };

@@ -27,8 +27,9 @@ test('credentials found in evidence are masked only when long enough: a node can
   const s = new Secrets();
   s.addFound('FAIL');
   s.addFound('critical');
+  s.addFound('kubelet-anonymous-auth');
   s.addFound('Sx9kQ2mZ7pT4');
-  assert.equal(s.redact('FAIL critical Sx9kQ2mZ7pT4'), 'FAIL <redacted> <redacted>');
+  assert.equal(s.redact('FAIL critical kubelet-anonymous-auth Sx9kQ2mZ7pT4 Sx9kQ2mZ'), 'FAIL critical kubelet-anonymous-auth <redacted> Sx9kQ2mZ', 'no word of the report, and no cut-off beginning');
   const given = new Secrets();
   given.add('abc');
   assert.equal(given.redact('abc'), 'abc', 'under 4 characters a value is no credential worth masking');

@@ -15,6 +15,8 @@ const MIN_GIVEN = 4;
  * controls the node, who must not be able to hide words of the report by declaring them secrets.
  */
 const MIN_FOUND = 8;
+/** The shape of the report's own words (statuses, severities, check ids, sections): never taken from evidence as a secret. */
+const REPORT_WORDS = /^[a-z]+(?:[- .][a-z]+)*$/;
 /** A cut-off beginning of a secret at least this long is masked too (a truncated preview). */
 const MIN_PREFIX = 8;
 
@@ -25,19 +27,29 @@ function forms(secret: string): string[] {
 
 export class Secrets {
   private readonly values = new Set<string>();
+  /**
+   * The ones whose cut-off beginnings are masked too: only credentials the user gave. A beginning
+   * of eight characters is short enough to be a word of the report ("kubelet-…"), and a hostile
+   * node must not be able to blank out findings by declaring their words secrets.
+   */
+  private readonly prefixed = new Set<string>();
   private sorted: string[] | undefined;
 
   /** A credential the user gave the tool, or that the tool obtained with it at run time. */
   add(secret: string | undefined | null): void {
-    this.register(secret, MIN_GIVEN);
+    this.register(secret, MIN_GIVEN, true);
   }
 
-  /** A credential parsed from evidence (a node's files, a server's answer). */
+  /**
+   * A credential parsed from evidence (a node's files, a server's answer): not one shaped like the
+   * report's own words, so a node cannot blank out "critical" or a check id by writing it as a
+   * header value (its known field is redacted anyway).
+   */
   addFound(secret: string | undefined | null): void {
-    this.register(secret, MIN_FOUND);
+    if (typeof secret === 'string' && !REPORT_WORDS.test(secret.trim())) this.register(secret, MIN_FOUND, false);
   }
 
-  private register(secret: string | undefined | null, min: number): void {
+  private register(secret: string | undefined | null, min: number, given: boolean): void {
     if (typeof secret !== 'string') return;
     const candidates = new Set([secret, secret.trim()]);
     // a multi-line secret (a PEM key): each line of it as well, as servers quote lines
@@ -47,6 +59,7 @@ export class Secrets {
       for (const f of forms(c)) {
         if (f.length >= min && !this.values.has(f)) {
           this.values.add(f);
+          if (given) this.prefixed.add(f);
           this.sorted = undefined;
         }
       }
@@ -61,7 +74,7 @@ export class Secrets {
       // whole secrets first (longest first), then cut-off beginnings: a prefix of one secret must
       // not split another that contains it
       for (const s of this.sorted) t = maskAll(t, s, false);
-      for (const s of this.sorted) t = maskAll(t, s, true);
+      for (const s of this.sorted) if (this.prefixed.has(s)) t = maskAll(t, s, true);
     }
     return redactText(t);
   }
