@@ -125,6 +125,18 @@ test('a bad --concurrency is a usage error', async () => {
   assert.match(r.err, /--concurrency 0/);
 });
 
+test('a bad --deadline is a usage error; milliseconds and Go durations are both read', async () => {
+  for (const bad of ['0', 'soon', '-5m', '10x', '200h']) {
+    const r = await run('--kubeconfig', sim.kubeconfigPath, '--deadline', bad);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.err, /--deadline .*: expected milliseconds or a duration such as 10m or 90s/);
+  }
+  for (const ok of ['90000', '1m30s']) {
+    const r = await run('--kubeconfig', sim.kubeconfigPath, '--deadline', ok, '--timeout', '1000', '--format', 'json', '--fail-on', 'none');
+    assert.equal(r.code, 0, `${ok}: ${r.err}`);
+  }
+});
+
 test('the installed bin (the bundle) runs cluster too: the client library keeps what it needs', async () => {
   const { startApiServerSim } = await import('./apiserver-sim.ts');
   const { execFile } = await import('node:child_process');
