@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { authCredentials, userCredentials } from './credentials.ts';
 import { createHash } from 'node:crypto';
-import { GrowingBuffer } from './body.ts';
+import { ByteSink } from '../net/byte-sink.ts';
 import { ListPageParser, ListStreamError } from './list-stream.ts';
 import { runExecPlugin, type ExecConfig, type ExecCredentialStatus } from './exec-credential.ts';
 
@@ -296,16 +296,15 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
           onOk(res, settle);
           return;
         }
-        const body = new GrowingBuffer(ERROR_BODY_MAX, 4096);
+        const body = new ByteSink(ERROR_BODY_MAX, 4096);
         let whole = true;
         const done = (): void => {
-          const msg = whole ? statusMessage(body.bytes()) : undefined;
-          settle({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : whole ? '' : ` (an answer over ${ERROR_BODY_MAX} bytes, not read)`}`, body: Buffer.from(body.bytes()) });
+          const msg = whole ? statusMessage(body.view()) : undefined;
+          settle({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : whole ? '' : ` (an answer over ${ERROR_BODY_MAX} bytes, not read)`}`, body: Buffer.from(body.view()) });
         };
         res.on('data', (c: Buffer) => {
-          if (!body.append(c)) {
+          if (!body.append(c)) { // what fits is kept
             whole = false;
-            body.append(c, 0, ERROR_BODY_MAX - body.length);
             done(); // no need for more (settling destroys the request)
           }
         });
@@ -347,11 +346,11 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         settle({ ok: false, status, error: `response too large: ${declared} bytes > ${maxBytes}` });
         return;
       }
-      const body = new GrowingBuffer(maxBytes, Number.isFinite(declared) && declared > 0 ? declared : 16 * 1024);
+      const body = new ByteSink(maxBytes, Number.isFinite(declared) && declared > 0 ? declared : 16 * 1024);
       res.on('data', (c: Buffer) => {
         if (!body.append(c)) settle({ ok: false, status, error: `response too large: over ${maxBytes} bytes` });
       });
-      res.on('end', () => settle({ ok: true, status, body: body.bytes() }));
+      res.on('end', () => settle({ ok: true, status, body: body.view() }));
       res.on('close', () => settle({ ok: false, status, error: 'the connection closed before the answer ended' }));
     };
   }
