@@ -1,5 +1,6 @@
 // The API-server client of `kubelet-guard cluster`. @kubernetes/client-node is loaded lazily (it
-// costs ~400 ms to import) and used only to read the kubeconfig and work out auth (CA, client
+// costs ~400 ms to import) and used only to hold the kubeconfig (read and decoded by kubeconfig.ts,
+// as kubectl reads it) and work out auth (CA, client
 // certificate, bearer token, exec/auth-provider plugins) via applyToHTTPSOptions. Requests go
 // through node:https with ONE keep-alive Agent (bounded sockets), a per-request deadline (list pages
 // too) and the run's abort signal, a body cap by the bytes held, no redirect following, and every
@@ -12,6 +13,7 @@ import { authCredentials, userCredentials } from './credentials.ts';
 import { createHash } from 'node:crypto';
 import { ByteSink } from '../net/byte-sink.ts';
 import { ListPageParser, ListStreamError } from './list-stream.ts';
+import { checkLibraryFiles, readKubeconfig } from './kubeconfig.ts';
 import { runExecPlugin, type ExecConfig, type ExecCredentialStatus } from './exec-credential.ts';
 
 export type GetResult =
@@ -107,15 +109,44 @@ const AUTH_REFRESH_MS = 60_000;
 
 type KubeConfigT = import('@kubernetes/client-node').KubeConfig;
 
+/** A kubeconfig file into `kc`, read and decoded by readKubeconfig (the library opens nothing). */
+function loadFile(kc: KubeConfigT, file: string): void {
+  const doc = readKubeconfig(file);
+  // the library's loadFromString (js-yaml) reads JSON as it is: the plain object, decoded already
+  try {
+    kc.loadFromString(JSON.stringify(doc));
+  } catch (e) {
+    throw new Error(`kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+}
+
 async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
   const { KubeConfig } = await import('@kubernetes/client-node');
+  const { delimiter, join } = await import('node:path');
+  const { existsSync } = await import('node:fs');
   const kc = new KubeConfig();
+  const envFiles = (process.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f);
+  const home = process.env.HOME ? join(process.env.HOME, '.kube', 'config') : undefined;
   if (opts.kubeconfig) {
-    kc.loadFromFile(opts.kubeconfig);
-  } else if (!process.env.KUBECONFIG && process.env.KUBERNETES_SERVICE_HOST && !(await homeKubeconfigExists())) {
+    loadFile(kc, opts.kubeconfig);
+  } else if (envFiles.length > 0) {
+    // as the library's loadFromDefault merges $KUBECONFIG: the first file, then each later one
+    // added (a name defined twice is an error; a later current-context wins)
+    loadFile(kc, envFiles[0]!);
+    for (const f of envFiles.slice(1)) {
+      const more = new KubeConfig();
+      loadFile(more, f);
+      kc.mergeConfig(more);
+    }
+  } else if (home && existsSync(home)) {
+    loadFile(kc, home);
+  } else if (process.env.KUBERNETES_SERVICE_HOST) {
+    const sa = `${opts.inClusterPrefix ?? ''}/var/run/secrets/kubernetes.io/serviceaccount`;
+    // the library reads these itself (the token again every minute): checked first
+    checkLibraryFiles(['ca.crt', 'namespace', 'token'].map((f) => `${sa}/${f}`));
     kc.loadFromCluster(opts.inClusterPrefix);
   } else {
-    kc.loadFromDefault();
+    throw new Error('no kubeconfig found ($KUBECONFIG, ~/.kube/config, in-cluster): pass --kubeconfig');
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
@@ -125,18 +156,14 @@ async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no cluster in the kubeconfig: pass --kubeconfig or set KUBECONFIG');
-  // loadFromDefault falls back to http://localhost:8080 when it finds nothing at all
-  if (cluster.name === 'cluster' && cluster.server === 'http://localhost:8080') {
-    throw new Error('no kubeconfig found ($KUBECONFIG, ~/.kube/config, in-cluster): pass --kubeconfig');
-  }
   return kc;
 }
 
-async function homeKubeconfigExists(): Promise<boolean> {
-  const { homedir } = await import('node:os');
-  const { existsSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  return existsSync(join(homedir(), '.kube', 'config'));
+/** The files the library will read for the current cluster and user (only the in-cluster ones are left). */
+function libraryFiles(kc: KubeConfigT): Array<string | undefined> {
+  const user = kc.getCurrentUser();
+  const tokenFile = (user?.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
+  return [kc.getCurrentCluster()?.caFile, user?.certFile, user?.keyFile, typeof tokenFile === 'string' ? tokenFile : undefined];
 }
 
 /**
@@ -203,6 +230,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   // Let the library work out TLS material and headers, then drop its agent for ours.
   async function applyAuth(force = false): Promise<https.RequestOptions> {
     const o: https.RequestOptions = { headers: {} };
+    checkLibraryFiles(libraryFiles(kc)); // it reads them synchronously: never a device or a FIFO
     await kc.applyToHTTPSOptions(o);
     if (exec) {
       if (force || !execCred || (execCred.expiresAt !== undefined && execCred.expiresAt <= Date.now())) {

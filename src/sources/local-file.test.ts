@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readLocalFile } from './local-file.ts';
+import { readLocalFile, statLocalFile } from './local-file.ts';
 
 test('readLocalFile: regular files and FIFOs are read; devices and directories refused by type, never opened; size capped', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-local-'));
@@ -26,6 +26,11 @@ test('readLocalFile: regular files and FIFOs are read; devices and directories r
     endless.on('error', () => {});
     assert.throws(() => readLocalFile(fifo, 1024 * 1024), /is more than the 1048576 bytes expected/);
     endless.kill();
+    // a FIFO nothing writes to: opened without blocking, given up within about a second
+    const t0 = Date.now();
+    assert.throws(() => readLocalFile(fifo), /^Error: is a FIFO that nothing wrote to within 1000 ms \(no writer\)$/);
+    assert.ok(Date.now() - t0 < 3000);
+    assert.throws(() => statLocalFile(fifo, 1024, { fifo: false }), /^Error: is a FIFO, expected a regular file$/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
