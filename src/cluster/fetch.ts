@@ -7,7 +7,9 @@
 // non-2xx answer returned as data (a 403 is a finding about our permissions, not a crash). Lists are
 // parsed item by item as they arrive (list-stream.ts) within LIST_BOUNDS; exec credential plugins
 // run with a deadline (exec-credential.ts).
+import fs from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { authCredentials, userCredentials } from './credentials.ts';
 import { createHash } from 'node:crypto';
@@ -122,11 +124,9 @@ function loadFile(kc: KubeConfigT, file: string): void {
 
 async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
   const { KubeConfig } = await import('@kubernetes/client-node');
-  const { delimiter, join } = await import('node:path');
-  const { existsSync } = await import('node:fs');
   const kc = new KubeConfig();
-  const envFiles = (process.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f);
-  const home = process.env.HOME ? join(process.env.HOME, '.kube', 'config') : undefined;
+  const envFiles = (process.env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f);
+  const home = process.env.HOME ? path.join(process.env.HOME, '.kube', 'config') : undefined;
   if (opts.kubeconfig) {
     loadFile(kc, opts.kubeconfig);
   } else if (envFiles.length > 0) {
@@ -138,7 +138,7 @@ async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
       loadFile(more, f);
       kc.mergeConfig(more);
     }
-  } else if (home && existsSync(home)) {
+  } else if (home && fs.existsSync(home)) {
     loadFile(kc, home);
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
     const sa = `${opts.inClusterPrefix ?? ''}/var/run/secrets/kubernetes.io/serviceaccount`;

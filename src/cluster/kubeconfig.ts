@@ -18,11 +18,13 @@ function fail(file: string, msg: string, cause?: unknown): Error {
   return new Error(`kubeconfig ${file}: ${msg}`, cause ? { cause } : undefined);
 }
 
-function readChecked(file: string, what: string, p: string): string {
+/** a file read for the kubeconfig `file`: `what` names the field that names it (none for the kubeconfig itself) */
+function readChecked(file: string, what: string | undefined, p: string): string {
   try {
     return readLocalFile(p);
   } catch (e) {
-    throw fail(file, `${what} ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, e);
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw fail(file, what ? `${what} ${p}: ${why}` : why, e);
   }
 }
 
@@ -32,7 +34,7 @@ function readChecked(file: string, what: string, p: string): string {
  * quotes the file's text (the first line of the YAML parser's message only, which names no value).
  */
 export function readKubeconfig(file: string): Obj {
-  const text = readChecked(file, 'reading', file);
+  const text = readChecked(file, undefined, file);
   const decoded = decodeK8sYaml(text);
   if (decoded.status !== 'ok') {
     const at = decoded.problem.line ? `line ${decoded.problem.line}: ` : '';

@@ -309,7 +309,9 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   } catch (e) {
     clearTimeout(deadlineTimer);
     // the first line only: a YAML error goes on to quote the kubeconfig's lines, secrets included
-    return usage(`cannot use the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message.split('\n')[0]}`);
+    const msg = (e as Error).message.split('\n')[0]!;
+    // kubeconfig.ts names the file (one of $KUBECONFIG's too)
+    return usage(`cannot use the ${msg.startsWith('kubeconfig ') ? msg : `kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${msg}`}`);
   }
   try {
     const early: Finding[] = [];
