@@ -198,3 +198,23 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
     }
   });
 });
+
+describe('findings volume', () => {
+  test('100,000 ClusterRoleBindings that each reach nodes/proxy: finished, bounded memory, one failed finding for the role that names its subjects', async () => {
+    const N = 100_000;
+    const reaching = (i: number) => ({
+      metadata: { name: `crb-proxy-${i}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-proxy-reader' },
+      subjects: [{ kind: 'User', name: `user-${i}-${'x'.repeat(Number(process.env.KG_NAME_LEN ?? 400))}` }],
+    });
+    const { r, rep } = await against(H.manyItems(`${RBAC}/clusterrolebindings`, N, reaching), [], { maxMs: 180_000 });
+    console.error(`100,000 bindings reaching nodes/proxy: ${Math.round(r.ms)} ms, peak RSS ${r.peakRssMiB} MiB`);
+    assert.equal(r.code, 0, r.err);
+    const access = rep.findings.filter((f) => f.check === 'rbac-kubelet-access' && f.status === 'fail');
+    assert.ok(access.length > 0);
+    // one finding for the role's 100,000 subjects: the first named, the rest counted
+    const grouped = access.filter((f) => f.subject === 'ClusterRole/node-proxy-reader');
+    assert.equal(grouped.length, 1);
+    assert.ok(!access.some((f) => f !== grouped[0] && f.message.includes('user-')));
+    assert.match(grouped[0]!.message, /^100000 subjects may get nodes\/proxy through ClusterRole node-proxy-reader: User\/user-0-x+ \(ClusterRoleBinding\/crb-proxy-0\), .* and 99990 more; /);
+  });
+});
