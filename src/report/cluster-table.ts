@@ -87,7 +87,8 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
       line('read-only port open', 'kubelet-read-only-port'));
   }
   const count = (check: string) => r.rbacFails?.[check] ?? r.findings.filter((f) => f.check === check && f.status === 'fail').length;
-  out.push(`  RBAC subjects reaching the kubelet API: ${count('rbac-kubelet-access')}, escalation paths: ${count('rbac-escalation')}`,
+  // findings, not subjects: a role bound the same way to many subjects is one finding (rbac-findings.ts)
+  out.push(`  RBAC findings: kubelet API access ${count('rbac-kubelet-access')}, escalation ${count('rbac-escalation')}`,
     `  pods bypassing the API server: ${count('workload-bypass')}, namespaces without Pod Security baseline: ${count('namespace-pod-security')}`,
     `  static pods hidden from the API server: ${count('hidden-static-pods')}`);
 

@@ -244,7 +244,7 @@ describe('findings volume', () => {
     console.error(`50,000 roles each bound once, table: ${Math.round(t.ms)} ms, peak RSS ${t.peakRssMiB} MiB, ${t.out.length} characters`);
     assert.equal(t.killed, false);
     assert.ok(t.peakRssMiB !== undefined && t.peakRssMiB < MAX_RSS_MIB, `peak RSS ${t.peakRssMiB} MiB`);
-    assert.match(t.out, /RBAC subjects reaching the kubelet API: 5000\d,/);
+    assert.match(t.out, /RBAC findings: kubelet API access 5000\d,/);
     assert.match(t.out, /… and 4\d{4} more failed rbac-kubelet-access findings, not shown here \(all are in --format json\)/);
     assert.ok(t.out.length < 2_000_000, `${t.out.length} characters of table`);
   });
