@@ -99,7 +99,7 @@ function checkTable(r) {
   const problems = [];
   const read = /configuration read: (\d+) of (\d+) nodes/.exec(r.out);
   const anon = /anonymous auth on: (\d+) of (\d+) nodes/.exec(r.out);
-  const rbac = /RBAC subjects reaching the kubelet API: (\d+), escalation paths: (\d+)/.exec(r.out);
+  const rbac = /RBAC findings: kubelet API access (\d+), escalation (\d+)/.exec(r.out);
   if (!read || Number(read[1]) !== NODES) problems.push(`configuration read: ${read?.[1] ?? '?'} of ${NODES}`);
   if (!anon || Number(anon[1]) !== expected) problems.push(`anonymous auth on: ${anon?.[1] ?? '?'}, expected ${expected}`);
   if (!rbac || Number(rbac[1]) === 0) problems.push('no RBAC subjects reaching the kubelet');

@@ -8,7 +8,7 @@
 // certificate/key pair, never one without the other). Its output is capped; on the deadline its
 // whole process group is killed.
 import { spawn } from 'node:child_process';
-import { GrowingBuffer } from './body.ts';
+import { ByteSink } from '../net/byte-sink.ts';
 
 export interface ExecConfig {
   command?: unknown;
@@ -66,7 +66,7 @@ export function runExecPlugin(exec: ExecConfig, opts: { timeoutMs: number; signa
   return new Promise((resolve, reject) => {
     // its own process group, so the deadline kills what it started too (a shell's children)
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const out = new GrowingBuffer(MAX_STDOUT, 4096);
+    const out = new ByteSink(MAX_STDOUT, 4096);
     let errTail = '';
     let settled = false;
     const finish = (e: Error | undefined, v?: ExecCredentialStatus): void => {

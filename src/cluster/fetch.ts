@@ -1,17 +1,21 @@
 // The API-server client of `kubelet-guard cluster`. @kubernetes/client-node is loaded lazily (it
-// costs ~400 ms to import) and used only to read the kubeconfig and work out auth (CA, client
+// costs ~400 ms to import) and used only to hold the kubeconfig (read and decoded by kubeconfig.ts,
+// as kubectl reads it) and work out auth (CA, client
 // certificate, bearer token, exec/auth-provider plugins) via applyToHTTPSOptions. Requests go
 // through node:https with ONE keep-alive Agent (bounded sockets), a per-request deadline (list pages
 // too) and the run's abort signal, a body cap by the bytes held, no redirect following, and every
 // non-2xx answer returned as data (a 403 is a finding about our permissions, not a crash). Lists are
 // parsed item by item as they arrive (list-stream.ts) within LIST_BOUNDS; exec credential plugins
 // run with a deadline (exec-credential.ts).
+import fs from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { authCredentials, userCredentials } from './credentials.ts';
 import { createHash } from 'node:crypto';
-import { GrowingBuffer } from './body.ts';
+import { ByteSink } from '../net/byte-sink.ts';
 import { ListPageParser, ListStreamError } from './list-stream.ts';
+import { checkLibraryFiles, readKubeconfig } from './kubeconfig.ts';
 import { runExecPlugin, type ExecConfig, type ExecCredentialStatus } from './exec-credential.ts';
 
 export type GetResult =
@@ -107,15 +111,42 @@ const AUTH_REFRESH_MS = 60_000;
 
 type KubeConfigT = import('@kubernetes/client-node').KubeConfig;
 
+/** A kubeconfig file into `kc`, read and decoded by readKubeconfig (the library opens nothing). */
+function loadFile(kc: KubeConfigT, file: string): void {
+  const doc = readKubeconfig(file);
+  // the library's loadFromString (js-yaml) reads JSON as it is: the plain object, decoded already
+  try {
+    kc.loadFromString(JSON.stringify(doc));
+  } catch (e) {
+    throw new Error(`kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+}
+
 async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
+  const envFiles = (process.env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f);
+  const home = process.env.HOME ? path.join(process.env.HOME, '.kube', 'config') : undefined;
   if (opts.kubeconfig) {
-    kc.loadFromFile(opts.kubeconfig);
-  } else if (!process.env.KUBECONFIG && process.env.KUBERNETES_SERVICE_HOST && !(await homeKubeconfigExists())) {
+    loadFile(kc, opts.kubeconfig);
+  } else if (envFiles.length > 0) {
+    // as the library's loadFromDefault merges $KUBECONFIG: the first file, then each later one
+    // added (a name defined twice is an error; a later current-context wins)
+    loadFile(kc, envFiles[0]!);
+    for (const f of envFiles.slice(1)) {
+      const more = new KubeConfig();
+      loadFile(more, f);
+      kc.mergeConfig(more);
+    }
+  } else if (home && fs.existsSync(home)) {
+    loadFile(kc, home);
+  } else if (process.env.KUBERNETES_SERVICE_HOST) {
+    const sa = `${opts.inClusterPrefix ?? ''}/var/run/secrets/kubernetes.io/serviceaccount`;
+    // the library reads these itself (the token again every minute): checked first
+    checkLibraryFiles(['ca.crt', 'namespace', 'token'].map((f) => `${sa}/${f}`));
     kc.loadFromCluster(opts.inClusterPrefix);
   } else {
-    kc.loadFromDefault();
+    throw new Error('no kubeconfig found ($KUBECONFIG, ~/.kube/config, in-cluster): pass --kubeconfig');
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
@@ -125,18 +156,14 @@ async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfigT> {
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no cluster in the kubeconfig: pass --kubeconfig or set KUBECONFIG');
-  // loadFromDefault falls back to http://localhost:8080 when it finds nothing at all
-  if (cluster.name === 'cluster' && cluster.server === 'http://localhost:8080') {
-    throw new Error('no kubeconfig found ($KUBECONFIG, ~/.kube/config, in-cluster): pass --kubeconfig');
-  }
   return kc;
 }
 
-async function homeKubeconfigExists(): Promise<boolean> {
-  const { homedir } = await import('node:os');
-  const { existsSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  return existsSync(join(homedir(), '.kube', 'config'));
+/** The files the library will read for the current cluster and user (only the in-cluster ones are left). */
+function libraryFiles(kc: KubeConfigT): Array<string | undefined> {
+  const user = kc.getCurrentUser();
+  const tokenFile = (user?.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
+  return [kc.getCurrentCluster()?.caFile, user?.certFile, user?.keyFile, typeof tokenFile === 'string' ? tokenFile : undefined];
 }
 
 /**
@@ -203,6 +230,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
   // Let the library work out TLS material and headers, then drop its agent for ours.
   async function applyAuth(force = false): Promise<https.RequestOptions> {
     const o: https.RequestOptions = { headers: {} };
+    checkLibraryFiles(libraryFiles(kc)); // it reads them synchronously: never a device or a FIFO
     await kc.applyToHTTPSOptions(o);
     if (exec) {
       if (force || !execCred || (execCred.expiresAt !== undefined && execCred.expiresAt <= Date.now())) {
@@ -296,16 +324,15 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
           onOk(res, settle);
           return;
         }
-        const body = new GrowingBuffer(ERROR_BODY_MAX, 4096);
+        const body = new ByteSink(ERROR_BODY_MAX, 4096);
         let whole = true;
         const done = (): void => {
-          const msg = whole ? statusMessage(body.bytes()) : undefined;
-          settle({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : whole ? '' : ` (an answer over ${ERROR_BODY_MAX} bytes, not read)`}`, body: Buffer.from(body.bytes()) });
+          const msg = whole ? statusMessage(body.view()) : undefined;
+          settle({ ok: false, status, error: `HTTP ${status}${msg ? `: ${msg}` : whole ? '' : ` (an answer over ${ERROR_BODY_MAX} bytes, not read)`}`, body: Buffer.from(body.view()) });
         };
         res.on('data', (c: Buffer) => {
-          if (!body.append(c)) {
+          if (!body.append(c)) { // what fits is kept
             whole = false;
-            body.append(c, 0, ERROR_BODY_MAX - body.length);
             done(); // no need for more (settling destroys the request)
           }
         });
@@ -347,11 +374,11 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         settle({ ok: false, status, error: `response too large: ${declared} bytes > ${maxBytes}` });
         return;
       }
-      const body = new GrowingBuffer(maxBytes, Number.isFinite(declared) && declared > 0 ? declared : 16 * 1024);
+      const body = new ByteSink(maxBytes, Number.isFinite(declared) && declared > 0 ? declared : 16 * 1024);
       res.on('data', (c: Buffer) => {
         if (!body.append(c)) settle({ ok: false, status, error: `response too large: over ${maxBytes} bytes` });
       });
-      res.on('end', () => settle({ ok: true, status, body: body.bytes() }));
+      res.on('end', () => settle({ ok: true, status, body: body.view() }));
       res.on('close', () => settle({ ok: false, status, error: 'the connection closed before the answer ended' }));
     };
   }

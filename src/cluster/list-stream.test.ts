@@ -1,11 +1,9 @@
 // The list page parser: any list, cut anywhere, gives the items JSON.parse gives, one at a time;
-// broken JSON is an error; an item or the skeleton over its bound stops the page. And the growing
-// body buffer holds what it was given, capped by bytes.
+// broken JSON is an error; an item or the skeleton over its bound stops the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ListPageParser, ListStreamError } from './list-stream.ts';
-import { GrowingBuffer } from './body.ts';
 
 const LIMITS = { maxItemBytes: 1 << 20, maxSkeletonBytes: 1 << 20 };
 
@@ -62,14 +60,4 @@ test('a page of many items in one-byte chunks: every item, in order', () => {
   for (let i = 0; i < buf.length; i++) p.write(buf.subarray(i, i + 1));
   assert.deepEqual(got, items);
   assert.equal((p.end().metadata as { continue: string }).continue, 'abc');
-});
-
-test('GrowingBuffer: holds what it was given, refuses what would exceed its cap', () => {
-  const g = new GrowingBuffer(100, 4);
-  for (let i = 0; i < 100; i++) assert.ok(g.append(Buffer.from([i])));
-  assert.equal(g.length, 100);
-  assert.deepEqual([...g.bytes()], Array.from({ length: 100 }, (_, i) => i));
-  assert.equal(g.append(Buffer.from([1])), false);
-  g.reset();
-  assert.equal(g.length, 0);
 });

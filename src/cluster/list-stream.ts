@@ -4,7 +4,7 @@
 // So a page that ignores `limit` and sends hundreds of megabytes costs one item at a time, not the
 // page. Every JSON error is an error (the items are JSON.parse'd, the skeleton too, the array's
 // commas are checked); an item or a skeleton over its bound stops the page.
-import { GrowingBuffer } from './body.ts';
+import { ByteSink } from '../net/byte-sink.ts';
 
 export class ListStreamError extends Error {
   constructor(message: string) {
@@ -34,8 +34,8 @@ const MAX_KEY = 16; // only "items" is looked for
 export class ListPageParser {
   private readonly limits: ListPageLimits;
   private readonly onItem: (item: unknown, bytes: number) => void;
-  private readonly skeleton: GrowingBuffer;
-  private readonly item: GrowingBuffer;
+  private readonly skeleton: ByteSink;
+  private readonly item: ByteSink;
   private depth = 0; // containers open, the top-level object included
   private inString = false;
   private escaped = false;
@@ -59,8 +59,8 @@ export class ListPageParser {
   constructor(limits: ListPageLimits, onItem: (item: unknown, bytes: number) => void) {
     this.limits = limits;
     this.onItem = onItem;
-    this.skeleton = new GrowingBuffer(limits.maxSkeletonBytes, 4096);
-    this.item = new GrowingBuffer(limits.maxItemBytes);
+    this.skeleton = new ByteSink(limits.maxSkeletonBytes, 4096);
+    this.item = new ByteSink(limits.maxItemBytes);
   }
 
   /** items handed over so far */
@@ -76,7 +76,7 @@ export class ListPageParser {
   write(chunk: Buffer): void {
     let skelStart = this.inItems ? -1 : 0;
     const keepSkeleton = (end: number): void => {
-      if (skelStart >= 0 && end > skelStart && !this.skeleton.append(chunk, skelStart, end)) {
+      if (skelStart >= 0 && end > skelStart && !this.skeleton.append(chunk.subarray(skelStart, end))) {
         throw new ListStreamError(`the list's metadata is over ${this.limits.maxSkeletonBytes} bytes`);
       }
     };
@@ -212,7 +212,7 @@ export class ListPageParser {
         }
       }
     }
-    if (this.inElement && this.elementStart >= 0 && !this.item.append(chunk, this.elementStart, chunk.length)) {
+    if (this.inElement && this.elementStart >= 0 && !this.item.append(chunk.subarray(this.elementStart))) {
       throw new ListStreamError(`item ${this.count + 1} is over ${this.limits.maxItemBytes} bytes`);
     }
     if (!this.inItems) keepSkeleton(chunk.length);
@@ -236,7 +236,7 @@ export class ListPageParser {
   }
 
   private endElement(chunk: Buffer, end: number): void {
-    if (!this.item.append(chunk, this.elementStart, end)) {
+    if (!this.item.append(chunk.subarray(this.elementStart, end))) {
       throw new ListStreamError(`item ${this.count + 1} is over ${this.limits.maxItemBytes} bytes`);
     }
     const bytes = this.item.length;
@@ -246,7 +246,7 @@ export class ListPageParser {
     } catch (e) {
       throw new ListStreamError(`item ${this.count + 1} is not JSON (${(e as Error).message})`);
     }
-    this.item.reset();
+    this.item.reset(64 * 1024); // a large item does not pin its buffer
     this.inElement = false;
     this.elementStart = -1;
     this.needComma = true;

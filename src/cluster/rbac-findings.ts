@@ -1,5 +1,9 @@
 // The RBAC findings of `kubelet-guard cluster`, from the RBAC engine's grants (rbac.ts): one finding
-// per subject and binding, most severe grant first, every grant as evidence with its chain.
+// per subject and binding, most severe grant first, every grant as evidence with its chain. A role
+// bound to many subjects the same way (more than GROUP_ABOVE) is one finding naming the first
+// NAMED_IN_GROUP subjects and the count: 100,000 bindings of one role were 100,000 findings (a
+// quarter of a GB of RSS held, and as much JSON). The findings are made one at a time (a generator)
+// so that the command streams them to the JSON writer instead of holding them.
 import { SEVERITIES, type Evidence, type Finding, type Severity } from '../checks/types.ts';
 import { clusterFinding as finding } from './findings.ts';
 import { analyzeRbac, type EscalationGrant, type Grant, type GrantChain, type RbacObjects, type SubjectRef } from './rbac.ts';
@@ -22,6 +26,46 @@ function bySubjectAndBinding<G extends { subject: SubjectRef; chain: GrantChain;
   return [...groups.values()].map((gs) => gs.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)));
 }
 
+/** Above this many subjects bound to a role the same way, one finding for all of them. */
+export const GROUP_ABOVE = 20;
+/** the subjects (and their bindings) a grouped finding names; the rest are counted */
+export const NAMED_IN_GROUP = 10;
+
+interface Grouped<G> {
+  /** one (subject, binding, role) group's grants, most severe first */
+  grants: G[];
+  /** the other (subject, binding) pairs that got the same grants from the same role */
+  more: G[][];
+}
+
+/**
+ * Groups of bySubjectAndBinding merged when they are the same role's same grants (what `sig` says
+ * of each grant, the subject aside): one entry per role and grant set with more than GROUP_ABOVE
+ * subjects, the rest as they were, in order of first appearance.
+ */
+function byRole<G extends { chain: GrantChain }>(groups: G[][], sig: (g: G) => string): Grouped<G>[] {
+  const byKey = new Map<string, G[][]>();
+  for (const gs of groups) {
+    const k = `${refName(gs[0]!.chain.role)}\u0000${gs.map(sig).join('\u0000')}`;
+    const at = byKey.get(k);
+    if (at) at.push(gs);
+    else byKey.set(k, [gs]);
+  }
+  const out: Grouped<G>[] = [];
+  for (const members of byKey.values()) {
+    if (members.length > GROUP_ABOVE) out.push({ grants: members[0]!, more: members.slice(1) });
+    else for (const gs of members) out.push({ grants: gs, more: [] });
+  }
+  return out;
+}
+
+/** "User/a (ClusterRoleBinding/b), … and N more" for a grouped finding */
+function namedSubjects<G extends { subject: SubjectRef; chain: GrantChain }>(g: Grouped<G>): string {
+  const all = [g.grants, ...g.more.slice(0, NAMED_IN_GROUP - 1)];
+  const rest = g.more.length + 1 - all.length;
+  return all.map((gs) => `${refName(gs[0]!.subject)} (${refName(gs[0]!.chain.binding)})`).join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+}
+
 /** The chains (each rule once), then one entry per grant: the permission as `setting`, its verbs and severity as the note. */
 function grantEvidence<G extends { chain: GrantChain; verbs: string[]; severity: Severity; why: string }>(gs: readonly G[], permission: (g: G) => string): Evidence[] {
   const chains = [...new Set(gs.map((g) => chainText(g.chain)))].map((note) => ({ note }));
@@ -34,62 +78,83 @@ function grantEvidence<G extends { chain: GrantChain; verbs: string[]; severity:
  * namespaces could not be read — or where a service account reaches the kubelet), and bindings
  * that grant nothing (yet).
  */
-export function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, allNamespaces: string[] | undefined): Finding[] {
-  const out: Finding[] = [];
+export function* rbacFindingsOf(objs: RbacObjects, weakNamespaces: string[] | undefined, allNamespaces: string[] | undefined): Generator<Finding> {
   const a = analyzeRbac(objs, { podCreate: { weakNamespaces: weakNamespaces ?? [], ...(allNamespaces ? { allNamespaces } : {}) } });
   // one finding per subject and binding: what it reaches, most severe first, each grant as evidence
-  for (const gs of bySubjectAndBinding(a.kubelet)) {
+  const kubeletSig = (g: Grant) => `${g.subresource}|${g.verbs.join(',')}|${g.resourceNames?.join(',') ?? ''}|${g.reach ?? ''}|${g.severity}`;
+  for (const group of byRole(bySubjectAndBinding(a.kubelet), kubeletSig)) {
+    const gs = group.grants;
     const [top, ...rest] = gs as [Grant, ...Grant[]];
     const what = (g: Grant) => `${g.verbs.join(',')} nodes/${g.subresource}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}`;
-    out.push(finding('rbac-kubelet-access', {
+    const also = rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : '';
+    const role = `${top.chain.role.kind} ${top.chain.role.name}`;
+    yield finding('rbac-kubelet-access', group.more.length === 0 ? {
       subject: refName(top.subject), status: 'fail', severity: top.severity,
-      message: `${refName(top.subject)} may ${what(top)}${top.reach ? ` [${top.reach}]` : ''}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
+      message: `${refName(top.subject)} may ${what(top)}${top.reach ? ` [${top.reach}]` : ''}: ${top.why}${also}`,
       evidence: grantEvidence(gs, (g) => `nodes/${g.subresource}`),
-      remediation: `remove the binding ${top.chain.binding.name} or narrow ${top.chain.role.kind} ${top.chain.role.name} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
-    }));
+      remediation: `remove the binding ${top.chain.binding.name} or narrow ${role} (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
+    } : {
+      subject: refName(top.chain.role), status: 'fail', severity: top.severity,
+      message: `${group.more.length + 1} subjects may ${what(top)} through ${role}: ${namedSubjects(group)}; the first: ${top.why}${also}`,
+      evidence: [...grantEvidence(gs, (g) => `nodes/${g.subresource}`), ...group.more.slice(0, NAMED_IN_GROUP - 1).map((m) => ({ note: chainText(m[0]!.chain) }))],
+      remediation: `narrow ${role}, or remove the bindings that grant it to subjects that do not need it (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
+    });
   }
-  for (const gs of bySubjectAndBinding(a.escalation)) {
+  const escalationSig = (g: EscalationGrant) => `${g.action}|${g.resource}|${g.verbs.join(',')}|${g.resourceNames?.join(',') ?? ''}|${g.namespace ?? ''}|${g.severity}`;
+  for (const group of byRole(bySubjectAndBinding(a.escalation), escalationSig)) {
+    const gs = group.grants;
     const [top, ...rest] = gs as [EscalationGrant, ...EscalationGrant[]];
     // the permission as RBAC spells it: "impersonate serviceaccounts", "create serviceaccounts/token"
     const perm = (g: EscalationGrant) => `${g.action === 'serviceaccount-token' ? 'create' : g.action} ${g.resource}`;
     const what = (g: EscalationGrant) =>
       `${perm(g)}${g.resourceNames ? ` (only ${g.resourceNames.join(', ')})` : ''}${g.namespace !== undefined ? ` in namespace ${g.namespace}` : ''}`;
-    out.push(finding('rbac-escalation', {
+    const also = rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : '';
+    const remediation = `remove ${[...new Set(gs.map(perm))].join(', ')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding${group.more.length ? 's' : ''} ${top.chain.binding.name}${group.more.length ? ', …' : ''}`;
+    yield finding('rbac-escalation', group.more.length === 0 ? {
       subject: refName(top.subject), status: 'fail', severity: top.severity,
-      message: `${refName(top.subject)} may ${what(top)}: ${top.why}${rest.length ? `; also ${rest.map((g) => `${what(g)} (${g.severity})`).join(', ')}` : ''}`,
+      message: `${refName(top.subject)} may ${what(top)}: ${top.why}${also}`,
       evidence: grantEvidence(gs, perm),
-      remediation: `remove ${[...new Set(gs.map(perm))].join(', ')} from ${top.chain.role.kind} ${top.chain.role.name} or the binding ${top.chain.binding.name}`,
-    }));
+      remediation,
+    } : {
+      subject: refName(top.chain.role), status: 'fail', severity: top.severity,
+      message: `${group.more.length + 1} subjects may ${what(top)} through ${top.chain.role.kind} ${top.chain.role.name}: ${namedSubjects(group)}; the first: ${top.why}${also}`,
+      evidence: [...grantEvidence(gs, perm), ...group.more.slice(0, NAMED_IN_GROUP - 1).map((m) => ({ note: chainText(m[0]!.chain) }))],
+      remediation,
+    });
   }
   for (const g of a.podCreate ?? []) {
     const where = g.namespaces.join(', ') + (g.moreNamespaces ? ` and ${g.moreNamespaces} more` : '');
-    out.push(finding('rbac-pod-create-bypass', {
+    yield finding('rbac-pod-create-bypass', {
       subject: refName(g.subject), status: 'fail', severity: g.severity,
       message: g.why, // names the subject, what it may create or change, where, and what a pod there reaches
       evidence: [{ note: chainText(g.chain) }],
       remediation: `enforce Pod Security baseline (or restricted) in ${where} (kubectl label namespace <ns> pod-security.kubernetes.io/enforce=baseline), move service accounts that reach the kubelet out of namespaces where others create pods, or narrow ${g.chain.role.kind} ${g.chain.role.name} / the binding ${g.chain.binding.name}`,
-    }));
+    });
   }
   if (!weakNamespaces) {
-    out.push(finding('rbac-pod-create-bypass', {
+    yield finding('rbac-pod-create-bypass', {
       subject: '/api/v1/namespaces', status: 'unknown', severity: 'high',
       message: 'the namespaces could not be read, so which of them lack Pod Security baseline is unknown: only pod creation where a service account reaches the kubelet was judged',
-    }));
+    });
   }
   for (const d of a.dangling) {
-    out.push(finding('rbac-dangling-binding', {
+    yield finding('rbac-dangling-binding', {
       subject: refName(d.binding), status: 'fail', severity: 'low',
       message: `${refName(d.binding)} → ${refName(d.roleRef)}: ${d.why}; whoever creates that role decides what its subjects get`,
       remediation: `delete ${refName(d.binding)}, or create ${refName(d.roleRef)} with the rules meant`,
-    }));
+    });
   }
   for (const n of a.notes) {
     if (n.kind === 'aggregated-role') continue; // provenance, already in every chain it shapes
-    out.push(finding('rbac-ineffective-rule', {
+    yield finding('rbac-ineffective-rule', {
       subject: refName(n.object), status: 'fail', severity: 'info',
       message: `${refName(n.object)}: ${n.message}`,
       remediation: n.kind === 'inert-rule' ? 'name the subresources (nodes/proxy, nodes/log, …) or use `kubelet-guard rbac-for`' : `fix or remove the ${n.kind === 'namespaced-binding' ? 'RoleBinding (a ClusterRoleBinding grants nodes)' : 'subject'}`,
-    }));
+    });
   }
-  return out;
+}
+
+/** rbacFindingsOf, held (for tests and small inputs). */
+export function rbacFindings(objs: RbacObjects, weakNamespaces: string[] | undefined, allNamespaces: string[] | undefined): Finding[] {
+  return [...rbacFindingsOf(objs, weakNamespaces, allNamespaces)];
 }

@@ -26,7 +26,7 @@ import { parseGoDuration } from '../kubelet/go-duration.ts';
 import { configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../cluster/rbac.ts';
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
-import { rbacFindings } from '../cluster/rbac-findings.ts';
+import { rbacFindingsOf } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
 import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
@@ -70,7 +70,15 @@ export interface ClusterReport {
   nodes: ClusterNode[];
   findings: Finding[];
   summary: Summary;
+  /** every RBAC check's failed findings, by check id, when the table got only its first TABLE_MAX_RBAC_FAILS */
+  rbacFails?: Record<string, number>;
 }
+
+/**
+ * The table shows at most this many failed findings of each RBAC check (the rest are counted, and
+ * all are in --format json): hostile RBAC can make a finding of every binding.
+ */
+export const TABLE_MAX_RBAC_FAILS = 200;
 
 const NODE_SECTIONS: ReadonlySet<Section> = new Set<Section>(['cis-4.2', 'kubelet-api', 'versions']);
 const NODE_CHECKS_VIA_CONFIGZ = NODE_CHECKS.filter((c) => NODE_SECTIONS.has(c.meta.section));
@@ -309,7 +317,9 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   } catch (e) {
     clearTimeout(deadlineTimer);
     // the first line only: a YAML error goes on to quote the kubeconfig's lines, secrets included
-    return usage(`cannot use the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message.split('\n')[0]}`);
+    const msg = (e as Error).message.split('\n')[0]!;
+    // kubeconfig.ts names the file (one of $KUBECONFIG's too)
+    return usage(`cannot use the ${msg.startsWith('kubeconfig ') ? msg : `kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${msg}`}`);
   }
   try {
     const early: Finding[] = [];
@@ -388,6 +398,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     early.push(...controlPlaneFindings(podsFailed ? { error: podsFailed.error } : controlPlanePods));
 
     // ---- RBAC ----
+    let rbac: Iterable<Finding> = [];
     const [crs, rs, crbs, rbs] = await Promise.all([
       listKept<ClusterRole>(api, `${RBAC}/clusterroles`, REDUCERS.clusterroles, budget),
       listKept<Role>(api, `${RBAC}/roles`, REDUCERS.roles, budget),
@@ -402,13 +413,22 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     }
     // no RBAC verdict from a partial picture: a missing list could hold the binding that matters
     if (!('error' in crs) && !('error' in rs) && !('error' in crbs) && !('error' in rbs)) {
-      early.push(...rbacFindings({ clusterRoles: crs.items, roles: rs.items, clusterRoleBindings: crbs.items, roleBindings: rbs.items }, weakNamespaces, ctx.namespaces));
+      // made one at a time and reported as made (below): never all held
+      rbac = rbacFindingsOf({ clusterRoles: crs.items, roles: rs.items, clusterRoleBindings: crbs.items, roleBindings: rbs.items }, weakNamespaces, ctx.namespaces);
     }
 
     // ---- the report: cluster-wide findings now, each node's as its turn comes ----
     const head = { tool: { name: 'kubelet-guard', version: pkg.version }, cluster: { server: api.server, nodes: nodeRefs.length } };
     const json = opts.format === 'json' ? await startJsonStream(io.out, head) : undefined;
     const kept: Finding[] = []; // the table's: failed and unknown only
+    const rbacFails: Record<string, number> = {}; // every RBAC fail, counted; the table shows the first TABLE_MAX_RBAC_FAILS of each check
+    const inTable = (f: Finding): boolean => {
+      if (f.status === 'unknown') return true;
+      if (f.status !== 'fail') return false;
+      if (!f.check.startsWith('rbac-')) return true;
+      rbacFails[f.check] = (rbacFails[f.check] ?? 0) + 1;
+      return rbacFails[f.check]! <= TABLE_MAX_RBAC_FAILS;
+    };
     const summary = summarize([]);
     let failing = false;
     const report = async (f: Finding): Promise<void> => {
@@ -416,10 +436,11 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       if (f.status === 'fail') summary.failBySeverity[f.severity]++;
       failing ||= failedAtOrAbove([f], opts.failOn);
       if (json) await json.finding(f);
-      else if (f.status === 'fail' || f.status === 'unknown') kept.push(f);
+      else if (inTable(f)) kept.push(f);
     };
     for (const f of early) await report(f);
     early.length = 0;
+    for (const f of rbac) await report(f);
 
     const nodes: ClusterNode[] = [];
     const progress = opts.progress === false ? undefined : createProgressWriter<NodeProgress>(io.err as unknown as ProgressStream, undefined, formatNodeProgress);
@@ -461,7 +482,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     }
 
     if (json) await json.end({ nodes, summary });
-    else io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary }, { color: useColor(opts.color, io.out) }));
+    else io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary, rbacFails }, { color: useColor(opts.color, io.out) }));
     return failing ? 1 : run.signal.aborted || cutLists.length > 0 ? EXIT_INCOMPLETE : 0;
   } finally {
     clearTimeout(deadlineTimer);

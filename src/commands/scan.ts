@@ -17,7 +17,7 @@ import { analyseMetrics, analysePods, configzToEffective, nodeFactsFromConfigz }
 import type { Endpoint } from '../scan/types.ts';
 import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
-import { readLocalFile } from '../scan/local-file.ts';
+import { readLocalFile } from '../sources/local-file.ts';
 import { formatScanTable } from '../report/scan-table.ts';
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';

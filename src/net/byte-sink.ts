@@ -2,7 +2,8 @@
 // 3 MB body as three million one-byte chunks; kept as an array of Buffers that costs over a
 // gigabyte (every Buffer is an object, and a slice keeps its whole socket read buffer alive).
 // Here memory is what is held (at most twice it, while growing) and every chunk is copied and let
-// go, so the cap counts what the process really keeps.
+// go, so the cap counts what the process really keeps. The scan's HTTP client and the cluster's
+// API-server client (bodies, list items, exec plugin output) both hold bytes in it.
 
 const MIN_CAPACITY = 16 * 1024;
 
@@ -43,6 +44,11 @@ export class ByteSink {
     return this.#buf.subarray(0, this.#len);
   }
 
+  /** The bytes held, decoded as UTF-8. */
+  text(): string {
+    return this.#buf.toString('utf8', 0, this.#len);
+  }
+
   /** The bytes held, in a buffer of their own size; the sink is emptied. */
   take(): Buffer {
     const out = this.#len === this.#buf.length ? this.#buf : Buffer.from(this.#buf.subarray(0, this.#len));
@@ -50,9 +56,13 @@ export class ByteSink {
     return out;
   }
 
-  /** Forgets the bytes, keeping the buffer for the next ones. */
-  reset(): void {
+  /**
+   * Forgets the bytes, keeping the buffer for the next ones — up to `keep` bytes of it, so that one
+   * large item read into a reused sink does not pin its buffer for all the small ones after it.
+   */
+  reset(keep = Infinity): void {
     this.#len = 0;
+    if (this.#buf.length > keep) this.#buf = Buffer.allocUnsafe(Math.min(this.cap, keep));
   }
 
   /** Forgets the bytes and releases the buffer. */

@@ -86,8 +86,9 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
       line('AlwaysAllow authorization', 'kubelet-authorization-mode'),
       line('read-only port open', 'kubelet-read-only-port'));
   }
-  const count = (check: string) => r.findings.filter((f) => f.check === check && f.status === 'fail').length;
-  out.push(`  RBAC subjects reaching the kubelet API: ${count('rbac-kubelet-access')}, escalation paths: ${count('rbac-escalation')}`,
+  const count = (check: string) => r.rbacFails?.[check] ?? r.findings.filter((f) => f.check === check && f.status === 'fail').length;
+  // findings, not subjects: a role bound the same way to many subjects is one finding (rbac-findings.ts)
+  out.push(`  RBAC findings: kubelet API access ${count('rbac-kubelet-access')}, escalation ${count('rbac-escalation')}`,
     `  pods bypassing the API server: ${count('workload-bypass')}, namespaces without Pod Security baseline: ${count('namespace-pod-security')}`,
     `  static pods hidden from the API server: ${count('hidden-static-pods')}`);
 
@@ -107,6 +108,10 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
       for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${text(f.remediation)}`);
     }
+  }
+  for (const [check, n] of Object.entries(r.rbacFails ?? {})) {
+    const shown = r.findings.filter((f) => f.check === check && f.status === 'fail').length;
+    if (n > shown) out.push(`  … and ${n - shown} more failed ${inert(check)} findings, not shown here (all are in --format json)`);
   }
   const s = r.summary;
   out.push('', `${c.bold('Summary:')} ${r.cluster.nodes} nodes, ${c.red(`${s.fail} failed`)} (critical ${s.failBySeverity.critical}, high ${s.failBySeverity.high}), ${s.unknown} unknown, ${s.pass} passed`);

@@ -117,3 +117,16 @@ export function hugeStatus(path: string, code: number, messageBytes: number): Ho
     return true;
   };
 }
+
+/** Answers `path` with `count` generated items in pages of `perPage`, with continue tokens, and then ends (a large, honest list). */
+export function manyItems(path: string, count: number, item: (i: number) => object, perPage = 500): Hostile {
+  return (_req, res, url) => {
+    if (url.pathname !== path) return false;
+    const start = Number(url.searchParams.get('continue') ?? '0');
+    const end = Math.min(count, start + perPage);
+    const items: string[] = [];
+    for (let i = start; i < end; i++) items.push(JSON.stringify(item(i)));
+    json(res, 200, page(items.join(','), end < count ? String(end) : undefined));
+    return true;
+  };
+}
