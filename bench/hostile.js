@@ -167,6 +167,14 @@ const CLUSTER_CASES = [
   { name: 'cluster: a list accepted and never answered', override: H.silent('/api/v1/namespaces'), args: ['--timeout', '1500'], list: 'namespace-pod-security' },
   { name: 'cluster: a 200 MB pod page that ignores `limit`', override: H.ignoresLimit('/api/v1/pods', 200 * 1024 * 1024, (i) => ({ ...pod(i), padding: 'q'.repeat(500) })), list: 'workload-bypass' },
   { name: 'cluster: a 200 MB ClusterRoleBinding page', override: H.ignoresLimit(`${RBAC}/clusterrolebindings`, 200 * 1024 * 1024, binding), list: 'rbac-kubelet-access' },
+  {
+    name: 'cluster: 100,000 ClusterRoleBindings reaching nodes/proxy',
+    override: H.manyItems(`${RBAC}/clusterrolebindings`, 100_000, (i) => ({
+      metadata: { name: `crb-proxy-${i}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-proxy-reader' },
+      subjects: [{ kind: 'User', name: `user-${i}-${'x'.repeat(400)}` }],
+    })),
+    list: 'rbac-kubelet-access',
+  },
 ];
 
 async function clusterCase(c) {
