@@ -1,6 +1,7 @@
 // The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
 // 2 usage or internal error; 3 (cluster) nothing failed but the audit is incomplete (its run
-// deadline passed, or a list was stopped at a bound).
+// deadline passed, or a list was stopped at a bound); 141 (bin/kubelet-guard.js) the reader of the
+// output went away before the report was written.
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
