@@ -145,6 +145,11 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
       code = runRbacFor(paths, opts, io);
     });
 
+  // no command: nothing would be audited, so say how to use it and fail, never exit 0 on nothing
+  if (argv.length <= 2) {
+    io.err.write(program.helpInformation());
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync(argv);
     return code;
