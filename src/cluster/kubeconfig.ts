@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { readLocalFile, statLocalFile } from '../sources/local-file.ts';
 import { decodeK8sYaml, toPlain } from '../sources/k8s-yaml.ts';
+import { reasonOf } from '../sources/errno.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -23,7 +24,7 @@ function readChecked(file: string, what: string | undefined, p: string): string 
   try {
     return readLocalFile(p);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const why = reasonOf(e);
     throw fail(file, what ? `${what} ${p}: ${why}` : why, e);
   }
 }
@@ -90,7 +91,7 @@ export function checkLibraryFiles(paths: Iterable<string | null | undefined>): v
       statLocalFile(p, undefined, { fifo: false });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new Error(`${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new Error(`${p}: ${reasonOf(e)}`, { cause: e });
     }
   }
 }

@@ -10,6 +10,7 @@ import { formatJson } from '../report/json.ts';
 import { formatTable } from '../report/table.ts';
 import { registerNodeSecrets } from '../report/node-secrets.ts';
 import { inertMessage } from '../report/terminal.ts';
+import { reasonOf } from '../sources/errno.ts';
 
 export interface NodeCommandOptions {
   root?: string;
@@ -27,7 +28,7 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
     try {
       st = fs.statSync(opts.root);
     } catch (e) {
-      io.err.write(`kubelet-guard: ${inertMessage(`--root ${opts.root}: ${(e as NodeJS.ErrnoException).code ?? 'cannot read'}: expected a folder holding a node's filesystem`)}`);
+      io.err.write(`kubelet-guard: ${inertMessage(`--root ${opts.root}: ${reasonOf(e)}: expected a folder holding a node's filesystem`)}`);
       return 2;
     }
     if (!st.isDirectory()) {

@@ -4,6 +4,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { SECRET_ENV_NAME } from '../facts/redact.ts';
+import { reasonOf } from '../sources/errno.ts';
 import { decodeK8sYaml, toPlain } from '../sources/k8s-yaml.ts';
 
 export interface Identity {
@@ -75,7 +76,7 @@ function read(readFile: Reader, p: string, flag: string, secret = false): string
   try {
     return readFile(p, secret);
   } catch (e) {
-    throw new Error(`${flag} ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw new Error(`${flag} ${p}: ${reasonOf(e)}`, { cause: e });
   }
 }
 

@@ -7,6 +7,7 @@
 // data (`unreadable: EACCES`), which checks turn into `unknown` verdicts.
 import fs from 'node:fs';
 import path from 'node:path';
+import { errnoWords } from './errno.ts';
 
 const MAX_SYMLINK_HOPS = 40; // Linux's MAXSYMLINKS
 export const PATH_MAX = 4096; // Linux's, with the terminating NUL
@@ -50,19 +51,7 @@ function errCode(e: unknown): string {
 }
 
 function describe(code: string): string {
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ELOOP: 'too many levels of symbolic links',
-    ENOTDIR: 'a path component is not a directory',
-    EISDIR: 'is a directory',
-    EFBIG: 'file too large to read',
-    ENOTFILE: 'not a regular file',
-    ECHANGED: 'the file changed while it was opened',
-    ENAMETOOLONG: 'file name too long',
-  };
-  return `${code}: ${words[code] ?? 'I/O error'}`;
+  return `${code}: ${errnoWords(code)}`;
 }
 
 export class RootFs {
