@@ -11,7 +11,7 @@ import { runEndpointChecks } from '../checks/scan/run.ts';
 import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, parsePorts, DEFAULT_PORTS } from '../scan/targets.ts';
 import { sweep } from '../scan/engine.ts';
 import { httpRequest, tcpConnect } from '../scan/http-client.ts';
-import { probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
+import { kubeletCredentials, probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
 import { probeEtcd } from '../scan/etcd.ts';
 import { analyseMetrics, analysePods, configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
 import type { Endpoint } from '../scan/types.ts';
@@ -152,7 +152,9 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
 async function collect(ep: Endpoint, identity: Identity | undefined, timeouts: { connect: number; tls: number; headers: number; body: number }): Promise<void> {
   const tls = ep.service === 'kubelet';
   if (ep.service !== 'kubelet' && ep.service !== 'kubelet-read-only') return;
-  const auth = identity?.token ? { token: identity.token } : identity?.cert ? { cert: identity.cert, key: identity.key } : undefined;
+  // the identity only to the secure port (TLS, where the kubelet authenticates); the read-only port
+  // is plain HTTP and never authenticates: what it serves, it serves to anyone
+  const auth = tls && ep.identity !== 'anonymous' ? kubeletCredentials(identity) : undefined;
   const get = (path: string, maxBodyBytes: number) =>
     httpRequest({ host: ep.host, port: ep.port, tls, method: 'GET', path, timeouts, maxBodyBytes, ...(auth ? { auth } : {}) });
   ep.collected = {};

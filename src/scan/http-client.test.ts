@@ -197,12 +197,10 @@ describe('plain HTTP', () => {
     assert.ok(r.ms >= 0 && r.ms < 2000);
   });
 
-  test('a bearer token goes in the Authorization header (and replaces one given in headers)', async () => {
-    const srv = await serve(http.createServer((rq, rs) => rs.end(rq.headers.authorization ?? 'none')));
-    const r = ok(await get(srv.port, { auth: { token: 'abc.def-123' }, headers: { authorization: 'Basic eA==' } }));
-    assert.equal(r.res.body.toString(), 'Bearer abc.def-123');
-    const anon = ok(await get(srv.port));
-    assert.equal(anon.res.body.toString(), 'none');
+  test('no credential ever goes over plain HTTP: no token, no Authorization, Proxy-Authorization or Cookie header', async () => {
+    const srv = await serve(http.createServer((rq, rs) => rs.end(JSON.stringify([rq.headers.authorization, rq.headers['proxy-authorization'], rq.headers.cookie, rq.headers['x-kept']]))));
+    const r = ok(await get(srv.port, { auth: { token: 'abc.def-123' }, headers: { authorization: 'Basic eA==', 'Proxy-Authorization': 'Basic eA==', Cookie: 'a=b', 'x-kept': '1' } }));
+    assert.equal(r.res.body.toString(), '[null,null,null,"1"]');
   });
 
   test('a POST body is sent with its length', async () => {
@@ -320,6 +318,14 @@ describe('caps', () => {
 // ---- TLS -------------------------------------------------------------------------------------------
 
 describe('TLS', () => {
+  test('a bearer token goes in the Authorization header over TLS (and replaces one given in headers)', async () => {
+    const srv = await serve(https.createServer({ key: certs.serverKey, cert: certs.serverCert }, (rq, rs) => rs.end(rq.headers.authorization ?? 'none')));
+    const r = ok(await get(srv.port, { tls: true, auth: { token: 'abc.def-123' }, headers: { authorization: 'Basic eA==' } }));
+    assert.equal(r.res.body.toString(), 'Bearer abc.def-123');
+    const anon = ok(await get(srv.port, { tls: true }));
+    assert.equal(anon.res.body.toString(), 'none');
+  });
+
   test('https with a minted certificate: inspected, not trusted; leaf and chain recorded', async () => {
     const srv = await serve(https.createServer({ key: certs.serverKey, cert: certs.serverCert + certs.ca }, (_rq, rs) => rs.end('secure')));
     const r = ok(await get(srv.port, { tls: true }));

@@ -409,6 +409,24 @@ function release(bytes: number): void {
   grantWaiting();
 }
 
+/** Headers that carry a credential: never sent in clear text. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/**
+ * The one rule for credentials, for every probe: they travel only inside TLS. A plain-HTTP request
+ * (the read-only port, the healthz port, plain etcd — none of them authenticates anyone) loses its
+ * bearer token, its client certificate and key, and any Authorization, Proxy-Authorization or
+ * Cookie header, whatever the caller asked: anyone on the path, or whatever listens on that port,
+ * would read them. A TLS request is left as it is (a client certificate is only ever shown in the
+ * handshake, a token only inside the encrypted stream).
+ */
+export function credentialsAllowed(req: HttpRequest): HttpRequest {
+  if (req.tls) return req;
+  const { auth: _dropped, headers, ...rest } = req;
+  if (!headers) return rest;
+  return { ...rest, headers: Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))) };
+}
+
 export async function httpRequest(req: HttpRequest): Promise<HttpResult> {
   const bytes = Math.min(clampMs(req.maxBodyBytes, DEFAULT_MAX_BODY_BYTES), BODY_BUDGET_BYTES);
   if (req.signal?.aborted) return { ok: false, error: 'aborted', detail: 'aborted before the connection', ms: 0 };
@@ -431,14 +449,15 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResult> {
   });
 }
 
-function run(req: HttpRequest, resolve: (r: HttpResult) => void, maxBody: number): void {
+function run(given: HttpRequest, resolve: (r: HttpResult) => void, maxBody: number): void {
   const t0 = performance.now();
   const ms = (): number => Math.round(performance.now() - t0);
-  const invalid = invalidRequest(req);
+  const invalid = invalidRequest(given); // a malformed token is refused even where it would be dropped
   if (invalid) {
     resolve({ ok: false, error: 'aborted', detail: `invalid request: ${invalid}`, ms: 0 });
     return;
   }
+  const req = credentialsAllowed(given);
   if (req.signal?.aborted) {
     resolve({ ok: false, error: 'aborted', detail: 'aborted before the connection', ms: 0 });
     return;

@@ -309,6 +309,18 @@ function buildInfoVersion(text: string): string | undefined {
 
 // ---- the secure port -----------------------------------------------------------------------------
 
+/**
+ * The credential to present to a kubelet's secure port (TLS, authenticated, §3): the bearer token,
+ * else the client certificate with its key. Only the secure-port probes and --collect on a secure
+ * port ask for it; the read-only and healthz ports never authenticate (§1, §2), and the HTTP client
+ * drops any credential from a plain-HTTP request in any case (credentialsAllowed).
+ */
+export function kubeletCredentials(identity: KubeletIdentity | undefined): HttpRequest['auth'] | undefined {
+  if (identity?.token) return { token: identity.token };
+  if (identity?.cert && identity.key) return { cert: identity.cert, key: identity.key };
+  return undefined;
+}
+
 export async function probeKubelet(host: string, port: number, opts: KubeletProbeOptions = {}): Promise<Endpoint> {
   const ep: Endpoint = {
     host,
@@ -386,14 +398,17 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
     ep.notes.push(`GET /pods without credentials answered ${status}, which no kubelet auth filter gives (§3): not classified`);
   }
 
-  // 2. The caller: the identity when given, otherwise anonymous.
+  // 2. The caller: the identity when given, otherwise anonymous. The credential goes only to a port
+  // whose anonymous answer came from a kubelet's auth filter (401, 403, or served): a TLS listener
+  // that answered otherwise is not known to authenticate anyone, and never gets it.
   const identity = opts.identity;
-  const auth: HttpRequest['auth'] | undefined = identity?.token
-    ? { token: identity.token }
-    : identity?.cert && identity.key
-      ? { cert: identity.cert, key: identity.key }
-      : undefined;
+  let auth = kubeletCredentials(identity);
   if (identity && !auth) ep.notes.push(`the identity ${identity.label} has neither a token nor a certificate with its key: probed without credentials`);
+  if (auth && ep.anonymous === null) {
+    ep.notes.push(`the identity ${identity!.label} was not sent: the port did not answer like a kubelet's auth filter`);
+    ep.identity = 'anonymous';
+    auth = undefined;
+  }
   const outcomes: Outcome[] = [];
   let rest: readonly GroupProbe[] = GROUP_PROBES.slice(1);
   if (auth) {
