@@ -1,7 +1,10 @@
 // The command line. Exit codes: 0 nothing failed at or above --fail-on, 1 something did,
-// 2 usage or internal error; 3 (cluster) nothing failed but the audit is incomplete (its run
-// deadline passed, or a list was stopped at a bound); 141 (bin/kubelet-guard.js) the reader of the
-// output went away before the report was written.
+// 2 usage or internal error; 3 nothing failed but the audit is incomplete or audited nothing
+// (node: no kubelet, control-plane component or static pod, i.e. not a node, or no finding judged;
+// cluster: the run deadline passed, a list was stopped at a bound, the API server could not list
+// the nodes or lists none, or no finding judged; never scan, whose "no open port" is a result),
+// decided for every command by auditExitCode in checks/run.ts; 141 (bin/kubelet-guard.js) the
+// reader of the output went away before the report was written.
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';

@@ -62,3 +62,37 @@ export function summarize(findings: readonly Finding[]): Summary {
   }
   return s;
 }
+
+/**
+ * The exit codes every audit command (node, scan, cluster) shares: 0 nothing failed at or above
+ * --fail-on, 1 something did, 3 nothing failed but the audit is incomplete or audited nothing (no
+ * kubelet, not a node, an API server unreachable or with no nodes, every finding unknown). A run
+ * that judged nothing never exits 0; a failure at or above --fail-on still wins.
+ */
+export const EXIT_PASSED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_INCOMPLETE = 3;
+
+/**
+ * Whether a finding judges the target: it passed or failed. The kubelet-evidence section speaks of
+ * the evidence (found, read fully), not of the node, so it judges nothing: "the empty folder was
+ * read fully" is no audit.
+ */
+export function judges(f: Pick<Finding, 'status' | 'section'>): boolean {
+  return (f.status === 'pass' || f.status === 'fail') && f.section !== 'kubelet-evidence';
+}
+
+/** Why a run audited nothing, when none of its findings judged anything (`judged` counts `judges`). */
+export function nothingJudged(judged: number, total: number): string | undefined {
+  if (judged > 0) return undefined;
+  return total === 0 ? 'no finding at all: nothing was audited' : `none of the ${total} findings could be judged: every one is unknown or not applicable`;
+}
+
+/**
+ * The one decision of every audit command's exit code: 1 when something failed at or above
+ * --fail-on, else 3 when the audit is incomplete (`incomplete` says why), else 0.
+ */
+export function auditExitCode(failing: boolean, incomplete: string | undefined): number {
+  if (failing) return EXIT_FAILED;
+  return incomplete !== undefined ? EXIT_INCOMPLETE : EXIT_PASSED;
+}

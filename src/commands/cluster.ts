@@ -17,7 +17,7 @@
 // report is streamed and the table keeps only what it prints (failed and unknown findings).
 import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
-import { failedAtOrAbove, runChecks, summarize, type Summary } from '../checks/run.ts';
+import { auditExitCode, failedAtOrAbove, judges, nothingJudged, runChecks, summarize, type Summary } from '../checks/run.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
 import type { Finding, Section } from '../checks/types.ts';
 import { ApiError, connect, mapLimit, type ApiClient, type GetResult } from '../cluster/fetch.ts';
@@ -104,8 +104,6 @@ function int(name: string, v: string, min: number, max: number): number | string
 
 export const DEFAULT_DEADLINE = '10m';
 const MAX_DEADLINE_MS = 7 * 24 * 3600_000;
-/** exit code when the audit is incomplete (the run deadline passed, or a list hit a bound) and nothing failed */
-export const EXIT_INCOMPLETE = 3;
 
 /** --deadline: whole milliseconds, or a Go duration (10m, 90s, 1h30m). */
 function deadlineMs(v: string): number | string {
@@ -431,8 +429,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     };
     const summary = summarize([]);
     let failing = false;
+    let judged = 0;
     const report = async (f: Finding): Promise<void> => {
       summary[f.status]++;
+      if (judges(f)) judged++;
       if (f.status === 'fail') summary.failBySeverity[f.severity]++;
       failing ||= failedAtOrAbove([f], opts.failOn);
       if (json) await json.finding(f);
@@ -481,9 +481,24 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
         message: `${(run.signal.reason as Error).message} after ${secs} s: ${notExamined} of ${nodeRefs.length} nodes were not examined, and the requests in flight were stopped${lists}; each of their findings is unknown` }));
     }
 
+    // audited nothing, or not all of it: one line first, saying what was not found and what to try
+    const none = nothingJudged(judged, summary.pass + summary.fail + summary.unknown + summary['not-applicable']);
+    const incomplete = run.signal.aborted
+      ? `the run deadline (--deadline ${opts.deadline ?? DEFAULT_DEADLINE}) passed: what was not examined is unknown; give a longer --deadline`
+      : cutLists.length > 0
+        ? `lists not read to the end (a bound was reached): ${cutLists.join(', ')}; what they hold is unknown`
+        : nodesFailed
+          ? `the API server ${api.server} could not list the nodes: ${nodesFailed.error}; check that it is reachable and that the identity may list nodes (try kubectl get nodes with the same kubeconfig and context)`
+          : nodeRefs.length === 0
+            ? `the API server ${api.server} lists no nodes: no kubelet was audited; is this the right cluster and context? (try kubectl get nodes with the same kubeconfig)`
+            : none !== undefined ? `nothing judged on ${api.server}: ${none}; see the unknown findings for what could not be read` : undefined;
+    if (incomplete !== undefined) io.err.write(`kubelet-guard cluster: ${inertMessage(`incomplete: ${incomplete}`)}`);
     if (json) await json.end({ nodes, summary });
-    else io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary, rbacFails }, { color: useColor(opts.color, io.out) }));
-    return failing ? 1 : run.signal.aborted || cutLists.length > 0 ? EXIT_INCOMPLETE : 0;
+    else {
+      if (incomplete !== undefined) io.out.write(`INCOMPLETE: ${inertMessage(incomplete)}\n`);
+      io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary, rbacFails }, { color: useColor(opts.color, io.out) }));
+    }
+    return auditExitCode(failing, incomplete);
   } finally {
     clearTimeout(deadlineTimer);
     api.close();

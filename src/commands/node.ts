@@ -4,7 +4,9 @@ import type { Io } from '../cli.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { gatherNodeFacts } from '../sources/node.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
-import { failedAtOrAbove, runChecks, type FailOn } from '../checks/run.ts';
+import { auditExitCode, failedAtOrAbove, judges, nothingJudged, runChecks, type FailOn } from '../checks/run.ts';
+import type { NodeFacts } from '../facts/types.ts';
+import type { Finding } from '../checks/types.ts';
 import { buildNodeReport } from '../report/model.ts';
 import { formatJson } from '../report/json.ts';
 import { formatTable } from '../report/table.ts';
@@ -43,10 +45,34 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
   if (io.secrets) registerNodeSecrets(facts, io.secrets);
   const findings = runChecks(NODE_CHECKS, facts);
-  const report = buildNodeReport(facts, findings, pkg.version);
+  const incomplete = nodeIncomplete(facts, findings, opts.root);
+  const report = { ...buildNodeReport(facts, findings, pkg.version), ...(incomplete !== undefined ? { incomplete } : {}) };
+  // first, before the report: a run that audited nothing says what was not found and what to try
+  if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);
   if (opts.format === 'json') io.out.write(formatJson(report));
   else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet, showConfig: opts.showConfig }));
-  return failedAtOrAbove(findings, opts.failOn) ? 1 : 0;
+  return auditExitCode(failedAtOrAbove(findings, opts.failOn), incomplete);
+}
+
+/**
+ * Why this node audit audited nothing (exit 3), or undefined: no kubelet and none of the other
+ * evidence a node has (no control-plane component, no static pod), so this is no node (a --root
+ * that is not a node's filesystem, a live run on a machine that is no node); or no finding judged
+ * anything (every one unknown or not applicable).
+ */
+export function nodeIncomplete(facts: NodeFacts, findings: readonly Finding[], root: string | undefined): string | undefined {
+  const k = facts.kubelet;
+  const components = facts.controlPlane?.components.length ?? 0;
+  const pods = facts.staticPods?.manifests.length ?? 0;
+  if (!k.invocation && components === 0 && pods === 0) {
+    // one short line first (the table and `kubelet:` line give the detail of what was looked for)
+    const none = 'no kubelet unit, process or config, no control-plane component, no static pod';
+    return root !== undefined
+      ? `no kubelet found under --root ${root}: ${none}; is this a node's root filesystem? (try --root /host when running in a pod with the node's / mounted there)`
+      : `no kubelet found on this machine: ${none}; run kubelet-guard as root on a Kubernetes node, or give --root DIR for a node's filesystem (--root /host in a pod)`;
+  }
+  const none = nothingJudged(findings.filter(judges).length, findings.length);
+  return none === undefined ? undefined : `nothing judged on ${facts.target}: ${none}; see the unknown findings for what could not be read (live: run as root)`;
 }
 
 /** --color/--no-color win; else colour only on a TTY without NO_COLOR (https://no-color.org). */

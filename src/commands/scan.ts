@@ -3,7 +3,7 @@
 // gets. Results stream as they come (jsonl), so a /16 never accumulates in memory.
 import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
-import { failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
+import { auditExitCode, failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
 import type { Finding } from '../checks/types.ts';
 import { checks as ENDPOINT_CHECKS } from '../checks/scan/index.ts';
@@ -145,7 +145,10 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   } else {
     io.out.write(formatScanTable({ endpoints, findings, summary }, { color: useColor(opts.color, io.out) }));
   }
-  return failedAtOrAbove(findings, opts.failOn) ? 1 : 0;
+  // A sweep that finds no open port audited what it was asked to: "nothing on these addresses
+  // answers on a kubelet or etcd port" is its result, not a gap (an unreachable network looks the
+  // same to TCP, and the summary line counts the probes made), so it is never exit 3.
+  return auditExitCode(failedAtOrAbove(findings, opts.failOn), undefined);
 }
 
 /** --collect: read what the caller may read, analysed at once; bodies are never kept. */

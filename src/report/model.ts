@@ -11,6 +11,8 @@ export interface NodeReport {
   mode: NodeFacts['mode'];
   privileged: boolean;
   generatedAt: string;
+  /** present when the run audited nothing (exit 3): what was not found and what to try */
+  incomplete?: string;
   kubelet: {
     found: boolean;
     missing?: string;

@@ -36,6 +36,8 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   const lines: string[] = [];
   const k = report.kubelet;
   // every string from the evidence goes through inert()/oneLine() (terminal.ts) before it is printed
+  // a run that audited nothing says so first, with what to try (exit 3)
+  if (report.incomplete !== undefined) lines.push(c.yellow(c.bold(`INCOMPLETE: ${oneLine(report.incomplete)}`)), '');
   lines.push(c.bold(`kubelet-guard node audit: ${inert(report.target)}`));
   if (!k.found) lines.push(`  kubelet: ${c.yellow('not found')}: ${oneLine(k.missing ?? '')}`);
   else {
