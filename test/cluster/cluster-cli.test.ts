@@ -86,6 +86,11 @@ test('20 nodes: counts, failure modes as unknown with the reason, anonymous node
   const dbg = rep.findings.filter((f) => f.check === 'kubelet-debugging-handlers');
   assert.deepEqual(dbg.filter((f) => f.status === 'fail').map((f) => f.subject?.split(' ')[0]).sort(), [...ANON].map(name).sort());
   assert.equal(dbg.filter((f) => f.status === 'pass' && f.severity === 'info').length, NODES - Object.keys(MODES).length - ANON.size);
+  // the Nodes say operatingSystem linux: Windows-only CVEs are not listed; the gitRepo ones are unknown, not fail
+  const cve = rep.findings.filter((f) => f.check === 'cve-known-kubelet-vulnerabilities');
+  assert.ok(cve.length > 0);
+  assert.ok(!cve.some((f) => /CVE-2024-9042|CVE-2023-3676|CVE-2024-5321/.test(f.subject ?? '')), JSON.stringify(cve.map((f) => f.subject)));
+  assert.ok(!cve.some((f) => /CVE-2025-1767|CVE-2024-10220/.test(f.subject ?? '') && f.status === 'fail'));
 });
 
 test('table: per-node lines and the cluster summary', async () => {
