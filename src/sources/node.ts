@@ -12,6 +12,7 @@ import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
 import { readDpkgVersion } from './dpkg.ts';
 import { readKubeProxy } from './kube-proxy.ts';
+import { KUBEADM_CLUSTER_CA } from '../facts/paths.ts';
 import { readRuntimeSockets } from './runtime-sockets.ts';
 import { readListeners } from './listeners.ts';
 import { readStaticPods } from './static-pods.ts';
@@ -56,6 +57,8 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     const v = eff[setting]?.value;
     if (typeof v === 'string' && v !== '') statFile(joinNodePath('/', v));
   }
+  // where kubeadm keeps the cluster CA: a fix may name it only when it is there (kubelet-client-ca-file)
+  statFile(KUBEADM_CLUSTER_CA);
 
   const kubeProxy: KubeProxyFacts = readKubeProxy(fs, live);
   statFile(kubeProxy.kubeconfig);
