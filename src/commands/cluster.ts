@@ -94,7 +94,7 @@ const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface NodeObj {
   metadata?: { name?: unknown };
-  status?: { nodeInfo?: { kubeletVersion?: unknown } };
+  status?: { nodeInfo?: { kubeletVersion?: unknown; operatingSystem?: unknown } };
 }
 
 function int(name: string, v: string, min: number, max: number): number | string {
@@ -195,7 +195,7 @@ interface ClusterContext {
 }
 
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
-async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ node: ClusterNode; findings: Finding[] }> {
+async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, os: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ node: ClusterNode; findings: Finding[] }> {
   const base = `/api/v1/nodes/${encodeURIComponent(name)}/proxy`;
   const mirrors = ctx.mirrors ? mirrorIndexFor(ctx.mirrors, name) : undefined;
   const nodeEntry = (configz: string, findings: Finding[]): ClusterNode => ({
@@ -215,7 +215,9 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
       message: `${name}: its kubelet checks were not run: ${configz}` })];
     return { node: nodeEntry(configz, findings), findings };
   }
-  const findings: Finding[] = runChecks(NODE_CHECKS_VIA_CONFIGZ, nodeFactsFromConfigz(parsed.effective, name, version))
+  const facts = nodeFactsFromConfigz(parsed.effective, name, version);
+  if (os === 'linux' || os === 'windows') facts.os = { value: os, source: `status.nodeInfo.operatingSystem of the Node ${name}` };
+  const findings: Finding[] = runChecks(NODE_CHECKS_VIA_CONFIGZ, facts)
     .map((f) => ({ ...f, subject: f.subject ? `${name} ${f.subject}` : name }));
 
   // hidden static pods: the kubelet's own pod list against the API server's mirror pods of the node
@@ -330,12 +332,13 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     };
 
     // ---- nodes: names and versions only (a Node object carries its image list: kilobytes each) ----
-    const nodeRefs: Array<{ name: string; version?: string }> = [];
+    const nodeRefs: Array<{ name: string; version?: string; os?: string }> = [];
     const nodesFailed = await eachItem<NodeObj>(api, '/api/v1/nodes', (n) => {
       const name = n?.metadata?.name;
       const version = n?.status?.nodeInfo?.kubeletVersion;
+      const os = n?.status?.nodeInfo?.operatingSystem;
       if (typeof name === 'string' && name !== '') {
-        const ref = { name, ...(typeof version === 'string' && version !== '' ? { version } : {}) };
+        const ref = { name, ...(typeof version === 'string' && version !== '' ? { version } : {}), ...(os === 'linux' || os === 'windows' ? { os } : {}) };
         if (!budget.take(name.length + (ref.version?.length ?? 0) + 32)) {
           throw new BoundReached(`stopped after ${nodeRefs.length} nodes: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
         }
@@ -452,7 +455,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     let notExamined = 0;
     const results = mapLimit(nodeRefs, concurrency, async (n, i) => {
       if (run.signal.aborted) notExamined++;
-      return { i, ...(await auditNode(api, ctx, n.name, n.version, timeoutMs, run.signal)) };
+      return { i, ...(await auditNode(api, ctx, n.name, n.version, n.os, timeoutMs, run.signal)) };
     });
     try {
       for await (const { i, node, findings } of results) {

@@ -126,6 +126,8 @@ export interface NodeFacts {
   /** TCP listeners joined to processes, live mode only (issue 3) */
   listeners?: ListenerFacts;
   kubelet: KubeletFacts;
+  /** the node's operating system where the evidence shows it (absent: unknown), with how it is known */
+  os?: { value: 'linux' | 'windows'; source: string };
   /** stat of every file a check may ask about, keyed by node path (absent: not examined). */
   files: Record<string, StatResult>;
   certificates: CertificateFact[];

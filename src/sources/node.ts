@@ -12,6 +12,7 @@ import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
 import { readDpkgVersion } from './dpkg.ts';
 import { readKubeProxy } from './kube-proxy.ts';
+import { KUBEADM_CLUSTER_CA } from '../facts/paths.ts';
 import { readRuntimeSockets } from './runtime-sockets.ts';
 import { readListeners } from './listeners.ts';
 import { readStaticPods } from './static-pods.ts';
@@ -56,6 +57,8 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     const v = eff[setting]?.value;
     if (typeof v === 'string' && v !== '') statFile(joinNodePath('/', v));
   }
+  // where kubeadm keeps the cluster CA: a fix may name it only when it is there (kubelet-client-ca-file)
+  statFile(KUBEADM_CLUSTER_CA);
 
   const kubeProxy: KubeProxyFacts = readKubeProxy(fs, live);
   statFile(kubeProxy.kubeconfig);
@@ -70,6 +73,7 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     privileged,
     ...(privileged ? {} : { privilegeNote: 'live mode runs as a non-root user: the kubelet process, its files and keys may be unreadable, and checks that need them are unknown; run as root for a full audit' }),
     kubelet,
+    ...nodeOs(live, kubelet),
     files,
     certificates: kubelet.missing ? [] : readKubeletCertificates(fs, eff),
     kubeProxy,
@@ -80,6 +84,19 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     unreadable: [...fs.denied].sort(),
     now: (opts.now ?? new Date()).toISOString(),
   };
+}
+
+/**
+ * The node's OS: live, the platform this audit runs on (it reads the node's own /proc); offline,
+ * Linux when the kubelet was found through a systemd unit or /proc, which only Linux nodes have.
+ */
+function nodeOs(live: boolean, kubelet: KubeletFacts): Pick<NodeFacts, 'os'> {
+  if (live && (process.platform === 'linux' || process.platform === 'win32')) {
+    return { os: { value: process.platform === 'linux' ? 'linux' : 'windows', source: `the live audit runs on this node (${process.platform})` } };
+  }
+  const unit = kubelet.invocation?.unit?.file;
+  if (!live && unit) return { os: { value: 'linux', source: `the kubelet is started by the systemd unit ${unit}` } };
+  return {};
 }
 
 function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFacts {

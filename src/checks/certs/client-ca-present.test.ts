@@ -20,6 +20,14 @@ test('fail: the file does not exist, the kubelet refuses to start', () => {
   assert.match(r.message, /does not exist: the kubelet refuses to start/);
 });
 
+test('fail: a CA file elsewhere that does not exist: the fix names that file and where the setting is, not the kubeadm path', () => {
+  const other = '/srv/k8s/pki/cluster-ca.pem';
+  const r = run(clientCA({ path: other, stat: stat(other, { exists: false }), error: 'missing', subject: undefined }), KUBEADM_CONFIG.replace(CA, other));
+  assert.equal(r.status, 'fail');
+  assert.match(r.remediation ?? '', /Put the cluster CA bundle \(PEM certificates\) at \/srv\/k8s\/pki\/cluster-ca\.pem, or change authentication\.x509\.clientCAFile to the file that holds it \(in \/var\/lib\/kubelet\/config\.yaml line \d+\)/);
+  assert.doesNotMatch(r.remediation ?? '', /\/etc\/kubernetes\/pki\/ca\.crt/);
+});
+
 test('fail: garbage, an empty file, a directory', () => {
   for (const error of ['not a PEM certificate', 'empty file', 'EISDIR: is a directory', 'not a PEM certificate (no CERTIFICATE block)']) {
     const r = run(clientCA({ error, subject: undefined }));

@@ -7,6 +7,7 @@
 // (CertificateFact has no isCA field), so this check counts certificates.
 import type { Check, CheckResult } from '../types.ts';
 import { evidenceOf, lookup } from '../setting.ts';
+import { RESTART, whereSet } from '../kubelet/helpers.ts';
 import { factEvidence } from './common.ts';
 import { normalize } from '../../sources/root-fs.ts';
 
@@ -38,12 +39,12 @@ export const clientCaPresent: Check = {
     const evidence = [ev, factEvidence(f)];
     if (f.error !== undefined) {
       if (f.stat.exists === false || f.error === 'missing') {
-        return { status: 'fail', message: `${p} does not exist: the kubelet refuses to start ("unable to load client CA file")`, evidence };
+        return { status: 'fail', message: `${p} does not exist: the kubelet refuses to start ("unable to load client CA file")`, evidence, remediation: fix(p, l.s.source) };
       }
       if (/^(EACCES|EPERM)\b/.test(f.error) || f.stat.exists === null) {
         return { status: 'unknown', message: `${p} cannot be read by this audit (${f.error}); the kubelet, running as root, may read it`, evidence };
       }
-      return { status: 'fail', message: `${p} is not a usable CA bundle (${f.error}): the kubelet refuses to start with it`, evidence };
+      return { status: 'fail', message: `${p} is not a usable CA bundle (${f.error}): the kubelet refuses to start with it`, evidence, remediation: fix(p, l.s.source) };
     }
     const subjects = [f.subject, ...(f.chain ?? []).map((c) => c.subject)];
     return {
@@ -53,3 +54,8 @@ export const clientCaPresent: Check = {
     };
   },
 };
+
+/** The fix naming the file this node's setting names (not a kubeadm path that may not be there). */
+function fix(p: string, source: Parameters<typeof whereSet>[0]): string {
+  return `Put the cluster CA bundle (PEM certificates) at ${p}, or change ${SETTING} to the file that holds it (${whereSet(source).replace(/^In /, 'in ').replace(/^On /, 'on ')}); ${RESTART}`;
+}

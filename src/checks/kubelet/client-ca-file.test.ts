@@ -22,6 +22,19 @@ test('fail: a config file without clientCAFile (empty means no client-certificat
   assert.match(r.remediation ?? '', /In \/var\/lib\/kubelet\/config\.yaml, set `authentication\.x509\.clientCAFile`/);
 });
 
+test('fail: the fix names kubeadm\'s CA file when it is on this node', () => {
+  const r = one(clientCaFile, factsFrom({ config: HDR, files: { '/etc/kubernetes/pki/ca.crt': {} } }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.remediation ?? '', /set `authentication\.x509\.clientCAFile` to `\/etc\/kubernetes\/pki\/ca\.crt`/);
+});
+
+test('fail: kubeadm\'s CA file is not on this node, so the fix does not tell to point at it', () => {
+  const r = one(clientCaFile, factsFrom({ config: HDR, files: { '/etc/kubernetes/pki/ca.crt': { exists: false } } }));
+  assert.equal(r.status, 'fail');
+  assert.doesNotMatch(r.remediation ?? '', /to `\/etc\/kubernetes\/pki\/ca\.crt`/);
+  assert.match(r.remediation ?? '', /to `<the cluster CA file>`.*kubeadm keeps it at \/etc\/kubernetes\/pki\/ca\.crt, which is not on this node/);
+});
+
 test('fail: a drop-in empties the CA set by the config file', () => {
   const r = one(clientCaFile, factsFrom({ config: KUBEADM_CONFIG, dropIns: [`${HDR}authentication:\n  x509:\n    clientCAFile: ""\n`] }));
   assert.equal(r.status, 'fail');

@@ -2,10 +2,12 @@
 // /exec, /attach, /portForward, /containerLogs, /configz, /runningpods (and /checkpoint with the
 // ContainerCheckpoint gate), plus the optional /logs, /debug/pprof and /debug/flags/v handlers,
 // which exist only while the debugging handlers are on (pkg/kubelet/server/server.go NewServer).
-// kubectl exec/attach/port-forward/logs reach pods through exactly these routes.
+// kubectl exec/attach/port-forward/logs reach pods through exactly these routes, so being on is no
+// finding by itself: it fails only where anonymous or AlwaysAllow lets the wrong callers in (§3).
 import type { NodeFacts } from '../../facts/types.ts';
 import type { Check, CheckResult, Evidence } from '../types.ts';
 import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { handlerExposure } from './handler-exposure.ts';
 
 const SETTING = 'enableDebuggingHandlers';
 export const SUB_HANDLERS = ['enableProfilingHandler', 'enableContentionProfiling', 'enableDebugFlagsHandler', 'enableSystemLogHandler', 'enableSystemLogQuery'] as const;
@@ -13,15 +15,15 @@ export const SUB_HANDLERS = ['enableProfilingHandler', 'enableContentionProfilin
 export const debuggingHandlers: Check = {
   meta: {
     id: 'kubelet-debugging-handlers',
-    title: 'The kubelet debugging handlers (exec, run, attach, port-forward, logs) are off',
+    title: 'The kubelet debugging handlers (exec, run, attach, port-forward, logs) are off or only behind authentication and Webhook authorization',
     section: 'kubelet-api',
     severity: 'medium',
     cis: [],
     setting: SETTING,
     rationale:
-      'The debugging handlers are how commands run in containers through the kubelet: any identity the kubelet authorizes for nodes/proxy (a GET is enough for a WebSocket exec, kubelet-facts §3) can run commands in every pod on the node, outside the API server audit log. They are also what kubectl exec, attach, port-forward and logs use, so most nodes need them on; then this finding is the reminder to keep Webhook authorization, restrict nodes/proxy, and turn off the optional profiling, debug-flags and system-log handlers.',
+      'The debugging handlers are how commands run in containers through the kubelet: any identity the kubelet authorizes for nodes/proxy (a GET is enough for a WebSocket exec, kubelet-facts §3) can run commands in every pod on the node, outside the API server audit log. They are also what kubectl exec, attach, port-forward and logs use, so most nodes need them on: they are a risk only where anonymous authentication is on or authorization is AlwaysAllow, which lets callers with no credentials, or every authenticated identity, run commands in every pod.',
     remediation:
-      'On nodes that need not serve kubectl exec/attach/port-forward/logs, set enableDebuggingHandlers: false (or --enable-debugging-handlers=false). Elsewhere keep them, and set enableProfilingHandler: false, enableDebugFlagsHandler: false and enableSystemLogHandler: false; restart the kubelet.',
+      'Set authentication.anonymous.enabled: false and authorization.mode: Webhook (or --anonymous-auth=false --authorization-mode=Webhook); on nodes that need not serve kubectl exec/attach/port-forward/logs you can also set enableDebuggingHandlers: false. Restart the kubelet.',
   },
   evaluate: (facts): CheckResult => {
     const l = lookup(facts, SETTING);
@@ -29,12 +31,18 @@ export const debuggingHandlers: Check = {
     const evidence: Evidence[] = [evidenceOf(SETTING, l.s)];
     if (l.s.value !== true) return { status: 'pass', message: `debugging handlers are off: exec, run, attach, portForward, containerLogs, configz, logs and pprof answer 405/404; ${describeSource(l.s)}`, evidence };
     const subs = subHandlers(facts, evidence);
+    const exposure = handlerExposure(facts, evidence);
+    const on = `debugging handlers are on: /exec, /run, /attach, /portForward, /containerLogs, /configz and /runningpods on the secure port; ${subs}; ${describeSource(l.s)}`;
+    if (exposure.kind === 'unknown') return { status: 'unknown', message: `${on}; ${exposure.why}`, evidence };
+    if (exposure.kind === 'guarded') {
+      return { status: 'pass', severity: 'info', message: `${on}. kubectl exec, attach, port-forward and logs need them, and they are behind authentication and authorization: ${exposure.why}`, evidence };
+    }
     const fix = fixSetting(facts, SETTING, false).replace(/; then restart.*$/, '');
     return {
       status: 'fail',
-      message: `debugging handlers are ON: /exec, /run, /attach, /portForward, /containerLogs, /configz and /runningpods on the secure port; ${subs}. kubectl exec, attach, port-forward and logs need them, so turning them off breaks those for this node; ${describeSource(l.s)}`,
+      message: `${on}. They are reachable by callers who should not reach them: ${exposure.why}. kubectl exec, attach, port-forward and logs need them, so turning them off breaks those for this node`,
       evidence,
-      remediation: `${fix} if this node need not serve kubectl exec/attach/port-forward/logs; otherwise keep them and turn off the optional handlers (enableProfilingHandler, enableDebugFlagsHandler, enableSystemLogHandler: false); then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).`,
+      remediation: `Turn off anonymous authentication and use Webhook authorization (authentication.anonymous.enabled: false, authorization.mode: Webhook; see kubelet-anonymous-auth and kubelet-authorization-mode); ${fix.charAt(0).toLowerCase()}${fix.slice(1)} if this node need not serve kubectl exec/attach/port-forward/logs; then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).`,
     };
   },
 };

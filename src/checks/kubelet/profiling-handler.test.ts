@@ -7,7 +7,7 @@ import { HDR, subHandlerCases } from './sub-handler-cases.ts';
 subHandlerCases(profilingHandler);
 
 test('profiling: contention profiling is named when on', () => {
-  const r = one(profilingHandler, factsFrom({ config: `${HDR}enableContentionProfiling: true\n` }));
+  const r = one(profilingHandler, factsFrom({ config: `${HDR}enableContentionProfiling: true\nauthorization:\n  mode: AlwaysAllow\n` }));
   assert.equal(r.status, 'fail');
   assert.match(r.message, /contention/);
 });

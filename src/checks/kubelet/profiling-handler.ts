@@ -7,13 +7,13 @@ import { subHandlerCheck } from './sub-handler.ts';
 export const profilingHandler = subHandlerCheck(
   {
     id: 'kubelet-profiling-handler',
-    title: 'The kubelet does not serve /debug/pprof',
+    title: 'The kubelet serves /debug/pprof, if at all, only behind authentication and Webhook authorization',
     section: 'kubelet-api',
     severity: 'low',
     cis: [],
     setting: 'enableProfilingHandler',
     rationale:
-      'pprof exposes the kubelet\'s goroutine stacks and heap and CPU profiles to any identity authorized for nodes/proxy, and profiling requests add load to the kubelet. kubectl does not need it.',
+      'pprof exposes the kubelet\'s goroutine stacks and heap and CPU profiles to any identity authorized for nodes/proxy, and profiling requests add load to the kubelet. kubectl does not need it. On by default, it is a finding only where anonymous authentication is on or authorization is AlwaysAllow; behind Webhook authorization it is reported as information.',
     remediation: 'Set enableProfilingHandler: false (and enableContentionProfiling: false) in the kubelet config file and restart the kubelet.',
   },
   '/debug/pprof (enableProfilingHandler)',

@@ -7,7 +7,7 @@ import { HDR, subHandlerCases } from './sub-handler-cases.ts';
 subHandlerCases(systemLogHandler);
 
 test('system logs: log queries are named when on', () => {
-  const r = one(systemLogHandler, factsFrom({ config: `${HDR}enableSystemLogQuery: true\nfeatureGates:\n  NodeLogQuery: true\n` }));
+  const r = one(systemLogHandler, factsFrom({ config: `${HDR}enableSystemLogQuery: true\nfeatureGates:\n  NodeLogQuery: true\nauthentication:\n  anonymous:\n    enabled: true\n` }));
   assert.equal(r.status, 'fail');
   assert.match(r.message, /with log queries/);
 });

@@ -9,13 +9,13 @@ import { subHandlerCheck } from './sub-handler.ts';
 export const systemLogHandler = subHandlerCheck(
   {
     id: 'kubelet-system-log-handler',
-    title: 'The kubelet does not serve the node\'s system logs',
+    title: 'The kubelet serves the node\'s system logs, if at all, only behind authentication and Webhook authorization',
     section: 'kubelet-api',
     severity: 'low',
     cis: [],
     setting: 'enableSystemLogHandler',
     rationale:
-      '/logs/ serves every file under the node\'s /var/log (and, with enableSystemLogQuery, journal queries) to any identity allowed nodes/log or nodes/proxy: system and audit logs often hold tokens, passwords on command lines and other tenants\' data. kubectl logs uses /containerLogs, not /logs.',
+      '/logs/ serves every file under the node\'s /var/log (and, with enableSystemLogQuery, journal queries) to any identity allowed nodes/log or nodes/proxy: system and audit logs often hold tokens, passwords on command lines and other tenants\' data. kubectl logs uses /containerLogs, not /logs. On by default, it is a finding only where anonymous authentication is on or authorization is AlwaysAllow; behind Webhook authorization it is reported as information.',
     remediation: 'Set enableSystemLogHandler: false (and enableSystemLogQuery: false) in the kubelet config file and restart the kubelet.',
   },
   '/logs (enableSystemLogHandler)',

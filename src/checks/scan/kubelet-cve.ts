@@ -1,7 +1,7 @@
 // The known-vulnerability table (src/checks/versions) applied to the version a kubelet tells on
 // /metrics (kubernetes_build_info). The advisories' conditions read the live configuration when the
 // scan collected /configz; otherwise they are unknown. The OS comes from kubernetes_build_info's
-// platform label: Windows-only flaws apply to Windows kubelets only.
+// platform label: a flaw of another OS is not listed, and one of Windows is unknown without it.
 import type { EffectiveConfig } from '../../facts/types.ts';
 import { V1BETA1_FIELDS } from '../../kubelet/kubelet-schema.ts';
 import { nodeFactsFromConfigz } from '../../scan/collect.ts';
@@ -36,13 +36,8 @@ export const kubeletCve: EndpointCheck = {
     const facts = nodeFactsFromConfigz(ep.collected?.configz?.effective ?? notCollected(ep), ep.host, version);
     const platform = ep.collected?.metrics?.platform;
     const os = platform?.split('/')[0];
-    return KNOWN_CVES.map((cve) => {
-      if (cve.os !== 'windows' || os === 'linux') return judge(facts, cve, version, v);
-      // judge() audits Linux nodes; here the OS comes from the platform label, or is unknown.
-      const r = judge(facts, { ...cve, os: 'any' }, version, v);
-      if (os === 'windows' || r.status === 'pass' || r.status === 'unknown') return r;
-      return { ...r, status: 'unknown', message: `${r.message}; it affects only Windows nodes, and the node's OS is unknown (no platform label in /metrics)` };
-    });
+    if (os === 'linux' || os === 'windows') facts.os = { value: os, source: `the platform label ${platform ?? ''} of kubernetes_build_info in /metrics` };
+    return KNOWN_CVES.flatMap((cve) => judge(facts, cve, version, v) ?? []);
   },
 };
 

@@ -4,7 +4,10 @@
 // than the advisory's list. Ranges are inclusive ("1.30.0–1.30.9" is {from, through}).
 //
 // A `condition` models what else the advisory requires of the node (a setting, a feature gate);
-// it is only asked when the version is affected. It never does I/O: it reads NodeFacts.
+// it is only asked when the version is affected. It never does I/O: it reads NodeFacts. `needs`
+// names what else exposure takes that no node evidence shows (a pod using a gitRepo volume): an
+// affected node is then `unknown` with that condition, never `fail`. `os` limits a flaw to the
+// nodes of one OS: elsewhere it is not listed, and where the OS is unknown it is `unknown`.
 import type { NodeFacts } from '../../facts/types.ts';
 import type { Evidence, Severity } from '../types.ts';
 import { evidenceOf, lookup } from '../setting.ts';
@@ -33,6 +36,8 @@ export interface KnownCve {
   /** how the ranges were read where the advisory is not explicit */
   note?: string;
   condition?: (facts: NodeFacts, v: Version) => Exposure;
+  /** what exposure also takes that the node's evidence cannot show, e.g. "a pod on the node uses a gitRepo volume" */
+  needs?: string;
   /** what to do besides upgrading */
   mitigation: string;
 }
@@ -125,6 +130,7 @@ export const KNOWN_CVES: readonly KnownCve[] = [
     fixed: ['1.28.12', '1.29.7', '1.30.3', '1.31.0'],
     source: 'https://github.com/kubernetes/kubernetes/issues/128885',
     note: 'Affects clusters where pods use the in-tree gitRepo volume; whether any pod does is not visible from the node configuration.',
+    needs: 'a pod on the node uses a gitRepo volume',
     mitigation: 'Forbid gitRepo volumes by admission policy; clone in an init container into an emptyDir instead.',
   },
   {
@@ -140,7 +146,7 @@ export const KNOWN_CVES: readonly KnownCve[] = [
     note: 'The advisory: all versions, no fix (the in-tree gitRepo volume is deprecated). KEP-5040 disabled the plugin by default in 1.33 behind the GitRepoVolumeDriver gate (kubernetes/kubernetes PR #129923) and locked it off in 1.36 (PR #136400), so 1.33–1.35 are exposed only with GitRepoVolumeDriver=true.',
     condition: (facts, v) => {
       if (!atLeast(v, '1.33.0')) {
-        return { exposed: true, why: `the gitRepo volume plugin is always on before 1.33; exposed if any pod on the node uses a gitRepo volume (not visible from the node configuration)` };
+        return { exposed: true, why: 'the gitRepo volume plugin is always on before 1.33' };
       }
       const g = gate(facts, 'GitRepoVolumeDriver', v, () => false);
       if ('unknown' in g) return { exposed: 'unknown', why: g.unknown };
@@ -148,6 +154,7 @@ export const KNOWN_CVES: readonly KnownCve[] = [
         ? { exposed: true, why: `${g.how}: the gitRepo volume plugin is enabled`, evidence: g.evidence }
         : { exposed: false, why: `the gitRepo volume plugin is disabled (${g.how})`, evidence: g.evidence };
     },
+    needs: 'a pod on the node uses a gitRepo volume',
     mitigation: 'Forbid gitRepo volumes by admission policy (clone in an init container instead); on 1.33+ keep the GitRepoVolumeDriver gate off.',
   },
   {
@@ -161,6 +168,7 @@ export const KNOWN_CVES: readonly KnownCve[] = [
     fixed: ['1.24.14', '1.25.10', '1.26.5', '1.27.2'],
     source: 'https://github.com/kubernetes/kubernetes/issues/118690',
     note: 'Affects pods that use seccompProfile type Localhost with an empty localhostProfile; not visible from the node configuration.',
+    needs: 'a pod on the node uses seccompProfile type Localhost with an empty localhostProfile',
     mitigation: 'Reject pods with seccompProfile type Localhost and an empty localhostProfile by admission policy.',
   },
   {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { factsFrom, KUBEADM_CONFIG } from '../fixtures.ts';
 import type { CheckResult } from '../types.ts';
+import type { NodeFacts } from '../../facts/types.ts';
 import { knownVulnerabilities } from './known-vulnerabilities.ts';
 import { KNOWN_CVES } from './cves.ts';
 
@@ -58,11 +59,16 @@ test('CVE-2025-0426 unknown: affected version but the config file is refused', (
   assert.match(r.message, /cannot be known/);
 });
 
-test('unknown: no version, for every Linux kubelet CVE', () => {
-  const all = knownVulnerabilities.evaluate(factsFrom({ config: KUBEADM_CONFIG })) as CheckResult[];
-  for (const r of all) {
+const LINUX = (f: NodeFacts) => { f.os = { value: 'linux', source: 'test' }; };
+const WINDOWS = (f: NodeFacts) => { f.os = { value: 'windows', source: 'test' }; };
+const all = (spec: Parameters<typeof factsFrom>[0]) => knownVulnerabilities.evaluate(factsFrom(spec)) as CheckResult[];
+
+test('unknown: no version, for every kubelet CVE of the node\'s OS (Linux: Windows-only CVEs not listed)', () => {
+  const rs = all({ config: KUBEADM_CONFIG, patch: LINUX });
+  assert.deepEqual(rs.map((r) => r.subject), KNOWN_CVES.filter((c) => c.os !== 'windows').map((c) => c.id));
+  for (const r of rs) {
     const cve = KNOWN_CVES.find((c) => c.id === r.subject)!;
-    if (cve.os === 'windows' || cve.component !== 'kubelet') assert.equal(r.status, 'not-applicable', r.subject);
+    if (cve.component !== 'kubelet') assert.equal(r.status, 'not-applicable', r.subject);
     else {
       assert.equal(r.status, 'unknown', r.subject);
       assert.match(r.message, /kubelet version unknown \(give --kubelet-version\)/);
@@ -74,10 +80,19 @@ test('unknown: a version that cannot be read', () => {
   assert.equal(result({ config: KUBEADM_CONFIG, version: 'latest' }, 'CVE-2024-10220').status, 'unknown');
 });
 
-test('CVE-2024-9042: not-applicable on a Linux node, even on an affected version', () => {
-  const r = result({ config: KUBEADM_CONFIG, version: '1.32.0' }, 'CVE-2024-9042');
-  assert.equal(r.status, 'not-applicable');
-  assert.match(r.message, /only Windows nodes/);
+test('CVE-2024-9042 (Windows only): not listed on a Linux node, even on an affected version', () => {
+  const rs = all({ config: KUBEADM_CONFIG, version: '1.32.0', patch: LINUX });
+  assert.ok(!rs.some((r) => r.subject === 'CVE-2024-9042'));
+  assert.ok(!rs.some((r) => KNOWN_CVES.find((c) => c.id === r.subject)?.os === 'windows'));
+});
+
+test('CVE-2024-9042 fail on a Windows node on an affected version; unknown when the OS is unknown; pass when fixed', () => {
+  const w = all({ config: KUBEADM_CONFIG, version: '1.32.0', patch: WINDOWS }).find((r) => r.subject === 'CVE-2024-9042');
+  assert.equal(w?.status, 'fail');
+  const u = result({ config: KUBEADM_CONFIG, version: '1.32.0' }, 'CVE-2024-9042');
+  assert.equal(u.status, 'unknown');
+  assert.match(u.message, /affects only Windows nodes, and this node's OS is unknown/);
+  assert.equal(result({ config: KUBEADM_CONFIG, version: '1.32.1' }, 'CVE-2024-9042').status, 'pass');
 });
 
 test('CVE-2025-4563: a kube-apiserver flaw, not decided by the kubelet version', () => {
@@ -86,25 +101,41 @@ test('CVE-2025-4563: a kube-apiserver flaw, not decided by the kubelet version',
   assert.match(r.message, /kube-apiserver/);
 });
 
-test('CVE-2024-10220: fail on 1.28.11 and 1.30.2, pass on 1.28.12 and 1.30.3', () => {
-  assert.equal(result({ config: KUBEADM_CONFIG, version: '1.28.11' }, 'CVE-2024-10220').status, 'fail');
-  assert.equal(result({ config: KUBEADM_CONFIG, version: '1.30.2' }, 'CVE-2024-10220').status, 'fail');
+test('CVE-2024-10220: unknown (needs a pod with a gitRepo volume) on 1.28.11 and 1.30.2, pass on 1.28.12 and 1.30.3', () => {
+  for (const version of ['1.28.11', '1.30.2']) {
+    const r = result({ config: KUBEADM_CONFIG, version }, 'CVE-2024-10220');
+    assert.equal(r.status, 'unknown', version);
+    assert.match(r.message, /exposed only if a pod on the node uses a gitRepo volume, which the node's configuration cannot show/);
+    assert.match(r.remediation ?? '', /Upgrade the kubelet to/);
+  }
   assert.equal(result({ config: KUBEADM_CONFIG, version: '1.28.12' }, 'CVE-2024-10220').status, 'pass');
   const r = result({ config: KUBEADM_CONFIG, version: '1.30.3' }, 'CVE-2024-10220');
   assert.equal(r.status, 'pass');
   assert.equal(r.severity, 'high');
 });
 
-test('CVE-2025-1767: no fix; before 1.33 exposed, 1.33–1.35 only with GitRepoVolumeDriver, 1.36 not affected', () => {
-  assert.equal(result({ config: KUBEADM_CONFIG, version: '1.32.9' }, 'CVE-2025-1767').status, 'fail');
+test('CVE-2025-1767: no fix; before 1.33 and with GitRepoVolumeDriver unknown (needs a gitRepo pod), gate off or 1.36 pass', () => {
+  const r = result({ config: KUBEADM_CONFIG, version: '1.32.9' }, 'CVE-2025-1767');
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /always on before 1\.33; exposed only if a pod on the node uses a gitRepo volume/);
   assert.equal(result({ config: KUBEADM_CONFIG, version: '1.34.2' }, 'CVE-2025-1767').status, 'pass');
-  assert.equal(result({ config: KUBEADM_CONFIG + 'featureGates:\n  GitRepoVolumeDriver: true\n', version: '1.34.2' }, 'CVE-2025-1767').status, 'fail');
+  assert.equal(result({ config: KUBEADM_CONFIG + 'featureGates:\n  GitRepoVolumeDriver: true\n', version: '1.34.2' }, 'CVE-2025-1767').status, 'unknown');
   assert.equal(result({ config: KUBEADM_CONFIG, version: '1.36.0' }, 'CVE-2025-1767').status, 'pass');
 });
 
-test('CVE-2023-2431: fail on 1.27.1, pass on 1.27.2', () => {
-  assert.equal(result({ config: KUBEADM_CONFIG, version: '1.27.1' }, 'CVE-2023-2431').status, 'fail');
+test('CVE-2023-2431: unknown (needs a Localhost seccomp pod) on 1.27.1, pass on 1.27.2', () => {
+  const r = result({ config: KUBEADM_CONFIG, version: '1.27.1' }, 'CVE-2023-2431');
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /seccompProfile type Localhost/);
   assert.equal(result({ config: KUBEADM_CONFIG, version: '1.27.2' }, 'CVE-2023-2431').status, 'pass');
+});
+
+test('no CVE of the table fails on a condition the node cannot show: every `needs` CVE is unknown, never fail', () => {
+  for (const version of ['1.20.0', '1.27.1', '1.28.0', '1.30.2', '1.32.0']) {
+    for (const r of all({ config: READ_ONLY_ON, version, patch: LINUX })) {
+      if (KNOWN_CVES.find((c) => c.id === r.subject)?.needs) assert.notEqual(r.status, 'fail', `${r.subject} on ${version}`);
+    }
+  }
 });
 
 test('the CVE table is consistent: ranges parse, fixed versions are outside them, one fixed release per affected minor', async () => {

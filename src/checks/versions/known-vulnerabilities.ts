@@ -2,9 +2,11 @@
 // the advisory's extra condition on the node's configuration (kubelet-facts §2 for
 // CVE-2025-0426 and CVE-2024-9042, §7 for CVE-2025-4563).
 //
-// kubelet-guard audits Linux nodes (systemd units, /proc, /var/lib/kubelet), so a flaw in code that
-// only runs on Windows nodes is not-applicable; a flaw in another component (kube-apiserver) is
-// not-applicable here too, since the kubelet's version does not decide it.
+// A flaw in code of one OS (`os: 'windows'`) is not listed on nodes the facts show to run another
+// OS, and is unknown (not fail) on an affected version when the node's OS is unknown. A flaw whose
+// exposure `needs` something no node evidence shows (a pod using a gitRepo volume) is unknown with
+// that condition. A flaw in another component (kube-apiserver) is not-applicable, since the
+// kubelet's version does not decide it.
 import type { NodeFacts } from '../../facts/types.ts';
 import type { Check, CheckResult, Evidence } from '../types.ts';
 import { KNOWN_CVES, type KnownCve } from './cves.ts';
@@ -18,17 +20,18 @@ export const knownVulnerabilities: Check = {
     severity: 'high',
     cis: [],
     rationale:
-      'A kubelet with a published vulnerability can be attacked with public details; the advisories name the affected versions, and some also need a setting (an open read-only port, a feature gate) that the node configuration shows.',
+      'A kubelet with a published vulnerability can be attacked with public details; the advisories name the affected versions, and some also need a setting (an open read-only port, a feature gate) that the node configuration shows. An advisory that also needs what the node cannot show (a pod using a gitRepo volume) is unknown with that condition, and a flaw of another OS than the node\'s is not listed.',
     remediation: 'Upgrade the kubelet to a fixed patch release of its minor version (or newer), or apply the mitigation the advisory gives.',
   },
   evaluate: (facts): CheckResult[] => {
     const text = facts.kubelet.version?.value;
     const version = text === undefined ? undefined : parseVersion(text);
-    return KNOWN_CVES.map((cve) => judge(facts, cve, text, version));
+    return KNOWN_CVES.flatMap((cve) => judge(facts, cve, text, version) ?? []);
   },
 };
 
-export function judge(facts: NodeFacts, cve: KnownCve, text: string | undefined, v: Version | undefined): CheckResult {
+/** The verdict on one CVE, or undefined when it is not listed (a flaw of another OS than the node's). */
+export function judge(facts: NodeFacts, cve: KnownCve, text: string | undefined, v: Version | undefined): CheckResult | undefined {
   const base = { subject: cve.id, severity: cve.severity };
   const ranges = cve.affected.map(describeRange).join(', ');
   const fixed = cve.fixed.length ? `fixed in ${cve.fixed.join(', ')}` : 'no fixed version';
@@ -36,9 +39,8 @@ export function judge(facts: NodeFacts, cve: KnownCve, text: string | undefined,
   if (cve.component !== 'kubelet') {
     return { ...base, status: 'not-applicable', message: `${cve.id}: ${about} is a ${cve.component} flaw (affected ${cve.component} ${ranges}); the kubelet version does not decide it, check the ${cve.component} version` };
   }
-  if (cve.os === 'windows') {
-    return { ...base, status: 'not-applicable', message: `${cve.id}: ${about} affects only Windows nodes (kubelet ${ranges}); this is a Linux node` };
-  }
+  if (cve.os !== 'any' && facts.os && facts.os.value !== cve.os) return undefined;
+  const osUnknown = cve.os !== 'any' && !facts.os ? `it affects only ${cve.os === 'windows' ? 'Windows' : 'Linux'} nodes, and this node's OS is unknown` : undefined;
   if (text === undefined) return { ...base, status: 'unknown', message: `${cve.id}: kubelet version unknown (give --kubelet-version)` };
   const source = facts.kubelet.version?.source;
   const versionEv: Evidence = { note: `kubelet version ${text}${source ? ` (from ${source})` : ''}` };
@@ -55,9 +57,16 @@ export function judge(facts: NodeFacts, cve: KnownCve, text: string | undefined,
     if (x.exposed === false) {
       return { ...base, status: 'pass', message: `${cve.id}: kubelet ${shown} is an affected version, but the node avoids the flaw: ${x.why}`, evidence, remediation: `Still upgrade when you can (${fixed}).` };
     }
-    return { ...base, status: 'fail', message: `${cve.id}: ${about}: kubelet ${shown} is affected (${ranges}) and ${x.why}`, evidence, remediation: upgrade };
+    return exposed(base, `${cve.id}: ${about}: kubelet ${shown} is affected (${ranges}) and ${x.why}`, evidence, upgrade, cve.needs, osUnknown);
   }
-  return { ...base, status: 'fail', message: `${cve.id}: ${about}: kubelet ${shown} is affected (${ranges}; ${fixed})${cve.note ? `. ${cve.note}` : ''}`, evidence: [versionEv], remediation: upgrade };
+  return exposed(base, `${cve.id}: ${about}: kubelet ${shown} is affected (${ranges}; ${fixed})${cve.note ? `. ${cve.note}` : ''}`, [versionEv], upgrade, cve.needs, osUnknown);
+}
+
+/** fail, or unknown when exposure also needs what no node evidence shows, or the node's OS. */
+function exposed(base: Pick<CheckResult, 'subject' | 'severity'>, message: string, evidence: Evidence[], remediation: string, needs: string | undefined, osUnknown: string | undefined): CheckResult {
+  const ifs = [needs ? `exposed only if ${needs}, which the node's configuration cannot show` : '', osUnknown ?? ''].filter(Boolean);
+  if (ifs.length > 0) return { ...base, status: 'unknown', message: `${message}; ${ifs.join('; ')}`, evidence, remediation };
+  return { ...base, status: 'fail', message, evidence, remediation };
 }
 
 /** The fixed release of the node's minor version when there is one, else the fixed list. */
