@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { connect } from '../../src/cluster/fetch.ts';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../run-cli.ts';
+import { nodesVia } from './count-nodes.ts';
 import { startApiServerSim, type ApiServerSim } from './apiserver-sim.ts';
 
 let sim: ApiServerSim;
@@ -22,29 +22,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function nodesVia(opts: Parameters<typeof connect>[0]): Promise<number> {
-  const api = await connect(opts);
-  try {
-    let n = 0;
-    for await (const _ of api.list('/api/v1/nodes')) n++;
-    return n;
-  } finally {
-    api.close();
-  }
-}
-
 test('--context picks the user: a client certificate works, a bad token is a 401 reported per list', async () => {
   assert.equal(await nodesVia({ kubeconfig: sim.kubeconfigPath, context: 'sim-cert' }), 2);
   await assert.rejects(nodesVia({ kubeconfig: sim.kubeconfigPath, context: 'sim-bad-token' }), /401/);
   await assert.rejects(connect({ kubeconfig: sim.kubeconfigPath, context: 'nope' }), /context "nope" not found in the kubeconfig \(have: sim, sim-bad-token, sim-cert\)/);
 
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  out.on('data', (d) => (o += d));
-  let e = '';
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'kubelet-guard', 'cluster', '--kubeconfig', sim.kubeconfigPath, '--context', 'sim-bad-token', '--format', 'json'], { out, err });
+  const { code, out: o, err: e } = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--context', 'sim-bad-token', '--format', 'json');
   // no node could be listed: nothing was audited, so never 0 (issue 10); the first line says why
   assert.equal(code, 3);
   assert.match(e.split('\n')[0]!, /^kubelet-guard cluster: incomplete: the API server \S+ could not list the nodes: .*401/);

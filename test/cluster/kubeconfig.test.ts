@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { connect } from '../../src/cluster/fetch.ts';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../run-cli.ts';
+import { nodesVia } from './count-nodes.ts';
 import { startApiServerSim, type ApiServerSim } from './apiserver-sim.ts';
 
 let sim: ApiServerSim;
@@ -24,28 +24,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += d));
-  err.on('data', (d) => (e += d));
-  const code = await main(['node', 'kubelet-guard', 'cluster', ...args], { out, err });
-  return { code, out: o, err: e };
-}
-
-async function nodesVia(kubeconfig: string): Promise<number> {
-  const api = await connect({ kubeconfig });
-  try {
-    let n = 0;
-    for await (const _ of api.list('/api/v1/nodes')) n++;
-    return n;
-  } finally {
-    api.close();
-  }
-}
-
 test('a character device as the kubeconfig is refused by its type, never opened; so is a FIFO nothing writes to', async () => {
   const dev = join(dir, 'zero');
   try {
@@ -54,7 +32,7 @@ test('a character device as the kubeconfig is refused by its type, never opened;
     execFileSync('ln', ['-s', '/dev/zero', dev]);
   }
   let t0 = Date.now();
-  let r = await cli(['--kubeconfig', dev]);
+  let r = await runCli('cluster', '--kubeconfig', dev);
   assert.equal(r.code, 2);
   assert.match(r.err, /cannot use the kubeconfig [^ ]*zero: is a character device, expected a regular file \(devices are never opened\)/);
   assert.ok(Date.now() - t0 < 5000);
@@ -62,7 +40,7 @@ test('a character device as the kubeconfig is refused by its type, never opened;
   const fifo = join(dir, 'fifo');
   execFileSync('mkfifo', [fifo]);
   t0 = Date.now();
-  r = await cli(['--kubeconfig', fifo]);
+  r = await runCli('cluster', '--kubeconfig', fifo);
   assert.equal(r.code, 2);
   assert.match(r.err, /is a FIFO that nothing wrote to within 1000 ms \(no writer\)/);
   assert.ok(Date.now() - t0 < 5000);
@@ -99,14 +77,14 @@ contexts:
 current-context: sim
 `);
   // js-yaml (the library's decoder) keeps not-the-token: a 401
-  assert.equal(await nodesVia(kc), 2);
+  assert.equal(await nodesVia({ kubeconfig: kc }), 2);
 });
 
 test('a kubeconfig that is not valid YAML: the file and line are named, the text is not quoted', async () => {
   const secret = 'sekret-' + 'x'.repeat(20);
   const kc = join(dir, 'kubeconfig-bad');
   writeFileSync(kc, `clusters: []\nusers:\n- name: u\n  user:\n    token: "${secret}\n    password: ${secret}\n  - : [\n`);
-  const r = await cli(['--kubeconfig', kc]);
+  const r = await runCli('cluster', '--kubeconfig', kc);
   assert.equal(r.code, 2);
   assert.match(r.err, /kubeconfig-bad: not valid YAML \(line \d+: /);
   assert.ok(!r.err.includes(secret), r.err);
