@@ -35,7 +35,8 @@ export type ReadResult =
 
 type Resolved = { ok: true; host: string; node: string } | { ok: false; code: string; error: string };
 
-function typeOf(st: fs.Stats | fs.BigIntStats): FileType {
+/** The type a stat or a folder entry says (a Dirent of DT_UNKNOWN says 'other'). */
+function typeOf(st: fs.Stats | fs.BigIntStats | fs.Dirent): FileType {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'dir';
   if (st.isSymbolicLink()) return 'symlink';
@@ -358,13 +359,8 @@ export interface DirEntry {
 
 /** The type a folder entry reports, or lstat's when the filesystem does not say (DT_UNKNOWN). */
 function direntType(d: fs.Dirent, dirHost: string): FileType | undefined {
-  if (d.isFile()) return 'file';
-  if (d.isDirectory()) return 'dir';
-  if (d.isSymbolicLink()) return 'symlink';
-  if (d.isSocket()) return 'socket';
-  if (d.isFIFO()) return 'fifo';
-  if (d.isBlockDevice()) return 'block';
-  if (d.isCharacterDevice()) return 'char';
+  const t = typeOf(d);
+  if (t !== 'other') return t;
   try {
     return typeOf(fs.lstatSync(path.join(dirHost, d.name)));
   } catch {
