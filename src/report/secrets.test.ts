@@ -111,3 +111,12 @@ test("V8's JSON.parse error snippet (a hostile answer's content) is not shown; t
   const json = redactText(JSON.stringify({ message: `not JSON: ${msg}` }));
   assert.deepEqual(JSON.parse(json), { message: "not JSON: Unexpected token 'S', <redacted> is not valid JSON" });
 });
+
+test('secrets found in evidence are bounded in number: a node declaring 20,000 cannot make every write 20,000 passes', () => {
+  const s = new Secrets();
+  for (let i = 0; i < 1500; i++) s.addFound(`tok${String(i).padStart(6, '0')}abcdefgh`);
+  assert.equal(s.redact('tok000000abcdefgh tok000999abcdefgh'), '<redacted> <redacted>');
+  assert.equal(s.redact('tok001000abcdefgh'), 'tok001000abcdefgh', 'past the bound, only the structural redaction of its field applies');
+  s.add('given-credential-1234');
+  assert.equal(s.redact('given-credential-1234'), '<redacted>', 'credentials the user gave are never bounded');
+});

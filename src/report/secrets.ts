@@ -15,6 +15,12 @@ const MIN_GIVEN = 4;
  * controls the node, who must not be able to hide words of the report by declaring them secrets.
  */
 const MIN_FOUND = 8;
+/**
+ * At most this many secrets are taken from evidence: masking costs a pass over every write per
+ * secret, and a node's config can declare 200,000 header values (20,000 took 28 s to print). A
+ * real node has a handful; the fields they come from are redacted in the report model anyway.
+ */
+const MAX_FOUND = 1000;
 /** The shape of the report's own words (statuses, severities, check ids, sections): never taken from evidence as a secret. */
 const REPORT_WORDS = /^[a-z]+(?:[- .][a-z]+)*$/;
 /** A cut-off beginning of a secret at least this long is masked too (a truncated preview). */
@@ -34,6 +40,7 @@ export class Secrets {
    */
   private readonly prefixed = new Set<string>();
   private sorted: string[] | undefined;
+  private readonly found = new Set<string>();
 
   /** A credential the user gave the tool, or that the tool obtained with it at run time. */
   add(secret: string | undefined | null): void {
@@ -46,7 +53,9 @@ export class Secrets {
    * header value (its known field is redacted anyway).
    */
   addFound(secret: string | undefined | null): void {
-    if (typeof secret === 'string' && !REPORT_WORDS.test(secret.trim())) this.register(secret, MIN_FOUND, false);
+    if (typeof secret !== 'string' || REPORT_WORDS.test(secret.trim()) || this.found.has(secret) || this.found.size >= MAX_FOUND) return;
+    this.found.add(secret);
+    this.register(secret, MIN_FOUND, false);
   }
 
   private register(secret: string | undefined | null, min: number, given: boolean): void {
