@@ -47,8 +47,17 @@ test('property: redacting JSON text keeps it valid JSON, with no credential left
       const back = JSON.parse(text) as unknown;
       assert.ok(!JSON.stringify(back).includes(JSON.stringify(secret).slice(1, -1)));
     }),
-    { numRuns: 300 },
+    { numRuns: 3000 },
   );
+});
+
+test('a mask never eats a JSON string\'s quote nor splits an escape (the property\'s counterexamples)', () => {
+  for (const [secret, value] of [['aaaaaaaaaa"', 'aaaaaaaaaa'], ['"aaaaaaaaa"', '"aaaaaaaaa'], ['b\x1baaaaaa', '\x1b\x1ba']] as const) {
+    const s = new Secrets();
+    s.add(secret);
+    const text = s.redact(JSON.stringify({ whole: secret, cut: value }));
+    assert.equal((JSON.parse(text) as { whole: string }).whole, '<redacted>', text);
+  }
 });
 
 test('the text rules: URL user-info whole, query values, secret flag values, auth headers, JWTs, keys, quoted env text', () => {

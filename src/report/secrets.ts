@@ -100,9 +100,11 @@ function maskAll(t: string, s: string, prefixes: boolean): string {
     let n = head.length;
     while (n < s.length && t[at + n] === s[n]) n++;
     if (n === s.length || (prefixes && n >= MIN_PREFIX)) {
-      // never end a match inside a JSON escape: take the escaped character with it
-      if (t[at + n - 1] === '\\' && at + n < t.length && oddBackslashes(t, at + n - 1)) n++;
-      out += t.slice(from, at) + REDACTED;
+      // never begin or end a match inside an escape (`\"`, `\u001b`): take all of it
+      const start = Math.max(from, escapeAt(t, at)?.[0] ?? at);
+      const end = escapeAt(t, at + n - 1)?.[1] ?? at + n;
+      out += t.slice(from, start) + masked(t, start, end);
+      n = end - at;
       from = at + n;
       at = t.indexOf(head, from);
     } else {
@@ -110,6 +112,44 @@ function maskAll(t: string, s: string, prefixes: boolean): string {
     }
   }
   return out + t.slice(from);
+}
+
+/**
+ * The mask for t[from, to). A raw form of a secret holding `"` or a control character can match
+ * JSON text only across a string's boundary (inside a JSON string both are escaped): say the secret
+ * `aaaaaaaa"` and the JSON string "aaaaaaaa" followed by its closing quote. So every unescaped `"`
+ * and control character of the match is kept in place, as are runs of JSON punctuation between
+ * them, and only the rest becomes <redacted>: JSON stays JSON, and in text the secret is still gone.
+ */
+function masked(t: string, from: number, to: number): string {
+  let out = '';
+  let piece = '';
+  let split = false;
+  const flush = (): void => {
+    if (piece !== '') out += /^[\s,:[\]{}]*$/.test(piece) ? piece : REDACTED;
+    piece = '';
+  };
+  for (let i = from; i < to; i++) {
+    const ch = t[i]!;
+    if ((ch === '"' && !(i > 0 && t[i - 1] === '\\' && oddBackslashes(t, i - 1))) || ch < ' ') {
+      flush();
+      out += ch;
+      split = true;
+    } else piece += ch;
+  }
+  if (!split) return REDACTED;
+  flush();
+  return out;
+}
+
+/** The escape (`\x`, `\uXXXX`, `\xHH`) that holds position `i` as [its backslash, its end), if one does. */
+function escapeAt(t: string, i: number): [number, number] | undefined {
+  for (let b = i; b >= 0 && b > i - 6; b--) {
+    if (t[b] !== '\\' || !oddBackslashes(t, b)) continue;
+    const len = t[b + 1] === 'u' ? 6 : t[b + 1] === 'x' ? 4 : 2;
+    return b + len > i ? [b, Math.min(t.length, b + len)] : undefined;
+  }
+  return undefined;
 }
 
 /** Whether the backslash at `i` ends a run of an odd number of backslashes (it escapes the next character). */
