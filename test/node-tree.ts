@@ -1,7 +1,7 @@
 // Test support: a node's filesystem in a temporary folder, laid out like a kubeadm worker.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './support/tmp.ts';
 
 export const UNIT = '/usr/lib/systemd/system/kubelet.service';
 export const DROPIN = '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf';
@@ -32,7 +32,7 @@ rotateCertificates: true
 
 /** Writes files (node path → text or bytes) under a fresh temporary root; returns the root. */
 export function nodeTree(files: Record<string, string | Buffer>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-node-'));
+  const root = tempDir('kg-node-');
   for (const [p, content] of Object.entries(files)) {
     const host = path.join(root, p);
     fs.mkdirSync(path.dirname(host), { recursive: true });

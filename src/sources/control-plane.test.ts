@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ContainerFact, HostPathMount, ManifestFact, NodeFacts, PodFact, StaticPodFacts } from '../facts/types.ts';
 import { RootFs } from './root-fs.ts';
@@ -10,6 +9,7 @@ import { readStaticPods } from './static-pods.ts';
 import { certificateFact, componentFromArgs, effective, lastFlag, readAsCSV, readControlPlane, sliceFlag } from './control-plane.ts';
 import type { ControlPlaneFacts } from '../facts/types.ts';
 import { nodeTree } from '../../test/node-tree.ts';
+import { tempDir } from '../../test/support/tmp.ts';
 import { factsFrom } from '../checks/fixtures.ts';
 import { etcdUniqueCa } from '../checks/etcd/unique-ca.ts';
 import { cpFileEtcdDataDirOwner } from '../checks/control-plane-files/etcd-data-dir-owner.ts';
@@ -147,7 +147,7 @@ const apiPod = (args: string[]) =>
 const staticPods = (...manifests: ManifestFact[]): StaticPodFacts => ({ path: MANIFESTS, stat: { path: MANIFESTS, exists: true, type: 'dir' }, manifests, url: '' });
 
 // Certificates minted with openssl: the cluster CA and a separate etcd CA, as kubeadm keeps them.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-cp-pki-'));
+const work = tempDir('kg-cp-pki-');
 function mintCA(cn: string): { crt: string; key: string; fingerprint: string } {
   const crt = path.join(work, `${cn}.crt`);
   const key = path.join(work, `${cn}.key`);

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { RootFs, normalize } from './root-fs.ts';
+import { tempDir } from '../../test/support/tmp.ts';
 
 function tree(): { root: string; outside: string } {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-rootfs-'));
+  const base = tempDir('kg-rootfs-');
   const root = path.join(base, 'node');
   const outside = path.join(base, 'outside');
   fs.mkdirSync(path.join(root, 'etc/kubernetes'), { recursive: true });
@@ -148,7 +148,7 @@ function build(root: string, e: Entry): void {
 }
 
 test('property: resolution (with its folder cache) equals a plain walk from the root, on random trees of symlinks', () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-rootfs-prop-'));
+  const base = tempDir('kg-rootfs-prop-');
   let n = 0;
   fc.assert(
     fc.property(fc.array(ENTRY, { maxLength: 14 }), fc.array(QUERY, { minLength: 1, maxLength: 40 }), (entries, queries) => {
