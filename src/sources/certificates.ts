@@ -232,7 +232,9 @@ function describe(c: X509Certificate): CertInfo {
   const info: CertInfo = {
     subject: dn(c.subject),
     issuer: dn(c.issuer),
-    selfSigned: c.subject === c.issuer && verifiesItself(c),
+    // Self-signed is what the signature says, not the names: a certificate its own key verifies
+    // vouches only for itself, whatever issuer it names (an issuer DN is free text to whoever signs).
+    selfSigned: verifiesItself(c),
     notBefore: c.validFromDate.toISOString(),
     notAfter: c.validToDate.toISOString(),
   };

@@ -21,7 +21,7 @@ test('pass with a note: both empty but serverTLSBootstrap in a drop-in (CSR-sign
 test('fail: kubeadm default, both empty: self-signed certificate in the cert dir', () => {
   const r = one(tlsCertFiles, factsFrom({ config: KUBEADM_CONFIG, flags: ['--cert-dir=/var/lib/kubelet/certs'] }));
   assert.equal(r.status, 'fail');
-  assert.match(r.message, /self-signed certificate \(\/var\/lib\/kubelet\/certs\/kubelet\.crt\)/);
+  assert.match(r.message, /serves \/var\/lib\/kubelet\/certs\/kubelet\.crt, which it generates self-signed/);
   assert.match(r.remediation ?? '', /In \/var\/lib\/kubelet\/config\.yaml, set `serverTLSBootstrap` to `true`/);
 });
 
