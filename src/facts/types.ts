@@ -286,6 +286,8 @@ export interface Listener {
   inode: number;
   pid?: number;
   process?: string; // comm / argv[0] basename
+  /** argv[1] when it is a subcommand word ("kubelet" of hyperkube, "agent" of k3s); never a flag or value */
+  subcommand?: string;
 }
 
 export interface ListenerFacts {
@@ -297,4 +299,6 @@ export interface ListenerFacts {
   note?: string;
   /** whether /proc/net is the node's own network namespace (pid 1's); absence only counts then */
   sameNetnsAsInit?: boolean;
+  /** what of the listener evidence could not be read (pid 1's network namespace, processes' fds, a bound hit): the evidence is partial */
+  incomplete?: string[];
 }

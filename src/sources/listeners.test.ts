@@ -161,3 +161,13 @@ test("fake /proc: another network namespace than pid 1's makes the listeners unk
   assert.equal(same.unknown, undefined);
   assert.equal(same.sameNetnsAsInit, true);
 });
+
+test('fake /proc: argv[1] is kept as the subcommand only when it is a plain word (hyperkube kubelet), never a flag or a secret', () => {
+  const f = fakeProc(HEAD4 + line4(0, '00000000', 10250, '0A', 7) + line4(1, '00000000', 10255, '0A', 8), undefined, {
+    5: { comm: 'hyperkube', cmdline: '/usr/bin/hyperkube\0kubelet\0--v=2\0', fds: ['socket:[7]'] },
+    6: { comm: 'k3s-agent', cmdline: 'k3s\0--token=s3cr3t\0', fds: ['socket:[8]'] },
+  });
+  const l = readListeners(f, true);
+  assert.deepEqual(l.listeners.map((x) => [x.port, x.process, x.subcommand]), [[10250, 'hyperkube', 'kubelet'], [10255, 'k3s-agent', undefined]]);
+  assert.doesNotMatch(JSON.stringify(l), /s3cr3t/);
+});

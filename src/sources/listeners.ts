@@ -73,6 +73,7 @@ export function readListeners(fs: RootFs, live: boolean): ListenerFacts {
   const listeners: Listener[] = [];
   const problems: string[] = [];
   const notes: string[] = [];
+  const incomplete: string[] = [];
 
   let readable = 0;
   for (const [proto, family] of [['tcp', 4], ['tcp6', 6]] as const) {
@@ -104,10 +105,12 @@ export function readListeners(fs: RootFs, live: boolean): ListenerFacts {
   } else if (!self.ok || !init.ok) {
     const why = !self.ok ? `/proc/self/ns/net: ${self.error}` : !init.ok ? `/proc/1/ns/net: ${init.error}` : '';
     notes.push(`whether this runs in the host network namespace cannot be told (${why})`);
+    incomplete.push(`the network namespace of pid 1 could not be compared with this audit's (${why})`);
   }
 
   const scan = joinToProcesses(fs, listeners);
   notes.push(...scan.notes);
+  incomplete.push(...scan.incomplete);
 
   listeners.sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto) || a.address.localeCompare(b.address) || a.inode - b.inode);
   return {
@@ -116,12 +119,14 @@ export function readListeners(fs: RootFs, live: boolean): ListenerFacts {
     ...(problems.length > 0 ? { unknown: problems.join('; ') } : {}),
     ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     ...(sameNetns !== undefined ? { sameNetnsAsInit: sameNetns } : {}),
+    ...(incomplete.length > 0 ? { incomplete } : {}),
   };
 }
 
 /** Fills pid and process of each listener from /proc/<pid>/fd/*; bounded; says what it could not read. */
-function joinToProcesses(fs: RootFs, listeners: Listener[]): { notes: string[] } {
+function joinToProcesses(fs: RootFs, listeners: Listener[]): { notes: string[]; incomplete: string[] } {
   const notes: string[] = [];
+  const incomplete: string[] = [];
   const wanted = new Map<number, Listener[]>();
   for (const l of listeners) {
     if (l.inode === 0) continue; // a socket being torn down has no inode
@@ -129,9 +134,12 @@ function joinToProcesses(fs: RootFs, listeners: Listener[]): { notes: string[] }
     xs.push(l);
     wanted.set(l.inode, xs);
   }
-  if (wanted.size === 0) return { notes };
+  if (wanted.size === 0) return { notes, incomplete };
   const list = fs.entries('/proc', (n) => /^[0-9]+$/.test(n));
-  if (!list.ok) return { notes: [`cannot list /proc to find the processes behind the listeners: ${list.error}`] };
+  if (!list.ok) {
+    const why = `cannot list /proc to find the processes behind the listeners: ${list.error}`;
+    return { notes: [why], incomplete: [why] };
+  }
   const pids = list.entries.map((e) => Number(e.name)).sort((a, b) => a - b);
   let denied = 0;
   let scannedPids = 0;
@@ -176,33 +184,45 @@ function joinToProcesses(fs: RootFs, listeners: Listener[]): { notes: string[] }
     }
     if (refused) denied++;
     if (owned) {
-      const name = processName(fs, pid);
-      if (name) for (const l of listeners) if (l.pid === pid) l.process = name;
+      const { name, subcommand } = processName(fs, pid);
+      for (const l of listeners) {
+        if (l.pid !== pid) continue;
+        if (name) l.process = name;
+        if (subcommand) l.subcommand = subcommand;
+      }
     }
   }
   const missing = wanted.size - found.size;
   if (denied > 0) {
     const who = typeof process.getuid === 'function' && process.getuid() !== 0 ? ' (not root: only your own processes can be read)' : ' (ptrace access refused, e.g. a container without CAP_SYS_PTRACE)';
-    notes.push(`the file descriptors of ${denied} process${denied === 1 ? '' : 'es'} could not be read${who}`);
+    const why = `the file descriptors of ${denied} process${denied === 1 ? '' : 'es'} could not be read${who}`;
+    notes.push(why);
+    incomplete.push(why);
   }
-  if (capped) notes.push(capped);
+  if (capped) {
+    notes.push(capped);
+    incomplete.push(capped);
+  }
   if (missing > 0) {
     notes.push(`${missing} listening socket${missing === 1 ? '' : 's'} could not be joined to a process${denied === 0 && !capped ? ' (held by a process in another pid namespace, or closed during the scan)' : ''}`);
   }
-  return { notes };
+  return { notes, incomplete };
 }
 
-/** comm, or argv[0]'s base name when comm is cut at 15 characters (TASK_COMM_LEN). */
-function processName(fs: RootFs, pid: number): string | undefined {
+/**
+ * comm, or argv[0]'s base name when comm is cut at 15 characters (TASK_COMM_LEN); and argv[1] when
+ * it is a plain subcommand word (`hyperkube kubelet`, `k3s agent`), which tells a kubelet
+ * embedded in a multi-call binary. Only such a word is kept: argv may hold tokens (k3s --token).
+ */
+function processName(fs: RootFs, pid: number): { name?: string; subcommand?: string } {
   const c = fs.read(`/proc/${pid}/comm`, 4096);
   const comm = c.ok ? c.bytes.toString('utf8').replace(/\n$/, '') : undefined;
-  if (comm !== undefined && comm.length < 15) return comm;
   const cmd = fs.read(`/proc/${pid}/cmdline`, 64 * 1024);
-  if (cmd.ok && cmd.bytes.length > 0) {
-    const argv0 = cmd.bytes.toString('utf8').split('\0')[0] ?? '';
-    const base = argv0.split('/').pop() ?? '';
-    if (base && (comm === undefined || base.startsWith(comm))) return base;
-  }
-  return comm;
+  const argv = cmd.ok && cmd.bytes.length > 0 ? cmd.bytes.toString('utf8').split('\0') : [];
+  const sub = argv[1] !== undefined && /^[a-z][a-z0-9-]{0,31}$/.test(argv[1]) ? { subcommand: argv[1] } : {};
+  if (comm !== undefined && comm.length < 15) return { name: comm, ...sub };
+  const base = (argv[0] ?? '').split('/').pop() ?? '';
+  if (base && (comm === undefined || base.startsWith(comm))) return { name: base, ...sub };
+  return { ...(comm !== undefined ? { name: comm } : {}), ...sub };
 }
 

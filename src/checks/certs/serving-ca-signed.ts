@@ -23,10 +23,9 @@ export const servingCaSigned: Check = {
     id: 'cert-serving-ca-signed',
     title: "The kubelet's serving certificate is signed by a CA, not self-signed",
     section: 'certificates',
-    // medium, as kubelet-tls-cert-files (CIS 4.2.9) and the scan's exposure-kubelet-self-signed-cert:
-    // on a default kubeadm node all three fail on one fact, the kubelet's self-generated pair, and
-    // one fact never gets two severities.
-    severity: 'medium',
+    // high, as kubelet-tls-cert-files (CIS 4.2.9): on a default kubeadm node both fail on one fact,
+    // the kubelet's self-generated pair, and one fact never gets two severities.
+    severity: 'high',
     cis: [],
     setting: 'tlsCertFile',
     rationale:

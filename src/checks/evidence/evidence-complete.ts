@@ -1,6 +1,7 @@
 // Whether the evidence could be read fully: in live mode a non-root run cannot read /proc of other
 // users' processes or root-only files (the kubeconfig, keys), and an offline tree may hold files
-// the auditing user may not read; verdicts built on them are unknown. This check has no `fail`:
+// the auditing user may not read; verdicts built on them are unknown. Live, the listeners count: a
+// run that could not read pid 1's network namespace (nor tell it sees the node's) is not complete. This check has no `fail`:
 // missing evidence is never a finding about the node, only a reason the audit is incomplete.
 import type { Check } from '../types.ts';
 
@@ -30,9 +31,24 @@ export const evidenceComplete: Check = {
         message: facts.privilegeNote ?? `the evidence on ${facts.target} could not be read fully (not privileged); verdicts that need unreadable files are unknown`,
       };
     }
+    // Live, the listeners are evidence too: /proc/net is the reader's network namespace, which
+    // speaks for the node only when it is pid 1's; when that could not be read (or fds of some
+    // processes, or the scan hit a bound), the listener verdicts rest on partial evidence.
+    const lf = facts.listeners;
+    if (facts.mode === 'live' && lf?.available) {
+      const gaps = [...(lf.unknown ? [lf.unknown] : []), ...(lf.incomplete ?? [])];
+      if (gaps.length === 0 && lf.sameNetnsAsInit !== true) gaps.push("whether /proc/net is pid 1's network namespace is not in the evidence");
+      if (gaps.length > 0) {
+        return {
+          status: 'unknown',
+          message: `the node's listeners could not be read fully: ${gaps.join('; ')}; verdicts that need them are unknown or name what they could not see`,
+          evidence: gaps.map((note) => ({ file: '/proc/net/tcp', note })),
+        };
+      }
+    }
     return {
       status: 'pass',
-      message: facts.mode === 'live' ? 'the live node was read with full privileges' : `the offline root ${facts.target} was read fully`,
+      message: facts.mode === 'live' ? "the live node was read with full privileges, its listeners in pid 1's network namespace" : `the offline root ${facts.target} was read fully`,
     };
   },
 };

@@ -46,3 +46,25 @@ test('pass: the config file is refused, but explicit flags set both files', () =
   const r = one(tlsCertFiles, factsFrom({ config: 'apiVersion: v1\nkind: Pod\n', flags: ['--tls-cert-file=/a.crt', '--tls-private-key-file=/a.key'] }));
   assert.equal(r.status, 'pass');
 });
+
+// The live /configz is published after InitializeTLS filled in <cert-dir>/kubelet.crt/.key.
+function configzFacts(values: Record<string, string | boolean>) {
+  return factsFrom({
+    config: KUBEADM_CONFIG,
+    patch: (f) => {
+      for (const [k, value] of Object.entries(values)) f.kubelet.effective[k] = { value, source: { kind: 'configz', detail: 'live configz' } };
+    },
+  });
+}
+
+test("unknown in /configz: the kubelet's own pair, which the kubelet fills in when neither file was set", () => {
+  const r = one(tlsCertFiles, configzFacts({ tlsCertFile: '/var/lib/kubelet/pki/kubelet.crt', tlsPrivateKeyFile: '/var/lib/kubelet/pki/kubelet.key', serverTLSBootstrap: false }));
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /cannot tell whether they were set/);
+});
+
+test('pass in /configz: files other than the kubelet pair were set', () => {
+  const r = one(tlsCertFiles, configzFacts({ tlsCertFile: '/etc/kubernetes/pki/kubelet-serving.crt', tlsPrivateKeyFile: '/etc/kubernetes/pki/kubelet-serving.key', serverTLSBootstrap: false }));
+  assert.equal(r.status, 'pass');
+  assert.match(r.message, /CIS 4\.2\.9 asks no more/);
+});

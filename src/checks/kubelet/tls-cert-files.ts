@@ -26,7 +26,7 @@ export const tlsCertFiles: Check = {
     id: 'kubelet-tls-cert-files',
     title: 'A serving certificate is configured (tlsCertFile and tlsPrivateKeyFile) or requested from the cluster CA (serverTLSBootstrap)',
     section: 'cis-4.2',
-    severity: 'medium', // as cert-serving-ca-signed: both fail on one fact, the kubelet's self-generated pair
+    severity: 'high', // as cert-serving-ca-signed: both fail on one fact, the kubelet's self-generated pair
     cis: ['4.2.9'],
     setting: CERT,
     rationale:
@@ -49,6 +49,17 @@ export const tlsCertFiles: Check = {
       };
     }
     const set = (l: typeof cert) => l.ok && typeof l.s.value === 'string' && l.s.value !== '';
+    if (set(cert) && set(key) && cert.ok && key.ok && cert.s.source.kind === 'configz' && ownPair(String(cert.s.value), String(key.s.value))) {
+      // The live /configz is published after InitializeTLS, which writes <cert-dir>/kubelet.crt and
+      // .key into tlsCertFile/tlsPrivateKeyFile when neither was set (cmd/kubelet/app/server.go:
+      // UnsecuredDependencies runs before run() calls initConfigz): configz cannot tell that
+      // self-generated pair from files the kubelet was given.
+      return {
+        status: 'unknown',
+        message: `the live configuration names ${String(cert.s.value)}, the kubelet's own pair: the kubelet fills these paths in when neither tlsCertFile nor tlsPrivateKeyFile is set (and then generates a self-signed certificate), so /configz cannot tell whether they were set; audit the node itself (kubelet-guard node)`,
+        evidence,
+      };
+    }
     if (set(cert) && set(key) && cert.ok) {
       return { status: 'pass', message: `tlsCertFile and tlsPrivateKeyFile are set: the kubelet serves ${String(cert.s.value)}; ${describeSource(cert.s)}. ${JUDGED}`, evidence };
     }
@@ -69,6 +80,12 @@ export const tlsCertFiles: Check = {
     };
   },
 };
+
+/** <dir>/kubelet.crt with <dir>/kubelet.key: the pair InitializeTLS fills in and generates. */
+function ownPair(cert: string, key: string): boolean {
+  const dir = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
+  return cert.endsWith('/kubelet.crt') && key.endsWith('/kubelet.key') && dir(cert) === dir(key);
+}
 
 function remedy(facts: NodeFacts, missing: string): string {
   const boot = fixSetting(facts, BOOTSTRAP, true);

@@ -75,6 +75,38 @@ export function hostPort(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
+/**
+ * Processes that are a kubelet or embed one, by /proc/<pid>/comm (or argv[0]'s base name): the
+ * kubelet itself (kubeadm, kind, and k0s and RKE2, which start the kubelet binary as a child),
+ * MicroK8s' kubelite and k3s (the kubelet runs inside them, k3s re-executing itself as k3s-server
+ * or k3s-agent), and hyperkube run as `hyperkube kubelet`.
+ */
+const KUBELET_PROCESSES: Record<string, string> = {
+  kubelet: 'a kubelet',
+  kubelite: "MicroK8s' kubelite, which embeds the kubelet",
+  k3s: 'k3s, which embeds the kubelet',
+  'k3s-server': 'k3s, which embeds the kubelet',
+  'k3s-agent': 'k3s, which embeds the kubelet',
+};
+
+/** Whose a listener is: the kubelet (or a process that embeds it), another named process, or unknown. */
+export type Owner = { kind: 'kubelet' | 'other' | 'unknown'; words: string };
+
+export function ownerOf(facts: NodeFacts, l: Listener): Owner {
+  if (l.pid === undefined) return { kind: 'unknown', words: 'a process this audit could not identify' };
+  if (l.pid === kubeletPid(facts)) return { kind: 'kubelet', words: `the audited kubelet (${who(l)})` };
+  const name = l.process;
+  if (name === undefined) return { kind: 'unknown', words: `pid ${l.pid}, whose name could not be read` };
+  const embeds = KUBELET_PROCESSES[name] ?? (name === 'hyperkube' && l.subcommand === 'kubelet' ? 'hyperkube kubelet' : undefined);
+  if (embeds) return { kind: 'kubelet', words: `${who(l)}, ${embeds}` };
+  return { kind: 'other', words: `${who(l)}, which is not a kubelet nor a process known to embed one (k3s, MicroK8s kubelite, hyperkube kubelet)` };
+}
+
+/** The listeners that are, or may be, a kubelet's: identified as one, or of an unknown owner. */
+export function maybeKubelet(facts: NodeFacts, ls: Listener[]): Listener[] {
+  return ls.filter((l) => ownerOf(facts, l).kind !== 'other');
+}
+
 export function who(l: Listener): string {
   if (l.pid === undefined) return 'an unknown process';
   return `${l.process ?? 'process'} (pid ${l.pid})`;

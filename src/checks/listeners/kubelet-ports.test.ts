@@ -43,7 +43,7 @@ test('fail (low): configured on, nothing listens', () => {
   const r = about(listenerKubeletPorts.evaluate(liveFacts([KUBEADM_LISTENERS[1]!])), SECURE);
   assert.equal(r.status, 'fail');
   assert.equal(r.severity, 'low');
-  assert.match(r.message, /nothing listens on port 10250/);
+  assert.match(r.message, /no kubelet listens on port 10250/);
 });
 
 test('a flags-only kubelet: read-only 10255 on every interface matches its configuration (listener-read-only-port judges it)', () => {
@@ -81,4 +81,18 @@ test("unknown, not a pass or a fail, when nothing is seen and the audit cannot t
   const r = all(listenerKubeletPorts.evaluate(liveFacts([])));
   assert.deepEqual(r.map((x) => x.status), ['unknown', 'unknown', 'unknown']);
   assert.match(r[0]!.message, /network namespace/);
+});
+
+// Issue 10 §4: a port held by a named process that is no kubelet is not the kubelet's listener.
+test('another named process on 10255 while readOnlyPort is 0: the kubelet listens as configured (pass), the holder is named', () => {
+  const r = about(listenerKubeletPorts.evaluate(liveFacts([...KUBEADM_LISTENERS, L('tcp', '0.0.0.0', 10255, 4242, 'nginx')])), 'kubelet read-only API (port 10255)');
+  assert.equal(r.status, 'pass');
+  assert.match(r.message, /no kubelet listens on port 10255; port 10255 is held by nginx \(pid 4242\), which is not a kubelet/);
+  assert.doesNotMatch(r.message, /restart/);
+});
+
+test('another named process holds the configured secure port and the kubelet has none: fail, naming the holder', () => {
+  const r = about(listenerKubeletPorts.evaluate(liveFacts([L('tcp', '0.0.0.0', 10250, 4242, 'nginx'), L('tcp', '127.0.0.1', 10248, KUBELET_PID, 'kubelet')])), 'kubelet secure API (port 10250)');
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /no kubelet listens on port 10250; port 10250 is held by nginx \(pid 4242\)/);
 });

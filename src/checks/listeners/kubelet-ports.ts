@@ -9,7 +9,7 @@
 import type { EffectiveSetting, NodeFacts } from '../../facts/types.ts';
 import { describeSource, evidenceOf, lookup } from '../setting.ts';
 import type { Check, CheckResult, Evidence, Severity } from '../types.ts';
-import { absenceDoubt, attributionNote, canon, describe, gate, hostPort, isLoopbackAddr, isWildcard, kubeletPid, listenerEvidence, notKubelet, onPort, who, type Scan } from './common.ts';
+import { absenceDoubt, attributionNote, canon, describe, gate, hostPort, isLoopbackAddr, isWildcard, kubeletPid, listenerEvidence, notKubelet, onPort, ownerOf, uniq, who, type Scan } from './common.ts';
 
 interface Kind {
   label: string;
@@ -44,10 +44,15 @@ function judge(facts: NodeFacts, lf: Scan, k: Kind): CheckResult {
   const on = onL.ok && portL.ok ? k.isOn(onL.s, portL.s) : undefined;
   // The configured port, or the usual one when the setting that turns it off is the port itself.
   const watch = portValue;
-  const seen = onPort(lf, watch);
-  evidence.push(...seen.map((l) => listenerEvidence(l)));
+  // A port held by a named process that is no kubelet (nor embeds one) is not the kubelet's
+  // listener (issue 10 §4): it is named, and the kubelet's own listeners are judged without it.
+  const all = onPort(lf, watch);
+  const foreign = all.filter((l) => ownerOf(facts, l).kind === 'other');
+  const seen = all.filter((l) => !foreign.includes(l));
+  evidence.push(...all.map((l) => listenerEvidence(l, ownerOf(facts, l).words)));
   const subject = `kubelet ${k.label} (port ${watch})`;
-  const seenText = seen.length > 0 ? seen.map(describe).join(', ') : `nothing listens on port ${watch}`;
+  const foreignText = foreign.length > 0 ? `; port ${watch} is held by ${uniq(foreign.map((l) => ownerOf(facts, l).words)).join('; ')}` : '';
+  const seenText = (seen.length > 0 ? seen.map(describe).join(', ') : `no kubelet listens on port ${watch}`) + foreignText;
 
   if (bad && !bad.l.ok) {
     return { status: 'unknown', subject, message: `the kubelet's ${k.label} settings cannot be known (${bad.s}: ${bad.l.why}); on the node: ${seenText}`, evidence };
@@ -70,11 +75,11 @@ function judge(facts: NodeFacts, lf: Scan, k: Kind): CheckResult {
 
   const doubt = seen.length === 0 ? absenceDoubt(facts, lf) : undefined;
   if (doubt) {
-    return { status: 'unknown', subject, message: `nothing listens on port ${watch} in the network namespace this audit sees, but ${doubt}`, evidence };
+    return { status: 'unknown', subject, message: `no kubelet listens on port ${watch} in the network namespace this audit sees${foreignText}, but ${doubt}`, evidence };
   }
   if (!on) {
     if (seen.length === 0) {
-      return { status: 'pass', subject, message: `the ${k.label} is off (${offWords(k, onS!)}; ${describeSource(onS!)}) and nothing listens on port ${watch}`, evidence };
+      return { status: 'pass', subject, message: `the ${k.label} is off (${offWords(k, onS!)}; ${describeSource(onS!)}) and no kubelet listens on port ${watch}${foreignText}`, evidence };
     }
     const severity: Severity = seen.every((l) => isLoopbackAddr(l.address)) ? 'low' : 'medium';
     return {
@@ -93,7 +98,7 @@ function judge(facts: NodeFacts, lf: Scan, k: Kind): CheckResult {
       status: 'fail',
       severity: 'low',
       subject,
-      message: `the effective configuration has the kubelet serve its ${k.label} on ${want} (${describeSource(addrL.ok ? addrL.s : onS!)}), yet nothing listens on port ${watch}: the running kubelet (pid ${pid}) does not run this configuration (a restart is pending) or could not bind the port`,
+      message: `the effective configuration has the kubelet serve its ${k.label} on ${want} (${describeSource(addrL.ok ? addrL.s : onS!)}), yet no kubelet listens on port ${watch}${foreignText}: the running kubelet (pid ${pid}) does not run this configuration (a restart is pending) or could not bind the port`,
       evidence,
       remediation: 'Restart the kubelet (systemctl daemon-reload && systemctl restart kubelet) and read its log (journalctl -u kubelet) for a bind error.',
     };

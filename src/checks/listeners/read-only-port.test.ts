@@ -48,3 +48,48 @@ test("nothing listens, but the audit cannot tell it sees the node's network name
   (f.listeners as { sameNetnsAsInit?: boolean }).sameNetnsAsInit = true;
   assert.equal(all(listenerReadOnlyPort.evaluate(f))[0]!.status, 'pass');
 });
+
+// Issue 10 §4: a process on 10255 is "the kubelet's read-only API" only if it is a kubelet, or a
+// process that embeds one; otherwise the finding names the process.
+test('fail (medium): another named process holds 10255: the finding names it and does not call it the kubelet', () => {
+  const r = about(listenerReadOnlyPort.evaluate(liveFacts([...KUBEADM_LISTENERS, L('tcp', '0.0.0.0', 10255, 4242, 'nginx')])), 'port 10255');
+  assert.equal(r.status, 'fail');
+  assert.equal(r.severity, 'medium');
+  assert.match(r.message, /nginx \(pid 4242\), which is not a kubelet/);
+  assert.match(r.message, /not the kubelet's read-only API/);
+  assert.doesNotMatch(r.message, /the kubelet's read-only API \(plain HTTP/);
+  assert.doesNotMatch(r.message, /pod spec/);
+  assert.match(r.remediation ?? '', /nginx \(pid 4242\)/);
+});
+
+test('fail (high): processes that embed the kubelet are the kubelet (k3s, k3s-agent, kubelite, hyperkube kubelet, a kubelet of k0s/RKE2)', () => {
+  const cases: Array<[string, string | undefined, RegExp]> = [
+    ['k3s-server', undefined, /k3s-server \(pid 77\), k3s, which embeds the kubelet/],
+    ['k3s-agent', 'agent', /k3s, which embeds the kubelet/],
+    ['kubelite', undefined, /MicroK8s' kubelite, which embeds the kubelet/],
+    ['hyperkube', 'kubelet', /hyperkube kubelet/],
+    ['kubelet', undefined, /kubelet \(pid 77\), a kubelet/],
+  ];
+  for (const [name, sub, words] of cases) {
+    const l = { ...L('tcp', '0.0.0.0', 10255, 77, name), ...(sub ? { subcommand: sub } : {}) };
+    // no running kubelet found by name (k3s, kubelite): the listener's own process decides
+    const f = liveFacts([l], { config: KUBEADM_CONFIG }, (x) => { x.kubelet.invocation!.from = 'systemd-unit'; delete x.kubelet.invocation!.pid; });
+    const r = about(listenerReadOnlyPort.evaluate(f), 'port 10255');
+    assert.equal(r.status, 'fail', name);
+    assert.equal(r.severity, 'high', name);
+    assert.match(r.message, /the kubelet's read-only API \(plain HTTP, no authentication/, name);
+    assert.match(r.message, words, name);
+  }
+  // hyperkube running something else is not a kubelet
+  const other = about(listenerReadOnlyPort.evaluate(liveFacts([{ ...L('tcp', '0.0.0.0', 10255, 77, 'hyperkube'), subcommand: 'kube-proxy' }])), 'port 10255');
+  assert.equal(other.severity, 'medium');
+});
+
+test('fail (high): an owner that cannot be identified may be the kubelet: said as such, severity kept', () => {
+  const f = liveFacts([L('tcp', '0.0.0.0', 10255)], { config: KUBEADM_CONFIG }, (x) => { x.listeners!.note = 'the file descriptors of 3 processes could not be read'; });
+  const r = about(listenerReadOnlyPort.evaluate(f), 'port 10255');
+  assert.equal(r.status, 'fail');
+  assert.equal(r.severity, 'high');
+  assert.match(r.message, /a process this audit could not identify; if it is the kubelet, that is its read-only API/);
+  assert.match(r.message, /could not be read/);
+});

@@ -5,7 +5,7 @@
 // judges the configuration, this check judges the node.
 import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
 import type { Check, CheckResult, Evidence } from '../types.ts';
-import { absenceDoubt, describe, gate, isLoopbackAddr, kubeletPid, listenerEvidence, notKubelet, onPort, uniq, who } from './common.ts';
+import { absenceDoubt, attributionNote, describe, gate, isLoopbackAddr, listenerEvidence, onPort, ownerOf, uniq, who } from './common.ts';
 
 const DEFAULT = 10255;
 
@@ -35,29 +35,47 @@ export const listenerReadOnlyPort: Check = {
       const also = configured !== undefined && ro.ok ? `; the effective configuration sets readOnlyPort ${configured} (${describeSource(ro.s)}) but the running kubelet does not serve it (see listener-kubelet-ports)` : '';
       return { status: 'pass', subject: `port ${ports.join(', ')}`, message: `nothing listens on port ${ports.join(' or ')}${also}`, evidence: cfgEvidence };
     }
-    const pid = kubeletPid(facts);
     return listening.map((port): CheckResult => {
       const seen = onPort(g.lf, port);
+      const owners = seen.map((l) => ownerOf(facts, l));
       const loopOnly = seen.every((l) => isLoopbackAddr(l.address));
-      const others = notKubelet(facts, seen);
       let config: string;
       if (!ro.ok) config = ` readOnlyPort cannot be known (${ro.why}).`;
-      else if (ro.s.value === 0) config = ` The effective readOnlyPort is 0 (${describeSource(ro.s)}): the running kubelet does not run the configuration on disk — a restart is pending, or another kubelet or program holds the port.`;
+      else if (ro.s.value === 0) config = ` The effective readOnlyPort is 0 (${describeSource(ro.s)}).`;
       else if (ro.s.value === port) config = ` As configured: readOnlyPort ${port} (${describeSource(ro.s)}).`;
       else config = ` The effective readOnlyPort is ${String(ro.s.value)} (${describeSource(ro.s)}).`;
-      const held = others.length > 0 ? ` ${others.map(who).join(', ')} hold${others.length === 1 ? 's' : ''} it, not the audited kubelet (pid ${pid}); if it is no kubelet, the port is only in the way.` : '';
+      const evidence = [...seen.map((l, i) => listenerEvidence(l, owners[i]!.words)), ...cfgEvidence];
+      const find = `find what holds it: ss -ltnp 'sport = :${port}'`;
+      // Only the kubelet (or a process embedding it) serves the kubelet's read-only API: a port
+      // held by another, named process is that process's, and the finding names it (issue 10 §4).
+      if (owners.every((o) => o.kind === 'other')) {
+        return {
+          status: 'fail',
+          severity: 'medium',
+          subject: `port ${port}`,
+          message: `${seen.map(describe).join(', ')}: port ${port} is the kubelet's read-only port number, but ${uniq(owners.map((o) => o.words)).join('; ')} holds it, so this is not the kubelet's read-only API; what it serves there is not known to this audit, and a kubelet configured with readOnlyPort ${port} could not bind it.${config}`,
+          evidence,
+          remediation: `Find out why ${uniq(seen.map(who)).join(', ')} listens on port ${port} (${find}); stop it or move it if it has no business there.`,
+        };
+      }
+      const kubeletOnly = owners.every((o) => o.kind === 'kubelet');
+      const holders = uniq(owners.map((o) => o.words)).join('; ');
+      const what = kubeletOnly
+        ? `the kubelet's read-only API (plain HTTP, no authentication, no authorization) listens, held by ${holders}`
+        : `something listens on the kubelet's read-only port, held by ${holders}; if it is the kubelet, that is its read-only API (plain HTTP, no authentication, no authorization)${attributionNote(g.lf, seen)}`;
+      const drift = ro.ok && ro.s.value === 0 && kubeletOnly ? ' The running kubelet does not run the configuration on disk: a restart is pending, or another kubelet holds the port.' : '';
       const reach = loopOnly
         ? 'only local processes and hostNetwork pods reach it on loopback, but any of them reads every pod spec without credentials'
         : 'anyone who reaches the node reads every pod spec (environment included), its stats and metrics without credentials';
       const remediation = ro.ok && ro.s.value !== 0
-        ? `${fixSetting(facts, 'readOnlyPort', 0)} If port ${port} stays open, find what holds it: ss -ltnp 'sport = :${port}'.`
-        : `Restart the kubelet so it runs its configuration (systemctl daemon-reload && systemctl restart kubelet); if port ${port} stays open, find what holds it (ss -ltnp 'sport = :${port}') and stop it.`;
+        ? `${fixSetting(facts, 'readOnlyPort', 0)} If port ${port} stays open, ${find}.`
+        : `Restart the kubelet so it runs its configuration (systemctl daemon-reload && systemctl restart kubelet); if port ${port} stays open, ${find} and stop it.`;
       return {
         status: 'fail',
         severity: 'high',
         subject: `port ${port}`,
-        message: `${seen.map(describe).join(', ')}: the kubelet's read-only API (plain HTTP, no authentication, no authorization) listens; ${reach}.${config}${held}`,
-        evidence: [...seen.map((l) => listenerEvidence(l)), ...cfgEvidence],
+        message: `${seen.map(describe).join(', ')}: ${what}; ${reach}.${config}${drift}`,
+        evidence,
         remediation,
       };
     });
