@@ -15,7 +15,7 @@ export const WARN_DAYS = 30;
 export const notExpired: Check = {
   meta: {
     id: 'cert-not-expired',
-    title: 'The kubelet certificates are valid and not about to expire',
+    title: 'The kubelet certificates are within their validity dates, with 30 days left or renewed by the kubelet in time',
     section: 'certificates',
     severity: 'high',
     cis: [],

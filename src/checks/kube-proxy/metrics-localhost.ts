@@ -79,7 +79,7 @@ function fix(src: Provenance): string {
 export const kubeProxyMetricsLocalhost: Check = {
   meta: {
     id: 'kube-proxy-metrics-localhost',
-    title: "kube-proxy's metrics server listens on localhost only",
+    title: "kube-proxy's metrics server is off or listens on loopback only",
     section: 'cis-4.3',
     severity: 'medium',
     cis: ['4.3.1'],

@@ -8,7 +8,7 @@ const SETTING = 'authentication.anonymous.enabled';
 export const anonymousAuth: Check = {
   meta: {
     id: 'kubelet-anonymous-auth',
-    title: 'Anonymous requests to the kubelet API are rejected',
+    title: "The kubelet's secure API rejects anonymous requests", // the read-only port has no authentication at all: kubelet-read-only-port
     section: 'cis-4.2',
     severity: 'critical',
     cis: ['4.2.1'],

@@ -11,7 +11,7 @@ const PORT = 'healthzPort';
 export const healthzBindAddress: Check = {
   meta: {
     id: 'kubelet-healthz-bind-address',
-    title: 'The kubelet healthz endpoint listens on loopback only',
+    title: 'The kubelet healthz endpoint is off or listens on loopback only',
     section: 'kubelet-api',
     severity: 'low',
     cis: [],

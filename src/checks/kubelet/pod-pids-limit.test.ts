@@ -36,3 +36,10 @@ test('pass: a drop-in sets the limit', () => {
 test('unknown: no kubelet found', () => {
   assert.equal(one(podPidsLimit, factsFrom({ missing: 'no kubelet' })).status, 'unknown');
 });
+
+test('fail: a limit with cgroupsPerQOS false is never applied (no pod cgroups)', () => {
+  const r = one(podPidsLimit, factsFrom({ config: `${KUBEADM_CONFIG}podPidsLimit: 4096\ncgroupsPerQOS: false\n` }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /cgroupsPerQOS is false .*never applied/);
+  assert.match(r.remediation ?? '', /cgroupsPerQOS/);
+});

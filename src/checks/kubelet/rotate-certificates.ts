@@ -8,7 +8,8 @@ const SETTING = 'rotateCertificates';
 export const rotateCertificates: Check = {
   meta: {
     id: 'kubelet-rotate-certificates',
-    title: 'The kubelet rotates its client certificate',
+    // "is on", not "rotates": rotation also needs its CSRs approved, which the node does not show.
+    title: 'Client certificate rotation is on (rotateCertificates)',
     section: 'cis-4.2',
     severity: 'medium',
     cis: ['4.2.10'],

@@ -102,6 +102,16 @@ export function ownerOf(facts: NodeFacts, l: Listener): Owner {
   return { kind: 'other', words: `${who(l)}, which is not a kubelet nor a process known to embed one (k3s, MicroK8s kubelite, hyperkube kubelet)` };
 }
 
+/** Processes that are kube-proxy or embed it (k3s and MicroK8s' kubelite run it in-process). */
+const KUBE_PROXY_PROCESSES = new Set(['kube-proxy', 'kubelite', 'k3s', 'k3s-server', 'k3s-agent']);
+
+/** Whether a listener's process is known to be something else than kube-proxy. */
+export function notKubeProxy(l: Listener): boolean {
+  if (l.pid === undefined || l.process === undefined) return false;
+  if (KUBE_PROXY_PROCESSES.has(l.process)) return false;
+  return !(l.process === 'hyperkube' && l.subcommand === 'kube-proxy');
+}
+
 /** The listeners that are, or may be, a kubelet's: identified as one, or of an unknown owner. */
 export function maybeKubelet(facts: NodeFacts, ls: Listener[]): Listener[] {
   return ls.filter((l) => ownerOf(facts, l).kind !== 'other');

@@ -36,3 +36,12 @@ test('pass: nothing listens; not-applicable offline; unknown without listener fa
   assert.equal(all(listenerKubeProxyMetrics.evaluate(factsFrom({ config: KUBEADM_CONFIG })))[0]!.status, 'not-applicable');
   assert.equal(all(listenerKubeProxyMetrics.evaluate(liveFacts([], { config: KUBEADM_CONFIG }, (f) => { delete f.listeners; })))[0]!.status, 'unknown');
 });
+
+test('issue 10 §4: another named process on 10249 is named, not called kube-proxy; k3s embeds kube-proxy', () => {
+  const other = about(listenerKubeProxyMetrics.evaluate(liveFacts([...KUBEADM_LISTENERS, L('tcp', '0.0.0.0', 10249, 4242, 'nginx')])), 'port 10249');
+  assert.equal(other.status, 'fail');
+  assert.match(other.message, /held by nginx \(pid 4242\), which is not kube-proxy/);
+  assert.doesNotMatch(other.message, /serving \/metrics/);
+  const k3s = about(listenerKubeProxyMetrics.evaluate(liveFacts([...KUBEADM_LISTENERS, L('tcp', '0.0.0.0', 10249, 77, 'k3s-server')])), 'port 10249');
+  assert.match(k3s.message, /serving \/metrics, \/proxyMode and \/configz/);
+});

@@ -6,7 +6,7 @@
 // hostNetwork), so its sockets are in the node's namespace.
 import type { Check, CheckResult, Evidence } from '../types.ts';
 import { hostOf, isLoopback as isLoopbackHost } from '../kube-proxy/metrics-localhost.ts';
-import { absenceDoubt, attributionNote, describe, gate, isLoopbackAddr, listenerEvidence, onPort, uniq } from './common.ts';
+import { absenceDoubt, attributionNote, describe, gate, isLoopbackAddr, listenerEvidence, notKubeProxy, onPort, uniq, who } from './common.ts';
 
 const METRICS = 10249;
 const HEALTHZ = 10256;
@@ -62,6 +62,16 @@ export const listenerKubeProxyMetrics: Check = {
       const drift = cfgLoop
         ? ` kube-proxy's configuration says ${cfg.value}${cfg.source.file ? ` (${cfg.source.file}${cfg.source.line ? ` line ${cfg.source.line}` : ''})` : ''}: the running kube-proxy does not run it (a restart is pending) or another program holds the port.`
         : '';
+      // A named process that is not kube-proxy (nor embeds it) is named, not called kube-proxy.
+      if (beyond.every(notKubeProxy)) {
+        results.push({
+          status: 'fail',
+          subject,
+          message: `${beyond.map(describe).join(', ')}: port ${port}, ${port === METRICS ? "kube-proxy's metrics port" : "kube-proxy's configured metrics port"}, listens beyond loopback, held by ${uniq(beyond.map(who)).join(', ')}, which is not kube-proxy (nor k3s or kubelite, which embed it): what it serves there is not known to this audit.${drift}`,
+          evidence,
+        });
+        continue;
+      }
       results.push({
         status: 'fail',
         subject,

@@ -10,7 +10,7 @@ import { APPLIES, at, expectedOf, hitsOf, hitWords, hostPathEvidence, mountWords
 export const staticPodHostMounts: Check = {
   meta: {
     id: 'static-pod-host-mounts',
-    title: 'Static pods do not mount the runtime socket, the static pod folder or cluster credentials from the host',
+    title: "Static pods mount the runtime socket, the static pod folder or cluster credentials only as kubeadm's own control-plane pods do",
     section: 'static-pods',
     severity: 'critical',
     cis: [],

@@ -13,7 +13,7 @@ const LABEL = { hostPID: 'PID', hostIPC: 'IPC', hostNetwork: 'network' } as cons
 export const staticPodHostNamespaces: Check = {
   meta: {
     id: 'static-pod-host-namespaces',
-    title: 'Static pods do not share the host PID, IPC or network namespace',
+    title: "Static pods do not share the host PID, IPC or network namespace (kubeadm's control-plane pods excepted for the network)",
     section: 'static-pods',
     severity: 'high',
     cis: [],

@@ -13,7 +13,7 @@ import { APPLIES, at, folderScope } from './common.ts';
 export const staticPodManifestDecodes: Check = {
   meta: {
     id: 'static-pod-manifest-decodes',
-    title: 'Every file in the static pod folder is a pod the kubelet runs',
+    title: 'Every file the kubelet reads in the static pod folder decodes as one pod, and no two name the same pod',
     section: 'static-pods',
     severity: 'medium',
     cis: [],

@@ -15,7 +15,9 @@ import { folderScope } from './common.ts';
 export const staticPodManifestPerms: Check = {
   meta: {
     id: 'static-pod-manifest-perms',
-    title: 'Only root can change the static pod folder and its manifests',
+    // The folder and its manifests themselves; their parent folders and a symlink's target folder
+    // are not judged, so the title does not claim "only root can change them".
+    title: 'The static pod folder and its manifests are owned by root:root and writable by no one else (manifests 600)',
     section: 'static-pods',
     severity: 'high',
     cis: [],

@@ -18,7 +18,9 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const staticPodNamespace: Check = {
   meta: {
     id: 'static-pod-namespace',
-    title: 'Static pods are in namespaces that exist, so the API server sees them',
+    // "exist", not "the API server sees them": a mirror pod can be refused for other reasons too
+    // (NodeRestriction refuses one that references a Secret, a ConfigMap or a service account).
+    title: 'Static pods are in namespaces that always exist (in a missing one the API server does not see them)',
     section: 'static-pods',
     severity: 'high',
     cis: [],

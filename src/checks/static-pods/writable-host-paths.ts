@@ -9,7 +9,7 @@ import { APPLIES, at, expectedOf, hitsOf, hostPathEvidence, podName, podScope, s
 export const staticPodWritableHostPaths: Check = {
   meta: {
     id: 'static-pod-writable-host-paths',
-    title: 'Static pods mount host paths read-only',
+    title: "Static pods mount host paths read-only, except kubeadm's own writable mounts",
     section: 'static-pods',
     severity: 'medium',
     cis: [],
