@@ -22,9 +22,16 @@ export function renderChecksDoc(): string {
     const cs = all.filter((c) => c.meta.section === key);
     if (cs.length === 0) continue;
     out.push('', `## ${title}`, '', '| id | CIS v1.12 | severity | setting | passes when | why it matters |', '|---|---|---|---|---|---|');
+    const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     for (const { meta } of cs) {
-      const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-      out.push(`| \`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${meta.severity} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
+      const also = meta.emits?.length ? ` (or ${[...new Set(meta.emits.map((e) => e.severity))].join(', ')}†)` : '';
+      out.push(`| \`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${meta.severity}${also} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
+    }
+    // † a finding carries the check's severity unless it says otherwise; every other severity a check gives is listed with when
+    const others = cs.filter((c) => c.meta.emits?.length);
+    if (others.length > 0) {
+      out.push('', '† Severities other than the check\'s own:');
+      for (const { meta } of others) for (const e of meta.emits!) out.push(`- \`${meta.id}\` ${e.severity}: ${cell(e.when)}`);
     }
   }
   out.push('', '# Cluster findings', '',

@@ -145,6 +145,10 @@ export const listenerEtcd: Check = {
     title: 'etcd beyond loopback requires client certificates',
     section: 'listeners',
     severity: 'high',
+    emits: [
+      { severity: 'critical', when: "etcd's port is open beyond loopback and asks no client certificate (plain HTTP, or TLS without --client-cert-auth/--trusted-ca-file): as etcd-client-plain-http and etcd-client-cert-auth judge the same fact" },
+      { severity: 'info', when: 'unknown: the port is open beyond loopback, which is normal for etcd, and whether TLS protects it is not known from this evidence' },
+    ],
     cis: [],
     rationale:
       "etcd holds the whole cluster state, Secrets included, and answers every client its TLS lets through: reached beyond loopback without client certificates it is a way around the API server, its authorization and its audit log (kubelet-facts §7).",
