@@ -38,8 +38,9 @@ export function renderChecksDoc(): string {
     '`kubelet-guard cluster` runs the node checks of "CIS 4.2 Kubelet", "Kubelet API exposure" and "Known kubelet',
     'vulnerabilities" on each node\'s live configuration (`/configz` through the API server; settings only a flag',
     'can set are `unknown`), the "API server" and "etcd" checks on kubeadm\'s control-plane pods in `kube-system`,',
-    'and these of its own (`src/cluster/findings.ts`):',
-    '', '| id | section | severity | fails when | why it matters |', '|---|---|---|---|---|');
+    'and these of its own (`src/cluster/findings.ts`). Their severity is that of a typical failure: each finding',
+    'carries its own (an RBAC grant\'s, a host mount\'s), said in the finding:',
+    '', '| id | section | typical severity | fails when | why it matters |', '|---|---|---|---|---|');
   for (const [id, m] of Object.entries(CLUSTER_FINDINGS)) {
     const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     out.push(`| \`${id}\` | ${SECTIONS[m.section]} | ${m.severity} | ${cell(m.failsWhen)} | ${cell(m.rationale)} |`);
