@@ -22,17 +22,25 @@ export function renderChecksDoc(): string {
     const cs = all.filter((c) => c.meta.section === key);
     if (cs.length === 0) continue;
     out.push('', `## ${title}`, '', '| id | CIS v1.12 | severity | setting | passes when | why it matters |', '|---|---|---|---|---|---|');
+    const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     for (const { meta } of cs) {
-      const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-      out.push(`| \`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${meta.severity} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
+      const also = meta.emits?.length ? ` (or ${[...new Set(meta.emits.map((e) => e.severity))].join(', ')}†)` : '';
+      out.push(`| \`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${meta.severity}${also} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
+    }
+    // † a finding carries the check's severity unless it says otherwise; every other severity a check gives is listed with when
+    const others = cs.filter((c) => c.meta.emits?.length);
+    if (others.length > 0) {
+      out.push('', '† Severities other than the check\'s own:');
+      for (const { meta } of others) for (const e of meta.emits!) out.push(`- \`${meta.id}\` ${e.severity}: ${cell(e.when)}`);
     }
   }
   out.push('', '# Cluster findings', '',
     '`kubelet-guard cluster` runs the node checks of "CIS 4.2 Kubelet", "Kubelet API exposure" and "Known kubelet',
     'vulnerabilities" on each node\'s live configuration (`/configz` through the API server; settings only a flag',
     'can set are `unknown`), the "API server" and "etcd" checks on kubeadm\'s control-plane pods in `kube-system`,',
-    'and these of its own (`src/cluster/findings.ts`):',
-    '', '| id | section | severity | fails when | why it matters |', '|---|---|---|---|---|');
+    'and these of its own (`src/cluster/findings.ts`). Their severity is that of a typical failure: each finding',
+    'carries its own (an RBAC grant\'s, a host mount\'s), said in the finding:',
+    '', '| id | section | typical severity | fails when | why it matters |', '|---|---|---|---|---|');
   for (const [id, m] of Object.entries(CLUSTER_FINDINGS)) {
     const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     out.push(`| \`${id}\` | ${SECTIONS[m.section]} | ${m.severity} | ${cell(m.failsWhen)} | ${cell(m.rationale)} |`);

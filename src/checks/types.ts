@@ -32,6 +32,8 @@ export interface CheckMeta {
   title: string;
   section: Section;
   severity: Severity;
+  /** severities a result may carry other than `severity`, each with when and why (shown in docs/checks.md) */
+  emits?: Array<{ severity: Severity; when: string }>;
   cis: string[]; // CIS Kubernetes Benchmark v1.12 ids
   setting?: string; // v1beta1 JSON path or `--flag`
   rationale: string;

@@ -227,6 +227,9 @@ test('end to end: a separate etcd CA passes 2.7; the cluster CA copied into etcd
   const r = Array.isArray(same) ? same[0]! : same;
   assert.equal(r.status, 'fail');
   assert.match(r.message, new RegExp(`SHA-256 ${clusterCA.fingerprint}`));
+  // the copy is no CA of etcd's own: the fix does not tell to replace the flag with itself
+  assert.doesNotMatch(r.remediation ?? '', /with `--trusted-ca-file=\/etc\/kubernetes\/pki\/etcd\/ca\.crt`/);
+  assert.match(r.remediation ?? '', /`--trusted-ca-file=<the etcd CA file>`.*holds the cluster CA's certificate/);
   // CIS 1.1.12 on this kubeadm node: root:root, no etcd user: passes, saying it deviates from the letter
   const owner = cpFileEtcdDataDirOwner.evaluate(facts(kubeadmTree()));
   const o = Array.isArray(owner) ? owner[0]! : owner;

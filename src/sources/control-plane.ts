@@ -37,6 +37,7 @@
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { ComponentFacts, ComponentFlag, ComponentName, ContainerFact, ControlPlaneFacts, EtcdAccount, ManifestFact, PodFact, StaticPodFacts } from '../facts/types.ts';
+import { KUBEADM_ETCD_CA } from '../facts/paths.ts';
 import { MAX_CERT_BYTES, parsePem } from './certificates.ts';
 import { findProcesses } from './proc.ts';
 import { normalize, type RootFs, type StatResult } from './root-fs.ts';
@@ -209,6 +210,7 @@ function readCertificates(
   }
   const ca = clusterCA(staticPods, components);
   if (ca.ok) paths.add(ca.path);
+  if (components.some((c) => c.name === 'etcd')) paths.add(KUBEADM_ETCD_CA); // what the 2.7 fix may point at
   for (const p of paths) {
     stat(p);
     cp.certificates[p] = certificateFact(fs, p);

@@ -18,6 +18,9 @@ export const notExpired: Check = {
     title: 'The kubelet certificates are within their validity dates, with 30 days left or renewed by the kubelet in time',
     section: 'certificates',
     severity: 'high',
+    emits: [
+      { severity: 'medium', when: 'the certificate is not valid yet (check the clock), or expires within the warning window (rotation not on, or failing)' },
+    ],
     cis: [],
     rationale:
       'An expired serving certificate breaks kubectl exec/logs and metrics scraping (and tempts operators into --kubelet-insecure-tls); an expired client certificate takes the node off the API server; an expired client CA makes every client certificate fail authentication.',

@@ -6,7 +6,7 @@ import { adminConfTargets } from './common.ts';
 export const cpFileAdminConfPerms = fileCheck(
   {
     id: 'cp-file-admin-conf-perms',
-    title: 'The admin kubeconfig files have mode 600',
+    title: 'The admin kubeconfig files have mode 600 or stricter',
     section: 'cis-1.1',
     severity: 'critical',
     cis: ['1.1.13'],

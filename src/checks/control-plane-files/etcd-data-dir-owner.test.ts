@@ -19,6 +19,13 @@ test('pass with the deviation said: root:root on a kubeadm node with no etcd use
   assert.match(r.message, /no etcd user.*in spirit.*kube-bench reports FAIL/);
 });
 
+test('pass: root:root while etcd runs as another uid does not claim etcd runs as root', () => {
+  const r = only(check.evaluate(kubeadmNode({ [DIR]: { type: 'dir', mode: 0o700, ...root } }, { etcdAccount: {}, runAsUser: 2000 })));
+  assert.equal(r.status, 'pass');
+  assert.doesNotMatch(r.message, /etcd runs as root/);
+  assert.match(r.message, /runs as uid 2000.*gives no other account access/);
+});
+
 test('pass: owned by the uid the etcd container runs as (runAsUser), no etcd user', () => {
   const r = only(check.evaluate(kubeadmNode({ [DIR]: { type: 'dir', mode: 0o700, uid: 2000, gid: 2000 } }, { etcdAccount: {}, runAsUser: 2000 })));
   assert.equal(r.status, 'pass');

@@ -19,7 +19,7 @@ import { dataDirTargets } from './common.ts';
 
 const meta: Check['meta'] = {
   id: 'cp-file-etcd-data-dir-owner',
-  title: 'The etcd data folder is owned by etcd:etcd (or root where etcd runs as root and there is no etcd account)',
+  title: 'The etcd data folder is owned by etcd:etcd, or, on a node with no etcd account, by root or by the uid etcd runs as',
   section: 'cis-1.1',
   severity: 'high',
   cis: ['1.1.12'],
@@ -64,10 +64,14 @@ function judgeOwner(facts: NodeFacts, t: FileTarget, rootJudgement: CheckResult)
   if (acct.unknown) return { status: 'unknown', subject, message: `${t.path} is owned by ${owner}, and whether this node has an etcd account cannot be known: ${acct.unknown}`, evidence };
   const runAs = etcdRunAsUsers(facts);
   if (uid === 0 && gid === 0) {
+    const nonRoot = runAs.filter((u) => u !== 0);
+    const how = nonRoot.length > 0
+      ? `the etcd container runs as uid ${nonRoot.join(', ')} (securityContext runAsUser), but root owning its data gives no other account access`
+      : 'etcd runs as root here (no runAsUser; kubeadm runs it so), so no other account owns its data';
     return {
       status: 'pass',
       subject,
-      message: `${t.path} is owned by root:root and this node has no etcd user (/etc/passwd): etcd runs as root here (kubeadm runs it so), so no other account owns its data. This reads CIS 1.1.12 in spirit; to the letter it wants etcd:etcd, and kube-bench reports FAIL`,
+      message: `${t.path} is owned by root:root and this node has no etcd user (/etc/passwd): ${how}. This reads CIS 1.1.12 in spirit; to the letter it wants etcd:etcd, and kube-bench reports FAIL`,
       evidence,
     };
   }

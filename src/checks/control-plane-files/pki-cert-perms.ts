@@ -6,7 +6,7 @@ import { pkiTargets } from './common.ts';
 export const cpFilePkiCertPerms = fileCheck(
   {
     id: 'cp-file-pki-cert-perms',
-    title: 'The Kubernetes PKI certificate files have mode 644 or stricter',
+    title: 'The Kubernetes PKI certificate files (*.crt) have mode 644 or stricter',
     section: 'cis-1.1',
     severity: 'medium',
     cis: ['1.1.20'],

@@ -6,7 +6,7 @@ import { pkiTargets } from './common.ts';
 export const cpFilePkiKeyPerms = fileCheck(
   {
     id: 'cp-file-pki-key-perms',
-    title: 'The Kubernetes PKI key files have mode 600',
+    title: 'The Kubernetes PKI key files (*.key) have mode 600 or stricter',
     section: 'cis-1.1',
     severity: 'critical',
     cis: ['1.1.21'],

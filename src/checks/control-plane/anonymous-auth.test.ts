@@ -50,3 +50,9 @@ test('not-applicable: no control-plane component; unknown: static pods unreadabl
   assert.equal(etcdOnly.status, 'not-applicable');
   assert.match(etcdOnly.message, /kube-apiserver does not run on this node \(it runs etcd/);
 });
+
+test('pass: no --authorization-mode at all is AlwaysAllow, and ApplyAuthorization runs after that default (anonymous is off)', () => {
+  const r = only(check.evaluate(facts(kubeadmArgs('kube-apiserver', { 'authorization-mode': null }))));
+  assert.equal(r.status, 'pass');
+  assert.match(r.message, /--authorization-mode is not set, and the API server then uses AlwaysAllow.*apiserver-authorization-not-always-allow/);
+});

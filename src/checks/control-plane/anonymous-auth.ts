@@ -2,13 +2,16 @@
 // kube-apiserver defaults --anonymous-auth to true (pkg/kubeapiserver/options/authentication.go
 // WithAnonymous: Allow: true); a request with no credentials is then served as system:anonymous
 // (group system:unauthenticated). Two source facts shape the verdict:
-// - ApplyAuthorization resets anonymous to false when the --authorization-mode list holds
-//   AlwaysAllow ("AnonymousAuth is not allowed with the AlwaysAllow authorizer");
+// - ApplyAuthorization resets anonymous to false when the authorizer chain holds AlwaysAllow
+//   ("AnonymousAuth is not allowed with the AlwaysAllow authorizer"). It runs after
+//   Authorization.Complete() (pkg/controlplane/apiserver/options/options.go Complete), which makes
+//   an unset --authorization-mode AlwaysAllow: so no --authorization-mode at all turns anonymous off too;
 // - with --authentication-config (1.30+), the file may configure anonymous (KEP-4633,
 //   AnonymousAuthConfigurableEndpoints: alpha 1.31, beta 1.32, GA 1.34); setting --anonymous-auth
 //   as well then stops the API server. kubelet-guard does not read that file.
 import type { Check } from '../types.ts';
-import { effective, sliceFlag } from '../../sources/control-plane.ts';
+import { effective } from '../../sources/control-plane.ts';
+import { authorizationModes } from './authz.ts';
 import { describe, fixFlag, flagEvidence, perComponent, setting, settingEvidence, boolOf, at } from './common.ts';
 
 export const apiserverAnonymousAuth: Check = {
@@ -36,12 +39,12 @@ export const apiserverAnonymousAuth: Check = {
       }
       const on = boolOf(s);
       if (on === false) return { status: 'pass', message: `anonymous requests are rejected: ${describe('anonymous-auth', s)}`, evidence: ev };
-      const modes = sliceFlag(c, 'authorization-mode');
-      if (modes?.values.includes('AlwaysAllow') && !(authn && authn.value !== '')) {
-        ev.push(...modes.flags.map((f) => flagEvidence(f)));
+      const modes = authorizationModes(c);
+      if (modes.kind === 'known' && modes.modes.includes('AlwaysAllow') && !(authn && authn.value !== '')) {
+        ev.push(...modes.evidence);
         return {
           status: 'pass',
-          message: `${describe('anonymous-auth', s)}, but the API server turns anonymous authentication off itself because the --authorization-mode list holds AlwaysAllow (ApplyAuthorization); AlwaysAllow is the real problem: see apiserver-authorization-not-always-allow`,
+          message: `${describe('anonymous-auth', s)}, but the API server turns anonymous authentication off itself because its authorizer chain holds AlwaysAllow (${modes.words}; ApplyAuthorization); AlwaysAllow is the real problem: see apiserver-authorization-not-always-allow`,
           evidence: ev,
         };
       }

@@ -1,7 +1,8 @@
 // CIS 2.3: --auto-tls is not true (kubelet-facts §7). With it etcd makes itself a self-signed
 // certificate that clients cannot verify. etcd ignores it while --cert-file or --key-file is given
 // (embed ClientSelfCert: "ignoring client auto TLS since certs given"): still a CIS failure, of
-// low weight, since removing the certificate flags would switch it on.
+// low weight, since removing the certificate flags would switch it on. The title says what CIS
+// checks (the flag), not that etcd's certificate is not self-signed: a --cert-file may be one.
 import type { Check } from '../types.ts';
 import { fixFlag, perComponent, settingEvidence } from '../control-plane/common.ts';
 import { describe, etcdBool, etcdSetting, isSet } from './common.ts';
@@ -9,9 +10,10 @@ import { describe, etcdBool, etcdSetting, isSet } from './common.ts';
 export const etcdAutoTls: Check = {
   meta: {
     id: 'etcd-auto-tls',
-    title: 'etcd does not use self-signed client TLS (--auto-tls)',
+    title: 'etcd is not told to make a self-signed client certificate (--auto-tls is not true)',
     section: 'etcd',
     severity: 'high',
+    emits: [{ severity: 'low', when: '--auto-tls is true but --cert-file or --key-file is given: etcd ignores it, and would use it only if the certificate flags were removed' }],
     cis: ['2.3'],
     setting: '--auto-tls',
     rationale: 'With --auto-tls etcd serves clients a self-signed certificate it made itself: clients cannot tell it from an impostor, so the TLS only hides traffic from passive eavesdroppers.',

@@ -2,10 +2,13 @@
 // has no TLS and so no client certificates: --client-cert-auth does not apply to it. Reachable from
 // the network, anyone reads and writes every key; on loopback (etcd's default,
 // http://localhost:2379), any process on the node and any hostNetwork pod does. Both
-// --listen-client-urls and --listen-client-http-urls (3.5+) are judged.
+// --listen-client-urls and --listen-client-http-urls (3.5+) are judged. This check is the
+// authority on plain client listeners: 2.1 and 2.2 fail on the same listeners with the same
+// severity (plainListeners in common.ts), and so does listener-etcd when the port is seen open.
 import type { Check, CheckResult } from '../types.ts';
-import { fixFlag, perComponent, settingEvidence } from '../control-plane/common.ts';
-import { describe, etcdSetting, reachOf, urls } from './common.ts';
+import { fixFlag, perComponent } from '../control-plane/common.ts';
+import { etcdSetting, httpsOf, plainListeners, PLAIN_LOCAL, urls } from './common.ts';
+import type { ComponentFacts } from '../../facts/types.ts';
 
 export const etcdClientPlainHttp: Check = {
   meta: {
@@ -13,6 +16,7 @@ export const etcdClientPlainHttp: Check = {
     title: 'etcd serves no client listener over plain http',
     section: 'etcd',
     severity: 'critical',
+    emits: [{ severity: PLAIN_LOCAL, when: 'the plain-http client listeners are all on loopback or a unix socket: only processes on this node and hostNetwork pods reach them' }],
     cis: [],
     setting: '--listen-client-urls',
     rationale:
@@ -21,38 +25,36 @@ export const etcdClientPlainHttp: Check = {
   },
   evaluate: (facts) =>
     perComponent(facts, 'etcd', (c): CheckResult => {
-      const main = etcdSetting(c, 'listen-client-urls');
-      const extra = etcdSetting(c, 'listen-client-http-urls');
-      const evidence = [
-        ...settingEvidence(c, 'listen-client-urls', main, 'not set: etcd listens on http://localhost:2379'),
-        ...(extra.kind === 'default' ? [] : settingEvidence(c, 'listen-client-http-urls', extra, '')),
-      ];
-      const why = [main, extra].find((s) => s.kind === 'unknown');
-      if (why?.kind === 'unknown') return { status: 'unknown', message: why.why, evidence };
-      const plain = [...urls(main), ...urls(extra)].map((u) => ({ u, r: reachOf(u) })).filter((x) => x.r && (x.r.scheme === 'http' || x.r.scheme === 'unix'));
-      const where = [describe('listen-client-urls', main), ...(extra.kind === 'set' ? [describe('listen-client-http-urls', extra)] : [])].join('; ');
-      if (plain.length === 0) return { status: 'pass', message: `every client listener uses TLS: ${where}`, evidence };
-      const network = plain.filter((x) => x.r!.reach === 'network');
-      const list = (xs: typeof plain) => xs.map((x) => x.u).join(', ');
-      const httpsOf = (v: string) => v.split(',').map((u) => u.trim()).filter((u) => u !== '').map((u) => u.replace(/^http:/, 'https:').replace(/^unix:/, 'unixs:')).join(',');
-      const fix = main.kind !== 'unknown' && urls(main).some((u) => /^(http|unix):/.test(u))
-        ? fixFlag(c, 'listen-client-urls', `--listen-client-urls=${httpsOf(main.value)}`)
-        : fixFlag(c, 'listen-client-http-urls', `--listen-client-http-urls=${httpsOf(extra.kind === 'unknown' ? '' : extra.value)}`);
-      const tls = ' etcd then needs --cert-file, --key-file and --client-cert-auth=true, and every client (the API server\'s --etcd-servers, the liveness probe) must use https with a client certificate.';
+      const p = plainListeners(c, 'client');
+      if (p.kind === 'unknown') return { status: 'unknown', message: p.why, evidence: p.evidence };
+      if (p.plain.length === 0) return { status: 'pass', message: `every client listener uses TLS: ${p.where}`, evidence: p.evidence };
+      const network = p.plain.filter((x) => x.reach === 'network');
+      const list = (xs: typeof p.plain) => xs.map((x) => x.u).join(', ');
+      const remediation = plainClientFix(c);
       if (network.length > 0) {
         return {
           status: 'fail',
-          message: `etcd serves clients over plain http on the network: ${list(network)} (${where}); anyone who reaches it reads and writes every key, with no certificate asked`,
-          evidence,
-          remediation: fix + tls,
+          message: `etcd serves clients over plain http on the network: ${list(network)} (${p.where}); anyone who reaches it reads and writes every key, with no certificate asked`,
+          evidence: p.evidence,
+          remediation,
         };
       }
       return {
         status: 'fail',
-        severity: 'medium',
-        message: `etcd serves clients over plain http on ${list(plain)} (${where}): not from the network, but any process on this node and any hostNetwork pod reads and writes every key`,
-        evidence,
-        remediation: fix + tls,
+        severity: p.severity,
+        message: `etcd serves clients over plain http on ${list(p.plain)} (${p.where}): not from the network, but any process on this node and any hostNetwork pod reads and writes every key`,
+        evidence: p.evidence,
+        remediation,
       };
     }),
 };
+
+/** The fix for plain client listeners: https in the flag that holds them, and what TLS then needs. */
+export function plainClientFix(c: ComponentFacts): string {
+  const main = etcdSetting(c, 'listen-client-urls');
+  const extra = etcdSetting(c, 'listen-client-http-urls');
+  const fix = main.kind !== 'unknown' && urls(main).some((u) => /^(http|unix):/i.test(u))
+    ? fixFlag(c, 'listen-client-urls', `--listen-client-urls=${httpsOf(main.value)}`)
+    : fixFlag(c, 'listen-client-http-urls', `--listen-client-http-urls=${httpsOf(extra.kind === 'unknown' ? '' : extra.value)}`);
+  return `${fix} etcd then needs --cert-file, --key-file and --client-cert-auth=true, and every client (the API server's --etcd-servers, the liveness probe) must use https with a client certificate.`;
+}

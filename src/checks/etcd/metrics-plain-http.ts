@@ -1,6 +1,7 @@
 // Beyond CIS: --listen-metrics-urls over plain http beyond loopback. That listener serves
 // /metrics and /health (3.5+: also /livez and /readyz) without authentication; kubeadm binds it
-// to http://127.0.0.1:2381. Unset, there is no separate metrics listener.
+// to http://127.0.0.1:2381. Unset, there is no separate metrics listener (the client listeners
+// serve /metrics too, under their own TLS: etcd-client-plain-http judges those).
 import type { Check, CheckResult } from '../types.ts';
 import { fixFlag, perComponent, settingEvidence } from '../control-plane/common.ts';
 import { describe, etcdSetting, reachOf, urls } from './common.ts';
@@ -8,7 +9,7 @@ import { describe, etcdSetting, reachOf, urls } from './common.ts';
 export const etcdMetricsPlainHttp: Check = {
   meta: {
     id: 'etcd-metrics-plain-http',
-    title: "etcd's metrics listener is not open to the network over plain http",
+    title: "etcd's separate metrics listener (--listen-metrics-urls), if any, is not plain http on a network address",
     section: 'etcd',
     severity: 'low',
     cis: [],
@@ -24,7 +25,9 @@ export const etcdMetricsPlainHttp: Check = {
       if (s.kind === 'unknown') return { status: 'unknown', message: s.why, evidence };
       const open = urls(s).filter((u) => {
         const r = reachOf(u);
-        return r?.scheme === 'http' && r.reach === 'network';
+        // a host the URL parser refuses (an IPv6 zone id, which Go accepts) counts as the network
+        if (!r) return /^http:\/\//i.test(u);
+        return r.scheme === 'http' && r.reach === 'network';
       });
       if (open.length === 0) {
         return { status: 'pass', message: s.kind === 'default' ? 'etcd has no separate metrics listener (--listen-metrics-urls is not set)' : `the metrics listener is not plain http on the network: ${describe('listen-metrics-urls', s)}`, evidence };

@@ -7,9 +7,10 @@ import { describe, etcdBool, etcdSetting, isSet } from './common.ts';
 export const etcdPeerAutoTls: Check = {
   meta: {
     id: 'etcd-peer-auto-tls',
-    title: 'etcd does not use self-signed peer TLS (--peer-auto-tls)',
+    title: 'etcd is not told to make a self-signed peer certificate (--peer-auto-tls is not true)',
     section: 'etcd',
     severity: 'high',
+    emits: [{ severity: 'low', when: '--peer-auto-tls is true but --peer-cert-file or --peer-key-file is given: etcd ignores it, and would use it only if the certificate flags were removed' }],
     cis: ['2.6'],
     setting: '--peer-auto-tls',
     rationale: 'With --peer-auto-tls etcd members use self-signed certificates they made themselves: a member cannot tell a peer from an impostor.',

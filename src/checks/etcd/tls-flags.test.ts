@@ -37,7 +37,7 @@ test('2.2 fail: absent, the default is false; the fix adds the flag', () => {
 });
 
 test('2.2 bool parsing: bare -client-cert-auth is true (Go flag), and ETCD_CLIENT_CERT_AUTH counts when the flag is absent', () => {
-  assert.equal(run(etcdClientCertAuth, ['-client-cert-auth', '--cert-file=/a']).status, 'pass');
+  assert.equal(run(etcdClientCertAuth, ['-client-cert-auth', '--cert-file=/a', '--listen-client-urls=https://127.0.0.1:2379']).status, 'pass');
   const env = run(etcdClientCertAuth, kubeadmArgs('etcd', { 'client-cert-auth': null }), { ETCD_CLIENT_CERT_AUTH: 'true' });
   assert.equal(env.status, 'pass');
   assert.match(env.message, /ETCD_CLIENT_CERT_AUTH=true/);
@@ -84,7 +84,10 @@ test('unknown: an unreadable environment can set what the command line leaves ou
   const r = only(etcdPeerClientCertAuth.evaluate(f));
   assert.equal(r.status, 'unknown');
   assert.match(r.message, /envFrom/);
-  assert.equal(only(etcdClientCertAuth.evaluate(f)).status, 'pass'); // on the command line: the environment cannot change it
+  // the flag is on the command line, but the environment could add a plain --listen-client-http-urls
+  const cca = only(etcdClientCertAuth.evaluate(f));
+  assert.equal(cca.status, 'unknown');
+  assert.match(cca.message, /--listen-client-http-urls is not on etcd's command line/);
 });
 
 test('not-applicable: no etcd on this node', () => {

@@ -55,3 +55,27 @@ test('unknown: a CA path no hostPath volume holds lives in the container image',
   assert.equal(r.status, 'unknown');
   assert.match(r.message, /inside the etcd container's own filesystem/);
 });
+
+test("the fix names kubeadm's etcd CA only when it is on this node and is not the cluster CA", () => {
+  const pki = { volume: 'pki', path: '/etc/kubernetes/pki', mounts: [{ container: 'etcd', mountPath: '/etc/kubernetes/pki', readOnly: true }] };
+  const trustsCluster = { etcdArgs: kubeadmArgs('etcd', { 'trusted-ca-file': CLUSTER_CA, 'peer-trusted-ca-file': CLUSTER_CA }), hostPaths: { etcd: [pki] } };
+  const named = only(check.evaluate(facts(trustsCluster)));
+  assert.equal(named.status, 'fail');
+  assert.match(named.remediation ?? '', /kubeadm's etcd CA \/etc\/kubernetes\/pki\/etcd\/ca\.crt is on this node \(CN=etcd-ca\) and is not the cluster CA/);
+  assert.match(named.remediation ?? '', /with `--trusted-ca-file=\/etc\/kubernetes\/pki\/etcd\/ca\.crt`.*with `--peer-trusted-ca-file=\/etc\/kubernetes\/pki\/etcd\/ca\.crt`/);
+  const missing = only(check.evaluate(facts({ ...trustsCluster, certificates: { [CLUSTER_CA]: certs[CLUSTER_CA], [ETCD_CA]: { error: 'missing' } } })));
+  assert.equal(missing.status, 'fail');
+  assert.doesNotMatch(missing.remediation ?? '', /=\/etc\/kubernetes\/pki\/etcd\/ca\.crt`/);
+  assert.match(missing.remediation ?? '', /with `--trusted-ca-file=<the etcd CA file>`.*kubeadm's etcd CA \/etc\/kubernetes\/pki\/etcd\/ca\.crt is not on this node/);
+  const none = only(check.evaluate(facts({ etcdArgs: kubeadmArgs('etcd', { 'trusted-ca-file': null }), certificates: { [CLUSTER_CA]: certs[CLUSTER_CA], [ETCD_CA]: { error: 'missing' } } })));
+  assert.equal(none.status, 'fail');
+  assert.match(none.remediation ?? '', /add `- --trusted-ca-file=<the etcd CA file>`.*is not on this node/);
+});
+
+test('a copy of the cluster CA at the etcd CA path: the fix does not replace the flag with itself', () => {
+  const copy = { [ETCD_CA]: { fingerprint256: 'BB:BB', subject: 'CN=kubernetes' }, [CLUSTER_CA]: { fingerprint256: 'BB:BB', subject: 'CN=kubernetes' } };
+  const r = only(check.evaluate(facts({ certificates: copy })));
+  assert.equal(r.status, 'fail');
+  assert.doesNotMatch(r.remediation ?? '', /with `--trusted-ca-file=\/etc\/kubernetes\/pki\/etcd\/ca\.crt`/);
+  assert.match(r.remediation ?? '', /holds the cluster CA's certificate/);
+});

@@ -24,6 +24,11 @@ export const configWarnings: Check = {
     title: "The kubelet's configuration has no ignored or ambiguous lines",
     section: 'kubelet-evidence',
     severity: 'low',
+    emits: [
+      { severity: 'info', when: 'the diagnostic is informational (a file holding several YAML documents, an unresolved unit specifier)' },
+      { severity: 'medium', when: "the diagnostic's own severity: an environment file the kubelet unit reads is invalid, so variables the kubelet may need are missing" },
+      { severity: 'high', when: "the diagnostic's own severity: the kubelet refuses a configuration value it reads (it would not start) or the audit hit an internal error" },
+    ],
     cis: [],
     rationale:
       'A misspelled field (authentication.anonymous.enable for enabled, readOnlyPorts) is ignored with only a log warning, so a hardening line that looks applied is not; a duplicate field silently takes its last value.',

@@ -18,6 +18,9 @@ export const debuggingHandlers: Check = {
     title: 'The kubelet debugging handlers (exec, run, attach, port-forward, logs) are off or only behind authentication and Webhook authorization',
     section: 'kubelet-api',
     severity: 'medium',
+    emits: [
+      { severity: 'info', when: 'a pass: the handlers are on but behind authentication and Webhook authorization, as kubectl exec, attach, port-forward and logs need them: said as information' },
+    ],
     cis: [],
     setting: SETTING,
     rationale:

@@ -10,7 +10,10 @@ import { handlerExposure } from './handler-exposure.ts';
 export function subHandlerCheck(meta: CheckMeta & { setting: string }, what: string, extra?: (facts: Parameters<Check['evaluate']>[0], evidence: Evidence[]) => string): Check {
   const SETTING = meta.setting;
   return {
-    meta,
+    meta: {
+      ...meta,
+      emits: [...(meta.emits ?? []), { severity: 'info', when: 'a pass: the handler is on but behind authentication and Webhook authorization, where it serves only callers who may use it: said as information' }],
+    },
     evaluate: (facts): CheckResult => {
       const dbg = lookup(facts, 'enableDebuggingHandlers');
       const sub = lookup(facts, SETTING);

@@ -49,10 +49,10 @@ test('fail (critical): plain http:// beyond loopback', () => {
   assert.match(c.message, /plain HTTP, no TLS/);
 });
 
-test('fail (high): TLS without client certificates', () => {
+test('fail (critical, as etcd-client-cert-auth gives the same fact): TLS without client certificates', () => {
   const c = about(run([flag('listen-client-urls', 'https://10.0.0.5:2379'), flag('cert-file', '/pki/s.crt'), flag('key-file', '/pki/s.key')]), 'port 2379 (etcd client)');
   assert.equal(c.status, 'fail');
-  assert.equal(c.severity, 'high');
+  assert.equal(c.severity, 'critical');
   assert.match(c.message, /requires no client certificate/);
 });
 

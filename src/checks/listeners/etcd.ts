@@ -9,8 +9,8 @@
 //   etcd ignore both (etcd.io v3.5 configuration docs); defaults: listen URLs
 //   http://localhost:2379 / :2380, no client certificate auth.
 // Verdicts: pass when the facts show client certificates required on every URL beyond
-// loopback; fail when they show a plain-HTTP URL beyond loopback (critical) or TLS without
-// client certificates (high); otherwise a note (unknown, info): whether TLS protects it is not
+// loopback; fail when they show a plain-HTTP URL beyond loopback or TLS without client
+// certificates (both critical); otherwise a note (unknown, info): whether TLS protects it is not
 // known from this evidence.
 import type { ComponentFacts, ComponentFlag, Listener, NodeFacts } from '../../facts/types.ts';
 import type { Check, CheckResult, Evidence, Severity } from '../types.ts';
@@ -90,9 +90,11 @@ function tlsOf(facts: NodeFacts, role: Role, evidence: Evidence[]): Tls {
     return { kind: 'required', why: `etcd requires client certificates on its ${role.name} URLs (${by}); the etcd checks judge which CA it trusts` };
   }
   if (env && (!authF || !caF)) return { kind: 'unknown', why: `neither --${role.auth} nor --${role.ca} is on etcd's command line, and its ETCD_* variables cannot be read (${env})` };
+  // critical like a plain URL: TLS without client certificates lets whoever reaches it in just as
+  // wide (etcd-client-cert-auth and etcd-peer-client-cert-auth give the same fact the same severity)
   return {
     kind: 'bad',
-    severity: 'high',
+    severity: 'critical',
     why: `etcd serves TLS on its ${role.name} URLs but requires no client certificate (${authF ? authF.text : `no --${role.auth}`}, no --${role.ca}): any ${role.name === 'client' ? 'client' : 'peer'} that reaches it reads and writes the whole cluster state`,
   };
 }
@@ -143,6 +145,10 @@ export const listenerEtcd: Check = {
     title: 'etcd beyond loopback requires client certificates',
     section: 'listeners',
     severity: 'high',
+    emits: [
+      { severity: 'critical', when: "etcd's port is open beyond loopback and asks no client certificate (plain HTTP, or TLS without --client-cert-auth/--trusted-ca-file): as etcd-client-plain-http and etcd-client-cert-auth judge the same fact" },
+      { severity: 'info', when: 'unknown: the port is open beyond loopback, which is normal for etcd, and whether TLS protects it is not known from this evidence' },
+    ],
     cis: [],
     rationale:
       "etcd holds the whole cluster state, Secrets included, and answers every client its TLS lets through: reached beyond loopback without client certificates it is a way around the API server, its authorization and its audit log (kubelet-facts §7).",

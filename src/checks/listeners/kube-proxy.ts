@@ -25,6 +25,7 @@ export const listenerKubeProxyMetrics: Check = {
     title: "kube-proxy's metrics port listens on loopback only",
     section: 'listeners',
     severity: 'medium',
+    emits: [{ severity: 'info', when: "the result about kube-proxy's healthz port 10256: plain HTTP that serves health only, said for information (pass, or unknown when absence cannot be told)" }],
     cis: [], // CIS 4.3.1 judges the setting (kube-proxy-metrics-localhost); this judges the node
     rationale:
       "kube-proxy's metrics server is plain HTTP without authentication and serves /configz (its whole configuration) and /proxyMode; beyond loopback anyone who reaches port 10249 reads them. The node shows what runs, whatever the DaemonSet's ConfigMap or the unit says.",

@@ -130,6 +130,9 @@ export const listenerKubeletPorts: Check = {
     title: "The kubelet's listeners match its effective configuration",
     section: 'listeners',
     severity: 'medium',
+    emits: [
+      { severity: 'low', when: 'the mismatch is harmless to reach: the listener the configuration turns off is on loopback only, or a configured listener is missing (a restart is pending)' },
+    ],
     cis: [],
     rationale:
       "Every kubelet check judges the configuration on disk. If the running kubelet listens elsewhere — a read-only port that the configuration turns off, healthz beyond loopback while healthzBindAddress is 127.0.0.1 — it runs another configuration (a restart is pending, or another kubelet runs), and the node is not what the audit of its files says.",

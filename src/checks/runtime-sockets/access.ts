@@ -116,6 +116,10 @@ export const runtimeSocketAccess: Check = {
     title: 'Only root can connect to the container runtime sockets',
     section: 'runtime-sockets',
     severity: 'critical',
+    emits: [
+      { severity: 'high', when: 'the worst problem is an owner other than root, or a group other than root (or a root group with other members) that can write it: those accounts, not everyone, can connect' },
+      { severity: 'low', when: 'others or a group can only read or search it: without write permission that does not let them connect' },
+    ],
     cis: [],
     rationale:
       'Whoever can connect to containerd, CRI-O, Docker or cri-dockerd runs a privileged container with / mounted: root on the node, around the API server, its admission plugins and its audit log (kubelet-facts §7). On Linux, connecting to a unix socket needs write permission on it (unix(7)), so a group or others with write access — a docker group above all — hold root on the node.',

@@ -16,6 +16,9 @@ export const etcdNoClientAuth: EndpointCheck = {
     title: 'etcd requires a client certificate',
     section: EXPOSURE_SECTION,
     severity: 'critical',
+    emits: [
+      { severity: 'high', when: "no client certificate is asked, but the key read was refused: etcd's own user authentication is on, so a password still stands in the way" },
+    ],
     cis: ['2.2'],
     setting: '--client-cert-auth',
     rationale:

@@ -11,6 +11,10 @@ export const etcdPeerExposed: EndpointCheck = {
     title: "etcd's peer port is reachable only by etcd members",
     section: EXPOSURE_SECTION,
     severity: 'high',
+    emits: [
+      { severity: 'critical', when: 'the peer port speaks plain HTTP: no member authentication at all (as etcd-peer-client-cert-auth and listener-etcd judge the same fact)' },
+      { severity: 'medium', when: 'the peer port asks peers for a client certificate: only the firewall is too wide' },
+    ],
     cis: ['2.4', '2.5'],
     setting: '--peer-client-cert-auth',
     rationale:

@@ -12,6 +12,9 @@ export const kubeletAnonymous: EndpointCheck = {
     title: 'The kubelet API refuses anonymous requests',
     section: EXPOSURE_SECTION,
     severity: 'high',
+    emits: [
+      { severity: 'critical', when: 'anonymous requests are served with AlwaysAllow, or RBAC grants system:anonymous a subresource that runs commands in pods' },
+    ],
     cis: ['4.2.1'],
     setting: 'authentication.anonymous.enabled',
     rationale:

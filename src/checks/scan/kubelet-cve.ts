@@ -19,6 +19,7 @@ export const kubeletCve: EndpointCheck = {
     title: 'The scanned kubelet has no known vulnerability',
     section: EXPOSURE_SECTION,
     severity: 'high',
+    ...(knownVulnerabilities.meta.emits ? { emits: knownVulnerabilities.meta.emits } : {}),
     cis: [],
     rationale: `${knownVulnerabilities.meta.rationale} A scan sees the version any client can read on /metrics, the same that tells an attacker which advisory to try.`,
     remediation: knownVulnerabilities.meta.remediation,

@@ -51,6 +51,11 @@ export const staticPodCapabilities: Check = {
     title: 'Static pod containers add no dangerous capabilities',
     section: 'static-pods',
     severity: 'high',
+    emits: [
+      { severity: 'critical', when: "an added capability is root on the node (SYS_ADMIN, SYS_MODULE…, or SYS_PTRACE with hostPID): the result takes the worst capability's severity" },
+      { severity: 'medium', when: "the worst added capability is outside the runtime's default set but gives no direct hold on the host" },
+      { severity: 'low', when: "every added capability is already in the container runtime's default set" },
+    ],
     cis: [],
     rationale:
       'Added Linux capabilities widen what a container may do to the host: SYS_ADMIN, SYS_MODULE, SYS_RAWIO, DAC_READ_SEARCH and ALL are known container escapes; SYS_PTRACE with hostPID enters every process on the node; NET_ADMIN with hostNetwork rewrites the node\'s firewall. Static pods get no admission, so Pod Security does not limit them.',

@@ -13,6 +13,10 @@ export const staticPodHostMounts: Check = {
     title: "Static pods mount the runtime socket, the static pod folder or cluster credentials only as kubeadm's own control-plane pods do",
     section: 'static-pods',
     severity: 'critical',
+    emits: [
+      { severity: 'high', when: 'the host path holds credentials or state but is neither a runtime socket nor a writable static pod folder' },
+      { severity: 'low', when: 'no container mounts the hostPath volume now (any container added to the pod could)' },
+    ],
     cis: [],
     rationale:
       'A static pod runs without API-server admission. A hostPath mount of the container runtime socket (or of any folder above it: /, /run, /var/run, /var) lets its containers start privileged containers on the node directly; a mount of the static pod folder lets them write new static pods; /etc/kubernetes, /var/lib/kubelet and /var/lib/etcd hold the cluster CA key, kubeconfigs, the kubelet\'s keys, every pod\'s Secrets and etcd\'s data. Read-only does not protect a socket: connecting to it needs no write access to the mount.',

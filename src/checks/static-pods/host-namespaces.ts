@@ -16,6 +16,9 @@ export const staticPodHostNamespaces: Check = {
     title: "Static pods do not share the host PID, IPC or network namespace (kubeadm's control-plane pods excepted for the network)",
     section: 'static-pods',
     severity: 'high',
+    emits: [
+      { severity: 'medium', when: "the pod shares only the host's IPC or network namespace (no hostPID)" },
+    ],
     cis: [],
     rationale:
       'hostPID lets a pod see (and, as root with ptrace, enter) every process on the node and read their environment; hostIPC shares the host\'s shared memory and semaphores; hostNetwork puts the pod on the node\'s network, where every 127.0.0.1 listener (the kubelet\'s healthz, etcd\'s metrics, local admin ports) is in reach. Static pods get no admission, so Pod Security does not stop these.',

@@ -20,6 +20,9 @@ export const staticPodManifestPerms: Check = {
     title: 'The static pod folder and its manifests are owned by root:root and writable by no one else (manifests 600)',
     section: 'static-pods',
     severity: 'high',
+    emits: [
+      { severity: 'medium', when: 'the manifest or folder is owned by root and writable by no one else; only others or a group can read it' },
+    ],
     cis: [],
     rationale:
       'The kubelet runs whatever pod a file in its static pod folder describes, privileged and host-mounted ones included, without the API server: whoever can write a manifest or the folder is root on the node. Manifests can also hold secrets in flags, so others should not read them. kubeadm writes the folder 0700 and each manifest 0600, owned by root (CIS 1.1.1–1.1.8 ask this of the control-plane manifests).',

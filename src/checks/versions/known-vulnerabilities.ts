@@ -19,6 +19,11 @@ export const knownVulnerabilities: Check = {
     title: 'The kubelet is not exposed to the known vulnerabilities kubelet-guard lists',
     section: 'versions',
     severity: 'high',
+    // each CVE's own severity (cves.ts), one entry per severity other than this check's
+    emits: (['critical', 'medium', 'low', 'info'] as const)
+      .map((severity) => ({ severity, ids: KNOWN_CVES.filter((c) => c.severity === severity).map((c) => c.id) }))
+      .filter((x) => x.ids.length > 0)
+      .map(({ severity, ids }) => ({ severity, when: `the advisory's own severity, for ${ids.join(', ')}` })),
     cis: [],
     rationale:
       'A kubelet with a published vulnerability can be attacked with public details; the advisories name the affected versions, and some also need a setting (an open read-only port, a feature gate) that the node configuration shows. An advisory that also needs what the node cannot show (a pod using a gitRepo volume) is unknown with that condition, and a flaw of another OS than the node\'s is not listed.',
