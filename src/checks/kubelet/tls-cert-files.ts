@@ -19,7 +19,7 @@ export const tlsCertFiles: Check = {
     cis: ['4.2.9'],
     setting: CERT,
     rationale:
-      'With a self-signed serving certificate nothing can verify the kubelet: the API server checks kubelet certificates only with --kubelet-certificate-authority (kubelet-facts §7), which a self-signed certificate cannot pass, so clients connect unverified and anyone able to intercept traffic to port 10250 can impersonate the kubelet and read the exec sessions, logs and credentials sent to it.',
+      'With a self-signed serving certificate nothing can verify the kubelet: the API server checks kubelet certificates only with --kubelet-certificate-authority, which a self-signed certificate cannot pass, so clients connect unverified and anyone able to intercept traffic to port 10250 can impersonate the kubelet and read the exec sessions, logs and credentials sent to it.',
     remediation:
       'Set serverTLSBootstrap: true in the kubelet config file (and approve the kubelet-serving CSRs), or set tlsCertFile and tlsPrivateKeyFile to a certificate signed by the cluster CA, then restart the kubelet.',
   },
