@@ -144,6 +144,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--kubelet-version <version>', 'decides fine-grained authorization (1.33+ on by default)')
     .addOption(new Option('--fine-grained <mode>', 'KubeletFineGrainedAuthz on or off').choices(['on', 'off']))
     .option('--name <name>', 'the ClusterRole name', 'kubelet-guard-least-privilege')
+    .option('--allow-proxy', "grant nodes/proxy for paths the kubelet does not serve (refused without it: nodes/proxy is exec in every pod)")
     .action(async (paths: string[], opts: RbacForCommandOptions) => {
       const { runRbacFor } = await import('./commands/explain.ts');
       code = runRbacFor(paths, opts, io);
