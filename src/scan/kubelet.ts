@@ -31,6 +31,7 @@ import { DEFAULT_TIMEOUTS, type HttpErrorKind, type HttpRequest, type HttpRespon
 import { httpRequest } from './http-client.ts';
 import { analyseMetrics } from './collect.ts';
 import type { Endpoint, EndpointGroup, PortState, ProbeRecord, TlsInfo } from './types.ts';
+import { errorWords } from '../sources/errno.ts';
 
 export interface KubeletIdentity {
   token?: string;
@@ -275,8 +276,9 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+/** An error in words (a system error's code as its meaning: "connection refused", not ECONNREFUSED). */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorWords(e);
 }
 
 function stateOf(kind: HttpErrorKind): PortState {
