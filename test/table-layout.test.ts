@@ -57,6 +57,7 @@ test('node: --all lists the not-applicable findings; --quiet keeps its meaning; 
   const quiet = await runCliOn({ columns: 400 }, 'node', '--root', 'examples/nodes/kubeadm-worker', '--no-color', '--quiet', '--all');
   assert.doesNotMatch(quiet.out, /^ {2}(PASS|N\/A) /m);
   assert.match(quiet.out, /^ {2}FAIL /m);
+  assert.match(summaryOf(quiet.out), new RegExp(`${na} not applicable \\(not listed\\)$`));
   // the JSON is the same with or without --all
   const jsonAll = JSON.parse((await runCli('node', '--root', 'examples/nodes/kubeadm-worker', '--format', 'json', '--all')).out) as NodeReport;
   assert.deepEqual({ ...jsonAll, generatedAt: '' }, { ...json, generatedAt: '' });

@@ -79,7 +79,8 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   const bySev = Object.entries(s.failBySeverity).filter(([, n]) => n > 0).map(([sev, n]) => `${n} ${sev}`).join(', ');
   const worst = worstFailures(report.findings);
   const na = s['not-applicable'];
-  const naHidden = na > 0 && (opts.quiet || opts.all !== true) ? ' (not listed; --all lists them)' : '';
+  // --quiet lists only failed and unknown findings, --all or not: the hint to --all only without it
+  const naHidden = na === 0 ? '' : opts.quiet ? ' (not listed)' : opts.all !== true ? ' (not listed; --all lists them)' : '';
   lines.push(
     '',
     `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''}${bySev ? ` (${bySev})` : ''}; ${c.green(`${s.pass} passed`)}, ${unknownColor(c)(`${s.unknown} unknown`)}, ${na} not applicable${naHidden}`,
