@@ -7,10 +7,14 @@
 import module from 'node:module';
 
 // Older Node lacks APIs the audit relies on (X509Certificate.validFromDate, type stripping):
-// say so plainly instead of producing wrong "invalid certificate" verdicts.
+// say so plainly, in one line with a way to get a newer one, instead of producing wrong "invalid
+// certificate" verdicts. (Node 24 comes from the npm registry's `node` package, which the machine's
+// own npm can install anywhere, without root; in a checkout, `npm ci` installs it as a dev dependency.)
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(`kubelet-guard needs Node.js 22.18 or newer; this is ${process.version}\n`);
+  process.stderr.write(
+    `kubelet-guard needs Node.js 22.18 or newer, this is v${process.versions.node}; get Node 24 with: npm install --prefix "$HOME/.node24" node@24 && export PATH="$HOME/.node24/node_modules/.bin:$PATH"\n`,
+  );
   process.exit(2);
 }
 module.enableCompileCache?.();

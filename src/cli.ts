@@ -69,6 +69,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--kubelet-version <version>', 'the kubelet version, when the node does not say (e.g. 1.31.4)')
     .option('--quiet', 'list only failed and unknown checks')
+    .option('--all', 'also list the not-applicable checks (counted in the summary, listed only with --all; JSON always holds them)')
     .option('--show-config', 'also print the effective configuration with the source of each value (table format)')
     .option('--color', 'force colour on')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
@@ -143,6 +144,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--kubelet-version <version>', 'decides fine-grained authorization (1.33+ on by default)')
     .addOption(new Option('--fine-grained <mode>', 'KubeletFineGrainedAuthz on or off').choices(['on', 'off']))
     .option('--name <name>', 'the ClusterRole name', 'kubelet-guard-least-privilege')
+    .option('--allow-proxy', "grant nodes/proxy for paths the kubelet does not serve (refused without it: nodes/proxy is exec in every pod)")
     .action(async (paths: string[], opts: RbacForCommandOptions) => {
       const { runRbacFor } = await import('./commands/explain.ts');
       code = runRbacFor(paths, opts, io);

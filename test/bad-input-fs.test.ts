@@ -295,7 +295,7 @@ test('a runtime endpoint path of 300,000 components: examined in bounded time (n
   assert.ok(performance.now() - t0 < 20_000, `took ${Math.round(performance.now() - t0)} ms (before: 70 s for 20,000 components)`);
   const long = facts.runtimeSockets?.sockets.find((x) => x.path.length > 4096);
   assert.equal(long?.stat.exists, null, JSON.stringify(facts.runtimeSockets).slice(0, 500));
-  assert.match(long?.stat.error ?? '', /ENAMETOOLONG/);
+  assert.match(long?.stat.error ?? '', /file name too long/);
   assert.ok(findings.length > 0);
 });
 

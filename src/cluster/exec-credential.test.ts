@@ -42,7 +42,7 @@ test('KUBERNETES_EXEC_INFO says what client-go says, non-interactive; the kubeco
 test('a plugin that writes forever is killed at the output bound; one that fails says why', async () => {
   await assert.rejects(runExecPlugin({ command: script('exec yes'), apiVersion: V1 }, { timeoutMs: 10_000 }), /wrote over 1048576 bytes; killed/);
   await assert.rejects(runExecPlugin({ command: script('echo "no credentials for you" >&2; exit 3'), apiVersion: V1 }, { timeoutMs: 5000 }), /exited with 3: no credentials for you/);
-  await assert.rejects(runExecPlugin({ command: join(dir, 'missing'), apiVersion: V1 }, { timeoutMs: 5000 }), /ENOENT/);
+  await assert.rejects(runExecPlugin({ command: join(dir, 'missing'), apiVersion: V1 }, { timeoutMs: 5000 }), /: no such file or directory \(/);
   await assert.rejects(runExecPlugin({ command: script('true'), apiVersion: 'client.authentication.k8s.io/v1alpha1' }, { timeoutMs: 5000 }), /apiVersion "client.authentication.k8s.io\/v1alpha1" is not one of/);
 });
 

@@ -9,6 +9,7 @@
 // whole process group is killed.
 import { spawn } from 'node:child_process';
 import { ByteSink } from '../net/byte-sink.ts';
+import { errorWords } from '../sources/errno.ts';
 
 export interface ExecConfig {
   command?: unknown;
@@ -99,7 +100,7 @@ export function runExecPlugin(exec: ExecConfig, opts: { timeoutMs: number; signa
     child.stderr.on('data', (c: Buffer) => {
       errTail = (errTail + c.toString('utf8')).slice(-STDERR_KEPT);
     });
-    child.on('error', (e) => finish(new Error(`exec credential plugin ${name}: ${e.message}`)));
+    child.on('error', (e) => finish(new Error(`exec credential plugin ${name}: ${errorWords(e)}`)));
     // 'exit', not 'close': a child it left behind may hold the pipes open
     child.on('exit', (code, signal) => {
       if (settled) return;

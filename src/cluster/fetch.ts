@@ -17,6 +17,7 @@ import { ByteSink } from '../net/byte-sink.ts';
 import { ListPageParser, ListStreamError } from './list-stream.ts';
 import { checkLibraryFiles, readKubeconfig } from './kubeconfig.ts';
 import { runExecPlugin, type ExecConfig, type ExecCredentialStatus } from './exec-credential.ts';
+import { errorWords } from '../sources/errno.ts';
 
 export type GetResult =
   | { ok: true; status: number; body: Buffer }
@@ -341,7 +342,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
       });
       const timer = setTimeout(() => settle({ ok: false, error: `timeout after ${timeoutMs} ms` }), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (e) => settle({ ok: false, error: e.message }));
+      req.on('error', (e) => settle({ ok: false, error: errorWords(e) }));
       req.end();
     });
   }

@@ -89,6 +89,23 @@ function subresourcesFor(path: string, fineGrained: boolean): string[] {
 
 const PROXY_EXEC_PREFIXES = ['/exec/', '/attach/', '/portForward/', '/run/'];
 
+/**
+ * The paths the kubelet's secure port serves (pkg/kubelet/server/server.go: InstallAuthNotRequiredHandlers,
+ * InstallAuthRequiredHandlers, InstallSystemLogHandler, InstallProfilingHandler, InstallDebugFlagsHandler,
+ * InstallZPages; healthz.InstallHandler adds /healthz/<check>, slis /metrics/slis). The auth filter runs
+ * before routing, so any other path is authorized too, as nodes/proxy, and then answered 404.
+ */
+const SERVED: readonly string[] = [
+  '/pods', '/runningpods/', '/healthz', '/configz', '/statusz', '/flagz', '/stats/', '/metrics', '/logs/', '/checkpoint/',
+  '/run/', '/exec/', '/attach/', '/portForward/', '/containerLogs/', '/debug/pprof/', '/debug/flags/v',
+];
+
+/** Whether the kubelet serves this request path (query and fragment ignored, percent-decoded). Throws on bad input. */
+export function servedByKubelet(path: string): boolean {
+  const p = requestPath(path);
+  return SERVED.some((pre) => isSubpath(p, pre));
+}
+
 /** What the kubelet's auth filter asks the authorizer for this request, in the order it asks. */
 export function explain(method: string, path: string, opts: AuthzOptions = {}): Explanation {
   const p = requestPath(path);
@@ -114,6 +131,7 @@ export function explain(method: string, path: string, opts: AuthzOptions = {}): 
   }
   if (subresources.length > 1) notes.push(`the first allowed subresource wins: nodes/${subresources[0]} suffices, nodes/proxy also grants it`);
 
+  if (!servedByKubelet(p)) notes.push(`the kubelet serves no ${p}: the request is authorized (as nodes/${subresources[0]}) and then answered 404`);
   if (subresources[0] === 'proxy') {
     const execLike = PROXY_EXEC_PREFIXES.some((pre) => isSubpath(p, pre));
     if (verb === 'get') {
@@ -185,6 +203,7 @@ export function rbacFor(paths: string[], opts: RbacOptions = {}): { role: Cluste
     if (mode.fineGrained === 'off' && subresourcesFor(requestPath(path), true).length > 1) {
       addNote(`${path}: ${mode.why}, so the specific subresource is not enough and ${ex.verb} on nodes/proxy is needed`);
     }
+    if (!servedByKubelet(path)) addNote(`${path}: the kubelet serves no such path (it answers 404 once authorized)`);
     if (sub === 'proxy') {
       if (isSubpath(requestPath(path), '/containerLogs')) addNote(`${path}: container logs need nodes/proxy — that is exec too; prefer pods/log through the API server`);
       else if (ex.verb === 'get') addNote(`${path}: get on nodes/proxy runs commands over WebSocket: not read-only`);

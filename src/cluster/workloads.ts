@@ -15,7 +15,7 @@
 // - staging/src/k8s.io/pod-security-admission/api/helpers.go (PolicyToEvaluate): an absent enforce
 //   label takes the admission configuration's default (privileged when none is configured); a
 //   label that does not parse is evaluated as "restricted".
-import { hitsOf, hitWords, RUNTIME_SOCKETS, type Hit, type SensitiveRoot } from '../checks/static-pods/common.ts';
+import { hitsOf, hitWords, RUNTIME_SOCKET_DESC, RUNTIME_SOCKETS, type Hit, type SensitiveRoot } from '../checks/static-pods/common.ts';
 import type { HostPathMount } from '../facts/types.ts';
 
 export type BypassKind =
@@ -140,7 +140,7 @@ function roots(opts: BypassOptions): SensitiveRoot[] {
   const out: SensitiveRoot[] = [];
   for (const s of [...RUNTIME_SOCKETS, ...(opts.runtimeSockets ?? [])]) {
     const p = s.replace(/^unix:\/\//, '');
-    if (p.startsWith('/') && !out.some((r) => r.path === p)) out.push({ path: p, kind: 'runtime-socket', desc: 'kubelet-facts §7' });
+    if (p.startsWith('/') && !out.some((r) => r.path === p)) out.push({ path: p, kind: 'runtime-socket', desc: RUNTIME_SOCKET_DESC });
   }
   const sp = opts.staticPodPath && opts.staticPodPath.startsWith('/') ? opts.staticPodPath : '/etc/kubernetes/manifests';
   out.push({ path: sp, kind: 'static-pods', desc: 'the static pod folder: a file written there runs as a pod, without admission' });

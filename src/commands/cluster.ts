@@ -30,6 +30,7 @@ import { rbacFindingsOf } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
 import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
+import { reportWidth } from '../report/wrap.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
 import { useColor } from './node.ts';
@@ -499,7 +500,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     if (json) await json.end({ nodes, summary });
     else {
       if (incomplete !== undefined) io.out.write(`INCOMPLETE: ${inertMessage(incomplete)}\n`);
-      io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary, rbacFails }, { color: useColor(opts.color, io.out) }));
+      io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary, rbacFails }, { color: useColor(opts.color, io.out), width: reportWidth(io.out) }));
     }
     return auditExitCode(failing, incomplete);
   } finally {

@@ -1,6 +1,6 @@
 // `kubelet-guard explain METHOD PATH` and `kubelet-guard rbac-for PATH...`: what the kubelet's auth filter
 // asks the authorizer for a request, and the least-privilege ClusterRole for a set of kubelet endpoints.
-import { explain, rbacFor } from '../cluster/kubelet-authz.ts';
+import { explain, parseEndpoint, rbacFor, servedByKubelet } from '../cluster/kubelet-authz.ts';
 import type { Io } from '../report/output.ts';
 import { inert, inertMessage } from '../report/terminal.ts';
 
@@ -16,6 +16,8 @@ export interface RbacForCommandOptions {
   kubeletVersion?: string;
   fineGrained?: string;
   name?: string;
+  /** grant nodes/proxy for paths the kubelet does not serve (refused without it) */
+  allowProxy?: boolean;
 }
 
 const USAGE = 2;
@@ -58,6 +60,12 @@ export function runRbacFor(paths: string[], opts: RbacForCommandOptions, io: Exp
   }
   let res;
   try {
+    // A path the kubelet does not serve is still authorized, as nodes/proxy: a typo ("/metric",
+    // "/stats-summary") would grant exec in every pod on the node. Refused unless asked for.
+    const unserved = opts.allowProxy ? [] : paths.filter((spec) => !servedByKubelet(parseEndpoint(spec).path));
+    if (unserved.length > 0) {
+      return usage(io, `rbac-for: the kubelet serves no ${unserved.map((s) => parseEndpoint(s).path).join(', ')}; such a request is authorized as nodes/proxy, which also runs commands in every pod on the node (exec). Check the path (kubelet paths: /pods, /stats/summary, /metrics, /metrics/cadvisor, /metrics/resource, /logs/, /configz, /healthz, /containerLogs/NS/POD/CONTAINER, …), or pass --allow-proxy to grant nodes/proxy anyway`);
+    }
     res = rbacFor(paths, { kubeletVersion: opts.kubeletVersion, fineGrained: fg.value, name: opts.name });
   } catch (e) {
     return usage(io, (e as Error).message);

@@ -12,6 +12,7 @@ import { formatJson } from '../report/json.ts';
 import { formatTable } from '../report/table.ts';
 import { registerNodeSecrets } from '../report/node-secrets.ts';
 import { inertMessage } from '../report/terminal.ts';
+import { reportWidth } from '../report/wrap.ts';
 import { reasonOf } from '../sources/errno.ts';
 
 export interface NodeCommandOptions {
@@ -20,6 +21,7 @@ export interface NodeCommandOptions {
   failOn: FailOn;
   kubeletVersion?: string;
   quiet?: boolean;
+  all?: boolean;
   showConfig?: boolean;
   color?: boolean;
 }
@@ -50,7 +52,7 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   // first, before the report: a run that audited nothing says what was not found and what to try
   if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);
   if (opts.format === 'json') io.out.write(formatJson(report));
-  else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet, showConfig: opts.showConfig }));
+  else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet, all: opts.all, showConfig: opts.showConfig, width: reportWidth(io.out) }));
   return auditExitCode(failedAtOrAbove(findings, opts.failOn), incomplete);
 }
 

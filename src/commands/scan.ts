@@ -19,6 +19,7 @@ import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
 import { readLocalFile } from '../sources/local-file.ts';
 import { formatScanTable } from '../report/scan-table.ts';
+import { reportWidth } from '../report/wrap.ts';
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -143,7 +144,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   } else if (opts.format === 'json') {
     io.out.write(JSON.stringify({ tool: { name: 'kubelet-guard', version: pkg.version }, scan: summary, endpoints, findings, summary: summarize(findings) }, null, 2) + '\n');
   } else {
-    io.out.write(formatScanTable({ endpoints, findings, summary }, { color: useColor(opts.color, io.out) }));
+    io.out.write(formatScanTable({ endpoints, findings, summary }, { color: useColor(opts.color, io.out), width: reportWidth(io.out) }));
   }
   // A sweep that finds no open port audited what it was asked to: "nothing on these addresses
   // answers on a kubelet or etcd port" is its result, not a gap (an unreachable network looks the

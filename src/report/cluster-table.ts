@@ -1,10 +1,13 @@
 // The terminal report of `kubelet-guard cluster`: one line per node, the cluster-wide counts of the
-// settings that matter most, then the failed and unknown findings with their fixes, then a summary.
+// settings that matter most, then the failed findings (most severe first) with their fixes and the
+// unknown ones, then a summary naming the worst failures; wrapped to the width given (wrap.ts).
 // It is given the failed and unknown findings only; passes are in the summary's counts.
 import pc from 'picocolors';
-import type { Finding, Status } from '../checks/types.ts';
+import type { Finding } from '../checks/types.ts';
 import type { ClusterReport } from '../commands/cluster.ts';
+import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
+import { DEFAULT_WIDTH, wrapText } from './wrap.ts';
 
 /** Nodes (by subject prefix) where a check failed. */
 function nodesFailing(findings: readonly Finding[], check: string, nodes: ReadonlySet<string>): number {
@@ -63,7 +66,7 @@ function groupByNode(findings: readonly Finding[], nodes: ReadonlySet<string>): 
   return groups;
 }
 
-export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): string {
+export function formatClusterTable(r: ClusterReport, opts: { color: boolean; width?: number }): string {
   const c = pc.createColors(opts.color);
   // every string from the kubeconfig or the API server goes through inert()/oneLine() (terminal.ts)
   const out: string[] = [c.bold(`kubelet-guard cluster: ${inert(r.cluster.server)}, ${r.cluster.nodes} node(s)`)];
@@ -72,7 +75,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
     out.push('', c.bold('Nodes'));
     for (const n of r.nodes) {
       const failed = n.summary.fail;
-      const state = n.configz === 'ok' ? (failed > 0 ? c.red(`${failed} failed`) : c.green('ok')) : c.yellow(`unknown: ${oneLine(n.configz)}`);
+      const state = n.configz === 'ok' ? (failed > 0 ? c.red(`${failed} failed`) : c.green('ok')) : unknownColor(c)(`unknown: ${oneLine(n.configz)}`);
       out.push(`  ${inert(n.name).padEnd(28)} ${inert(n.version ?? '?').padEnd(12)} ${state}`);
     }
     const read = r.nodes.filter((n) => n.configz === 'ok').length;
@@ -81,7 +84,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
       return `  ${label}: ${k > 0 ? c.red(String(k)) : '0'} of ${r.nodes.length} nodes`;
     };
     out.push('', c.bold('Cluster'),
-      `  configuration read: ${read} of ${r.nodes.length} nodes${read < r.nodes.length ? c.yellow(` (${r.nodes.length - read} unknown)`) : ''}`,
+      `  configuration read: ${read} of ${r.nodes.length} nodes${read < r.nodes.length ? unknownColor(c)(` (${r.nodes.length - read} unknown)`) : ''}`,
       line('anonymous auth on', 'kubelet-anonymous-auth'),
       line('AlwaysAllow authorization', 'kubelet-authorization-mode'),
       line('read-only port open', 'kubelet-read-only-port'));
@@ -95,15 +98,18 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
   const shown = r.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
   if (shown.length > 0) {
     out.push('', c.bold('Findings'));
-    const mark: Record<Status, string> = { fail: c.red(c.bold('FAIL')), unknown: c.yellow('UNKN'), pass: c.green('PASS'), 'not-applicable': 'N/A ' };
-    for (const { first: f, nodes: on, node } of groupByNode(shown, names)) {
+    const mark = statusMarks(c);
+    // the failures first, most severe first; then the unknown findings in the order found
+    const groups = groupByNode(shown, names);
+    const ordered = [...failuresFirst(groups, (g) => g.first), ...groups.filter((g) => g.first.status === 'unknown')];
+    for (const { first: f, nodes: on, node } of ordered) {
       // one node: the finding as it is; several: the node name taken out of the text, the nodes listed
       const many = node !== undefined && on.length > 1;
       const text = (s: string) => oneLine(many ? withoutNode(s, node) : s);
       const listed = inert(on.slice(0, MAX_NAMES).join(', ')) + (on.length > MAX_NAMES ? `, … +${on.length - MAX_NAMES}` : '');
       const rest = many ? text(f.subject ?? '').replace(/^<node>[ /]?/, '') : '';
       const subject = many ? `${rest ? ` [${rest}]` : ''} [${on.length} nodes: ${listed}]` : f.subject ? ` [${oneLine(f.subject)}]` : '';
-      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}`);
+      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}`);
       out.push(`    ${c.dim(text(f.message))}`);
       for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${text(f.remediation)}`);
@@ -114,6 +120,8 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean }): 
     if (n > shown) out.push(`  … and ${n - shown} more failed ${inert(check)} findings, not shown here (all are in --format json)`);
   }
   const s = r.summary;
-  out.push('', `${c.bold('Summary:')} ${r.cluster.nodes} nodes, ${c.red(`${s.fail} failed`)} (critical ${s.failBySeverity.critical}, high ${s.failBySeverity.high}), ${s.unknown} unknown, ${s.pass} passed`);
-  return out.join('\n') + '\n';
+  // the worst failures are named from the findings the table holds (all but the RBAC ones past its bound)
+  const worst = worstFailures(r.findings);
+  out.push('', `${c.bold('Summary:')} ${r.cluster.nodes} nodes, ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''} (critical ${s.failBySeverity.critical}, high ${s.failBySeverity.high}), ${unknownColor(c)(`${s.unknown} unknown`)}, ${s.pass} passed`);
+  return wrapText(out.join('\n') + '\n', opts.width ?? DEFAULT_WIDTH);
 }

@@ -1,9 +1,12 @@
 // The terminal report of a scan: one line per open endpoint (what it is, who may use it, what
-// it gives), then the failed and unknown findings with their fixes, then a summary line.
+// it gives), then the failed findings (most severe first) with their fixes and the unknown ones,
+// then a summary line naming the worst failures; wrapped to the width given (wrap.ts).
 import pc from 'picocolors';
-import type { Finding, Status } from '../checks/types.ts';
+import type { Finding } from '../checks/types.ts';
 import type { Endpoint } from '../scan/types.ts';
+import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
+import { DEFAULT_WIDTH, wrapText } from './wrap.ts';
 
 export interface ScanReport {
   endpoints: Endpoint[];
@@ -11,7 +14,7 @@ export interface ScanReport {
   summary: { targets: string; ports: number[]; probes: number; open: number; elapsedMs: number };
 }
 
-export function formatScanTable(r: ScanReport, opts: { color: boolean }): string {
+export function formatScanTable(r: ScanReport, opts: { color: boolean; width?: number }): string {
   const c = pc.createColors(opts.color);
   // every string from a target or a server's answer goes through inert()/oneLine() (terminal.ts)
   const out: string[] = [c.bold(`kubelet-guard scan: ${inert(r.summary.targets)} address(es) × ports ${r.summary.ports.join(',')}`)];
@@ -31,17 +34,20 @@ export function formatScanTable(r: ScanReport, opts: { color: boolean }): string
       for (const n of e.notes) out.push(`    ${c.dim(oneLine(n))}`);
     }
   }
-  const shown = r.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
+  // the failures first, most severe first; then the unknown findings in the order found
+  const shown = [...failuresFirst(r.findings, (f) => f), ...r.findings.filter((f) => f.status === 'unknown')];
   if (shown.length > 0) {
     out.push('', c.bold('Findings'));
-    const mark: Record<Status, string> = { fail: c.red(c.bold('FAIL')), unknown: c.yellow('UNKN'), pass: c.green('PASS'), 'not-applicable': 'N/A ' };
+    const mark = statusMarks(c);
     for (const f of shown) {
-      out.push(`  ${mark[f.status]}  ${f.severity.padEnd(8)} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`);
+      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`);
       out.push(`    ${c.dim(oneLine(f.message))}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${oneLine(f.remediation)}`);
     }
   }
   const failed = r.findings.filter((f) => f.status === 'fail').length;
-  out.push('', `${c.bold('Summary:')} ${r.summary.probes} probes, ${r.summary.open} open endpoints, ${c.red(`${failed} failed`)}, ${(r.summary.elapsedMs / 1000).toFixed(1)} s`);
-  return out.join('\n') + '\n';
+  const unknown = r.findings.filter((f) => f.status === 'unknown').length;
+  const worst = worstFailures(r.findings);
+  out.push('', `${c.bold('Summary:')} ${r.summary.probes} probes, ${r.summary.open} open endpoints, ${c.red(`${failed} failed`)}${worst ? ` — ${worst}` : ''}${unknown > 0 ? `, ${unknownColor(c)(`${unknown} unknown`)}` : ''}, ${(r.summary.elapsedMs / 1000).toFixed(1)} s`);
+  return wrapText(out.join('\n') + '\n', opts.width ?? DEFAULT_WIDTH);
 }

@@ -1,14 +1,26 @@
-// The terminal report: findings grouped by section, each verdict with its evidence in one line,
-// failures with the fix, and a summary line. Colour is decided once by the caller.
+// The terminal report: the failures first, most severe first, each with its fix; then the other
+// findings grouped by section, each verdict with its evidence; then a summary line naming the worst
+// failures. Not-applicable findings are counted but not listed unless asked (--all). Lines are
+// wrapped to the width given (wrap.ts: never inside a path or a command). Colour is decided once by
+// the caller.
 import pc from 'picocolors';
 import { SECTIONS, type Finding, type Status } from '../checks/types.ts';
 import type { NodeReport } from './model.ts';
+import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures, type Colors } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
+import { DEFAULT_WIDTH, wrapLine, wrapText } from './wrap.ts';
+
+/** Where a row's title starts: `  FAIL  4.2.1   critical Title`. */
+const TITLE_COLUMN = 25;
 
 export interface TableOptions {
   color: boolean;
   /** hide passing and not-applicable findings */
   quiet?: boolean;
+  /** list the not-applicable findings too (hidden by default; JSON always holds them) */
+  all?: boolean;
+  /** wrap lines to this many columns (default 100) */
+  width?: number;
   /** print the effective configuration: every setting written somewhere, and the security ones */
   showConfig?: boolean;
 }
@@ -27,12 +39,8 @@ const SECURITY_SETTINGS = [
 
 export function formatTable(report: NodeReport, opts: TableOptions): string {
   const c = pc.createColors(opts.color);
-  const status: Record<Status, string> = {
-    pass: c.green('PASS'),
-    fail: c.red(c.bold('FAIL')),
-    unknown: c.yellow('UNKN'),
-    'not-applicable': c.dim('N/A '),
-  };
+  const status = statusMarks(c);
+  const width = opts.width ?? DEFAULT_WIDTH;
   const lines: string[] = [];
   const k = report.kubelet;
   // every string from the evidence goes through inert()/oneLine() (terminal.ts) before it is printed
@@ -51,40 +59,47 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
 
   if (opts.showConfig) lines.push(...configSection(report, c));
 
+  // the failures first, most severe first, each with its fix
+  const failed = failuresFirst(report.findings, (f) => f);
+  if (failed.length > 0) {
+    lines.push('', c.bold(c.red('Failed, most severe first')));
+    for (const f of failed) lines.push(...row(f, status, c, width));
+  }
+  // then the rest by section: passes unless --quiet, not-applicable only with --all
+  const listed = (f: Finding) =>
+    f.status === 'unknown' || (f.status === 'pass' && !opts.quiet) || (f.status === 'not-applicable' && opts.all === true && !opts.quiet);
   for (const [key, title] of Object.entries(SECTIONS)) {
-    const fs = report.findings.filter((f) => f.section === key && !(opts.quiet && (f.status === 'pass' || f.status === 'not-applicable')));
+    const fs = report.findings.filter((f) => f.section === key && listed(f));
     if (fs.length === 0) continue;
     lines.push('', c.bold(title));
-    for (const f of fs) lines.push(...row(f, status, c));
+    for (const f of fs) lines.push(...row(f, status, c, width));
   }
 
   const s = report.summary;
   const bySev = Object.entries(s.failBySeverity).filter(([, n]) => n > 0).map(([sev, n]) => `${n} ${sev}`).join(', ');
+  const worst = worstFailures(report.findings);
+  const na = s['not-applicable'];
+  // --quiet lists only failed and unknown findings, --all or not: the hint to --all only without it
+  const naHidden = na === 0 ? '' : opts.quiet ? ' (not listed)' : opts.all !== true ? ' (not listed; --all lists them)' : '';
   lines.push(
     '',
-    `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${bySev ? ` (${bySev})` : ''}, ${c.green(`${s.pass} passed`)}, ${c.yellow(`${s.unknown} unknown`)}, ${s['not-applicable']} not applicable`,
+    `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''}${bySev ? ` (${bySev})` : ''}; ${c.green(`${s.pass} passed`)}, ${unknownColor(c)(`${s.unknown} unknown`)}, ${na} not applicable${naHidden}`,
   );
-  return lines.join('\n') + '\n';
+  return wrapText(lines.join('\n') + '\n', width);
 }
 
-function row(f: Finding, status: Record<Status, string>, c: ReturnType<typeof pc.createColors>): string[] {
+function row(f: Finding, status: Record<Status, string>, c: Colors, width: number): string[] {
   const id = (f.cis.length > 0 ? f.cis.join(',') : '-').padEnd(7);
   const sev = sevColor(f.severity, c)(f.severity.padEnd(8));
   const head = `  ${status[f.status]}  ${inert(id)} ${sev} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`;
   const indent = ' '.repeat(4);
-  const out = [head, `${indent}${c.dim(oneLine(f.message))}`];
+  // a head's continuation lines start under its title, apart from the message lines below
+  const out = [...wrapLine(head, width, TITLE_COLUMN), `${indent}${c.dim(oneLine(f.message))}`];
   if (f.status === 'fail' && f.remediation) out.push(`${indent}${c.cyan('fix:')} ${oneLine(f.remediation)}`);
   return out;
 }
 
-function sevColor(sev: string, c: ReturnType<typeof pc.createColors>): (s: string) => string {
-  if (sev === 'critical') return (s) => c.magenta(c.bold(s));
-  if (sev === 'high') return c.red;
-  if (sev === 'medium') return c.yellow;
-  return c.dim;
-}
-
-function configSection(report: NodeReport, c: ReturnType<typeof pc.createColors>): string[] {
+function configSection(report: NodeReport, c: Colors): string[] {
   const eff = report.effectiveConfig;
   const keys = Object.keys(eff).filter((k) => {
     const kind = eff[k]!.source.kind;
@@ -94,7 +109,7 @@ function configSection(report: NodeReport, c: ReturnType<typeof pc.createColors>
   const out = ['', c.bold('Effective configuration (settings written anywhere, and the security ones)')];
   for (const k of keys) {
     const s = eff[k]!;
-    const value = s.unknown ? c.yellow('unknown') : oneLine(JSON.stringify(s.value));
+    const value = s.unknown ? unknownColor(c)('unknown') : oneLine(JSON.stringify(s.value));
     const where = s.source.file ? ` ${inert(s.source.file)}${s.source.line ? `:${s.source.line}` : ''}` : '';
     const why = s.unknown ? ` (${oneLine(s.unknown)})` : s.source.detail && s.source.kind !== 'flag' ? ` (${oneLine(s.source.detail)})` : '';
     out.push(`  ${inert(k).padEnd(width)} ${value}  ${c.dim(`${s.source.kind}${where}${why}`)}`);

@@ -19,6 +19,7 @@ import { X509Certificate } from 'node:crypto';
 import { DEFAULT_TIMEOUTS, type HttpRequest, type HttpResponse, type HttpResult, type Timeouts } from './http-contract.ts';
 import { httpRequest } from './http-client.ts';
 import type { Endpoint, ProbeRecord, TlsInfo } from './types.ts';
+import { errorWords } from '../sources/errno.ts';
 
 export interface EtcdProbeOptions {
   /** a client certificate and key (PEM), used only when the endpoint refuses clients without one */
@@ -359,6 +360,7 @@ function oneLine(s: string): string {
   return printable(s.replace(/\s+/g, ' ').trim());
 }
 
+/** An error in words (a system error's code as its meaning: "connection refused", not ECONNREFUSED). */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorWords(e);
 }

@@ -12,6 +12,7 @@ import { X509Certificate, createDecipheriv, createHmac, type DecipherGCM } from 
 import { ByteSink } from '../net/byte-sink.ts';
 import { DEFAULT_TIMEOUTS } from './http-contract.ts';
 import type { HttpErrorKind, HttpRequest, HttpResponse, HttpResult, PeerCertificateInfo, Timeouts } from './http-contract.ts';
+import { errnoWords, errorWords } from '../sources/errno.ts';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -39,12 +40,9 @@ function errCode(err: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
+/** An error in words: a system error's code as its meaning ("connection reset by peer: …"), never ECONNRESET. */
 function errText(err: unknown): string {
-  if (err instanceof Error) {
-    const code = errCode(err);
-    return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
+  return errorWords(err);
 }
 
 /** Printable ASCII of the first bytes of what a non-HTTP server said, for the detail. */
@@ -740,7 +738,7 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, opts: 
     };
     sock.on('error', (err) => {
       const code = errCode(err);
-      if (code === 'ECONNREFUSED' || code === 'ECONNRESET') finish('closed', code);
+      if (code === 'ECONNREFUSED' || code === 'ECONNRESET') finish('closed', errnoWords(code));
       else finish('filtered', errText(err));
     });
     sock.once('connect', () => {

@@ -31,6 +31,7 @@ import { DEFAULT_TIMEOUTS, type HttpErrorKind, type HttpRequest, type HttpRespon
 import { httpRequest } from './http-client.ts';
 import { analyseMetrics } from './collect.ts';
 import type { Endpoint, EndpointGroup, PortState, ProbeRecord, TlsInfo } from './types.ts';
+import { errorWords } from '../sources/errno.ts';
 
 export interface KubeletIdentity {
   token?: string;
@@ -275,8 +276,9 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+/** An error in words (a system error's code as its meaning: "connection refused", not ECONNREFUSED). */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorWords(e);
 }
 
 function stateOf(kind: HttpErrorKind): PortState {
@@ -395,7 +397,7 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
     anonUser = anon.text.length <= MAX_MESSAGE ? AUTHZ_ERROR.exec(anon.text)?.[1] : undefined;
     ep.notes.push('the authorizer failed (500 Authorization error): the Webhook could not reach the API server');
   } else {
-    ep.notes.push(`GET /pods without credentials answered ${status}, which no kubelet auth filter gives (§3): not classified`);
+    ep.notes.push(`GET /pods without credentials answered ${status}, which no kubelet auth filter gives: not classified`);
   }
 
   // 2. The caller: the identity when given, otherwise anonymous. The credential goes only to a port
@@ -426,7 +428,7 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
     if (anonUser) ep.notes.push(`without credentials the kubelet answered as ${anonUser}: 403`);
   } else {
     if (ep.anonymous === false) {
-      ep.notes.push('no credentials and anonymous authentication is off: every path answers 401 before routing (§3), so no further probe was sent');
+      ep.notes.push('no credentials and anonymous authentication is off: every path answers 401 before routing, so no further probe was sent');
       rest = [];
     } else if (ep.anonymous === null) {
       rest = [];
@@ -587,7 +589,7 @@ export function describeCertificate(peer: PeerCertificateInfo, now = new Date())
     });
     const ca = chain.find((c) => verifiesWith(c));
     info.selfSigned = true;
-    notes.push(`the kubelet's self-generated pair: a leaf signed by the throwaway CA "${issuerCn}"${ca ? ' sent with it' : ''} (no tlsCertFile and no serverTLSBootstrap, §1)`);
+    notes.push(`the kubelet's self-generated pair: a leaf signed by the throwaway CA "${issuerCn}"${ca ? ' sent with it' : ''} (no tlsCertFile and no serverTLSBootstrap)`);
   } else {
     info.selfSigned = false;
   }

@@ -8,6 +8,7 @@ import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { formatIPv4, formatIPv6 } from '../net/ip-text.ts';
+import { errorWords } from '../sources/errno.ts';
 
 export { formatIPv4, formatIPv6 };
 
@@ -623,7 +624,7 @@ async function readLines(stream: Chunks, origin: string, r: ListReader): Promise
       if (rest > 0) carry = Buffer.from(buf.subarray(start)); // a copy: the chunk itself is let go
     }
   } catch (e) {
-    r.fatal(`${origin}: cannot read: ${(e as Error).message}`);
+    r.fatal(`${origin}: cannot read: ${errorWords(e)}`);
     return;
   }
   if (carry) take(carry, 0, carry.length, true);
@@ -683,7 +684,7 @@ export async function expandTargetArgs(args: readonly string[], io: TargetIo = {
       try {
         stream = await (io.openFile ?? openTargetsFile)(path);
       } catch (e) {
-        r.error(`${shown(path)}: cannot read: ${(e as Error).message}`);
+        r.error(`${shown(path)}: cannot read: ${errorWords(e)}`);
         continue;
       }
       await readLines(stream, shown(path), r);

@@ -45,7 +45,7 @@ test('symlink loops end in ELOOP, not a hang', () => {
   assert.equal((r.read('/a') as { code: string }).code, 'ELOOP');
   assert.equal((r.read('/self') as { code: string }).code, 'ELOOP');
   assert.equal(r.stat('/a').exists, null);
-  assert.match(r.stat('/a').error!, /ELOOP/);
+  assert.equal(r.stat('/a').error, 'too many levels of symbolic links');
 });
 
 test("stat, lstat, size limit, directories, FIFOs and missing files are data", async () => {
@@ -210,7 +210,7 @@ test('entries: streamed, only kept names, their own types, bytewise order, and a
 test('a path of PATH_MAX bytes or more is ENAMETOOLONG at once, as the kernel says', () => {
   const r = new RootFs(tree().root);
   assert.equal((r.read('/x/..'.repeat(1000)) as { code: string }).code, 'ENAMETOOLONG');
-  assert.match(r.stat('/a'.repeat(2048)).error ?? '', /ENAMETOOLONG/);
+  assert.match(r.stat('/a'.repeat(2048)).error ?? '', /^file name too long$/);
   assert.equal(r.stat('/a'.repeat(2047)).exists, false);
 });
 

@@ -51,8 +51,9 @@ function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException)?.code ?? 'EIO';
 }
 
+/** The error in words: "permission denied", never "EACCES" (the code stays in `code`). */
 function describe(code: string): string {
-  return `${code}: ${errnoWords(code)}`;
+  return errnoWords(code);
 }
 
 export class RootFs {
@@ -231,7 +232,7 @@ export class RootFs {
   }
 
   /**
-   * Reads a regular file, at most maxBytes (a larger file is EFBIG, never half-read). Anything
+   * Reads a regular file, at most maxBytes (a larger file is refused, code EFBIG, never half-read). Anything
    * else is never opened: opening a device node has effects (a watchdog starts counting, a tty
    * becomes the controlling terminal) and a FIFO may block, so the type is checked with lstat
    * first; the open (O_NOFOLLOW, O_NOCTTY, O_NONBLOCK) must then give the same file (dev, ino),
@@ -241,7 +242,7 @@ export class RootFs {
     const p = normalize(nodePath);
     const r = this.resolve(nodePath);
     if (!r.ok) return { ok: false, path: p, code: r.code, error: r.error };
-    const tooBig = (n: number | bigint) => ({ ok: false as const, path: p, code: 'EFBIG', error: `EFBIG: ${n} bytes, more than the ${maxBytes}-byte limit` });
+    const tooBig = (n: number | bigint) => ({ ok: false as const, path: p, code: 'EFBIG', error: `too large to read: ${n} bytes, more than the ${maxBytes}-byte limit` });
     let fd: number | undefined;
     try {
       // resolve() followed every symlink: a symlink here was put there since, and is not followed.

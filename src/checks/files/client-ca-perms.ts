@@ -11,7 +11,7 @@ export const clientCAPerms = fileCheck(
     cis: ['4.1.7'],
     setting: 'authentication.x509.clientCAFile',
     rationale:
-      'Whoever can write the client CA file can add their own CA: the kubelet then authenticates any client certificate they mint (kubelet-facts §3), for example as a cluster admin, and serves exec, attach and logs of every pod on the node.',
+      'Whoever can write the client CA file can add their own CA: the kubelet then authenticates any client certificate they mint, for example as a cluster admin, and serves exec, attach and logs of every pod on the node.',
     remediation: 'chmod 644 /etc/kubernetes/pki/ca.crt (the file authentication.x509.clientCAFile names)',
   },
   MODE_644,

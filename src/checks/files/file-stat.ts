@@ -214,7 +214,7 @@ export function configTargets(facts: NodeFacts): Targets {
   }
   for (const d of k.dropIns) files.push({ path: d, role: 'kubelet --config-dir drop-in', whenMissing: 'it may have been removed since the drop-in folder was listed' });
   if (files.length === 0) {
-    return { kind: 'not-applicable', why: 'the kubelet is started without --config (and without drop-ins), so there is no config file: it runs on its flag defaults (kubelet-facts §4)' };
+    return { kind: 'not-applicable', why: 'the kubelet is started without --config (and without drop-ins), so there is no config file: it runs on its flag defaults' };
   }
   return { kind: 'files', files: dedupe(files) };
 }

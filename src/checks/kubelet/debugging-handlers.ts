@@ -24,7 +24,7 @@ export const debuggingHandlers: Check = {
     cis: [],
     setting: SETTING,
     rationale:
-      'The debugging handlers are how commands run in containers through the kubelet: any identity the kubelet authorizes for nodes/proxy (a GET is enough for a WebSocket exec, kubelet-facts §3) can run commands in every pod on the node, outside the API server audit log. They are also what kubectl exec, attach, port-forward and logs use, so most nodes need them on: they are a risk only where anonymous authentication is on or authorization is AlwaysAllow, which lets callers with no credentials, or every authenticated identity, run commands in every pod.',
+      'The debugging handlers are how commands run in containers through the kubelet: any identity the kubelet authorizes for nodes/proxy (a GET is enough for a WebSocket exec) can run commands in every pod on the node, outside the API server audit log. They are also what kubectl exec, attach, port-forward and logs use, so most nodes need them on: they are a risk only where anonymous authentication is on or authorization is AlwaysAllow, which lets callers with no credentials, or every authenticated identity, run commands in every pod.',
     remediation:
       'Set authentication.anonymous.enabled: false and authorization.mode: Webhook (or --anonymous-auth=false --authorization-mode=Webhook); on nodes that need not serve kubectl exec/attach/port-forward/logs you can also set enableDebuggingHandlers: false. Restart the kubelet.',
   },

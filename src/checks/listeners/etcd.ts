@@ -151,7 +151,7 @@ export const listenerEtcd: Check = {
     ],
     cis: [],
     rationale:
-      "etcd holds the whole cluster state, Secrets included, and answers every client its TLS lets through: reached beyond loopback without client certificates it is a way around the API server, its authorization and its audit log (kubelet-facts §7).",
+      "etcd holds the whole cluster state, Secrets included, and answers every client its TLS lets through: reached beyond loopback without client certificates it is a way around the API server, its authorization and its audit log.",
     remediation: 'Serve etcd on https:// only, with --client-cert-auth=true and --peer-client-cert-auth=true and trusted CA files dedicated to etcd; bind to loopback what needs no remote client.',
   },
   evaluate(facts) {

@@ -122,7 +122,7 @@ export const runtimeSocketAccess: Check = {
     ],
     cis: [],
     rationale:
-      'Whoever can connect to containerd, CRI-O, Docker or cri-dockerd runs a privileged container with / mounted: root on the node, around the API server, its admission plugins and its audit log (kubelet-facts §7). On Linux, connecting to a unix socket needs write permission on it (unix(7)), so a group or others with write access — a docker group above all — hold root on the node.',
+      'Whoever can connect to containerd, CRI-O, Docker or cri-dockerd runs a privileged container with / mounted: root on the node, around the API server, its admission plugins and its audit log. On Linux, connecting to a unix socket needs write permission on it (unix(7)), so a group or others with write access — a docker group above all — hold root on the node.',
     remediation:
       "Make the socket root-only (owner root, group root with no other members, no access for others: mode 0660 root:root or 0600), remove users from the socket's group (gpasswd -d USER docker), and fix the runtime's configuration so the socket is created that way again at the next start (docker.socket SocketGroup=, containerd [grpc] uid/gid); for Docker, prefer rootless Docker.",
   },

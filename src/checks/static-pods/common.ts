@@ -175,6 +175,8 @@ export function expectedOf(
 // ---- Host paths that lead around the API server -------------------------------------------------
 
 /** kubelet-facts §7: container runtime sockets at their usual places. */
+/** How a runtime socket at one of its usual places is described (where a path is named alone, this is left out). */
+export const RUNTIME_SOCKET_DESC = 'a container runtime socket at its usual place';
 export const RUNTIME_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/docker.sock', '/var/run/cri-dockerd.sock', '/run/k3s/containerd/containerd.sock'];
 
 export interface SensitiveRoot {
@@ -195,7 +197,7 @@ export function hitWords(hits: Hit[]): string {
   const sockets = hits.filter((h) => h.root.kind === 'runtime-socket');
   const same = sockets.filter((h) => h.relation === 'same');
   const above = sockets.filter((h) => h.relation !== 'same');
-  const named = (hs: Hit[]) => hs.map((h) => (h.root.desc === 'kubelet-facts §7' ? h.root.path : `${h.root.path} (${h.root.desc})`)).join(', ');
+  const named = (hs: Hit[]) => hs.map((h) => (h.root.desc === RUNTIME_SOCKET_DESC ? h.root.path : `${h.root.path} (${h.root.desc})`)).join(', ');
   if (same.length > 0) out.push(`the container runtime socket${same.length > 1 ? 's' : ''} ${named(same)}`);
   if (above.length > 0) out.push(`a folder above the container runtime socket${above.length > 1 ? 's' : ''} ${named(above)}`);
   for (const h of hits) {
@@ -221,7 +223,7 @@ export function sensitiveRoots(facts: NodeFacts): SensitiveRoot[] {
   const socket = (p: string, how: string) => {
     if (!roots.some((r) => r.path === clean(p))) roots.push({ path: clean(p), kind: 'runtime-socket', desc: how });
   };
-  for (const s of RUNTIME_SOCKETS) socket(s, 'kubelet-facts §7');
+  for (const s of RUNTIME_SOCKETS) socket(s, RUNTIME_SOCKET_DESC);
   for (const setting of ['containerRuntimeEndpoint', 'imageServiceEndpoint']) {
     const v = facts.kubelet.effective[setting]?.value;
     if (typeof v === 'string' && /^unix:\/\//.test(v)) socket(v.slice('unix://'.length), `the kubelet's ${setting}`);
