@@ -105,7 +105,7 @@ test('the table: grouped by section with a summary line; no colour unless asked'
   assert.match(r.out, /^CIS 4\.2 Kubelet$/m);
   // the summary, its wrapped lines joined: the worst failures named, the hidden not-applicable counted
   const summary = /^Summary: .*(\n {2}.*)*/m.exec(r.out)![0].replace(/\n +/g, ' ');
-  assert.match(summary, /^Summary: \d+ failed — high: cert-serving-ca-signed\b.*; \d+ passed, \d+ unknown, \d+ not applicable \(not listed; --all lists them\)$/);
+  assert.match(summary, /^Summary: \d+ failed — high: kubelet-tls-cert-files, cert-serving-ca-signed\b.*; \d+ passed, \d+ unknown, \d+ not applicable \(not listed; --all lists them\)$/);
   const colour = await runCli('node', '--root', 'examples/nodes/kubeadm-worker', '--color');
   assert.match(colour.out, /\u001b\[/);
   const quiet = await runCli('node', '--root', 'examples/nodes/kubeadm-worker', '--quiet');
