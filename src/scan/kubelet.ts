@@ -357,6 +357,44 @@ interface Outcome {
   sent: Sent;
 }
 
+/** What one caller's answers prove: the groups reached, denials, the user named, the debugging handlers. */
+interface Analysis {
+  reached: Set<EndpointGroup>;
+  forbidden: boolean;
+  user?: string;
+  proxyVerbs: Set<string>;
+  debugOn: boolean;
+  debugOff: boolean;
+  failures: string[];
+  denials: Array<{ path: string; denial: Denial }>;
+}
+
+function analyse(outcomes: readonly Outcome[]): Analysis {
+  const a: Analysis = { reached: new Set(), forbidden: false, proxyVerbs: new Set(), debugOn: false, debugOff: false, failures: [], denials: [] };
+  for (const o of outcomes) {
+    if (!o.sent.result.ok) {
+      a.failures.push(`${o.probe.group}: ${o.sent.result.error}`);
+      continue;
+    }
+    const st = o.sent.result.res.status;
+    const gate = gateOf(st, o.sent.text);
+    if (gate === 'forbidden') {
+      a.forbidden = true;
+      const d = parseForbidden(o.sent.text);
+      if (d) {
+        a.denials.push({ path: o.probe.path, denial: d });
+        a.user ??= d.user;
+      }
+    }
+    if (gate === 'authz-error') a.failures.push(`${o.probe.group}: 500 Authorization error`);
+    if (o.probe.proxy && (gate === 'passed' || gate === 'disabled')) a.proxyVerbs.add(o.probe.method === 'GET' ? 'get' : 'create');
+    if (o.probe.debug && gate === 'disabled' && DEBUG_DISABLED.test(o.sent.text)) a.debugOff = true;
+    if (o.probe.debug && gate === 'passed') a.debugOn = true;
+    if (gate === 'passed' && o.probe.reached(st)) a.reached.add(o.probe.group);
+  }
+  return a;
+}
+
 async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOptions): Promise<void> {
   const podsProbe = GROUP_PROBES[0]!;
   // 1. Without credentials: what anyone who reaches the port gets (§3).
@@ -409,7 +447,13 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
     ep.identity = 'anonymous';
     auth = undefined;
   }
+  const sendGroup = (probe: GroupProbe, a: HttpRequest['auth'] | undefined) =>
+    send(probe.method, probe.path, { ...(a ? { auth: a } : {}), ...(probe.sizeOnly ? { sizeOnly: true } : {}), ...(probe.maxBody ? { maxBody: probe.maxBody } : {}), ...(probe.method === 'POST' ? { body: '' } : {}) });
   const outcomes: Outcome[] = [];
+  // With an identity, what anyone gets is a separate fact from what the identity gets (issue 10):
+  // when anonymous requests are accepted, every group is probed without credentials as well, so
+  // "accepts anonymous requests" and what they reach rest on requests that carried none.
+  let anonOutcomes: Outcome[] | undefined;
   let rest: readonly GroupProbe[] = GROUP_PROBES.slice(1);
   if (auth) {
     const first = await send('GET', podsProbe.path, { auth, sizeOnly: true });
@@ -424,6 +468,9 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
       outcomes.push({ probe: podsProbe, sent: first });
     }
     if (anonUser) ep.notes.push(`without credentials the kubelet answered as ${anonUser}: 403`);
+    if (ep.anonymous === true) {
+      anonOutcomes = [{ probe: podsProbe, sent: anon }, ...(await pool(GROUP_PROBES.slice(1), CONCURRENCY, async (probe) => ({ probe, sent: await sendGroup(probe, undefined) })))];
+    }
   } else {
     if (ep.anonymous === false) {
       ep.notes.push('no credentials and anonymous authentication is off: every path answers 401 before routing (§3), so no further probe was sent');
@@ -435,79 +482,64 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
       if (anonUser) ep.user = anonUser;
     }
   }
-  outcomes.push(...(await pool(rest, CONCURRENCY, async (probe) => ({ probe, sent: await send(probe.method, probe.path, { ...(auth ? { auth } : {}), ...(probe.sizeOnly ? { sizeOnly: true } : {}), ...(probe.maxBody ? { maxBody: probe.maxBody } : {}), ...(probe.method === 'POST' ? { body: '' } : {}) }) }))));
+  outcomes.push(...(await pool(rest, CONCURRENCY, async (probe) => ({ probe, sent: await sendGroup(probe, auth) }))));
 
-  // 3. What each answer proves.
-  const reached = new Set<EndpointGroup>();
-  let callerForbidden = false;
-  let callerUser: string | undefined;
-  const proxyVerbs = new Set<string>();
-  let debugOn = false;
-  let debugOff = false;
-  const failures: string[] = [];
-  for (const o of outcomes) {
-    if (!o.sent.result.ok) {
-      failures.push(`${o.probe.group}: ${o.sent.result.error}`);
-      continue;
-    }
-    const st = o.sent.result.res.status;
-    const gate = gateOf(st, o.sent.text);
-    if (gate === 'forbidden') {
-      callerForbidden = true;
-      const d = parseForbidden(o.sent.text);
-      if (d) {
-        denials.push({ path: o.probe.path, denial: d });
-        callerUser ??= d.user;
-      }
-    }
-    if (gate === 'authz-error') failures.push(`${o.probe.group}: 500 Authorization error`);
-    if (o.probe.proxy && (gate === 'passed' || gate === 'disabled')) proxyVerbs.add(o.probe.method === 'GET' ? 'get' : 'create');
-    if (o.probe.debug && gate === 'disabled' && DEBUG_DISABLED.test(o.sent.text)) debugOff = true;
-    if (o.probe.debug && gate === 'passed') debugOn = true;
-    if (gate === 'passed' && o.probe.reached(st)) reached.add(o.probe.group);
-  }
-  if (failures.length > 0) ep.notes.push(`no answer or an authorizer error for: ${failures.join(', ')}`);
-  if (callerUser && (auth || ep.user === undefined)) ep.user = callerUser;
-  if (callerForbidden && ep.authorization !== 'Webhook') {
+  // 3. What each answer proves: for the caller, and (with an identity) for a request without credentials.
+  const caller = analyse(outcomes);
+  const anonymous = anonOutcomes ? analyse(anonOutcomes) : undefined;
+  denials.push(...caller.denials, ...(anonymous?.denials ?? []));
+  if (caller.failures.length > 0) ep.notes.push(`no answer or an authorizer error for: ${caller.failures.join(', ')}`);
+  if (anonymous && anonymous.failures.length > 0) ep.notes.push(`without credentials, no answer or an authorizer error for: ${anonymous.failures.join(', ')}`);
+  if (caller.user && (auth || ep.user === undefined)) ep.user = caller.user;
+  if ((caller.forbidden || anonymous?.forbidden) && ep.authorization !== 'Webhook') {
     // AlwaysAllow never denies (§3): a 403 anywhere means Webhook, whatever GET /pods suggested
     if (ep.authorization === 'AlwaysAllow') {
       ep.notes.push('GET /pods without credentials was served (200), but later probes were denied (403): Webhook authorization that allows the anonymous user /pods, not AlwaysAllow');
     }
     ep.authorization = 'Webhook';
   }
-  if (auth && !callerForbidden && ep.authorization === null && outcomes.length > 1) {
+  if (auth && !caller.forbidden && ep.authorization === null && outcomes.length > 1) {
     ep.notes.push(`every probe passed authorization for ${identity!.label}: AlwaysAllow, or a Webhook that allows this identity everything`);
   }
-  if (debugOff) {
+  if (caller.debugOff || anonymous?.debugOff) {
     ep.notes.push('debugging handlers are off (405 "Debug endpoints are disabled."): exec, attach, run, portForward, containerLogs, runningpods, logs and debug/pprof are not served, although authorization passed');
   }
 
   // debug/flags: never requested (a PUT changes the verbosity). Inferred: nodes/proxy authorized for
   // the caller and the debugging handlers on (§2, §3); enableDebugFlagsHandler may still be off.
-  if (proxyVerbs.size > 0 && debugOn && !debugOff) {
-    reached.add('debug/flags');
-    const alwaysAllow = ep.authorization === 'AlwaysAllow'; // every verb of every authenticated caller
+  const alwaysAllow = ep.authorization === 'AlwaysAllow'; // every verb of every authenticated caller
+  const flagsNote = (a: Analysis, who: string) => {
+    if (a.proxyVerbs.size === 0 || !a.debugOn || a.debugOff) return;
+    a.reached.add('debug/flags');
     ep.notes.push(
-      `debug/flags was inferred, never requested (PUT /debug/flags/v changes the log verbosity): nodes/proxy is authorized (${[...proxyVerbs].join(', ')}) and the debugging handlers are on` +
+      `debug/flags was inferred${who}, never requested (PUT /debug/flags/v changes the log verbosity): nodes/proxy is authorized (${[...a.proxyVerbs].join(', ')}) and the debugging handlers are on` +
         (alwaysAllow ? '' : '; the PUT needs verb update on nodes/proxy, which was not proved'),
     );
-  }
+  };
+  flagsNote(caller, '');
+  if (anonymous) flagsNote(anonymous, ' for requests without credentials');
 
-  ep.reachable = GROUP_ORDER.filter((g) => reached.has(g));
+  ep.reachable = GROUP_ORDER.filter((g) => caller.reached.has(g));
+  // what a request without credentials reached: the caller's own reach when the caller is anonymous
+  if (ep.anonymous === false) ep.anonymousReachable = [];
+  else if (ep.anonymous === true) ep.anonymousReachable = anonymous ? GROUP_ORDER.filter((g) => anonymous.reached.has(g)) : auth ? [] : [...ep.reachable];
+  const anonymousUser = anonUser ?? (auth ? anonymous?.user : caller.user);
+  if (anonymousUser) ep.anonymousUser = anonymousUser;
   ep.fineGrained = fineGrainedFrom(denials);
   if (ep.fineGrained === null) {
     // Without the gate, GET /pods and GET /exec are the same attribute (get nodes/proxy): one allowed
-    // and the other denied proves a more specific attribute allowed the first (§3).
+    // and the other denied, for one user, proves a more specific attribute allowed the first (§3).
     const getPassed = (o: Outcome) => o.probe.method === 'GET' && o.sent.result.ok && gateOf(o.sent.result.res.status, o.sent.text) !== 'forbidden' && o.sent.result.res.status !== 401;
     const getDenied = (o: Outcome) => o.probe.method === 'GET' && o.sent.result.ok && o.sent.result.res.status === 403;
-    if (outcomes.some((o) => hasFineGrainedMapping(o.probe.path) && getPassed(o)) && outcomes.some((o) => o.probe.proxy && getDenied(o))) {
+    const split = (outs: readonly Outcome[]) => outs.some((o) => hasFineGrainedMapping(o.probe.path) && getPassed(o)) && outs.some((o) => o.probe.proxy && getDenied(o));
+    if (split(outcomes) || (anonOutcomes !== undefined && split(anonOutcomes))) {
       ep.fineGrained = true;
       ep.notes.push('fine-grained authorization inferred: a GET the gate maps to a specific subresource passed while GET on nodes/proxy was denied');
     }
   }
   if (ep.fineGrained === null && denials.some((d) => d.denial.format === 'list')) ep.notes.push('the 403 bodies have the 1.32+ format, but none showed whether KubeletFineGrainedAuthz is on');
 
-  const metrics = outcomes.find((o) => o.probe.group === 'metrics' && o.sent.result.ok && o.sent.result.res.status === 200);
+  const metrics = [...outcomes, ...(anonOutcomes ?? [])].find((o) => o.probe.group === 'metrics' && o.sent.result.ok && o.sent.result.res.status === 200 && o.sent.version);
   const version = metrics?.sent.version;
   if (version) ep.version = version;
 

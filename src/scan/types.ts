@@ -67,10 +67,18 @@ export interface Endpoint {
   authorization?: 'AlwaysAllow' | 'Webhook' | null;
   /** from the 403 body's format: 1.32+ lists subresources (fine-grained authorization possible) */
   fineGrained?: boolean | null;
-  /** the user the kubelet saw (from a 403 body), e.g. system:anonymous */
+  /** the user the kubelet saw the caller as (from a 403 body), e.g. system:anonymous */
   user?: string;
-  /** the endpoint groups the caller reached, proved without effects */
+  /** the endpoint groups the caller (`identity`) reached, proved without effects */
   reachable: EndpointGroup[];
+  /**
+   * kubelet secure port: the groups a request WITHOUT credentials reached, probed without them
+   * whatever identity the scan used ([] when anonymous is off; absent when it could not be told).
+   * With an identity this differs from `reachable`, which is the identity's reach.
+   */
+  anonymousReachable?: EndpointGroup[];
+  /** the user a request without credentials was seen as (a 403 body), e.g. system:anonymous */
+  anonymousUser?: string;
   tls?: TlsInfo;
   /** kubelet or etcd version where the endpoint told it */
   version?: string;
