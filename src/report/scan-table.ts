@@ -24,7 +24,7 @@ export function formatScanTable(r: ScanReport, opts: { color: boolean }): string
         e.service === 'kubelet'
           ? `anonymous ${e.anonymous === null || e.anonymous === undefined ? '?' : e.anonymous ? c.red('on') : 'off'}, authorization ${inert(e.authorization ?? '?')}`
           : e.service.startsWith('etcd') && e.etcd
-            ? `${e.etcd.tls ? 'TLS' : c.red('plain HTTP')}, client certificate ${e.etcd.clientCertRequired === null ? '?' : e.etcd.clientCertRequired ? 'required' : c.red('not required')}${e.etcd.keysReadable ? c.red(', keys readable') : ''}`
+            ? `${e.etcd.tls ? (e.etcd.plainHttp ? `TLS ${c.red('and plain HTTP')}` : 'TLS') : c.red('plain HTTP')}, client certificate ${e.etcd.clientCertRequired === null ? '?' : e.etcd.clientCertRequired ? 'required' : c.red('not required')}${e.etcd.keysReadable ? c.red(', keys readable') : ''}`
             : '';
       // with an identity, what it reaches and what requests without credentials reach are two facts
       const reach =

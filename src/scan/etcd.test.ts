@@ -46,7 +46,7 @@ before(async () => {
   }
   const c = certs;
   await Promise.all(
-    (['plain', 'tls', 'mtls', 'auth'] as const).map(async (mode) => {
+    (['plain', 'tls', 'mtls', 'auth', 'both'] as const).map(async (mode) => {
       try {
         instances.set(mode, await startEtcd(mode, c));
       } catch (e) {
@@ -117,7 +117,21 @@ describe('probeEtcd on a real etcd', { skip: ETCD_MISSING ?? false }, () => {
     assert.equal(ep.etcd?.sampleKey, KEY);
     assert.equal(ep.tls?.clientCertRequested, false);
     assert.match(ep.tls?.subject ?? '', /etcd-server/);
-    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version', 'GET /health', 'POST /v3/kv/range']);
+    assert.equal(ep.etcd?.plainHttp, false, 'a plain-HTTP request to the TLS-only port was refused');
+    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version', 'GET /version', 'GET /health', 'POST /v3/kv/range']);
+    assertReadOnly(ep);
+  });
+
+  test('TLS and plain HTTP on the same port (http:// and https:// in listen-client-urls): both told, the keys read over plain HTTP', async (t) => {
+    const e = etcdFor(t, 'both');
+    if (!e) return;
+    const ep = await timed(t, 'probe both', probeEtcd(HOST, e.clientPort, { timeouts: T }));
+    assert.equal(ep.service, 'etcd');
+    assert.equal(ep.etcd?.tls, true);
+    assert.equal(ep.etcd?.plainHttp, true);
+    assert.equal(ep.etcd?.keysReadable, true);
+    assert.equal(ep.etcd?.sampleKey, KEY);
+    assert.match(ep.notes.join(' '), /also serves plain HTTP/);
     assertReadOnly(ep);
   });
 
@@ -133,7 +147,8 @@ describe('probeEtcd on a real etcd', { skip: ETCD_MISSING ?? false }, () => {
     assert.equal(ep.identity, 'anonymous');
     assert.equal(ep.tls?.clientCertRequested, true);
     assert.match(ep.probes[0]?.error ?? '', /certificate/i, 'the refusal is a certificate alert');
-    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version']);
+    assert.equal(ep.etcd?.plainHttp, false);
+    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version', 'GET /version'], 'TLS without a certificate, then plain HTTP');
     assertReadOnly(ep);
   });
 

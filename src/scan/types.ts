@@ -83,7 +83,16 @@ export interface Endpoint {
   /** kubelet or etcd version where the endpoint told it */
   version?: string;
   /** etcd: what an unauthenticated client could read */
-  etcd?: { tls: boolean; clientCertRequired: boolean | null; health?: string; version?: string; keysReadable?: boolean | null; sampleKey?: string };
+  etcd?: {
+    tls: boolean;
+    clientCertRequired: boolean | null;
+    /** with tls: whether the same port ALSO answers plain HTTP (etcd serves both when told to); null: not told */
+    plainHttp?: boolean | null;
+    health?: string;
+    version?: string;
+    keysReadable?: boolean | null;
+    sampleKey?: string;
+  };
   /** the identity the probes used: 'anonymous' or a description (never the token itself) */
   identity: string;
   probes: ProbeRecord[];

@@ -13,7 +13,8 @@ export const KEY = '/registry/secrets/kube-system/bootstrap-token-abcdef';
 export const VALUE = 'value-the-probe-must-never-read';
 
 /** plain HTTP, TLS, TLS + --client-cert-auth, plain HTTP with etcd's own auth (RBAC) enabled */
-export type Mode = 'plain' | 'tls' | 'mtls' | 'auth';
+/** 'both': plain HTTP and TLS on the same client port (listen-client-urls with http:// and https://) */
+export type Mode = 'plain' | 'tls' | 'mtls' | 'auth' | 'both';
 
 export interface Certs {
   dir: string;
@@ -91,7 +92,7 @@ function healthOnce(e: { mode: Mode; host: string; clientPort: number }, certs: 
       res.on('error', () => resolve(false));
     };
     const req =
-      e.mode === 'plain' || e.mode === 'auth'
+      e.mode === 'plain' || e.mode === 'auth' || e.mode === 'both'
         ? http.get(opts, done)
         : https.get({ ...opts, ca: readFileSync(certs.ca), ...(e.mode === 'mtls' ? { cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) } : {}) }, done);
     req.on('timeout', () => req.destroy());
@@ -100,7 +101,7 @@ function healthOnce(e: { mode: Mode; host: string; clientPort: number }, certs: 
 }
 
 function etcdctlTls(mode: Mode, certs: Certs): string[] {
-  if (mode === 'plain' || mode === 'auth') return [];
+  if (mode === 'plain' || mode === 'auth' || mode === 'both') return [];
   const base = ['--cacert', certs.ca];
   return mode === 'mtls' ? [...base, '--cert', certs.clientCert, '--key', certs.clientKey] : base;
 }
@@ -130,12 +131,13 @@ export async function startEtcd(mode: Mode, certs: Certs, at: { host?: string; c
   let peerPort = at.peerPort ?? (await freePort(HOST));
   while (peerPort === clientPort) peerPort = await freePort(HOST);
   const scheme = mode === 'plain' || mode === 'auth' ? 'http' : 'https';
-  const clientUrl = `${scheme}://${HOST}:${clientPort}`;
+  const clientUrl = `${mode === 'both' ? 'http' : scheme}://${HOST}:${clientPort}`;
+  const listenClient = mode === 'both' ? `${clientUrl},https://${HOST}:${clientPort}` : clientUrl;
   const peerUrl = `${scheme}://${HOST}:${peerPort}`;
   const args = [
     '--name', 'kg-test',
     '--data-dir', dataDir,
-    '--listen-client-urls', clientUrl,
+    '--listen-client-urls', listenClient,
     '--advertise-client-urls', clientUrl,
     '--listen-peer-urls', peerUrl,
     '--initial-advertise-peer-urls', peerUrl,

@@ -46,3 +46,10 @@ test('not-applicable when closed; nothing for the peer port or kubelets', () => 
   assert.deepEqual(all(check, endpoint({ service: 'etcd-peer', port: 2380 })), []);
   assert.deepEqual(all(check, endpoint()), []);
 });
+
+test('fail: a certificate required over TLS, but the same port serves plain HTTP too', () => {
+  const r = one(check, endpoint({ host: '10.0.0.9', port: 2379, service: 'etcd', etcd: { tls: true, clientCertRequired: true, plainHttp: true, keysReadable: true, sampleKey: '/registry/a' } }));
+  assert.equal(r.status, 'fail');
+  assert.equal(r.severity, undefined, 'critical, as any etcd readable without a certificate');
+  assert.match(r.message, /also serves plain HTTP.*its TLS side requires one.*keys were read over plain HTTP/);
+});
