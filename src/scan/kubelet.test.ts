@@ -3,7 +3,8 @@
 // details, and — after every test — that no probe sent anything that could run or change something.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fineGrainedFrom, gateOf, KUBELET_PROBE_REQUESTS, parseForbidden, PROBE_POD, probeHealthz, probeKubelet, probeReadOnly } from './kubelet.ts';
+import { X509Certificate } from 'node:crypto';
+import { describeCertificate, fineGrainedFrom, gateOf, KUBELET_PROBE_REQUESTS, parseForbidden, PROBE_POD, probeHealthz, probeKubelet, probeReadOnly } from './kubelet.ts';
 import type { Endpoint } from './types.ts';
 import { mintCa, mintClientCert, simOptions, SIM_POD_NAMES, SIM_SECRET_VALUES, startKubeletSim, type KubeletSim, type KubeletSimOptions } from '../../test/scan/kubelet-sim.ts';
 
@@ -310,4 +311,18 @@ test('hostile 403/500 bodies: a long body is not a kubelet message and costs no 
   }
   assert.ok(performance.now() - t0 < 100, `took ${Math.round(performance.now() - t0)} ms`);
   assert.deepEqual(parseForbidden('Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)'), { user: 'system:anonymous', verb: 'get', resource: 'nodes', subresources: ['proxy'], format: 'single' });
+});
+
+test('describeCertificate: a self-signed claim must be proved either way (issue 10: a pass makes the title true)', () => {
+  // names only: the kubelet's throwaway `<host>-ca@<ts>` issuer is its own pair, not a CA's certificate
+  assert.equal(describeCertificate({ subject: 'CN=node-1@1700000000', issuer: 'CN=node-1-ca@1700000000' }).info.selfSigned, true);
+  assert.equal(describeCertificate({ subject: 'CN=node-1', issuer: 'CN=kubernetes' }).info.selfSigned, false);
+  // a leaf whose issuer has its own name, signed by another key: neither self-signed nor shown CA-signed
+  const ca = mintCa('same-name', 'ec');
+  const leaf = mintClientCert(ca, 'same-name');
+  const raw = new X509Certificate(leaf.cert).raw;
+  const d = describeCertificate({ raw });
+  assert.equal(d.info.selfSigned, undefined);
+  assert.match(d.notes.join(' '), /names itself as its issuer, but its signature does not verify/);
+  assert.equal(describeCertificate({ raw: new X509Certificate(ca.cert).raw }).info.selfSigned, true);
 });

@@ -207,7 +207,7 @@ type Send = (method: 'GET' | 'POST', path: string, o?: SendOptions) => Promise<S
 
 function makeSender(ep: Endpoint, tls: boolean, timeouts: Timeouts, secrets: string[]): Send {
   return async (method, path, o = {}) => {
-    const record: ProbeRecord = { method, path };
+    const record: ProbeRecord = { method, path, ...(o.auth ? { withIdentity: true as const } : {}) };
     ep.probes.push(record);
     const req: HttpRequest = {
       host: ep.host,
@@ -577,7 +577,8 @@ export function describeCertificate(peer: PeerCertificateInfo, now = new Date())
   if (peer.notAfter) info.notAfter = peer.notAfter;
   if (peer.fingerprint256) info.fingerprint256 = peer.fingerprint256;
   if (!peer.raw) {
-    if (info.subject && info.issuer) info.selfSigned = info.subject === info.issuer;
+    // by names: itself, or the kubelet's throwaway `<host>-ca@<ts>` issuer (§1), is self-signed
+    if (info.subject && info.issuer) info.selfSigned = info.subject === info.issuer || /CN=[^,\n]*-ca@\d+(,|$)/.test(info.issuer);
     notes.push('the certificate was judged by its names only (no DER)');
     return { info, notes };
   }
@@ -620,6 +621,9 @@ export function describeCertificate(peer: PeerCertificateInfo, now = new Date())
     const ca = chain.find((c) => verifiesWith(c));
     info.selfSigned = true;
     notes.push(`the kubelet's self-generated pair: a leaf signed by the throwaway CA "${issuerCn}"${ca ? ' sent with it' : ''} (no tlsCertFile and no serverTLSBootstrap, §1)`);
+  } else if (x.subject === x.issuer) {
+    // names itself as issuer but its own key does not verify it: neither self-signed nor shown CA-signed
+    notes.push('the serving certificate names itself as its issuer, but its signature does not verify with its own key: whether a CA signed it cannot be told');
   } else {
     info.selfSigned = false;
   }

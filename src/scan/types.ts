@@ -50,6 +50,8 @@ export interface TlsInfo {
 export interface ProbeRecord {
   method: string;
   path: string;
+  /** the request carried the scan's identity (token or client certificate); absent: it carried none */
+  withIdentity?: true;
   status?: number;
   /** the first bytes of the body (capped), secrets never kept: see analysis */
   bodyPreview?: string;
