@@ -237,6 +237,8 @@ test('TLS: a self-signed serving cert, Go-like protocols and no weak suites', as
     assert.match(t.fingerprint256 ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     assert.deepEqual(t.protocols, ['TLSv1.2', 'TLSv1.3']);
     assert.deepEqual(t.weakCiphers, []);
+    assert.equal(t.weakCiphersUntold, undefined, 'every weak suite answered: 3DES and RC4 by a hand-made ClientHello');
+    assert.ok(ep.probes.some((p) => p.method === 'TLS' && /DES-CBC3-SHA/.test(p.path) && p.bodyPreview === '(refused)'));
     assert.equal(t.clientCertRequested, true);
     // TLS probes carry no credentials and ask only /healthz
     assert.ok(ep.probes.filter((p) => p.bodyPreview?.startsWith('(TLS probe')).every((p) => p.path === '/healthz'));

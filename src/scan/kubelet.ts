@@ -29,6 +29,7 @@ import { X509Certificate } from 'node:crypto';
 import { getCiphers } from 'node:tls';
 import { DEFAULT_TIMEOUTS, type HttpErrorKind, type HttpRequest, type HttpResponse, type HttpResult, type PeerCertificateInfo, type Timeouts } from './http-contract.ts';
 import { httpRequest } from './http-client.ts';
+import { offerSuite } from './tls-hello.ts';
 import { analyseMetrics } from './collect.ts';
 import type { Endpoint, EndpointGroup, PortState, ProbeRecord, TlsInfo } from './types.ts';
 
@@ -339,7 +340,7 @@ export async function probeKubelet(host: string, port: number, opts: KubeletProb
   const secrets = [opts.identity?.token].filter((s): s is string => typeof s === 'string' && s !== '');
   const send = makeSender(ep, true, timeouts, secrets);
   try {
-    await classifyAndProbe(ep, send, opts);
+    await classifyAndProbe(ep, send, opts, timeouts);
   } catch (e) {
     ep.notes.push(`probe stopped: ${message(e)}`);
   }
@@ -395,7 +396,7 @@ function analyse(outcomes: readonly Outcome[]): Analysis {
   return a;
 }
 
-async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOptions): Promise<void> {
+async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOptions, timeouts: Timeouts): Promise<void> {
   const podsProbe = GROUP_PROBES[0]!;
   // 1. Without credentials: what anyone who reaches the port gets (§3).
   const anon = await send('GET', '/pods', { sizeOnly: true });
@@ -403,7 +404,7 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
   if (!anon.result.ok) {
     ep.state = stateOf(anon.result.error);
     ep.notes.push(`GET /pods without credentials: ${anon.result.error} (${oneLine(anon.result.detail).slice(0, PREVIEW_MAX)})`);
-    if (ep.state === 'open' && opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls);
+    if (ep.state === 'open' && opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls, timeouts);
     return;
   }
   const denials: Array<{ path: string; denial: Denial }> = [];
@@ -543,25 +544,25 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
   const version = metrics?.sent.version;
   if (version) ep.version = version;
 
-  if (opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls);
+  if (opts.tlsDetail) ep.tls = await tlsDetails(ep, send, firstTls, timeouts);
 }
 
 // ---- TLS -----------------------------------------------------------------------------------------
 
 const PROTOCOLS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
-/** Weak suites (OpenSSL names), each offered alone over TLS ≤ 1.2. */
-export const WEAK_CIPHERS: ReadonlyArray<{ name: string; why: string }> = [
-  { name: 'DES-CBC3-SHA', why: '3DES (Sweet32), RSA key exchange' },
-  { name: 'ECDHE-RSA-DES-CBC3-SHA', why: '3DES (Sweet32)' },
-  { name: 'RC4-SHA', why: 'RC4, RSA key exchange' },
-  { name: 'ECDHE-RSA-RC4-SHA', why: 'RC4' },
-  { name: 'AES128-SHA', why: 'RSA key exchange, CBC-SHA1' },
-  { name: 'AES256-SHA', why: 'RSA key exchange, CBC-SHA1' },
-  { name: 'ECDHE-RSA-AES128-SHA', why: 'CBC-SHA1' },
-  { name: 'ECDHE-ECDSA-AES128-SHA', why: 'CBC-SHA1' },
-  { name: 'AES128-GCM-SHA256', why: 'RSA key exchange (no forward secrecy)' },
-  { name: 'AES256-GCM-SHA384', why: 'RSA key exchange (no forward secrecy)' },
+/** Weak suites (OpenSSL names, IANA ids), each offered alone over TLS ≤ 1.2. */
+export const WEAK_CIPHERS: ReadonlyArray<{ name: string; id: number; why: string }> = [
+  { name: 'DES-CBC3-SHA', id: 0x000a, why: '3DES (Sweet32), RSA key exchange' },
+  { name: 'ECDHE-RSA-DES-CBC3-SHA', id: 0xc012, why: '3DES (Sweet32)' },
+  { name: 'RC4-SHA', id: 0x0005, why: 'RC4, RSA key exchange' },
+  { name: 'ECDHE-RSA-RC4-SHA', id: 0xc011, why: 'RC4' },
+  { name: 'AES128-SHA', id: 0x002f, why: 'RSA key exchange, CBC-SHA1' },
+  { name: 'AES256-SHA', id: 0x0035, why: 'RSA key exchange, CBC-SHA1' },
+  { name: 'ECDHE-RSA-AES128-SHA', id: 0xc013, why: 'CBC-SHA1' },
+  { name: 'ECDHE-ECDSA-AES128-SHA', id: 0xc009, why: 'CBC-SHA1' },
+  { name: 'AES128-GCM-SHA256', id: 0x009c, why: 'RSA key exchange (no forward secrecy)' },
+  { name: 'AES256-GCM-SHA384', id: 0x009d, why: 'RSA key exchange (no forward secrecy)' },
 ];
 
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521, secp256k1: 256 };
@@ -632,7 +633,7 @@ export function describeCertificate(peer: PeerCertificateInfo, now = new Date())
   return { info, notes };
 }
 
-async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] | undefined): Promise<TlsInfo> {
+async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] | undefined, timeouts: Timeouts): Promise<TlsInfo> {
   let info: TlsInfo = {};
   if (first?.peer) {
     const d = describeCertificate(first.peer);
@@ -658,10 +659,19 @@ async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] |
     ep.notes.push(`TLS versions not told (no answer): ${unknownProto.join(', ')}`);
   }
 
+  // Each weak suite through OpenSSL where it still has it; the others (3DES, RC4 in OpenSSL 3) by a
+  // hand-made ClientHello offering that suite alone (tls-hello.ts): every suite gets an answer.
   const available = new Set(getCiphers().map((c) => c.toUpperCase()));
-  const testable = WEAK_CIPHERS.filter((c) => available.has(c.name));
-  const untestable = WEAK_CIPHERS.filter((c) => !available.has(c.name)).map((c) => c.name);
-  const cipherResults = await pool(testable, CONCURRENCY, async (c) => {
+  const cipherResults = await pool(WEAK_CIPHERS, CONCURRENCY, async (c) => {
+    if (!available.has(c.name)) {
+      const record: ProbeRecord = { method: 'TLS', path: `ClientHello offering ${c.name} only`, bodyPreview: '(hand-made ClientHello: the runtime\'s OpenSSL lacks this suite)' };
+      ep.probes.push(record);
+      const a = await offerSuite(ep.host, ep.port, c.id, timeouts);
+      record.ms = a.ms;
+      if (a.accepted === undefined) record.error = a.why;
+      else record.bodyPreview = a.accepted ? '(ServerHello chose it: accepted)' : '(refused)';
+      return { c, accepted: a.accepted };
+    }
     const s = await send('GET', '/healthz', { tlsOptions: { minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: c.name }, label: `(TLS probe: ${c.name} only)` });
     const r = s.result;
     if (r.ok) return { c, accepted: true as boolean | undefined };
@@ -670,10 +680,10 @@ async function tlsDetails(ep: Endpoint, send: Send, first: HttpResponse['tls'] |
   });
   const told = cipherResults.filter((r) => r.accepted !== undefined);
   if (told.length > 0) info.weakCiphers = told.filter((r) => r.accepted).map((r) => r.c.name);
-  const notTold = [...untestable, ...cipherResults.filter((r) => r.accepted === undefined).map((r) => r.c.name)];
+  const notTold = cipherResults.filter((r) => r.accepted === undefined).map((r) => r.c.name);
   if (notTold.length > 0) {
     info.weakCiphersUntold = notTold;
-    ep.notes.push(`weak suites not testable from here (this runtime's OpenSSL lacks them, or no answer): ${notTold.join(', ')}`);
+    ep.notes.push(`weak suites not told (no answer): ${notTold.join(', ')}`);
   }
   return info;
 }
