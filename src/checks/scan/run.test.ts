@@ -8,7 +8,7 @@ import type { EndpointCheck } from './types.ts';
 test('findings: subject host:port (a host check: the host), the CVE after it, remediation on failures only', () => {
   const eps = [
     endpoint({ anonymous: true, authorization: 'AlwaysAllow', reachable: ['pods', 'exec'], version: 'v1.30.1' }),
-    endpoint({ host: 'fd00::7', port: 2379, service: 'etcd', etcd: { tls: true, clientCertRequired: true, keysReadable: false } }),
+    endpoint({ host: 'fd00::7', port: 2379, service: 'etcd', etcd: { tls: true, clientCertRequired: true, plainHttp: false, keysReadable: false } }),
   ];
   const f = runScanChecks(checks, eps);
   const critical = f.find((x) => x.check === 'exposure-kubelet-anonymous-alwaysallow')!;
