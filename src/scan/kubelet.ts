@@ -30,6 +30,9 @@ import { getCiphers } from 'node:tls';
 import { DEFAULT_TIMEOUTS, type HttpErrorKind, type HttpRequest, type HttpResponse, type HttpResult, type PeerCertificateInfo, type Timeouts } from './http-contract.ts';
 import { httpRequest } from './http-client.ts';
 import { offerSuite } from './tls-hello.ts';
+import { WEAK_CIPHERS } from './weak-ciphers.ts';
+
+export { WEAK_CIPHERS } from './weak-ciphers.ts';
 import { analyseMetrics } from './collect.ts';
 import type { Endpoint, EndpointGroup, PortState, ProbeRecord, TlsInfo } from './types.ts';
 
@@ -550,20 +553,6 @@ async function classifyAndProbe(ep: Endpoint, send: Send, opts: KubeletProbeOpti
 // ---- TLS -----------------------------------------------------------------------------------------
 
 const PROTOCOLS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
-
-/** Weak suites (OpenSSL names, IANA ids), each offered alone over TLS ≤ 1.2. */
-export const WEAK_CIPHERS: ReadonlyArray<{ name: string; id: number; why: string }> = [
-  { name: 'DES-CBC3-SHA', id: 0x000a, why: '3DES (Sweet32), RSA key exchange' },
-  { name: 'ECDHE-RSA-DES-CBC3-SHA', id: 0xc012, why: '3DES (Sweet32)' },
-  { name: 'RC4-SHA', id: 0x0005, why: 'RC4, RSA key exchange' },
-  { name: 'ECDHE-RSA-RC4-SHA', id: 0xc011, why: 'RC4' },
-  { name: 'AES128-SHA', id: 0x002f, why: 'RSA key exchange, CBC-SHA1' },
-  { name: 'AES256-SHA', id: 0x0035, why: 'RSA key exchange, CBC-SHA1' },
-  { name: 'ECDHE-RSA-AES128-SHA', id: 0xc013, why: 'CBC-SHA1' },
-  { name: 'ECDHE-ECDSA-AES128-SHA', id: 0xc009, why: 'CBC-SHA1' },
-  { name: 'AES128-GCM-SHA256', id: 0x009c, why: 'RSA key exchange (no forward secrecy)' },
-  { name: 'AES256-GCM-SHA384', id: 0x009d, why: 'RSA key exchange (no forward secrecy)' },
-];
 
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521, secp256k1: 256 };
 

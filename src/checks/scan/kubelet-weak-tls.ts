@@ -1,11 +1,11 @@
 // TLS 1.0/1.1 or weak cipher suites (CBC-SHA1, 3DES, RC4) accepted on the kubelet API: the probes
 // offer each protocol version and the weak suites one by one (TlsInfo.protocols, weakCiphers).
 import type { CheckResult, Evidence } from '../types.ts';
-import { WEAK_CIPHERS } from '../../scan/kubelet.ts';
+import { WEAK_CIPHERS } from '../../scan/weak-ciphers.ts';
 import { hostPort, isService, notOpen, RESTART } from './common.ts';
 import { EXPOSURE_SECTION, type EndpointCheck } from './types.ts';
 
-/** the suites the probe offers one by one (src/scan/kubelet.ts WEAK_CIPHERS) */
+/** the suites the probe offers one by one (src/scan/weak-ciphers.ts) */
 const WEAK_NAMES = WEAK_CIPHERS.map((c) => c.name).join(', ');
 
 const OLD = new Set(['TLSv1', 'TLSv1.1', 'SSLv3', 'SSLv2']);

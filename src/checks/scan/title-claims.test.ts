@@ -30,7 +30,6 @@ const EXEC = ['/exec/', '/attach/', '/run/', '/portForward/'];
 /** an exec-route answer that comes BEFORE the route runs: unauthenticated, denied, handler off, no route */
 const stopped = (p: ProbeRecord) => p.status === 401 || p.status === 403 || (p.status === 405 && /disabled/.test(p.bodyPreview ?? '')) || (p.status === 404 && /page not found/.test(p.bodyPreview ?? ''));
 const only = (eps: readonly Endpoint[]) => eps[0]!;
-const WEAK_ALL = ['DES-CBC3-SHA', 'ECDHE-RSA-DES-CBC3-SHA', 'RC4-SHA', 'ECDHE-RSA-RC4-SHA', 'AES128-SHA', 'AES256-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-ECDSA-AES128-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384'];
 const etcdEp = (e: Endpoint['etcd'], over: Partial<Endpoint> = {}) => endpoint({ port: 2379, service: 'etcd', ...(e ? { etcd: e } : {}), ...over });
 const cleanPods = { count: 3, privileged: [], hostPaths: [], serviceAccountTokens: 0, secretEnv: [] };
 
