@@ -122,15 +122,17 @@ describe('probeEtcd on a real etcd', { skip: ETCD_MISSING ?? false }, () => {
     assertReadOnly(ep);
   });
 
-  test('TLS and plain HTTP on the same port (http:// and https:// in listen-client-urls): both told, the keys read over plain HTTP', async (t) => {
+  test('TLS and plain HTTP on the same port (http:// and https:// in listen-client-urls): both told, the keys read over plain HTTP where etcd answers', async (t) => {
     const e = etcdFor(t, 'both');
     if (!e) return;
     const ep = await timed(t, 'probe both', probeEtcd(HOST, e.clientPort, { timeouts: T }));
     assert.equal(ep.service, 'etcd');
     assert.equal(ep.etcd?.tls, true);
     assert.equal(ep.etcd?.plainHttp, true);
-    assert.equal(ep.etcd?.keysReadable, true);
-    assert.equal(ep.etcd?.sampleKey, KEY);
+    // etcd 3.4's gateway on a port shared by both schemes answers the range read with 503 in about 2
+    // runs of 3 (measured: "use of closed network connection" inside etcd): read, or not told, never "refused"
+    assert.notEqual(ep.etcd?.keysReadable, false, JSON.stringify(ep.notes));
+    if (ep.etcd?.keysReadable === true) assert.equal(ep.etcd.sampleKey, KEY);
     assert.match(ep.notes.join(' '), /also serves plain HTTP/);
     assertReadOnly(ep);
   });

@@ -101,7 +101,8 @@ function healthOnce(e: { mode: Mode; host: string; clientPort: number }, certs: 
 }
 
 function etcdctlTls(mode: Mode, certs: Certs): string[] {
-  if (mode === 'plain' || mode === 'auth' || mode === 'both') return [];
+  if (mode === 'plain' || mode === 'auth') return [];
+  if (mode === 'both') return ['--cacert', certs.ca];
   const base = ['--cacert', certs.ca];
   return mode === 'mtls' ? [...base, '--cert', certs.clientCert, '--key', certs.clientKey] : base;
 }
@@ -189,7 +190,8 @@ export async function startEtcd(mode: Mode, certs: Certs, at: { host?: string; c
     const startMs = Math.round(performance.now() - t0);
     // Test setup (never the probe): ONE key, so the range read has something to find.
     const etcdctl = (...words: string[]) => {
-      const r = spawnSync('etcdctl', ['--endpoints', clientUrl, ...etcdctlTls(mode, certs), ...words], {
+      // 'both': etcdctl's gRPC goes over the https:// side (its plain h2c side refused it here, under load)
+      const r = spawnSync('etcdctl', ['--endpoints', mode === 'both' ? `https://${HOST}:${clientPort}` : clientUrl, ...etcdctlTls(mode, certs), ...words], {
         env: { ...cleanEnv(), ETCDCTL_API: '3' },
         encoding: 'utf8',
         timeout: 10_000,
