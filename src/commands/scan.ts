@@ -7,7 +7,8 @@ import { auditExitCode, failedAtOrAbove, runChecks, summarize } from '../checks/
 import { NODE_CHECKS } from '../checks/index.ts';
 import type { Finding } from '../checks/types.ts';
 import { checks as ENDPOINT_CHECKS } from '../checks/scan/index.ts';
-import { runEndpointChecks } from '../checks/scan/run.ts';
+import { runEndpointChecks, runHostChecks } from '../checks/scan/run.ts';
+import { createHostGroups } from '../scan/host-groups.ts';
 import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, parsePorts, DEFAULT_PORTS } from '../scan/targets.ts';
 import { sweep } from '../scan/engine.ts';
 import { httpRequest, tcpConnect } from '../scan/http-client.ts';
@@ -18,6 +19,7 @@ import type { Endpoint } from '../scan/types.ts';
 import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
 import { readLocalFile } from '../sources/local-file.ts';
+import { reasonOf } from '../sources/errno.ts';
 import { formatScanTable } from '../report/scan-table.ts';
 import { reportWidth } from '../report/wrap.ts';
 import { useColor } from './node.ts';
@@ -36,6 +38,8 @@ export interface ScanCommandOptions {
   cert?: string;
   key?: string;
   kubeconfig?: string;
+  etcdCert?: string;
+  etcdKey?: string;
   collect?: boolean;
   allowLargeSweep?: boolean;
   format: 'table' | 'json' | 'jsonl';
@@ -80,28 +84,61 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   const phaseMs = int('timeout', opts.timeout, 10, 120_000);
   if (typeof phaseMs === 'string') return usage(phaseMs);
   let identity: Identity | undefined;
+  let etcdIdentity: { cert: string; key: string } | undefined;
   try {
     identity = readIdentity(opts, (p) => readLocalFile(p), (s) => io.secrets?.add(s)); // stat first: a device is never opened; size-capped
+    etcdIdentity = readEtcdIdentity(opts, (s) => io.secrets?.add(s));
   } catch (e) {
     return usage((e as Error).message);
   }
 
   const timeouts = { connect: connectMs, tls: phaseMs, headers: phaseMs, body: phaseMs };
   const endpoints: Endpoint[] = [];
+  // json and table hold every finding; jsonl streams them and keeps only the counts, the same
+  // counts (summarize) either way, and whether one failed at or above --fail-on for the exit code
   const findings: Finding[] = [];
+  const counts = summarize([]);
+  let failing = false;
+  const tally = (fs: readonly Finding[]) => {
+    const s = summarize(fs);
+    for (const k of ['pass', 'fail', 'unknown', 'not-applicable'] as const) counts[k] += s[k];
+    for (const k of Object.keys(s.failBySeverity) as Array<keyof typeof s.failBySeverity>) counts.failBySeverity[k] += s.failBySeverity[k];
+    if (failedAtOrAbove(fs, opts.failOn)) failing = true;
+    if (opts.format !== 'jsonl') findings.push(...fs);
+  };
   const progress = opts.progress !== false ? createProgressWriter(io.err as unknown as Parameters<typeof createProgressWriter>[0]) : undefined;
 
   let open = 0;
-  const probe = async (host: string, port: number): Promise<Endpoint | undefined> => {
+  // The checks about a kubelet as a whole (its CVEs) judge each host once, from all its ports.
+  const hosts = createHostGroups(ports.ports.length, (host, eps) => {
+    const own = runHostChecks(ENDPOINT_CHECKS, host, eps);
+    if (own.length === 0) return;
+    if (opts.format === 'jsonl') io.out.write(JSON.stringify({ host, findings: own }) + '\n');
+    tally(own);
+  });
+
+  const probeOne = async (host: string, port: number): Promise<Endpoint | undefined> => {
     const c = await tcpConnect(host, port, connectMs);
     if (c.state !== 'open') return undefined;
     let ep: Endpoint;
+    // Credentials: the identity (token, certificate, kubeconfig user) only to a kubelet's secure
+    // port, over TLS (kubelet.ts); etcd only ever sees the certificate given for it (--etcd-cert).
     if (KUBELET_PORTS.has(port)) ep = await probeKubelet(host, port, { identity, timeouts, tlsDetail: true });
     else if (READ_ONLY_PORTS.has(port)) ep = await probeReadOnly(host, port, { timeouts });
     else if (HEALTHZ_PORTS.has(port)) ep = await probeHealthz(host, port, { timeouts });
-    else if (ETCD_PORTS.has(port)) ep = await probeEtcd(host, port, { timeouts, ...(identity?.cert ? { identity: { cert: identity.cert, key: identity.key } } : {}) });
+    else if (ETCD_PORTS.has(port)) ep = await probeEtcd(host, port, { timeouts, ...(etcdIdentity ? { identity: etcdIdentity } : {}) });
     else ep = await probeKubelet(host, port, { identity, timeouts, tlsDetail: false }); // --ports: treat as a possible kubelet
     if (opts.collect) await collect(ep, identity, timeouts);
+    return ep;
+  };
+  const probe = async (host: string, port: number): Promise<Endpoint | undefined> => {
+    hosts.started(host);
+    let ep: Endpoint | undefined;
+    try {
+      ep = await probeOne(host, port);
+    } finally {
+      if (!ep) hosts.finished(host); // an endpoint is counted when the engine hands it over (onEndpoint)
+    }
     return ep;
   };
 
@@ -116,8 +153,8 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     } else {
       endpoints.push(ep);
     }
-    findings.push(...own.filter((f) => f.status === 'fail'), ...fromConfigz.filter((f) => f.status === 'fail'));
-    if (opts.format !== 'jsonl') findings.push(...own.filter((f) => f.status !== 'fail'), ...fromConfigz.filter((f) => f.status !== 'fail'));
+    tally([...own, ...fromConfigz]);
+    hosts.finished(ep.host, ep);
   };
 
   // A refused connect is an Error with a stack trace; a sweep makes hundreds of thousands of them.
@@ -135,21 +172,40 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     isFound: (ep) => ep.service === 'kubelet' || ep.service === 'etcd',
     ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
+  hosts.flush();
   progress?.finish();
   Error.stackTraceLimit = stackLimit;
 
   const summary = { targets: count.toString(), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
   if (opts.format === 'jsonl') {
-    io.out.write(JSON.stringify({ summary: { ...summary, findings: summarize(findings) } }) + '\n');
+    io.out.write(JSON.stringify({ summary: { ...summary, findings: counts } }) + '\n');
   } else if (opts.format === 'json') {
-    io.out.write(JSON.stringify({ tool: { name: 'kubelet-guard', version: pkg.version }, scan: summary, endpoints, findings, summary: summarize(findings) }, null, 2) + '\n');
+    io.out.write(JSON.stringify({ tool: { name: 'kubelet-guard', version: pkg.version }, scan: summary, endpoints, findings, summary: counts }, null, 2) + '\n');
   } else {
     io.out.write(formatScanTable({ endpoints, findings, summary }, { color: useColor(opts.color, io.out), width: reportWidth(io.out) }));
   }
   // A sweep that finds no open port audited what it was asked to: "nothing on these addresses
   // answers on a kubelet or etcd port" is its result, not a gap (an unreachable network looks the
   // same to TCP, and the summary line counts the probes made), so it is never exit 3.
-  return auditExitCode(failedAtOrAbove(findings, opts.failOn), undefined);
+  return auditExitCode(failing, undefined);
+}
+
+/** --etcd-cert/--etcd-key: the only client certificate etcd is ever shown (etcd has its own CA; kubeadm: apiserver-etcd-client). */
+function readEtcdIdentity(o: ScanCommandOptions, onSecret: (s: string) => void): { cert: string; key: string } | undefined {
+  if (o.etcdCert === undefined && o.etcdKey === undefined) return undefined;
+  if (!o.etcdCert || !o.etcdKey) throw new Error('--etcd-cert and --etcd-key go together');
+  const read = (p: string, flag: string) => {
+    try {
+      return readLocalFile(p);
+    } catch (e) {
+      throw new Error(`${flag} ${p}: ${reasonOf(e)}`, { cause: e });
+    }
+  };
+  const cert = read(o.etcdCert, '--etcd-cert');
+  const key = read(o.etcdKey, '--etcd-key');
+  onSecret(key);
+  if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--etcd-cert ${o.etcdCert}: not a PEM certificate`);
+  return { cert, key };
 }
 
 /** --collect: read what the caller may read, analysed at once; bodies are never kept. */

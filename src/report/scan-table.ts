@@ -27,9 +27,15 @@ export function formatScanTable(r: ScanReport, opts: { color: boolean; width?: n
         e.service === 'kubelet'
           ? `anonymous ${e.anonymous === null || e.anonymous === undefined ? '?' : e.anonymous ? c.red('on') : 'off'}, authorization ${inert(e.authorization ?? '?')}`
           : e.service.startsWith('etcd') && e.etcd
-            ? `${e.etcd.tls ? 'TLS' : c.red('plain HTTP')}, client certificate ${e.etcd.clientCertRequired === null ? '?' : e.etcd.clientCertRequired ? 'required' : c.red('not required')}${e.etcd.keysReadable ? c.red(', keys readable') : ''}`
+            ? `${e.etcd.tls ? (e.etcd.plainHttp ? `TLS ${c.red('and plain HTTP')}` : 'TLS') : c.red('plain HTTP')}, client certificate ${e.etcd.clientCertRequired === null ? '?' : e.etcd.clientCertRequired ? 'required' : c.red('not required')}${e.etcd.keysReadable ? c.red(', keys readable') : ''}`
             : '';
-      const reach = e.reachable.length > 0 ? ` reaches ${inert(e.reachable.join(', '))}` : '';
+      // with an identity, what it reaches and what requests without credentials reach are two facts
+      const reach =
+        e.identity !== 'anonymous' && e.service === 'kubelet'
+          ? ` the identity reaches ${inert(e.reachable.join(', ') || 'nothing')}${e.anonymousReachable && e.anonymousReachable.length > 0 ? `; without credentials: ${inert(e.anonymousReachable.join(', '))}` : ''}`
+          : e.reachable.length > 0
+            ? ` reaches ${inert(e.reachable.join(', '))}`
+            : '';
       out.push(`  ${inert(`${e.host}:${e.port}`).padEnd(22)} ${inert(e.service).padEnd(18)} ${who}${c.dim(reach)}${e.version ? c.dim(` (v${inert(e.version.replace(/^v/, ''))})`) : ''}`);
       for (const n of e.notes) out.push(`    ${c.dim(oneLine(n))}`);
     }

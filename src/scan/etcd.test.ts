@@ -3,214 +3,18 @@
 // itself never writes. Without an etcd binary (or if it does not start), the etcd tests skip.
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayPrefixes, probeEtcd, sampleKey } from './etcd.ts';
 import type { Endpoint } from './types.ts';
+import { ETCD_MISSING, freePort, haveTool, KEY, mintCerts, openssl, startEtcd, VALUE, type Certs, type Etcd, type Mode } from '../../test/scan/real-etcd.ts';
 
 const HOST = '127.0.0.1';
-const KEY = '/registry/secrets/kube-system/bootstrap-token-abcdef';
-const VALUE = 'value-the-probe-must-never-read';
 const T = { connect: 1000, tls: 1000, headers: 2000, body: 2000 };
-
-/** plain HTTP, TLS, TLS + --client-cert-auth, plain HTTP with etcd's own auth (RBAC) enabled */
-type Mode = 'plain' | 'tls' | 'mtls' | 'auth';
-
-interface Certs {
-  dir: string;
-  ca: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-}
-
-interface Etcd {
-  mode: Mode;
-  clientPort: number;
-  peerPort: number;
-  startMs: number;
-  stop: () => Promise<void>;
-}
-
-// --- environment ---------------------------------------------------------------------------------
-
-function haveTool(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 5000 });
-  return r.status === 0;
-}
-
-const ETCD_MISSING = !haveTool('etcd', ['--version'])
-  ? 'etcd is not installed (apt-get install etcd-server etcd-client): real-etcd tests skipped'
-  : !haveTool('etcdctl', ['version'])
-    ? 'etcdctl is not installed (apt-get install etcd-client): real-etcd tests skipped'
-    : !haveTool('openssl', ['version'])
-      ? 'openssl is not installed: real-etcd tests skipped'
-      : undefined;
-
-function openssl(args: string[], cwd: string): void {
-  const r = spawnSync('openssl', args, { cwd, encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** a CA, a server certificate (EC P-256, IP SAN 127.0.0.1) and a client certificate (CN=root) */
-function mintCerts(): Certs {
-  const dir = mkdtempSync(join(tmpdir(), 'kg-etcd-certs-'));
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=kubelet-guard-test-etcd-ca'], dir);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
-  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const [name, cn] of [['server', 'etcd-server'], ['client', 'root']] as const) {
-    openssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`], dir);
-  }
-  const f = (n: string) => join(dir, n);
-  return { dir, ca: f('ca.crt'), serverCert: f('server.crt'), serverKey: f('server.key'), clientCert: f('client.crt'), clientKey: f('client.key') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, HOST, () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** the test's own health check (not the probe): GET /health until {"health":"true"} */
-function healthOnce(e: { mode: Mode; clientPort: number }, certs: Certs): Promise<boolean> {
-  return new Promise((resolve) => {
-    const opts = { host: HOST, port: e.clientPort, path: '/health', timeout: 500, agent: false as const };
-    const done = (res: http.IncomingMessage) => {
-      let b = '';
-      res.on('data', (d: Buffer) => (b += d.toString()));
-      res.on('end', () => resolve(res.statusCode === 200 && b.includes('"true"')));
-      res.on('error', () => resolve(false));
-    };
-    const req =
-      e.mode === 'plain' || e.mode === 'auth'
-        ? http.get(opts, done)
-        : https.get({ ...opts, ca: readFileSync(certs.ca), ...(e.mode === 'mtls' ? { cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) } : {}) }, done);
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
-
-function etcdctlTls(mode: Mode, certs: Certs): string[] {
-  if (mode === 'plain' || mode === 'auth') return [];
-  const base = ['--cacert', certs.ca];
-  return mode === 'mtls' ? [...base, '--cert', certs.clientCert, '--key', certs.clientKey] : base;
-}
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ETCD')) env[k] = v;
-  return env;
-}
-
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function startEtcd(mode: Mode, certs: Certs): Promise<Etcd> {
-  const dataDir = mkdtempSync(join(tmpdir(), `kg-etcd-${mode}-`));
-  const clientPort = await freePort();
-  let peerPort = await freePort();
-  while (peerPort === clientPort) peerPort = await freePort();
-  const scheme = mode === 'plain' || mode === 'auth' ? 'http' : 'https';
-  const clientUrl = `${scheme}://${HOST}:${clientPort}`;
-  const peerUrl = `${scheme}://${HOST}:${peerPort}`;
-  const args = [
-    '--name', 'kg-test',
-    '--data-dir', dataDir,
-    '--listen-client-urls', clientUrl,
-    '--advertise-client-urls', clientUrl,
-    '--listen-peer-urls', peerUrl,
-    '--initial-advertise-peer-urls', peerUrl,
-    '--initial-cluster', `kg-test=${peerUrl}`,
-    '--heartbeat-interval', '10',
-    '--election-timeout', '100',
-    '--logger', 'zap',
-    '--log-outputs', 'stderr',
-    '--log-level', 'error',
-  ];
-  if (scheme === 'https') {
-    args.push('--cert-file', certs.serverCert, '--key-file', certs.serverKey, '--peer-cert-file', certs.serverCert, '--peer-key-file', certs.serverKey);
-  }
-  if (mode === 'mtls') {
-    args.push('--client-cert-auth', '--trusted-ca-file', certs.ca, '--peer-client-cert-auth', '--peer-trusted-ca-file', certs.ca);
-  }
-  const t0 = performance.now();
-  const child = spawn('etcd', args, { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  let spawnError: Error | undefined;
-  child.on('error', (e) => (spawnError = e));
-  // last resort if the test process ends without the after hook (a crash): never leave etcd behind
-  const onExit = () => child.kill('SIGKILL');
-  process.once('exit', onExit);
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await waitExit(child, 5000))) {
-        child.kill('SIGKILL');
-        await waitExit(child, 2000);
-      }
-    }
-    process.removeListener('exit', onExit);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-
-  try {
-    const e = { mode, clientPort };
-    let healthy = false;
-    while (!healthy && performance.now() - t0 < 15_000) {
-      if (spawnError) throw spawnError;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`etcd exited (${child.exitCode ?? child.signalCode})`);
-      healthy = await healthOnce(e, certs);
-      if (!healthy) await new Promise((r) => setTimeout(r, 20));
-    }
-    if (!healthy) throw new Error('etcd not healthy within 15 s');
-    const startMs = Math.round(performance.now() - t0);
-    // Test setup (never the probe): ONE key, so the range read has something to find.
-    const etcdctl = (...words: string[]) => {
-      const r = spawnSync('etcdctl', ['--endpoints', clientUrl, ...etcdctlTls(mode, certs), ...words], {
-        env: { ...cleanEnv(), ETCDCTL_API: '3' },
-        encoding: 'utf8',
-        timeout: 10_000,
-      });
-      if (r.status !== 0) throw new Error(`etcdctl ${words[0]} failed: ${r.stderr || r.error?.message}`);
-    };
-    etcdctl('put', KEY, VALUE);
-    if (mode === 'auth') {
-      etcdctl('user', 'add', 'root:kg-test-password');
-      etcdctl('user', 'grant-role', 'root', 'root');
-      etcdctl('auth', 'enable');
-    }
-    return { mode, clientPort, peerPort, startMs, stop };
-  } catch (err) {
-    await stop();
-    const said = log.trim().split('\n').slice(-3).join(' ').replace(/\s+/g, ' ').slice(-300);
-    throw new Error(`${(err as Error).message}${said ? ` (etcd said: ${said})` : ''}`, { cause: err });
-  }
-}
 
 /** the probe never wrote: only GETs and the keys-only range read */
 function assertReadOnly(ep: Endpoint): void {
@@ -242,7 +46,7 @@ before(async () => {
   }
   const c = certs;
   await Promise.all(
-    (['plain', 'tls', 'mtls', 'auth'] as const).map(async (mode) => {
+    (['plain', 'tls', 'mtls', 'auth', 'both'] as const).map(async (mode) => {
       try {
         instances.set(mode, await startEtcd(mode, c));
       } catch (e) {
@@ -313,7 +117,23 @@ describe('probeEtcd on a real etcd', { skip: ETCD_MISSING ?? false }, () => {
     assert.equal(ep.etcd?.sampleKey, KEY);
     assert.equal(ep.tls?.clientCertRequested, false);
     assert.match(ep.tls?.subject ?? '', /etcd-server/);
-    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version', 'GET /health', 'POST /v3/kv/range']);
+    assert.equal(ep.etcd?.plainHttp, false, 'a plain-HTTP request to the TLS-only port was refused');
+    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version', 'GET /version', 'GET /health', 'POST /v3/kv/range']);
+    assertReadOnly(ep);
+  });
+
+  test('TLS and plain HTTP on the same port (http:// and https:// in listen-client-urls): both told, the keys read over plain HTTP where etcd answers', async (t) => {
+    const e = etcdFor(t, 'both');
+    if (!e) return;
+    const ep = await timed(t, 'probe both', probeEtcd(HOST, e.clientPort, { timeouts: T }));
+    assert.equal(ep.service, 'etcd');
+    assert.equal(ep.etcd?.tls, true);
+    assert.equal(ep.etcd?.plainHttp, true);
+    // etcd 3.4's gateway on a port shared by both schemes answers the range read with 503 in about 2
+    // runs of 3 (measured: "use of closed network connection" inside etcd): read, or not told, never "refused"
+    assert.notEqual(ep.etcd?.keysReadable, false, JSON.stringify(ep.notes));
+    if (ep.etcd?.keysReadable === true) assert.equal(ep.etcd.sampleKey, KEY);
+    assert.match(ep.notes.join(' '), /also serves plain HTTP/);
     assertReadOnly(ep);
   });
 
@@ -329,7 +149,8 @@ describe('probeEtcd on a real etcd', { skip: ETCD_MISSING ?? false }, () => {
     assert.equal(ep.identity, 'anonymous');
     assert.equal(ep.tls?.clientCertRequested, true);
     assert.match(ep.probes[0]?.error ?? '', /certificate/i, 'the refusal is a certificate alert');
-    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version']);
+    assert.equal(ep.etcd?.plainHttp, false);
+    assert.deepEqual(ep.probes.map((p) => `${p.method} ${p.path}`), ['GET /version', 'GET /version'], 'TLS without a certificate, then plain HTTP');
     assertReadOnly(ep);
   });
 

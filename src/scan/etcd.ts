@@ -129,9 +129,33 @@ async function run(ep: Endpoint, send: Send, opts: EtcdProbeOptions, peer: boole
   const etcd: NonNullable<Endpoint['etcd']> = { tls, clientCertRequired: certRequired };
   ep.etcd = etcd;
 
-  // 2. A required client certificate: use the identity if one was given.
+  // TLS answering does not mean plain HTTP does not: etcd serves both on one port when
+  // --listen-client-urls names it with http:// and https:// (cmux; etcd commit 900a61b "http and
+  // https on the same port"; measured on 3.4.23). One plain GET /version tells, never with a credential.
+  let plainRes: HttpResponse | undefined;
+  if (tls && !peer) {
+    const plain = await get('/version', false);
+    if (plain.ok) {
+      const v = parseJson(plain.res.body);
+      etcd.plainHttp = plain.res.status === 200 && typeof v?.etcdserver === 'string';
+      if (etcd.plainHttp) {
+        plainRes = plain.res;
+        ep.notes.push('the same port also serves plain HTTP (listen-client-urls names it with http:// too): no certificate is asked there, and what an anonymous client reads was read over plain HTTP');
+      }
+    } else {
+      // etcd closes a plain request on a TLS-only port at once (reset, or a TLS alert as the answer)
+      etcd.plainHttp = plain.error === 'reset' || plain.error === 'not-http' ? false : null;
+      if (etcd.plainHttp === null) ep.notes.push(`whether the port also serves plain HTTP could not be told: ${plain.error}`);
+    }
+  }
+
+  // 2. A required client certificate: use the identity if one was given. When plain HTTP is
+  // served too, an attacker needs none: the reads below go over plain HTTP, anonymously.
   let auth: HttpRequest['auth'] | undefined;
-  if (certRequired) {
+  if (plainRes) {
+    tls = false;
+    versionRes = plainRes;
+  } else if (certRequired) {
     const id = opts.identity;
     if (!id?.cert || !id.key) {
       etcd.keysReadable = false;

@@ -3,7 +3,8 @@
 // details, and — after every test — that no probe sent anything that could run or change something.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fineGrainedFrom, gateOf, parseForbidden, PROBE_POD, probeHealthz, probeKubelet, probeReadOnly } from './kubelet.ts';
+import { X509Certificate } from 'node:crypto';
+import { describeCertificate, fineGrainedFrom, gateOf, KUBELET_PROBE_REQUESTS, parseForbidden, PROBE_POD, probeHealthz, probeKubelet, probeReadOnly } from './kubelet.ts';
 import type { Endpoint } from './types.ts';
 import { mintCa, mintClientCert, simOptions, SIM_POD_NAMES, SIM_SECRET_VALUES, startKubeletSim, type KubeletSim, type KubeletSimOptions } from '../../test/scan/kubelet-sim.ts';
 
@@ -169,7 +170,39 @@ test('a token mapped to a user with get on nodes/proxy: exec, attach, portForwar
     assert.equal(ep.anonymous, true);
     assert.deepEqual(ep.reachable, []);
     assert.match(ep.notes.join(' '), /the identity bad token was refused \(401 Unauthorized\)/);
-    assert.equal(sim.requests.length, 2, 'the anonymous classification and one refused request');
+    // the refused token once; every group without credentials (anonymous is on): what anyone gets
+    assert.equal(sim.requests.filter((r) => r.status === 401).length, 1, 'one refused request with the token');
+    assert.equal(sim.requests.length, 1 + KUBELET_PROBE_REQUESTS.length, 'the anonymous classification, one refused request, the anonymous probes');
+    assert.deepEqual(ep.anonymousReachable, []);
+    assert.equal(ep.anonymousUser, 'system:anonymous');
+  });
+});
+
+test('an identity on a kubelet that also serves anonymous requests: both reaches, each from its own requests (issue 10)', async () => {
+  const token = 'tok-agent-reach-0123456789abcdef';
+  const agent = 'system:serviceaccount:mon:agent';
+  // anonymous may read stats only; the agent may do everything
+  const policy = (u: string, v: string, s: string) => u === agent || (u === 'system:anonymous' && v === 'get' && s === 'stats');
+  await withSim(simOptions('127.77.2.14', { anonymous: true, tokens: { [token]: agent }, policy }), async (sim) => {
+    const ep = await probeKubelet(sim.host, sim.ports.secure, { identity: { token, label: 'bearer token (sha256 feed…)' } });
+    assert.equal(ep.anonymous, true);
+    assert.equal(ep.authorization, 'Webhook');
+    assert.equal(ep.user, undefined, 'the agent was never denied, so no 403 named it; never the anonymous user');
+    assert.equal(ep.anonymousUser, 'system:anonymous');
+    assert.ok(ep.reachable.includes('exec') && ep.reachable.includes('pods'), JSON.stringify(ep.reachable));
+    assert.deepEqual(ep.anonymousReachable, ['stats']);
+    // every anonymous fact rests on requests that carried nothing: the simulator saw them as system:anonymous
+    const anon = sim.requests.filter((r) => r.user === 'system:anonymous');
+    assert.equal(anon.length, KUBELET_PROBE_REQUESTS.length);
+    assert.ok(sim.requests.filter((r) => r.user === agent).length >= KUBELET_PROBE_REQUESTS.length);
+    assertNoSecrets(ep, [token]);
+  });
+  // anonymous off: nothing more is sent without credentials than the classification
+  await withSim(simOptions('127.77.2.15', { tokens: { [token]: agent }, policy }), async (sim) => {
+    const ep = await probeKubelet(sim.host, sim.ports.secure, { identity: { token, label: 't' } });
+    assert.equal(ep.anonymous, false);
+    assert.deepEqual(ep.anonymousReachable, []);
+    assert.equal(sim.requests.filter((r) => r.user === undefined || r.status === 401).length, 1);
   });
 });
 
@@ -204,6 +237,8 @@ test('TLS: a self-signed serving cert, Go-like protocols and no weak suites', as
     assert.match(t.fingerprint256 ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     assert.deepEqual(t.protocols, ['TLSv1.2', 'TLSv1.3']);
     assert.deepEqual(t.weakCiphers, []);
+    assert.equal(t.weakCiphersUntold, undefined, 'every weak suite answered: 3DES and RC4 by a hand-made ClientHello');
+    assert.ok(ep.probes.some((p) => p.method === 'TLS' && /DES-CBC3-SHA/.test(p.path) && p.bodyPreview === '(refused)'));
     assert.equal(t.clientCertRequested, true);
     // TLS probes carry no credentials and ask only /healthz
     assert.ok(ep.probes.filter((p) => p.bodyPreview?.startsWith('(TLS probe')).every((p) => p.path === '/healthz'));
@@ -278,4 +313,18 @@ test('hostile 403/500 bodies: a long body is not a kubelet message and costs no 
   }
   assert.ok(performance.now() - t0 < 100, `took ${Math.round(performance.now() - t0)} ms`);
   assert.deepEqual(parseForbidden('Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)'), { user: 'system:anonymous', verb: 'get', resource: 'nodes', subresources: ['proxy'], format: 'single' });
+});
+
+test('describeCertificate: a self-signed claim must be proved either way (issue 10: a pass makes the title true)', () => {
+  // names only: the kubelet's throwaway `<host>-ca@<ts>` issuer is its own pair, not a CA's certificate
+  assert.equal(describeCertificate({ subject: 'CN=node-1@1700000000', issuer: 'CN=node-1-ca@1700000000' }).info.selfSigned, true);
+  assert.equal(describeCertificate({ subject: 'CN=node-1', issuer: 'CN=kubernetes' }).info.selfSigned, false);
+  // a leaf whose issuer has its own name, signed by another key: neither self-signed nor shown CA-signed
+  const ca = mintCa('same-name', 'ec');
+  const leaf = mintClientCert(ca, 'same-name');
+  const raw = new X509Certificate(leaf.cert).raw;
+  const d = describeCertificate({ raw });
+  assert.equal(d.info.selfSigned, undefined);
+  assert.match(d.notes.join(' '), /names itself as its issuer, but its signature does not verify/);
+  assert.equal(describeCertificate({ raw: new X509Certificate(ca.cert).raw }).info.selfSigned, true);
 });

@@ -50,6 +50,8 @@ export interface TlsInfo {
 export interface ProbeRecord {
   method: string;
   path: string;
+  /** the request carried the scan's identity (token or client certificate); absent: it carried none */
+  withIdentity?: true;
   status?: number;
   /** the first bytes of the body (capped), secrets never kept: see analysis */
   bodyPreview?: string;
@@ -67,15 +69,32 @@ export interface Endpoint {
   authorization?: 'AlwaysAllow' | 'Webhook' | null;
   /** from the 403 body's format: 1.32+ lists subresources (fine-grained authorization possible) */
   fineGrained?: boolean | null;
-  /** the user the kubelet saw (from a 403 body), e.g. system:anonymous */
+  /** the user the kubelet saw the caller as (from a 403 body), e.g. system:anonymous */
   user?: string;
-  /** the endpoint groups the caller reached, proved without effects */
+  /** the endpoint groups the caller (`identity`) reached, proved without effects */
   reachable: EndpointGroup[];
+  /**
+   * kubelet secure port: the groups a request WITHOUT credentials reached, probed without them
+   * whatever identity the scan used ([] when anonymous is off; absent when it could not be told).
+   * With an identity this differs from `reachable`, which is the identity's reach.
+   */
+  anonymousReachable?: EndpointGroup[];
+  /** the user a request without credentials was seen as (a 403 body), e.g. system:anonymous */
+  anonymousUser?: string;
   tls?: TlsInfo;
   /** kubelet or etcd version where the endpoint told it */
   version?: string;
   /** etcd: what an unauthenticated client could read */
-  etcd?: { tls: boolean; clientCertRequired: boolean | null; health?: string; version?: string; keysReadable?: boolean | null; sampleKey?: string };
+  etcd?: {
+    tls: boolean;
+    clientCertRequired: boolean | null;
+    /** with tls: whether the same port ALSO answers plain HTTP (etcd serves both when told to); null: not told */
+    plainHttp?: boolean | null;
+    health?: string;
+    version?: string;
+    keysReadable?: boolean | null;
+    sampleKey?: string;
+  };
   /** the identity the probes used: 'anonymous' or a description (never the token itself) */
   identity: string;
   probes: ProbeRecord[];

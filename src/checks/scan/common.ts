@@ -48,6 +48,19 @@ export function isAnonymous(ep: Endpoint): boolean {
   return ep.identity === 'anonymous';
 }
 
+/**
+ * What a request without credentials reached: probed without them whatever the identity (issue 10:
+ * an identity's reach is never "anonymous"). Undefined when not told.
+ */
+export function anonymousReach(ep: Endpoint): EndpointGroup[] | undefined {
+  return ep.anonymousReachable ?? (isAnonymous(ep) ? ep.reachable : undefined);
+}
+
+/** The user a request without credentials was seen as (a 403 body), when one told it. */
+export function anonymousUser(ep: Endpoint): string | undefined {
+  return ep.anonymousUser ?? (isAnonymous(ep) ? ep.user : undefined);
+}
+
 export const RESTART = 'then restart the kubelet (systemctl restart kubelet)';
 
 /** The kubelet config lines that close anonymous access (kubelet-facts §3, §4). */

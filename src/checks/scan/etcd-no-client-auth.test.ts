@@ -28,10 +28,16 @@ test('fail, high: no client certificate, but etcd user authentication refused th
 });
 
 test("pass: a client certificate is required (the scan's own certificate may read keys)", () => {
-  assert.equal(one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true, keysReadable: false } })).status, 'pass');
-  const r = one(check, endpoint({ ...etcd, identity: 'client certificate (CN=kube-apiserver-etcd-client)', etcd: { tls: true, clientCertRequired: true, keysReadable: true } }));
+  assert.equal(one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true, plainHttp: false, keysReadable: false } })).status, 'pass');
+  const r = one(check, endpoint({ ...etcd, identity: 'client certificate (CN=kube-apiserver-etcd-client)', etcd: { tls: true, clientCertRequired: true, plainHttp: false, keysReadable: true } }));
   assert.equal(r.status, 'pass');
   assert.match(r.message, /with the scan's identity \(client certificate \(CN=kube-apiserver-etcd-client\)\) keys were readable/);
+});
+
+test('unknown, not pass: a certificate required over TLS, plain HTTP on the same port not told', () => {
+  const r = one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true, keysReadable: false } }));
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /whether the same port also serves plain HTTP/);
 });
 
 test('unknown: not probed as etcd, or client auth undecided', () => {
@@ -45,4 +51,11 @@ test('not-applicable when closed; nothing for the peer port or kubelets', () => 
   assert.equal(one(check, endpoint({ ...etcd, state: 'closed' })).status, 'not-applicable');
   assert.deepEqual(all(check, endpoint({ service: 'etcd-peer', port: 2380 })), []);
   assert.deepEqual(all(check, endpoint()), []);
+});
+
+test('fail: a certificate required over TLS, but the same port serves plain HTTP too', () => {
+  const r = one(check, endpoint({ host: '10.0.0.9', port: 2379, service: 'etcd', etcd: { tls: true, clientCertRequired: true, plainHttp: true, keysReadable: true, sampleKey: '/registry/a' } }));
+  assert.equal(r.status, 'fail');
+  assert.equal(r.severity, undefined, 'critical, as any etcd readable without a certificate');
+  assert.match(r.message, /also serves plain HTTP.*its TLS side requires one.*keys were read over plain HTTP/);
 });

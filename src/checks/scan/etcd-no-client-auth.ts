@@ -31,6 +31,13 @@ export const etcdNoClientAuth: EndpointCheck = {
     const e = ep.etcd;
     const evidence: Evidence[] = probeEvidence(ep);
     if (!e) return { status: 'unknown', message: `${hostPort(ep)} is open, but it was not probed as etcd${notesText(ep)}`, evidence };
+    if (e.plainHttp === true) {
+      const read = e.keysReadable === true ? `; keys were read over plain HTTP without any credential${e.sampleKey ? ` (e.g. ${clean(e.sampleKey, 200)})` : ''}` : e.keysReadable === false ? '; the key read was refused (etcd user authentication is on)' : '';
+      return { status: 'fail', ...(e.keysReadable === false ? { severity: 'high' as const } : {}), message: `${hostPort(ep)} also serves plain HTTP on the same port, where no client certificate can be asked for${e.clientCertRequired ? ' (its TLS side requires one)' : ''}${read}`, evidence };
+    }
+    if (e.clientCertRequired === true && e.plainHttp !== false) {
+      return { status: 'unknown', message: `${hostPort(ep)} requires a client certificate over TLS, but whether the same port also serves plain HTTP (where none is asked) was not told${notesText(ep)}`, evidence };
+    }
     if (e.clientCertRequired === true) {
       // any certificate from etcd's CA reads everything: the scan's own certificate did, if it was given
       const own = e.keysReadable === true ? `; with the scan's identity (${ep.identity}) keys were readable, as with any certificate etcd's CA signed` : e.keysReadable === false ? '; nothing was readable without one' : '';

@@ -12,8 +12,16 @@ test('fail: plain HTTP', () => {
   assert.match(check.meta.remediation, /https:\/\/127\.0\.0\.1:2379/);
 });
 
-test('pass: TLS', () => {
-  assert.equal(one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true } })).status, 'pass');
+test('pass: TLS, and a plain-HTTP request to the same port refused', () => {
+  assert.equal(one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true, plainHttp: false } })).status, 'pass');
+});
+
+test('fail: TLS and plain HTTP on the same port (etcd serves both when told); unknown when plain HTTP was not told', () => {
+  const r = one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true, plainHttp: true } }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /ALSO over plain HTTP/);
+  assert.equal(one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true } })).status, 'unknown');
+  assert.equal(one(check, endpoint({ ...etcd, etcd: { tls: true, clientCertRequired: true, plainHttp: null } })).status, 'unknown');
 });
 
 test('unknown: transport not decided', () => {

@@ -8,7 +8,7 @@ import { EXPOSURE_SECTION, type EndpointCheck } from './types.ts';
 export const etcdPlainHttp: EndpointCheck = {
   meta: {
     id: 'exposure-etcd-plain-http',
-    title: 'etcd serves its client API over TLS',
+    title: 'etcd serves its client API over TLS only',
     section: EXPOSURE_SECTION,
     severity: 'critical',
     cis: ['2.1'],
@@ -23,7 +23,12 @@ export const etcdPlainHttp: EndpointCheck = {
     const evidence = probeEvidence(ep);
     const tls = ep.etcd?.tls;
     if (tls === false) return { status: 'fail', message: `${hostPort(ep)} serves etcd over plain HTTP${ep.etcd?.version ? ` (etcd ${ep.etcd.version})` : ''}`, evidence };
-    if (tls === true) return { status: 'pass', message: `${hostPort(ep)} serves etcd over TLS`, evidence };
+    // TLS answering is not enough: etcd serves plain HTTP on the same port when told to (src/scan/etcd.ts)
+    if (tls === true && ep.etcd?.plainHttp === true) {
+      return { status: 'fail', message: `${hostPort(ep)} serves etcd over TLS and ALSO over plain HTTP on the same port (listen-client-urls names it with http:// too)`, evidence };
+    }
+    if (tls === true && ep.etcd?.plainHttp === false) return { status: 'pass', message: `${hostPort(ep)} serves etcd over TLS only (a plain-HTTP request was refused)`, evidence };
+    if (tls === true) return { status: 'unknown', message: `${hostPort(ep)} serves etcd over TLS, but whether it also answers plain HTTP was not told${notesText(ep)}`, evidence };
     return { status: 'unknown', message: `whether ${hostPort(ep)} speaks TLS or plain HTTP could not be told${notesText(ep)}`, evidence };
   },
 };

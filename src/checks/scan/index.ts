@@ -1,6 +1,6 @@
 // Every scan check, in the order reports list them: the kubelet's authentication and what it
 // gives away, its other ports, its TLS, etcd, then what --collect found and the known CVEs.
-import type { EndpointCheck } from './types.ts';
+import type { ScanCheck } from './types.ts';
 import { kubeletAnonymousAlwaysAllow } from './kubelet-anonymous-alwaysallow.ts';
 import { kubeletAnonymous } from './kubelet-anonymous.ts';
 import { kubeletExecReachable } from './kubelet-exec-reachable.ts';
@@ -14,9 +14,9 @@ import { etcdPeerExposed } from './etcd-peer-exposed.ts';
 import { secretsInPods } from './secrets-in-pods.ts';
 import { kubeletCve } from './kubelet-cve.ts';
 
-export type { EndpointCheck } from './types.ts';
+export type { EndpointCheck, HostCheck, ScanCheck } from './types.ts';
 
-export const checks: EndpointCheck[] = [
+export const checks: ScanCheck[] = [
   kubeletAnonymousAlwaysAllow,
   kubeletAnonymous,
   kubeletExecReachable,

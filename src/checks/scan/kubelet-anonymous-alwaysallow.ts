@@ -2,7 +2,7 @@
 // in every pod on the node (kubelet-facts §3: no credentials + 200/404/405 ⇒ anonymous and
 // AlwaysAllow). The probes decide `anonymous` and `authorization`; null means they could not tell.
 import type { CheckResult } from '../types.ts';
-import { firewall, FIX_ANONYMOUS, hostPort, isService, KUBELET_CLIENTS, notesText, notOpen, probeEvidence, RESTART } from './common.ts';
+import { anonymousReach, firewall, FIX_ANONYMOUS, hostPort, isService, KUBELET_CLIENTS, notesText, notOpen, probeEvidence, RESTART } from './common.ts';
 import { EXPOSURE_SECTION, type EndpointCheck } from './types.ts';
 
 export const kubeletAnonymousAlwaysAllow: EndpointCheck = {
@@ -22,7 +22,8 @@ export const kubeletAnonymousAlwaysAllow: EndpointCheck = {
     if (ep.state !== 'open') return notOpen(ep);
     const evidence = probeEvidence(ep);
     if (ep.anonymous === true && ep.authorization === 'AlwaysAllow') {
-      const reached = ep.reachable.length > 0 ? `; reached without credentials: ${ep.reachable.join(', ')}` : '';
+      const anon = anonymousReach(ep) ?? [];
+      const reached = anon.length > 0 ? `; reached without credentials: ${anon.join(', ')}` : '';
       return {
         status: 'fail',
         message: `${hostPort(ep)} serves requests without credentials (anonymous on, AlwaysAllow): anyone who reaches it can run commands in every pod on the node${reached}`,

@@ -3,7 +3,7 @@
 // rule given to those subjects on the nodes/ subresources is open to anyone who reaches the port, and the 403 body
 // names the user, verb and subresources (kubelet-facts §3).
 import type { CheckResult } from '../types.ts';
-import { EXEC_GROUPS, firewall, FIX_ANONYMOUS, hostPort, isService, KUBELET_CLIENTS, notesText, notOpen, probeEvidence, RESTART } from './common.ts';
+import { anonymousReach, anonymousUser, EXEC_GROUPS, firewall, FIX_ANONYMOUS, hostPort, isService, KUBELET_CLIENTS, notesText, notOpen, probeEvidence, RESTART } from './common.ts';
 import { EXPOSURE_SECTION, type EndpointCheck } from './types.ts';
 
 export const kubeletAnonymous: EndpointCheck = {
@@ -28,10 +28,14 @@ export const kubeletAnonymous: EndpointCheck = {
     if (ep.anonymous === false) return { status: 'pass', message: `${hostPort(ep)} refuses requests without credentials (401 Unauthorized)`, evidence };
     if (ep.anonymous !== true) return { status: 'unknown', message: `whether ${hostPort(ep)} accepts anonymous requests could not be told${notesText(ep)}`, evidence };
 
-    const user = ep.user ?? 'system:anonymous';
-    const reached = ep.reachable;
+    // what requests WITHOUT credentials got, never the scan identity's reach (issue 10)
+    const user = anonymousUser(ep) ?? 'system:anonymous';
+    const reached = anonymousReach(ep);
     if (ep.authorization === 'AlwaysAllow') {
       return { status: 'fail', severity: 'critical', message: `${hostPort(ep)} serves anonymous requests, and with AlwaysAllow it serves them everything (see exposure-kubelet-anonymous-alwaysallow)`, evidence };
+    }
+    if (reached === undefined) {
+      return { status: 'fail', message: `${hostPort(ep)} accepts anonymous requests as ${user}; what they reach was not probed without credentials`, evidence };
     }
     if (reached.length > 0) {
       const exec = reached.some((g) => EXEC_GROUPS.includes(g));

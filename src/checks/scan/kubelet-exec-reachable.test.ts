@@ -36,10 +36,32 @@ test('fail: anonymous reached run: the fix is the kubelet configuration', () => 
   assert.match(r.remediation ?? '', /authentication\.anonymous\.enabled: false/);
 });
 
-test('pass: the exec routes were probed and refused', () => {
-  const r = one(check, endpoint({ identity: 'bearer token', anonymous: false, reachable: ['metrics'], probes: [probe('GET', '/metrics', 200), probe('POST', '/run/a/b/c', 403), probe('GET', '/exec/a/b/c', 403)] }));
+const asIdentity = (p: ReturnType<typeof probe>) => ({ ...p, withIdentity: true as const });
+const EXEC_PROBES = (status: number) => [probe('GET', '/exec/a/b/c?command=true', status), probe('GET', '/attach/a/b/c', status), probe('POST', '/run/a/b/c', status), probe('GET', '/portForward/a/b', status)];
+
+test('pass: every exec route probed as the identity and refused', () => {
+  const r = one(check, endpoint({ identity: 'bearer token', anonymous: false, reachable: ['metrics'], probes: [probe('GET', '/pods', 401), ...[probe('GET', '/metrics', 200), ...EXEC_PROBES(403)].map(asIdentity)] }));
   assert.equal(r.status, 'pass');
-  assert.match(r.message, /refused on 10\.0\.0\.5:10250's exec routes \(403\)/);
+  assert.match(r.message, /refused on every exec route of 10\.0\.0\.5:10250 \(exec, attach, run, portForward: 403\)/);
+});
+
+test('unknown, not pass: some exec routes gave no answer (issue 10: a pass must make the title true)', () => {
+  const probes = [probe('POST', '/run/a/b/c', 403), probe('GET', '/exec/a/b/c', 403), probe('GET', '/attach/a/b/c', undefined, 'headers-timeout')].map(asIdentity);
+  const r = one(check, endpoint({ identity: 'bearer token', anonymous: false, reachable: ['metrics'], probes }));
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /attach, portForward gave no answer/);
+});
+
+test("unknown, not pass: the refusals were of requests WITHOUT credentials, not the identity's", () => {
+  const probes = [...EXEC_PROBES(403), ...EXEC_PROBES(0).map((p) => ({ method: p.method, path: p.path, error: 'headers-timeout', withIdentity: true as const }))];
+  const r = one(check, endpoint({ identity: 'bearer token', anonymous: true, authorization: 'Webhook', anonymousReachable: [], probes }));
+  assert.equal(r.status, 'unknown');
+});
+
+test('pass: the identity itself refused with 401 reaches nothing', () => {
+  const r = one(check, endpoint({ identity: 'bearer token', anonymous: true, probes: [probe('GET', '/pods', 403), asIdentity(probe('GET', '/pods', 401))] }));
+  assert.equal(r.status, 'pass');
+  assert.match(r.message, /refused the identity bearer token \(401 Unauthorized\)/);
 });
 
 test('pass: anonymous refused with 401 before any route', () => {

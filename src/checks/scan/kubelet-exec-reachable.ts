@@ -3,7 +3,7 @@
 // pod that does not exist, a 400 for an exec without an upgrade: both come only after authz passed).
 // With a token this answers "what does my monitoring agent's token really reach": a subject with
 // `get` on nodes/proxy can exec through a WebSocket upgrade, unlogged by the API server (§3).
-import type { Endpoint } from '../../scan/types.ts';
+import type { Endpoint, EndpointGroup, ProbeRecord } from '../../scan/types.ts';
 import type { CheckResult } from '../types.ts';
 import { EXEC_GROUPS, firewall, FIX_ANONYMOUS, hostPort, isAnonymous, isExecPath, isService, KUBELET_CLIENTS, notesText, notOpen, probeEvidence, RESTART } from './common.ts';
 import { EXPOSURE_SECTION, type EndpointCheck } from './types.ts';
@@ -39,17 +39,34 @@ export const kubeletExecReachable: EndpointCheck = {
       };
     }
     // A 401 answers before any routing (the auth filter runs for every path), so a refused
-    // anonymous request proves no route is reachable; otherwise the exec routes must be probed.
+    // request proves no route is reachable for that caller (§3); otherwise each exec route must
+    // have been probed AS THIS CALLER with an answer: a timeout on one proves nothing about it.
+    const own = (p: ProbeRecord) => (isAnonymous(ep) ? p.withIdentity !== true : p.withIdentity === true);
     if (isAnonymous(ep) && ep.anonymous === false) {
       return { status: 'pass', message: `${hostPort(ep)} refuses requests without credentials (401), before any route is looked at`, evidence: probeEvidence(ep) };
     }
-    const tested = ep.probes.filter((p) => isExecPath(p.path) && p.status !== undefined);
-    if (tested.length > 0) {
-      return { status: 'pass', message: `${who} was refused on ${hostPort(ep)}'s exec routes (${[...new Set(tested.map((p) => p.status))].join(', ')}): it cannot run commands in the node's pods`, evidence };
+    const refusedIdentity = !isAnonymous(ep) && ep.probes.some((p) => own(p) && p.path === '/pods' && p.status === 401);
+    if (refusedIdentity) {
+      return { status: 'pass', message: `${hostPort(ep)} refused ${who} (401 Unauthorized) before any route is looked at: it reaches nothing there`, evidence: probeEvidence(ep, own) };
+    }
+    const answered = EXEC_GROUPS.map((g) => ({ g, p: ep.probes.find((p) => own(p) && execGroupOf(p.path) === g && p.status !== undefined) }));
+    const missing = answered.filter((a) => !a.p).map((a) => a.g);
+    if (missing.length === 0) {
+      const statuses = [...new Set(answered.map((a) => a.p!.status))].join(', ');
+      return { status: 'pass', message: `${who} was refused on every exec route of ${hostPort(ep)} (exec, attach, run, portForward: ${statuses}): it cannot run commands in the node's pods`, evidence };
+    }
+    if (missing.length < EXEC_GROUPS.length) {
+      return { status: 'unknown', message: `${who} was refused on some exec routes of ${hostPort(ep)}, but ${missing.join(', ')} gave no answer: not proved${notesText(ep)}`, evidence };
     }
     return { status: 'unknown', message: `whether ${who} can reach exec, attach, run or portForward on ${hostPort(ep)} was not proved either way: no exec route was probed with an answer${notesText(ep)}`, evidence: probeEvidence(ep) };
   },
 };
+
+/** The exec-like group a probe path belongs to. */
+function execGroupOf(path: string): EndpointGroup | undefined {
+  const m = /^\/(exec|run|attach|portForward)(\/|$)/.exec(path);
+  return m ? (m[1] as EndpointGroup) : undefined;
+}
 
 /** What exec gives on this node, from --collect: privileged containers and mounted tokens. */
 function loot(ep: Endpoint): string {

@@ -5,10 +5,14 @@ import type { CheckResult } from '../types.ts';
 import { firewall, hostPort, isService, notesText, probeEvidence, RESTART } from './common.ts';
 import { EXPOSURE_SECTION, type EndpointCheck } from './types.ts';
 
+function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === '::1' || /^::ffff:127\./i.test(host) || host === 'localhost';
+}
+
 export const kubeletHealthzRemote: EndpointCheck = {
   meta: {
     id: 'exposure-kubelet-healthz-remote',
-    title: "The kubelet's healthz port is bound to loopback",
+    title: "The kubelet's healthz port is not reachable from the scanner",
     section: EXPOSURE_SECTION,
     severity: 'low',
     cis: [],
@@ -26,7 +30,9 @@ export const kubeletHealthzRemote: EndpointCheck = {
     const tried = ep.probes.filter((p) => p.path.startsWith('/healthz'));
     const ok = tried.find((p) => p.status === 200);
     if (ep.reachable.includes('healthz') || ok || tried.length === 0) {
-      return { status: 'fail', message: `${hostPort(ep)} accepts connections from the scanner${ok ? ` and answers ${ok.method} ${ok.path} with 200` : ''}: healthzBindAddress is not loopback`, evidence };
+      // a loopback target is the node itself: reaching it there says nothing about the bind address
+      const why = isLoopback(ep.host) ? 'the scanner runs on the node itself (a loopback address), so this does not show healthzBindAddress' : 'healthzBindAddress is not loopback';
+      return { status: 'fail', message: `${hostPort(ep)} accepts connections from the scanner${ok ? ` and answers ${ok.method} ${ok.path} with 200` : ''}: ${why}`, evidence };
     }
     // The port is open, but what listens did not answer /healthz like the kubelet.
     const seen = tried.map((p) => (p.status !== undefined ? String(p.status) : (p.error ?? 'no answer'))).join(', ');

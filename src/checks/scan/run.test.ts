@@ -2,15 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { endpoint } from './test-support.ts';
 import { checks } from './index.ts';
-import { runEndpointChecks } from './run.ts';
+import { runEndpointChecks, runScanChecks } from './run.ts';
 import type { EndpointCheck } from './types.ts';
 
-test('findings: subject host:port, the CVE after it, remediation on failures only', () => {
+test('findings: subject host:port (a host check: the host), the CVE after it, remediation on failures only', () => {
   const eps = [
     endpoint({ anonymous: true, authorization: 'AlwaysAllow', reachable: ['pods', 'exec'], version: 'v1.30.1' }),
-    endpoint({ host: 'fd00::7', port: 2379, service: 'etcd', etcd: { tls: true, clientCertRequired: true, keysReadable: false } }),
+    endpoint({ host: 'fd00::7', port: 2379, service: 'etcd', etcd: { tls: true, clientCertRequired: true, plainHttp: false, keysReadable: false } }),
   ];
-  const f = runEndpointChecks(checks, eps);
+  const f = runScanChecks(checks, eps);
   const critical = f.find((x) => x.check === 'exposure-kubelet-anonymous-alwaysallow')!;
   assert.equal(critical.subject, '10.0.0.5:10250');
   assert.equal(critical.status, 'fail');
@@ -22,7 +22,8 @@ test('findings: subject host:port, the CVE after it, remediation on failures onl
   assert.equal(etcd.status, 'pass');
   assert.equal(etcd.remediation, undefined);
   // the gitRepo CVE needs a pod the scan cannot see: unknown, and (not a failure) no remediation
-  assert.ok(f.some((x) => x.subject === '10.0.0.5:10250 CVE-2024-10220' && x.status === 'unknown' && x.remediation === undefined));
+  assert.ok(f.some((x) => x.subject === '10.0.0.5 CVE-2024-10220' && x.status === 'unknown' && x.remediation === undefined));
+  assert.ok(!f.some((x) => x.subject?.startsWith('[fd00::7]') && x.check === 'exposure-kubelet-cve'));
   // checks that have nothing to say about an endpoint add nothing
   assert.ok(!f.some((x) => x.check === 'exposure-etcd-plain-http' && x.subject === '10.0.0.5:10250'));
 });

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analysePods } from '../../scan/collect.ts';
-import { all, endpoint, one } from './test-support.ts';
+import { endpoint, hostAll } from './test-support.ts';
+import type { Endpoint } from '../../scan/types.ts';
+
+const one = (_c: unknown, ...eps: Endpoint[]) => {
+  const rs = hostAll(check, ...eps);
+  assert.equal(rs.length, 1);
+  return rs[0]!;
+};
+const all = (_c: unknown, ...eps: Endpoint[]) => hostAll(check, ...eps);
 import { secretsInPods as check } from './secrets-in-pods.ts';
 
 const AWS = 'AKIAIOSFODNN7EXAMPLE';
@@ -50,4 +58,16 @@ test('not collected: not-applicable where /pods was reachable, else nothing', ()
   assert.equal(one(check, endpoint({ reachable: ['pods'] })).status, 'not-applicable');
   assert.deepEqual(all(check, endpoint({ anonymous: false })), []);
   assert.deepEqual(all(check, endpoint({ service: 'etcd', port: 2379 })), []);
+});
+
+test('one kubelet, two ports serving its pods: one verdict, the same value once; a failed read on one port does not hide the other', () => {
+  const pods = podsWith([{ name: 'DB_PASSWORD', value: PW }]);
+  const secure = endpoint({ reachable: ['pods'], collected: { pods } });
+  const ro = endpoint({ service: 'kubelet-read-only', port: 10255, reachable: ['pods'], collected: { pods } });
+  const r = one(check, secure, ro);
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /^1 env value in 1 of the 1 pod served by 10\.0\.0\.5:10250 and 10\.0\.0\.5:10255 looks like credentials/);
+  const broken = endpoint({ reachable: ['pods'], collected: { pods: analysePods(Buffer.from('{"items": ['), true) } });
+  assert.equal(one(check, broken, endpoint({ service: 'kubelet-read-only', port: 10255, collected: { pods: podsWith([{ name: 'LOG_LEVEL', value: 'debug' }]) } })).status, 'pass');
+  assert.equal(one(check, broken, ro).status, 'fail');
 });

@@ -1,7 +1,7 @@
 // Test support: Endpoints as the probes would fill them. Only tests import this module.
 import type { Endpoint, ProbeRecord } from '../../scan/types.ts';
 import type { CheckResult } from '../types.ts';
-import type { EndpointCheck } from './types.ts';
+import type { EndpointCheck, HostCheck } from './types.ts';
 
 export function endpoint(over: Partial<Endpoint> = {}): Endpoint {
   return {
@@ -31,5 +31,11 @@ export function one(check: EndpointCheck, ep: Endpoint): CheckResult {
 
 export function all(check: EndpointCheck, ep: Endpoint): CheckResult[] {
   const r = check.evaluate(ep);
+  return Array.isArray(r) ? r : [r];
+}
+
+/** A host check's results over endpoints of one host (the host of the first). */
+export function hostAll(check: HostCheck, ...eps: Endpoint[]): CheckResult[] {
+  const r = check.evaluateHost(eps[0]?.host ?? '10.0.0.5', eps);
   return Array.isArray(r) ? r : [r];
 }
