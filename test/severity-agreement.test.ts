@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { NODE_CHECKS } from '../src/checks/index.ts';
-import { checks as ENDPOINT_CHECKS } from '../src/checks/scan/index.ts';
+import { checks as SCAN_CHECKS } from '../src/checks/scan/index.ts';
+import { isHostCheck } from '../src/checks/scan/types.ts';
 import { evaluateSafely } from '../src/checks/run.ts';
 import type { CheckMeta, CheckResult, Severity } from '../src/checks/types.ts';
 import type { NodeFacts } from '../src/facts/types.ts';
@@ -41,7 +42,7 @@ const runAll = (facts: NodeFacts, where: string) => {
 };
 
 test('meta.emits: each entry another severity than the check\'s own, once, with when it applies', () => {
-  for (const { meta } of [...NODE_CHECKS, ...ENDPOINT_CHECKS]) {
+  for (const { meta } of [...NODE_CHECKS, ...SCAN_CHECKS]) {
     const sev = (meta.emits ?? []).map((e) => e.severity);
     assert.equal(new Set(sev).size, sev.length, meta.id);
     for (const e of meta.emits ?? []) {
@@ -111,7 +112,7 @@ test('scan checks over probed endpoints: severities are documented', () => {
       endpoint({ port: 2380, service: 'etcd-peer', etcd: { tls, clientCertRequired: cc, keysReadable: keys } }),
     ]),
   ];
-  for (const ep of eps) for (const c of ENDPOINT_CHECKS) judge(c.meta, evaluateSafely(c.meta, () => c.evaluate(ep)), `${ep.service} ${JSON.stringify(ep.etcd ?? { anonymous: ep.anonymous })}`);
+  for (const ep of eps) for (const c of SCAN_CHECKS) judge(c.meta, evaluateSafely(c.meta, () => (isHostCheck(c) ? c.evaluateHost(ep.host, [ep]) : c.evaluate(ep))), `${ep.service} ${JSON.stringify(ep.etcd ?? { anonymous: ep.anonymous })}`);
   for (const [id, want] of Object.entries({ 'exposure-kubelet-anonymous': ['critical'], 'exposure-etcd-no-client-auth': ['high'], 'exposure-etcd-peer-exposed': ['critical', 'medium'] })) {
     assert.deepEqual([...(seen.get(id) ?? [])].sort(), want.sort(), id);
   }
