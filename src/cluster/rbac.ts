@@ -75,7 +75,7 @@ export function analyzeRbac(objs: RbacObjects, opts: { podCreate?: PodCreateOpti
   const ix = buildIndex(objs);
   const dangling: DanglingBinding[] = [];
   const kubelet = evaluateKubelet(objs, ix, dangling);
-  const escalation = evaluateEscalation(objs, ix, kubelet);
+  const escalation = evaluateEscalation(objs, ix, kubelet, ix.notes);
   const a: RbacAnalysis = { kubelet, escalation, dangling, notes: ix.notes };
   if (opts.podCreate) a.podCreate = evaluatePodCreate(objs, ix, opts.podCreate, kubelet);
   return a;

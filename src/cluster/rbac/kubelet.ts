@@ -44,7 +44,7 @@ interface RuleHit {
   er: EffectiveRule;
 }
 
-function kubeletHits(role: ResolvedRole): RuleHit[] {
+export function kubeletHits(role: ResolvedRole): RuleHit[] {
   const hits: RuleHit[] = [];
   for (const er of role.rules) {
     const rule = er.rule;
@@ -62,7 +62,7 @@ function inertNodeRules(role: ResolvedRole): EffectiveRule[] {
   return role.rules.filter((er) => apiGroupMatches(er.rule, '') && (er.rule.resources ?? []).includes('nodes/*'));
 }
 
-function severityFor(sub: KubeletSubresource, verbs: string[], onNodes: string): { severity: Severity; why: string } {
+export function severityFor(sub: KubeletSubresource, verbs: string[], onNodes: string): { severity: Severity; why: string } {
   const reveals = SUBRESOURCE_INFO[sub].reveals;
   switch (sub) {
     case 'proxy':

@@ -149,6 +149,11 @@ export interface EscalationGrant {
   targets?: EscalationTarget[];
   /** How many more such targets beyond those listed. */
   moreTargets?: number;
+  /** the other parts of the combination that makes the path work (bind + create clusterrolebindings, impersonate groups + users, …) */
+  also?: GrantChain[];
+  /** what a combination path reaches (roles, users, groups), at most MAX_ESCALATION_TARGETS */
+  reaches?: string[];
+  moreReaches?: number;
   reach?: Reach;
   severity: Severity;
   why: string;
@@ -160,7 +165,7 @@ export interface DanglingBinding {
   why: string;
 }
 
-export type RbacNoteKind = 'aggregated-role' | 'inert-rule' | 'namespaced-binding' | 'ineffective-subject';
+export type RbacNoteKind = 'aggregated-role' | 'inert-rule' | 'namespaced-binding' | 'ineffective-subject' | 'incomplete-combination';
 
 export interface RbacNote {
   kind: RbacNoteKind;
