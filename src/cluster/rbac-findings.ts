@@ -67,8 +67,9 @@ function namedSubjects<G extends { subject: SubjectRef; chain: GrantChain }>(g: 
 }
 
 /** The chains (each rule once), then one entry per grant: the permission as `setting`, its verbs and severity as the note. */
-function grantEvidence<G extends { chain: GrantChain; verbs: string[]; severity: Severity; why: string }>(gs: readonly G[], permission: (g: G) => string): Evidence[] {
-  const chains = [...new Set(gs.map((g) => chainText(g.chain)))].map((note) => ({ note }));
+function grantEvidence<G extends { chain: GrantChain; also?: GrantChain[]; verbs: string[]; severity: Severity; why: string }>(gs: readonly G[], permission: (g: G) => string): Evidence[] {
+  // every part of a combination path (bind + create clusterrolebindings, impersonate groups + users) is evidence
+  const chains = [...new Set(gs.flatMap((g) => [g.chain, ...(g.also ?? [])].map(chainText)))].map((note) => ({ note }));
   return [...chains, ...gs.map((g) => ({ setting: permission(g), note: `${g.verbs.join(',')} (${g.severity}): ${g.why}` }))];
 }
 
@@ -100,7 +101,7 @@ export function* rbacFindingsOf(objs: RbacObjects, weakNamespaces: string[] | un
       remediation: `narrow ${role}, or remove the bindings that grant it to subjects that do not need it (see \`kubelet-guard rbac-for\` for a least-privilege role)`,
     });
   }
-  const escalationSig = (g: EscalationGrant) => `${g.action}|${g.resource}|${g.verbs.join(',')}|${g.resourceNames?.join(',') ?? ''}|${g.namespace ?? ''}|${g.severity}`;
+  const escalationSig = (g: EscalationGrant) => `${g.action}|${g.resource}|${g.verbs.join(',')}|${g.resourceNames?.join(',') ?? ''}|${g.namespace ?? ''}|${g.severity}|${(g.also ?? []).map(chainText).join(';')}|${(g.reaches ?? []).join(';')}`;
   for (const group of byRole(bySubjectAndBinding(a.escalation), escalationSig)) {
     const gs = group.grants;
     const [top, ...rest] = gs as [EscalationGrant, ...EscalationGrant[]];
@@ -149,7 +150,11 @@ export function* rbacFindingsOf(objs: RbacObjects, weakNamespaces: string[] | un
     yield finding('rbac-ineffective-rule', {
       subject: refName(n.object), status: 'fail', severity: 'info',
       message: `${refName(n.object)}: ${n.message}`,
-      remediation: n.kind === 'inert-rule' ? 'name the subresources (nodes/proxy, nodes/log, …) or use `kubelet-guard rbac-for`' : `fix or remove the ${n.kind === 'namespaced-binding' ? 'RoleBinding (a ClusterRoleBinding grants nodes)' : 'subject'}`,
+      remediation: n.kind === 'inert-rule'
+        ? 'name the subresources (nodes/proxy, nodes/log, …) or use `kubelet-guard rbac-for`'
+        : n.kind === 'incomplete-combination'
+          ? 'remove the permission that grants nothing on its own: whoever later gets its complement (through any binding) gets the whole path'
+          : `fix or remove the ${n.kind === 'namespaced-binding' ? 'RoleBinding (a ClusterRoleBinding grants nodes)' : 'subject'}`,
     });
   }
 }
