@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bypassPods, hiddenStaticPods, mirrorPodsByNode, podSecurityGaps } from './workloads.ts';
+import { bypassCandidate, bypassPods, hiddenStaticPods, mirrorPodsByNode, nodePathsFrom, podSecurityGaps, type NodePaths } from './workloads.ts';
 
 function pod(name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): object {
   return { metadata: { name, namespace: 'default', ...meta }, spec: { nodeName: 'n1', ...spec } };
@@ -100,6 +100,53 @@ describe('bypassPods: host paths', () => {
   it('owner is reported as kind/name', () => {
     const p = pod('ds-x', { volumes: [{ name: 'v', hostPath: { path: '/var/run/docker.sock' } }] }, { ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] });
     assert.equal(bypassPods([p])[0]?.owner, 'DaemonSet/agent');
+  });
+});
+
+describe("bypassPods: the node's own paths (configz)", () => {
+  const n1: NodePaths = { node: 'n1', containerRuntimeEndpoint: 'unix:///data/rt/crio.sock', staticPodPath: '/srv/static', tlsPrivateKeyFile: '/secure/kubelet/kubelet.key' };
+  const judge = (path: string, node: NodePaths | null = n1, readOnly = false) => bypassPods([mounting(path, readOnly)], node ? { node } : {});
+  it("its containerRuntimeEndpoint and that socket's folder are critical; the defaults say nothing of them", () => {
+    assert.equal(judge('/data/rt/crio.sock')[0]?.kind, 'runtime-socket');
+    assert.equal(judge('/data/rt')[0]?.kind, 'socket-parent');
+    assert.equal(judge('/data/rt')[0]?.severity, 'critical');
+    assert.match(judge('/data/rt')[0]?.detail ?? '', /n1's containerRuntimeEndpoint.*judged with the paths n1's kubelet reports in its configz/);
+    assert.deepEqual(judge('/data/rt', null), []);
+  });
+  it('its staticPodPath is the static pod folder; kubeadm\'s /etc/kubernetes/manifests is then only a path inside /etc/kubernetes', () => {
+    assert.equal(judge('/srv/static')[0]?.kind, 'static-pod-folder');
+    assert.equal(judge('/srv/static', n1, true)[0]?.severity, 'high');
+    assert.equal(judge('/etc/kubernetes/manifests')[0]?.kind, 'kubernetes-dir');
+    assert.equal(judge('/etc/kubernetes/manifests')[0]?.severity, 'medium');
+    // staticPodPath "" (no static pods): no static pod folder at all
+    assert.equal(judge('/etc/kubernetes/manifests', { node: 'n1', staticPodPath: '' })[0]?.kind, 'kubernetes-dir');
+  });
+  it("a well-known socket of another runtime is high, not critical, and says it is not this node's runtime", () => {
+    const f = judge('/var/run/docker.sock')[0];
+    assert.equal(f?.severity, 'high');
+    assert.match(f?.detail ?? '', /not this node's configured runtime socket/);
+    // /run is above the node's own socket as well when that is under /run: critical
+    assert.equal(judge('/run', { node: 'n1', containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock' })[0]?.severity, 'critical');
+  });
+  it('the folder of its serving key is a credential folder; imageServiceEndpoint is a socket too; an absent endpoint is the containerd default', () => {
+    assert.equal(judge('/secure/kubelet')[0]?.kind, 'kubelet-dir');
+    assert.equal(judge('/img/img.sock', { node: 'n1', imageServiceEndpoint: 'unix:///img/img.sock' })[0]?.kind, 'runtime-socket');
+    assert.equal(judge('/run/containerd/containerd.sock', { node: 'n1' })[0]?.severity, 'critical');
+  });
+  it('nodePathsFrom keeps string settings only', () => {
+    const v: Record<string, unknown> = { containerRuntimeEndpoint: 'unix:///x.sock', staticPodPath: '', tlsCertFile: 7 };
+    assert.deepEqual(nodePathsFrom('n', (k) => v[k]), { node: 'n', containerRuntimeEndpoint: 'unix:///x.sock', staticPodPath: '' });
+  });
+  it('bypassCandidate keeps what bypassPods reads: the same findings, and nothing for a pod without host paths or privilege', () => {
+    const pods = [
+      mounting('/var/run/docker.sock'),
+      pod('priv', { hostPID: true, containers: [{ name: 'c', securityContext: { privileged: true }, env: [{ name: 'SECRET', value: 's3cret' }] }] }, { ownerReferences: [{ kind: 'DaemonSet', name: 'ds', controller: true }] }),
+      pod('plain', { containers: [{ name: 'c' }], volumes: [{ name: 'e', emptyDir: {} }] }),
+    ];
+    const cands = pods.map(bypassCandidate);
+    assert.equal(cands[2], undefined);
+    assert.deepEqual(bypassPods(cands.filter((c) => c !== undefined)), bypassPods(pods));
+    assert.doesNotMatch(JSON.stringify(cands), /s3cret/);
   });
 });
 

@@ -28,7 +28,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../clus
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindingsOf } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassCandidate, bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, nodeOf, nodePathsFrom, podSecurityGaps, type BypassFinding, type BypassOptions, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -192,6 +192,20 @@ interface ClusterContext {
   namespaces?: string[];
   /** the same, for lookups from every node */
   namespaceSet?: ReadonlySet<string>;
+  /**
+   * Pods with a hostPath volume or a privileged container (bypassCandidate), by spec.nodeName ("" when
+   * unscheduled): each is judged once its node's paths are known (that node's configz), then dropped.
+   */
+  candidates: Map<string, object[]>;
+  bypass: BypassGroups;
+}
+
+/** Judges the pods scheduled on a node against that node's paths (or the defaults, saying why), and forgets them. */
+function judgeNodePods(ctx: ClusterContext, node: string, opts: BypassOptions): void {
+  const pods = ctx.candidates.get(node);
+  if (!pods) return;
+  ctx.candidates.delete(node);
+  for (const b of bypassPods(pods, opts)) ctx.bypass.add(b);
 }
 
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
@@ -204,6 +218,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   });
   if (signal.aborted) {
     const why = `not examined: ${(signal.reason as Error).message}`;
+    judgeNodePods(ctx, name, { defaultsBecause: `the configuration of ${name} was not read (${why})` });
     const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high', message: `${name}: its kubelet checks were not run: ${why}` })];
     return { node: nodeEntry(why, findings), findings };
   }
@@ -211,10 +226,15 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   const parsed = r.ok ? configzToEffective(r.body, name) : { error: proxyError(r) };
   const configz = parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer');
   if (!parsed.effective) {
+    judgeNodePods(ctx, name, { defaultsBecause: `the configuration of ${name} could not be read (${configz})` });
     const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: its kubelet checks were not run: ${configz}` })];
     return { node: nodeEntry(configz, findings), findings };
   }
+  // the node's own runtime socket and static pod folder decide which host paths lead around the API server
+  const effective = parsed.effective;
+  const paths: BypassOptions = { node: nodePathsFrom(name, (k) => effective[k]?.value) };
+  judgeNodePods(ctx, name, paths);
   const facts = nodeFactsFromConfigz(parsed.effective, name, version);
   if (os === 'linux' || os === 'windows') facts.os = { value: os, source: `status.nodeInfo.operatingSystem of the Node ${name}` };
   const findings: Finding[] = runChecks(NODE_CHECKS_VIA_CONFIGZ, facts)
@@ -227,7 +247,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
-    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {})) {
+    for (const h of hiddenStaticPods(kp.items, mirrors, name, { ...paths, ...(ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {}) })) {
       findings.push(finding('hidden-static-pods', {
         subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
@@ -323,7 +343,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   }
   try {
     const early: Finding[] = [];
-    const ctx: ClusterContext = {};
+    const ctx: ClusterContext = { candidates: new Map(), bypass: new BypassGroups() };
     const budget = new KeptBudget();
     /** lists the audit stopped reading (a bound, the deadline) */
     const cutLists: string[] = [];
@@ -370,7 +390,6 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     // ---- pods, one at a time: host access that bypasses the API server, and each node's mirror pods ----
     const mirrors = new Map<string, MirrorIndex>();
     const controlPlanePods: unknown[] = [];
-    const bypass = new BypassGroups();
     // what is kept of a pod (its mirror-index entry, its bypass findings, a control-plane pod whole) counts against the bound
     const keep = (bytes: number): void => {
       if (!budget.take(bytes)) throw new BoundReached(`stopped: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
@@ -384,12 +403,15 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
         keep(sizeOf(p));
         controlPlanePods.push(p);
       }
-      for (const b of bypassPods([p])) {
-        keep(sizeOf(b));
-        bypass.add(b);
+      const c = bypassCandidate(p);
+      if (c) {
+        keep(sizeOf(c));
+        const node = nodeOf(c) ?? '';
+        const l = ctx.candidates.get(node);
+        if (l) l.push(c);
+        else ctx.candidates.set(node, [c]);
       }
     });
-    early.push(...bypass.findings());
     noteCut('/api/v1/pods', podsFailed);
     if (podsFailed) {
       early.push(listUnknown('workload-bypass', '/api/v1/pods', podsFailed));
@@ -474,6 +496,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       progress?.finish();
     }
     nodes.sort((a, b) => byName(a.name, b.name));
+    // pods no audited node took: unscheduled, or on a node the node list did not show
+    for (const node of [...ctx.candidates.keys()])
+      judgeNodePods(ctx, node, { defaultsBecause: node === '' ? 'the pod is not scheduled to a node yet' : `its node ${node} is not in the node list, so its configuration is unknown` });
+    for (const f of ctx.bypass.findings()) await report(f);
     clearTimeout(deadlineTimer); // everything was examined or stopped: writing the report is not cut
 
     // the deadline, said once where the table and the JSON both show it
