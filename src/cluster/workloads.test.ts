@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bypassCandidate, bypassPods, hiddenStaticPods, mirrorPodsByNode, nodePathsFrom, podSecurityGaps, type NodePaths } from './workloads.ts';
+import { bypassCandidate, bypassPods, hiddenStaticPods, mirrorPodsByNode, nodePathsFrom, podSecurityGaps, podSecurityLabelErrors, type NodePaths } from './workloads.ts';
 
 function pod(name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): object {
   return { metadata: { name, namespace: 'default', ...meta }, spec: { nodeName: 'n1', ...spec } };
@@ -247,18 +247,32 @@ describe('hiddenStaticPods', () => {
 describe('podSecurityGaps', () => {
   const ns = (name: string, enforce?: unknown) => ({ metadata: { name, labels: enforce === undefined ? {} : { 'pod-security.kubernetes.io/enforce': enforce } } });
 
-  it('privileged, absent and invalid are reported; baseline and restricted are not', () => {
-    const gaps = podSecurityGaps([ns('a', 'privileged'), ns('b', 'baseline'), ns('c', 'restricted'), ns('d'), ns('e', 'strict')]);
+  it('privileged and absent are gaps; baseline, restricted and a typo (enforced as restricted) are not', () => {
+    const gaps = podSecurityGaps([ns('a', 'privileged'), ns('b', 'baseline'), ns('c', 'restricted'), ns('d'), ns('e', 'basline')]);
     assert.deepEqual(
       gaps.map((g) => [g.namespace, g.level, g.basis, g.severity]),
       [
         ['a', 'privileged', 'label', 'high'],
         ['d', 'privileged', 'default', 'high'],
-        ['e', 'restricted', 'invalid-label', 'medium'],
       ],
     );
     assert.match(gaps[1]!.detail, /unless the API server's admission configuration sets a default/);
-    assert.equal(gaps[2]?.label, 'strict');
+  });
+
+  it('podSecurityLabelErrors: an invalid enforce level is reported as what it is (enforced restricted), audit/warn fail open, versions fall back to latest', () => {
+    const errs = podSecurityLabelErrors([
+      ns('e', 'basline'),
+      { metadata: { name: 'f', labels: { 'pod-security.kubernetes.io/warn': 'Baseline', 'pod-security.kubernetes.io/audit-version': '1.30', 'pod-security.kubernetes.io/enforce-version': 'v1.30' } } },
+      ns('ok', 'restricted'),
+      ns('none'),
+    ]);
+    assert.deepEqual(errs.map((e) => [e.namespace, e.label, e.value, e.evaluatedAs, e.severity]), [
+      ['e', 'pod-security.kubernetes.io/enforce', 'basline', 'restricted', 'low'],
+      ['f', 'pod-security.kubernetes.io/audit-version', '1.30', 'latest', 'low'],
+      ['f', 'pod-security.kubernetes.io/warn', 'Baseline', 'privileged', 'medium'],
+    ]);
+    assert.match(errs[0]!.detail, /enforces restricted there/);
+    assert.equal(podSecurityLabelErrors([ns('x', 'x'.repeat(5000))])[0]?.value.length, 100);
   });
 
   it('a non-string label value is treated as absent', () => {

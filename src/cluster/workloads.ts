@@ -652,16 +652,18 @@ export interface PodSecurityGap {
   /** the level seen: the label's, or the assumed default when absent */
   level: PsaLevel;
   /** how the level was arrived at */
-  basis: 'label' | 'default' | 'invalid-label';
+  basis: 'label' | 'default';
   severity: WorkloadSeverity;
   detail: string;
 }
 
 const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
+const PSA_PREFIX = 'pod-security.kubernetes.io/';
 
 /**
- * Namespaces where Pod Security admission does not enforce at least baseline. A label that does not
- * parse is evaluated as restricted by PSA — not a gap, but reported (medium): its intent is unclear.
+ * Namespaces where Pod Security admission does not enforce at least baseline. An enforce label that
+ * is no level is evaluated as restricted (api/helpers.go ParseLevel: "if level does not match one of
+ * those strings, "restricted" and an error is returned"): not a gap — podSecurityLabelErrors reports it.
  */
 export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[] {
   const out: PodSecurityGap[] = [];
@@ -681,15 +683,6 @@ export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[
         severity: 'high',
         detail: `namespace ${name} has no ${PSA_ENFORCE_LABEL} label: Pod Security admission enforces the cluster default there, which is privileged (nothing enforced) unless the API server's admission configuration sets a default; privileged, hostPID and hostPath pods are admitted`,
       });
-    } else if (!LEVELS.includes(label)) {
-      out.push({
-        namespace: name,
-        label,
-        level: 'restricted',
-        basis: 'invalid-label',
-        severity: 'medium',
-        detail: `namespace ${name} has ${PSA_ENFORCE_LABEL}=${JSON.stringify(label.slice(0, 100))}, which is not privileged, baseline or restricted: Pod Security admission evaluates it as restricted (pod-security-admission api PolicyToEvaluate) — set the level meant`,
-      });
     } else if (label === 'privileged') {
       out.push({
         namespace: name,
@@ -699,6 +692,60 @@ export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[
         severity: 'high',
         detail: `namespace ${name} enforces the privileged level: Pod Security admission admits privileged, hostPID and hostPath pods there`,
       });
+    }
+  }
+  return out;
+}
+
+export interface PodSecurityLabelError {
+  namespace: string;
+  /** the label, e.g. pod-security.kubernetes.io/enforce */
+  label: string;
+  /** its value as written (cut to 100 characters) */
+  value: string;
+  /** what Pod Security evaluates instead */
+  evaluatedAs: string;
+  severity: 'medium' | 'low';
+  detail: string;
+}
+
+const VERSION = /^v1\.(0|[1-9][0-9]*)$/;
+
+/**
+ * Pod Security labels that do not parse, and what Pod Security admission evaluates instead
+ * (staging/src/k8s.io/pod-security-admission/api/helpers.go PolicyToEvaluate): an enforce level
+ * that is no level is enforced as "restricted" (ParseLevel); an audit or warn level as "privileged"
+ * ("Fail open for audit" / "for warn": they are silently off); a version that is not "latest" or
+ * v1.N as "latest" (ParseVersion). admission.go ValidateNamespace refuses such labels when a
+ * namespace is created or its labels change, so one that exists predates Pod Security admission
+ * (or was set while it was off).
+ */
+export function podSecurityLabelErrors(namespaces: readonly unknown[]): PodSecurityLabelError[] {
+  const out: PodSecurityLabelError[] = [];
+  if (!Array.isArray(namespaces)) return out;
+  for (let i = 0; i < namespaces.length; i++) {
+    const meta = obj(obj(namespaces[i])?.metadata);
+    const name = str(meta?.name);
+    if (!meta || !name) continue;
+    const labels = strMap(meta.labels);
+    for (const mode of ['enforce', 'audit', 'warn'] as const) {
+      const level = labels[`${PSA_PREFIX}${mode}`];
+      if (level !== undefined && !LEVELS.includes(level)) {
+        const as = mode === 'enforce' ? 'restricted' : 'privileged';
+        const shown = JSON.stringify(level.slice(0, 100));
+        out.push({
+          namespace: name, label: `${PSA_PREFIX}${mode}`, value: level.slice(0, 100), evaluatedAs: as,
+          severity: mode === 'enforce' ? 'low' : 'medium',
+          detail: `namespace ${name} has ${PSA_PREFIX}${mode}=${shown}, which is not privileged, baseline or restricted: Pod Security admission ${mode === 'enforce' ? 'enforces restricted there (stricter than any level a typo meant: pods that are not restricted are refused)' : `evaluates ${mode} as privileged there (fails open): no ${mode === 'audit' ? 'audit annotation' : 'warning'} is ever given`}`,
+        });
+      }
+      const version = labels[`${PSA_PREFIX}${mode}-version`];
+      if (version !== undefined && version !== 'latest' && !VERSION.test(version)) {
+        out.push({
+          namespace: name, label: `${PSA_PREFIX}${mode}-version`, value: version.slice(0, 100), evaluatedAs: 'latest', severity: 'low',
+          detail: `namespace ${name} has ${PSA_PREFIX}${mode}-version=${JSON.stringify(version.slice(0, 100))}, which is not "latest" or v1.N: Pod Security admission evaluates ${mode} with the latest policy version`,
+        });
+      }
     }
   }
   return out;

@@ -28,7 +28,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../clus
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindingsOf } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassCandidate, bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, nodeOf, nodePathsFrom, podSecurityGaps, type BypassFinding, type BypassOptions, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassCandidate, bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, nodeOf, nodePathsFrom, podSecurityGaps, podSecurityLabelErrors, type BypassFinding, type BypassOptions, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -247,7 +247,11 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
-    for (const h of hiddenStaticPods(kp.items, mirrors, name, { ...paths, ...(ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {}) })) {
+    const hidden = hiddenStaticPods(kp.items, mirrors, name, { ...paths, ...(ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {}) });
+    if (hidden.length === 0)
+      findings.push(finding('hidden-static-pods', { subject: name, status: 'pass', severity: 'critical',
+        message: `${name}: each of the ${kp.items.length} static pods its kubelet runs has its mirror pod in the API server` }));
+    for (const h of hidden) {
       findings.push(finding('hidden-static-pods', {
         subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
@@ -372,8 +376,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     let weakNamespaces: string[] | undefined;
     const nss = await listKept<unknown>(api, '/api/v1/namespaces', REDUCERS.namespaces, budget);
     if ('error' in nss) noteCut('/api/v1/namespaces', nss);
-    if ('error' in nss) early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
-    else {
+    if ('error' in nss) {
+      early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
+      early.push(listUnknown('namespace-pod-security-label', '/api/v1/namespaces', nss));
+    } else {
       ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
       ctx.namespaceSet = new Set(ctx.namespaces);
       const gaps = podSecurityGaps(nss.items);
@@ -385,6 +391,20 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
           remediation: `kubectl label namespace ${g.namespace} pod-security.kubernetes.io/enforce=baseline`,
         }));
       }
+      if (gaps.length === 0)
+        early.push(finding('namespace-pod-security', { subject: '/api/v1/namespaces', status: 'pass', severity: 'high',
+          message: `every one of the ${nss.items.length} namespaces enforces baseline or restricted (an enforce label that is no level counts as restricted, as Pod Security evaluates it)` }));
+      const labelErrors = podSecurityLabelErrors(nss.items);
+      for (const e of labelErrors) {
+        early.push(finding('namespace-pod-security-label', {
+          subject: `${e.namespace} ${e.label}`, status: 'fail', severity: e.severity,
+          message: `${e.namespace}: ${e.detail}`,
+          remediation: `kubectl label --overwrite namespace ${e.namespace} ${e.label}=<${e.label.endsWith('-version') ? 'latest or v1.N' : 'privileged|baseline|restricted'}, the one meant>`,
+        }));
+      }
+      if (labelErrors.length === 0)
+        early.push(finding('namespace-pod-security-label', { subject: '/api/v1/namespaces', status: 'pass', severity: 'low',
+          message: `every Pod Security label of the ${nss.items.length} namespaces names a valid level or version` }));
     }
 
     // ---- pods, one at a time: host access that bypasses the API server, and each node's mirror pods ----
@@ -499,7 +519,11 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     // pods no audited node took: unscheduled, or on a node the node list did not show
     for (const node of [...ctx.candidates.keys()])
       judgeNodePods(ctx, node, { defaultsBecause: node === '' ? 'the pod is not scheduled to a node yet' : `its node ${node} is not in the node list, so its configuration is unknown` });
-    for (const f of ctx.bypass.findings()) await report(f);
+    const bypassFindings = ctx.bypass.findings();
+    for (const f of bypassFindings) await report(f);
+    if (bypassFindings.length === 0 && !podsFailed)
+      await report(finding('workload-bypass', { subject: '/api/v1/pods', status: 'pass', severity: 'critical',
+        message: "no pod mounts its node's runtime socket (or a folder above it), static pod folder, /var/lib/kubelet, /var/lib/etcd, /etc/kubernetes or the kubelet's serving-key folder, and none runs privileged with host namespaces" }));
     clearTimeout(deadlineTimer); // everything was examined or stopped: writing the report is not cut
 
     // the deadline, said once where the table and the JSON both show it

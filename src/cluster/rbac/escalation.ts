@@ -62,16 +62,17 @@ function escalationHolder(
   action: EscalationAction,
   severity: Severity,
   why: string,
-): { severity: Severity; why: string; reach: Reach | undefined } {
+): { severity: Severity; why: string; reach: Reach | undefined; expected?: true } {
   const reach = reachOf(s);
-  if (reach === 'superusers') return { severity: 'low', why: `redundant: system:masters is always allowed. Otherwise: ${why}`, reach };
+  if (reach === 'superusers') return { severity: 'low', why: `redundant: system:masters is always allowed. Otherwise: ${why}`, reach, expected: true };
   if (s.kind === 'ServiceAccount' && s.namespace === 'kube-system' && roleRef.name.startsWith('system:controller:'))
-    return { severity: 'low', why: `built-in controller ${s.name} (${roleRef.name}); expected. Otherwise: ${why}`, reach };
+    return { severity: 'low', why: `built-in controller ${s.name} (${roleRef.name}); expected. Otherwise: ${why}`, reach, expected: true };
   if (action === 'serviceaccount-token' && s.kind === 'User' && s.name === KUBE_CONTROLLER_MANAGER && roleRef.kind === 'ClusterRole' && roleRef.name === KUBE_CONTROLLER_MANAGER)
     return {
       severity: 'low',
       why: `the controller manager's own role (it mints the tokens of the controllers' service accounts); expected. Otherwise: ${why}`,
       reach,
+      expected: true,
     };
   return {
     severity: reach === 'every-authenticated-user' || reach === 'anonymous' ? bump(severity) : severity,
@@ -329,6 +330,7 @@ function makeSaGrant(
   g.targets = listed;
   if (more > 0) g.moreTargets = more;
   if (h.reach) g.reach = h.reach;
+  if (h.expected) g.expected = true;
   return g;
 }
 
@@ -452,6 +454,7 @@ function comboGrants(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: Rbac
       if (p.targets) g.reaches = p.targets;
       if (p.moreTargets) g.moreReaches = p.moreTargets;
       if (h.reach) g.reach = h.reach;
+      if (h.expected) g.expected = true;
       out.push(g);
     }
     for (const c of partial) {

@@ -113,6 +113,8 @@ export interface Grant {
   reach?: Reach;
   severity: Severity;
   why: string;
+  /** held by whom it is meant for (the API server's own kubelet client, a built-in controller) or redundant (system:masters): not a failure */
+  expected?: true;
 }
 
 /**
@@ -157,6 +159,8 @@ export interface EscalationGrant {
   reach?: Reach;
   severity: Severity;
   why: string;
+  /** see Grant.expected */
+  expected?: true;
 }
 
 export interface DanglingBinding {
@@ -236,6 +240,8 @@ export interface PodCreateGrant {
   reach?: Reach;
   severity: Severity;
   why: string;
+  /** see Grant.expected */
+  expected?: true;
 }
 
 export interface PodCreateOptions {
