@@ -262,9 +262,20 @@ const MAX_LISTED = 5;
 const stronger = (a: Severity, b: Severity): Severity => (SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b);
 
 /** The first MAX_LISTED items as text (only those formatted: a list can hold every user of the cluster), and how many more. */
-function listed(items: string[], fmt: (x: string) => string): { targets: string[]; more?: number } {
+function listed(items: string[], fmt: (x: string) => string, count = items.length): { targets: string[]; more?: number } {
   const targets = items.slice(0, MAX_LISTED).map(fmt);
-  return items.length > MAX_LISTED ? { targets, more: items.length - MAX_LISTED } : { targets };
+  return count > targets.length ? { targets, more: count - targets.length } : { targets };
+}
+
+/** The first MAX_LISTED items that pass, without copying the rest. */
+function firstN(items: Iterable<string>, ok: (x: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const x of items) {
+    if (!ok(x)) continue;
+    out.push(x);
+    if (out.length >= MAX_LISTED) break;
+  }
+  return out;
 }
 
 export interface ComboContext {
@@ -275,6 +286,12 @@ export interface ComboContext {
   roleKubelet: RoleKubelet;
   ids: KubeletIdentities;
   cx: CapIndex;
+  /** the users of ids, strongest first (computed once) */
+  sortedKubeletUsers: () => string[];
+  /** the ClusterRoles that reach the kubelet (critical/high), strongest first, then by name (computed once) */
+  sortedKubeletRoles: () => string[];
+  /** a ClusterRoleBinding of each ClusterRole (what update of any binding can add a subject to) */
+  bindingOfRole: () => Map<string, string>;
 }
 
 /**
@@ -317,19 +334,29 @@ export function comboPaths(ctx: ComboContext, s: Subject, caps: Cap[], held: Rea
   } else if (groups[0] && !userish) partial.push(...groups);
 
   if (users[0] && !(masters && userish)) {
-    const named = users.flatMap((c) => (c.names ? [...c.names] : [...ctx.ids.users.keys()]));
     const self = (u: string) => s.kind === 'User' && s.name === u;
-    const hit = [...new Set(named)].filter((u) => ctx.ids.users.has(u) && !self(u));
-    const others = users.some((c) => c.names === null) ? [...ctx.cx.boundUsers] : named;
-    const gainful = hit.length > 0 ? hit : [...new Set(others)].filter((u) => ctx.cx.boundUsers.has(u) && !self(u));
-    if (gainful.length > 0) {
-      const ucap = covers(users, gainful[0]!) ?? users[0];
-      const sev = hit.reduce<Severity>((a, u) => stronger(a, ctx.ids.users.get(u)!.severity), hit.length > 0 ? 'high' : 'medium');
-      const l = listed(gainful, (u) => (ctx.ids.users.has(u) ? `User ${u} can ${ctx.ids.users.get(u)!.verbs.join('/')} nodes/${ctx.ids.users.get(u)!.subresource}` : `User ${u}`));
+    const anyUser = users.find((c) => c.names === null);
+    // any user: the kubelet-reaching users strongest first (sorted once), else every bound user; counted, not copied
+    let pick: { list: string[]; count: number; kube: boolean };
+    if (anyUser) {
+      const kube = ctx.sortedKubeletUsers();
+      const kubeCount = kube.length - (s.kind === 'User' && ctx.ids.users.has(s.name) ? 1 : 0);
+      if (kubeCount > 0) pick = { list: firstN(kube, (u) => !self(u)), count: kubeCount, kube: true };
+      else pick = { list: firstN(ctx.cx.boundUsers, (u) => !self(u)), count: ctx.cx.boundUsers.size - (s.kind === 'User' && ctx.cx.boundUsers.has(s.name) ? 1 : 0), kube: false };
+    } else {
+      const named = [...new Set(users.flatMap((c) => [...c.names!]))].filter((u) => !self(u));
+      const kube = named.filter((u) => ctx.ids.users.has(u)).sort((x, y) => SEVERITY_RANK[ctx.ids.users.get(x)!.severity] - SEVERITY_RANK[ctx.ids.users.get(y)!.severity]);
+      const bound = named.filter((u) => ctx.cx.boundUsers.has(u));
+      pick = kube.length > 0 ? { list: kube, count: kube.length, kube: true } : { list: bound, count: bound.length, kube: false };
+    }
+    if (pick.count > 0) {
+      const ucap = anyUser ?? covers(users, pick.list[0]!)!;
+      const sev: Severity = pick.kube ? ctx.ids.users.get(pick.list[0]!)!.severity : 'medium';
+      const l = listed(pick.list, (u) => (ctx.ids.users.has(u) ? `User ${u} can ${ctx.ids.users.get(u)!.verbs.join('/')} nodes/${ctx.ids.users.get(u)!.subresource}` : `User ${u}`), pick.count);
       paths.push({
         key: 'impersonate|users', action: 'impersonate', resource: 'users', severity: sev, caps: [ucap],
         targets: l.targets, ...(l.more ? { moreTargets: l.more } : {}),
-        why: `can impersonate ${ucap.names ? 'users' : 'any user'}${onlyText(ucap)} (without groups the identity gets only system:authenticated besides the user's own bindings): acts with ${hit.length > 0 ? 'the kubelet access of' : 'the permissions bound to'} ${l.targets.join('; ')}${l.more ? `; and ${l.more} more` : ''}`,
+        why: `can impersonate ${ucap.names ? 'users' : 'any user'}${onlyText(ucap)} (without groups the identity gets only system:authenticated besides the user's own bindings): acts with ${pick.kube ? 'the kubelet access of' : 'the permissions bound to'} ${l.targets.join('; ')}${l.more ? `; and ${l.more} more` : ''}`,
       });
     }
   }
@@ -341,34 +368,51 @@ export function comboPaths(ctx: ComboContext, s: Subject, caps: Cap[], held: Rea
   const bindCR = of('bindCR', true);
   const createCRB = of('createCRB', true)[0];
   const updateCRB = of('updateCRB', true);
-  /** ClusterRoles an existing ClusterRoleBinding it may update references (it can add itself there) */
-  const viaUpdate = new Map<string, { cap: Cap; binding: string }>();
-  if (updateCRB.length > 0)
-    for (const [b, r] of ctx.cx.crbRole) {
-      const c = covers(updateCRB, b);
-      if (c && !viaUpdate.has(r)) viaUpdate.set(r, { cap: c, binding: b });
+  /** the ClusterRoleBinding it may update that references ClusterRole r (it can add itself there) */
+  const updatable = (r: string): { cap: Cap; binding: string } | undefined => {
+    if (updateCRB.length === 0) return undefined;
+    const anyB = updateCRB.find((c) => c.names === null);
+    if (anyB) {
+      const b = ctx.bindingOfRole().get(r);
+      return b !== undefined ? { cap: anyB, binding: b } : undefined;
     }
-  const writeFor = (r: string): { cap: Cap; text: string } | undefined =>
-    createCRB
-      ? { cap: createCRB, text: 'a ClusterRoleBinding it may create (create clusterrolebindings)' }
-      : viaUpdate.has(r)
-        ? { cap: viaUpdate.get(r)!.cap, text: `ClusterRoleBinding ${viaUpdate.get(r)!.binding}, which it may update to add itself (update/patch clusterrolebindings${onlyText(viaUpdate.get(r)!.cap)})` }
-        : undefined;
+    for (const c of updateCRB) for (const b of c.names!) if (ctx.cx.crbRole.get(b) === r) return { cap: c, binding: b };
+    return undefined;
+  };
+  const writeFor = (r: string): { cap: Cap; text: string } | undefined => {
+    if (createCRB) return { cap: createCRB, text: 'a ClusterRoleBinding it may create (create clusterrolebindings)' };
+    const u = updatable(r);
+    return u ? { cap: u.cap, text: `ClusterRoleBinding ${u.binding}, which it may update to add itself (update/patch clusterrolebindings${onlyText(u.cap)})` } : undefined;
+  };
   const bindable = (r: string): boolean => covers(bindCR, r) !== undefined && writeFor(r) !== undefined;
-  if (bindCR.length > 0) {
+  if (bindCR.length > 0 && (createCRB || updateCRB.length > 0)) {
     const anyRole = bindCR.find((c) => c.names === null);
-    const candidates = anyRole && createCRB ? [...ctx.clusterRoleNames] : [...new Set(bindCR.flatMap((c) => (c.names ? [...c.names] : [...viaUpdate.keys()])))];
-    const gains = candidates.filter((r) => ctx.clusterRoleNames.has(r) && !held.has(r) && bindable(r));
-    const kube = gains.filter((r) => ctx.roleKubelet(r)).sort((a, b) => SEVERITY_RANK[ctx.roleKubelet(a)!.severity] - SEVERITY_RANK[ctx.roleKubelet(b)!.severity] || (a < b ? -1 : 1));
-    if (gains.length > 0) {
-      const first = kube[0] ?? gains[0]!;
+    const gainful = (r: string) => ctx.clusterRoleNames.has(r) && !held.has(r) && bindable(r);
+    // any role: the kubelet-reaching ones (sorted once), else the count of those it does not hold
+    let pick: { list: string[]; count: number; kube: boolean };
+    if (anyRole) {
+      const kubeAll = ctx.sortedKubeletRoles();
+      const kube = kubeAll.length <= 4 * MAX_LISTED || createCRB ? firstN(kubeAll, gainful) : kubeAll.filter(gainful);
+      const kubeCount = createCRB ? kubeAll.length - [...held].filter((r) => ctx.roleKubelet(r)).length : kube.length;
+      if (kubeCount > 0) pick = { list: kube, count: kubeCount, kube: true };
+      else {
+        const rest = createCRB ? firstN(ctx.clusterRoleNames, gainful) : [...ctx.bindingOfRole().keys()].filter(gainful);
+        pick = { list: rest, count: createCRB ? ctx.clusterRoleNames.size - [...held].filter((r) => ctx.clusterRoleNames.has(r)).length : rest.length, kube: false };
+      }
+    } else {
+      const gains = [...new Set(bindCR.flatMap((c) => [...c.names!]))].filter(gainful).sort();
+      const kube = gains.filter((r) => ctx.roleKubelet(r)).sort((x, y) => SEVERITY_RANK[ctx.roleKubelet(x)!.severity] - SEVERITY_RANK[ctx.roleKubelet(y)!.severity]);
+      pick = kube.length > 0 ? { list: kube, count: kube.length, kube: true } : { list: gains, count: gains.length, kube: false };
+    }
+    if (pick.count > 0 && pick.list.length > 0) {
+      const first = pick.list[0]!;
       const w = writeFor(first)!;
       const bcap = covers(bindCR, first)!;
-      const sev = kube.length > 0 ? ctx.roleKubelet(first)!.severity : anyRole && createCRB ? 'high' : 'medium';
-      const l = listed(kube.length > 0 ? kube : gains, (r) => (ctx.roleKubelet(r) ? `ClusterRole ${r} grants ${ctx.roleKubelet(r)!.text}` : `ClusterRole ${r}`));
+      const sev: Severity = pick.kube ? ctx.roleKubelet(first)!.severity : anyRole && createCRB ? 'high' : 'medium';
+      const l = listed(pick.list, (r) => (ctx.roleKubelet(r) ? `ClusterRole ${r} grants ${ctx.roleKubelet(r)!.text}` : `ClusterRole ${r}`), pick.count);
       paths.push({
         key: 'bind|clusterroles', action: 'bind', resource: 'clusterroles', severity: sev, caps: [bcap, w.cap], targets: l.targets, ...(l.more ? { moreTargets: l.more } : {}),
-        why: `can bind ${bcap.names ? 'ClusterRoles' : 'any ClusterRole'}${onlyText(bcap)} in ${w.text}, so the API server's escalation check lets it grant itself ${kube.length > 0 ? 'the kubelet access of' : 'the permissions of'} ${l.targets.join('; ')}${l.more ? `; and ${l.more} more` : ''} cluster-wide`,
+        why: `can bind ${bcap.names ? 'ClusterRoles' : 'any ClusterRole'}${onlyText(bcap)} in ${w.text}, so the API server's escalation check lets it grant itself ${pick.kube ? 'the kubelet access of' : 'the permissions of'} ${l.targets.join('; ')}${l.more ? `; and ${l.more} more` : ''} cluster-wide`,
       });
     }
   }
@@ -379,16 +423,25 @@ export function comboPaths(ctx: ComboContext, s: Subject, caps: Cap[], held: Rea
   const createCR = of('createCR', true)[0];
   if (escCR.length > 0) {
     let found: { role: string; esc: Cap; write: Cap; how: string } | undefined;
-    const candidates = escCR.some((c) => c.names === null) ? [...new Set([...held, ...ctx.clusterRoleNames])] : [...new Set(escCR.flatMap((c) => [...(c.names ?? [])]))];
-    for (const r of candidates.sort()) {
-      const esc = covers(escCR, r);
-      const upd = covers(updateCR, r);
-      if (!esc || !upd || !ctx.clusterRoleNames.has(r)) continue;
-      if (held.has(r)) {
+    const writable = (r: string) => (ctx.clusterRoleNames.has(r) ? { esc: covers(escCR, r), upd: covers(updateCR, r) } : { esc: undefined, upd: undefined });
+    for (const r of [...held].sort()) {
+      const { esc, upd } = writable(r);
+      if (esc && upd) {
         found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it holds` };
         break;
       }
-      if (bindable(r) && !found) found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it may also bind (bind clusterroles, ${writeFor(r)!.text})` };
+    }
+    if (!found && updateCR.length > 0 && bindCR.length > 0 && (createCRB || updateCRB.length > 0)) {
+      // roles it may bind: the names its rules give, else every role (stopping at the first)
+      const named = [...new Set([...escCR, ...updateCR, ...bindCR].flatMap((c) => (c.names ? [...c.names] : [])))].sort();
+      const all = escCR.some((c) => c.names === null) && updateCR.some((c) => c.names === null) && bindCR.some((c) => c.names === null);
+      for (const r of all ? ctx.clusterRoleNames : named) {
+        const { esc, upd } = writable(r);
+        if (esc && upd && bindable(r)) {
+          found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it may also bind (bind clusterroles, ${writeFor(r)!.text})` };
+          break;
+        }
+      }
     }
     const escAny = escCR.find((c) => c.names === null);
     const bindAny = bindCR.find((c) => c.names === null);

@@ -413,6 +413,9 @@ function comboGrants(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: Rbac
     bindingRef: (kind, b) => bindingRefOf(kind, b.metadata),
   });
   if (cx.bySubject.size === 0) return [];
+  let sortedUsers: string[] | undefined;
+  let sortedRoles: string[] | undefined;
+  let roleBinding: Map<string, string> | undefined;
   const ctx: ComboContext = {
     objs,
     fullAuthority: (name) =>
@@ -421,6 +424,18 @@ function comboGrants(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: Rbac
     roleKubelet: roleKubelet(ix),
     ids: kubeletIdentities(kubelet),
     cx,
+    sortedKubeletUsers: () => (sortedUsers ??= [...ctx.ids.users.keys()].sort((a, b) => SEVERITY_RANK[ctx.ids.users.get(a)!.severity] - SEVERITY_RANK[ctx.ids.users.get(b)!.severity])),
+    sortedKubeletRoles: () =>
+      (sortedRoles ??= [...ix.clusterRoles.keys()]
+        .filter((r) => ctx.roleKubelet(r))
+        .sort((a, b) => SEVERITY_RANK[ctx.roleKubelet(a)!.severity] - SEVERITY_RANK[ctx.roleKubelet(b)!.severity] || (a < b ? -1 : a > b ? 1 : 0))),
+    bindingOfRole: () => {
+      if (!roleBinding) {
+        roleBinding = new Map();
+        for (const [b, r] of cx.crbRole) if (!roleBinding.has(r)) roleBinding.set(r, b);
+      }
+      return roleBinding;
+    },
   };
   const out: EscalationGrant[] = [];
   const noted = new Set<string>();
