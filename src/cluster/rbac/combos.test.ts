@@ -150,3 +150,17 @@ test('the finding names every part of the combination as evidence; an incomplete
   assert.equal(n?.severity, 'info');
   assert.match(n?.message ?? '', /^ClusterRoleBinding\/b0: ClusterRole r0 \(rule 0\) lets its subjects impersonate groups/);
 });
+
+test('escalate a role it may bind: escalate + update + bind + create clusterrolebindings, all four parts named', () => {
+  const rules: PolicyRule[] = [
+    { apiGroups: [RBAC], resources: ['clusterroles'], verbs: ['escalate', 'update'], resourceNames: ['view'] },
+    BIND_CR(['view']),
+    CREATE_CRB,
+  ];
+  const gs = esc(world([rules]));
+  const e = gs.find((g) => g.action === 'escalate');
+  assert.equal(e?.severity, 'critical');
+  assert.match(e?.why ?? '', /ClusterRole view, which it may also bind .* into a role it then binds to itself$/);
+  // without bind on view it cannot use what it writes there
+  assert.deepEqual(esc(world([[rules[0]!, CREATE_CRB]])).filter((g) => g.action === 'escalate'), []);
+});

@@ -422,12 +422,12 @@ export function comboPaths(ctx: ComboContext, s: Subject, caps: Cap[], held: Rea
   const updateCR = of('updateCR', true);
   const createCR = of('createCR', true)[0];
   if (escCR.length > 0) {
-    let found: { role: string; esc: Cap; write: Cap; how: string } | undefined;
+    let found: { role: string; esc: Cap; write: Cap; how: string; parts: Cap[] } | undefined;
     const writable = (r: string) => (ctx.clusterRoleNames.has(r) ? { esc: covers(escCR, r), upd: covers(updateCR, r) } : { esc: undefined, upd: undefined });
     for (const r of [...held].sort()) {
       const { esc, upd } = writable(r);
       if (esc && upd) {
-        found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it holds` };
+        found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it holds`, parts: [] };
         break;
       }
     }
@@ -438,7 +438,7 @@ export function comboPaths(ctx: ComboContext, s: Subject, caps: Cap[], held: Rea
       for (const r of all ? ctx.clusterRoleNames : named) {
         const { esc, upd } = writable(r);
         if (esc && upd && bindable(r)) {
-          found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it may also bind (bind clusterroles, ${writeFor(r)!.text})` };
+          found = { role: r, esc, write: upd, how: `ClusterRole ${r}, which it may also bind (bind clusterroles, ${writeFor(r)!.text})`, parts: [covers(bindCR, r)!, writeFor(r)!.cap] };
           break;
         }
       }
@@ -447,8 +447,8 @@ export function comboPaths(ctx: ComboContext, s: Subject, caps: Cap[], held: Rea
     const bindAny = bindCR.find((c) => c.names === null);
     if (found) {
       paths.push({
-        key: 'escalate|clusterroles', action: 'escalate', resource: 'clusterroles', severity: 'critical', caps: [found.esc, found.write],
-        why: `can escalate and update ${found.how} (escalate${onlyText(found.esc)} + update/patch clusterroles${onlyText(found.write)}): escalate skips the API server's no-escalation check, so it writes nodes/proxy — or any permission — into a role it holds`,
+        key: 'escalate|clusterroles', action: 'escalate', resource: 'clusterroles', severity: 'critical', caps: [found.esc, found.write, ...found.parts],
+        why: `can escalate and update ${found.how} (escalate${onlyText(found.esc)} + update/patch clusterroles${onlyText(found.write)}): escalate skips the API server's no-escalation check, so it writes nodes/proxy — or any permission — into a role it ${found.parts.length > 0 ? 'then binds to itself' : 'holds'}`,
       });
     } else if (escAny && createCR && createCRB && bindAny) {
       paths.push({
