@@ -21,7 +21,7 @@
 //   pkg/registry/core/serviceaccount/storage/token.go (becoming a service account by impersonation
 //   or TokenRequest, in a namespace: see rbac/escalation.ts).
 //
-// The engine lives in rbac/ (types, match, roles, subjects, kubelet, escalation, pod-create); this
+// The engine lives in rbac/ (types, match, roles, subjects, kubelet, escalation, combos, pod-create); this
 // module is its public entry point.
 
 import { evaluateEscalation } from './rbac/escalation.ts';

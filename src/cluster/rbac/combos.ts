@@ -21,6 +21,9 @@
 //   bind is asked only once the request to create/update the binding itself was authorized, so bind
 //   without create (or update/patch of an existing binding: roleRef is immutable, so update adds
 //   subjects to a binding of that same role) grants nothing.
+//   ConfirmNoEscalation (pkg/registry/rbac/validation/rule.go) lets the write through without bind
+//   or escalate only when the writer already holds every rule of the role ("ownerRules, err :=
+//   ruleResolver.RulesFor(ctx, user, namespace)" must cover them): no gain, so no path.
 // - pkg/registry/rbac/{clusterrole,role}/policybased/storage.go: "if rbacregistry.EscalationAllowed(ctx)
 //   || rbacregistry.RoleEscalationAuthorized(ctx, s.authorizer)" skips ConfirmNoEscalation: escalate
 //   plus create/update/patch on the role writes any rule into it; that helps its holder only for a
