@@ -48,7 +48,7 @@ export const CLUSTER_FINDINGS = {
     rationale: 'each combination lets its holder grant itself nodes/proxy, or act as system:masters; one part alone grants nothing (an rbac-ineffective-rule note)',
   },
   'rbac-pod-create-bypass': {
-    title: 'No subject can create pods that lead around the API server', section: 'rbac', severity: 'high',
+    title: 'No unexpected subject can create pods that lead around the API server', section: 'rbac', severity: 'high',
     failsWhen: 'a subject may create pods (or workloads that make them) in a namespace without Pod Security baseline, or where a service account reaches the kubelet API',
     rationale: "such a pod can mount the node's root and runtime socket, or run as the service account that holds nodes/proxy",
   },
