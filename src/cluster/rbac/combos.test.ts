@@ -148,7 +148,7 @@ test('the finding names every part of the combination as evidence; an incomplete
   assert.ok(f.evidence.some((e) => e.note?.startsWith('ClusterRoleBinding/b1 → ClusterRole/r1')));
   const n = rbacFindings(world([[IMP('groups')]]), [], []).find((x) => x.check === 'rbac-ineffective-rule');
   assert.equal(n?.severity, 'info');
-  assert.match(n?.message ?? '', /^ClusterRoleBinding\/b0: ClusterRole r0 \(rule 0\) lets its subjects impersonate groups/);
+  assert.match(n?.message ?? '', /^ClusterRoleBinding\/b0: ClusterRole r0 \(rule 0\) lets User alice impersonate groups, but it may impersonate no user/);
 });
 
 test('escalate a role it may bind: escalate + update + bind + create clusterrolebindings, all four parts named', () => {

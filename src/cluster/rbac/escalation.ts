@@ -477,7 +477,7 @@ function comboGrants(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: Rbac
       const nk = `${refKey(c.binding)}\u0000${c.kind}`;
       if (noted.has(nk)) continue;
       noted.add(nk);
-      notes.push({ kind: 'incomplete-combination', object: c.binding, message: partialMessage(c) });
+      notes.push({ kind: 'incomplete-combination', object: c.binding, message: partialMessage(c, s) });
     }
   }
   return out;
@@ -485,15 +485,15 @@ function comboGrants(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: Rbac
 
 const refKey = (r: ObjectRef): string => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
 
-function partialMessage(c: Cap): string {
-  const from = `${c.roleRef.kind} ${c.roleRef.name} (rule ${c.chain.ruleIndex})`;
+function partialMessage(c: Cap, s: Subject): string {
+  const from = `${c.roleRef.kind} ${c.roleRef.name} (rule ${c.chain.ruleIndex}) lets ${reachText(s, reachOf(s))}`;
   switch (c.kind) {
     case 'impGroups':
-      return `${from} lets its subjects impersonate groups, but they may impersonate no user or service account: the API server refuses Impersonate-Group without Impersonate-User (apiserver filters/impersonation.go), so on its own it grants nothing`;
+      return `${from} impersonate groups, but it may impersonate no user or service account: the API server refuses Impersonate-Group without Impersonate-User (apiserver filters/impersonation.go), so on its own it grants nothing`;
     case 'bindCR':
     case 'bindR':
-      return `${from} lets its subjects bind ${c.kind === 'bindCR' ? 'ClusterRoles' : 'Roles'}, but they may create or update no binding: the API server asks for bind only when a binding is written (rbac policybased storage), so on its own it grants nothing`;
+      return `${from} bind ${c.kind === 'bindCR' ? 'ClusterRoles' : 'Roles'}, but it may create or update no binding: the API server asks for bind only when a binding is written (rbac policybased storage), so on its own it grants nothing`;
     default:
-      return `${from} lets its subjects escalate ${c.kind === 'escalateCR' ? 'ClusterRoles' : 'Roles'}, but they may create or update no role: escalate only lifts the no-escalation check on a role write, so on its own it grants nothing`;
+      return `${from} escalate ${c.kind === 'escalateCR' ? 'ClusterRoles' : 'Roles'}, but it may create or update no role: escalate only lifts the no-escalation check on a role write, so on its own it grants nothing`;
   }
 }
