@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterRole, ClusterRoleBinding, RbacObjects } from './rbac.ts';
 import { GROUP_ABOVE, NAMED_IN_GROUP, rbacFindings, rbacFindingsOf } from './rbac-findings.ts';
+import { CLUSTER_FINDINGS } from './findings.ts';
 
 const proxyReader: ClusterRole = { metadata: { name: 'proxy-reader' }, rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }] } as ClusterRole;
 const impersonator: ClusterRole = { metadata: { name: 'impersonator' }, rules: [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }] } as ClusterRole;
@@ -44,4 +45,35 @@ test('findings are made one at a time', () => {
   const first = it.next();
   assert.equal(first.done, false);
   assert.equal(typeof (first.value as { check: string }).check, 'string');
+});
+
+test('a title is a claim: with nothing failing, each RBAC check reports one pass under its title; expected holders pass, never fail', () => {
+  const none: RbacObjects = { clusterRoles: [], roles: [], clusterRoleBindings: [], roleBindings: [] };
+  const fs = rbacFindings(none, [], []);
+  for (const id of ['rbac-kubelet-access', 'rbac-escalation', 'rbac-pod-create-bypass', 'rbac-dangling-binding', 'rbac-ineffective-rule'] as const) {
+    const own = fs.filter((f) => f.check === id);
+    assert.ok(own.some((f) => f.status === 'pass' && f.title === CLUSTER_FINDINGS[id].title), id);
+    assert.deepEqual(own.filter((f) => f.status !== 'pass'), [], id);
+  }
+  // system:masters is always allowed: a pass of "Only expected subjects reach the kubelet API"
+  assert.equal(fs.find((f) => f.subject === 'Group/system:masters')?.status, 'pass');
+  // the API server's own kubelet client and a built-in controller's escalation: passes, not failures
+  const expected = rbacFindings({
+    clusterRoles: [
+      { metadata: { name: 'system:kubelet-api-admin' }, rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['*'] }] },
+      { metadata: { name: 'system:controller:clusterrole-aggregation-controller' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'update'] }] },
+    ],
+    roles: [],
+    clusterRoleBindings: [
+      { metadata: { name: 'kubeadm:apiserver-kubelet' }, roleRef: { kind: 'ClusterRole', name: 'system:kubelet-api-admin' }, subjects: [{ kind: 'User', name: 'kube-apiserver-kubelet-client' }] },
+      { metadata: { name: 'agg' }, roleRef: { kind: 'ClusterRole', name: 'system:controller:clusterrole-aggregation-controller' }, subjects: [{ kind: 'ServiceAccount', name: 'clusterrole-aggregation-controller', namespace: 'kube-system' }] },
+    ],
+    roleBindings: [],
+  } as RbacObjects, [], []);
+  assert.deepEqual(expected.filter((f) => f.status === 'fail'), []);
+  assert.equal(expected.find((f) => f.subject === 'User/kube-apiserver-kubelet-client')?.status, 'pass');
+  assert.equal(expected.find((f) => f.check === 'rbac-escalation' && f.subject === 'ServiceAccount/kube-system/clusterrole-aggregation-controller')?.status, 'pass');
+  // one failure of a check: no general pass for it
+  const one = rbacFindings(objs(1), [], []);
+  assert.ok(!one.some((f) => f.check === 'rbac-kubelet-access' && f.subject === '/apis/rbac.authorization.k8s.io/v1'));
 });

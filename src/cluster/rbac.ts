@@ -21,7 +21,7 @@
 //   pkg/registry/core/serviceaccount/storage/token.go (becoming a service account by impersonation
 //   or TokenRequest, in a namespace: see rbac/escalation.ts).
 //
-// The engine lives in rbac/ (types, match, roles, subjects, kubelet, escalation, pod-create); this
+// The engine lives in rbac/ (types, match, roles, subjects, kubelet, escalation, combos, pod-create); this
 // module is its public entry point.
 
 import { evaluateEscalation } from './rbac/escalation.ts';
@@ -75,7 +75,7 @@ export function analyzeRbac(objs: RbacObjects, opts: { podCreate?: PodCreateOpti
   const ix = buildIndex(objs);
   const dangling: DanglingBinding[] = [];
   const kubelet = evaluateKubelet(objs, ix, dangling);
-  const escalation = evaluateEscalation(objs, ix, kubelet);
+  const escalation = evaluateEscalation(objs, ix, kubelet, ix.notes);
   const a: RbacAnalysis = { kubelet, escalation, dangling, notes: ix.notes };
   if (opts.podCreate) a.podCreate = evaluatePodCreate(objs, ix, opts.podCreate, kubelet);
   return a;

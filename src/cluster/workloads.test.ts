@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bypassPods, hiddenStaticPods, mirrorPodsByNode, podSecurityGaps } from './workloads.ts';
+import { bypassCandidate, bypassPods, hiddenStaticPods, mirrorPodsByNode, nodePathsFrom, podSecurityGaps, podSecurityLabelErrors, type NodePaths } from './workloads.ts';
 
 function pod(name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): object {
   return { metadata: { name, namespace: 'default', ...meta }, spec: { nodeName: 'n1', ...spec } };
@@ -103,6 +103,53 @@ describe('bypassPods: host paths', () => {
   });
 });
 
+describe("bypassPods: the node's own paths (configz)", () => {
+  const n1: NodePaths = { node: 'n1', containerRuntimeEndpoint: 'unix:///data/rt/crio.sock', staticPodPath: '/srv/static', tlsPrivateKeyFile: '/secure/kubelet/kubelet.key' };
+  const judge = (path: string, node: NodePaths | null = n1, readOnly = false) => bypassPods([mounting(path, readOnly)], node ? { node } : {});
+  it("its containerRuntimeEndpoint and that socket's folder are critical; the defaults say nothing of them", () => {
+    assert.equal(judge('/data/rt/crio.sock')[0]?.kind, 'runtime-socket');
+    assert.equal(judge('/data/rt')[0]?.kind, 'socket-parent');
+    assert.equal(judge('/data/rt')[0]?.severity, 'critical');
+    assert.match(judge('/data/rt')[0]?.detail ?? '', /n1's containerRuntimeEndpoint.*judged with the paths n1's kubelet reports in its configz/);
+    assert.deepEqual(judge('/data/rt', null), []);
+  });
+  it('its staticPodPath is the static pod folder; kubeadm\'s /etc/kubernetes/manifests is then only a path inside /etc/kubernetes', () => {
+    assert.equal(judge('/srv/static')[0]?.kind, 'static-pod-folder');
+    assert.equal(judge('/srv/static', n1, true)[0]?.severity, 'high');
+    assert.equal(judge('/etc/kubernetes/manifests')[0]?.kind, 'kubernetes-dir');
+    assert.equal(judge('/etc/kubernetes/manifests')[0]?.severity, 'medium');
+    // staticPodPath "" (no static pods): no static pod folder at all
+    assert.equal(judge('/etc/kubernetes/manifests', { node: 'n1', staticPodPath: '' })[0]?.kind, 'kubernetes-dir');
+  });
+  it("a well-known socket of another runtime is high, not critical, and says it is not this node's runtime", () => {
+    const f = judge('/var/run/docker.sock')[0];
+    assert.equal(f?.severity, 'high');
+    assert.match(f?.detail ?? '', /not this node's configured runtime socket/);
+    // /run is above the node's own socket as well when that is under /run: critical
+    assert.equal(judge('/run', { node: 'n1', containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock' })[0]?.severity, 'critical');
+  });
+  it('the folder of its serving key is a credential folder; imageServiceEndpoint is a socket too; an absent endpoint is the containerd default', () => {
+    assert.equal(judge('/secure/kubelet')[0]?.kind, 'kubelet-dir');
+    assert.equal(judge('/img/img.sock', { node: 'n1', imageServiceEndpoint: 'unix:///img/img.sock' })[0]?.kind, 'runtime-socket');
+    assert.equal(judge('/run/containerd/containerd.sock', { node: 'n1' })[0]?.severity, 'critical');
+  });
+  it('nodePathsFrom keeps string settings only', () => {
+    const v: Record<string, unknown> = { containerRuntimeEndpoint: 'unix:///x.sock', staticPodPath: '', tlsCertFile: 7 };
+    assert.deepEqual(nodePathsFrom('n', (k) => v[k]), { node: 'n', containerRuntimeEndpoint: 'unix:///x.sock', staticPodPath: '' });
+  });
+  it('bypassCandidate keeps what bypassPods reads: the same findings, and nothing for a pod without host paths or privilege', () => {
+    const pods = [
+      mounting('/var/run/docker.sock'),
+      pod('priv', { hostPID: true, containers: [{ name: 'c', securityContext: { privileged: true }, env: [{ name: 'SECRET', value: 's3cret' }] }] }, { ownerReferences: [{ kind: 'DaemonSet', name: 'ds', controller: true }] }),
+      pod('plain', { containers: [{ name: 'c' }], volumes: [{ name: 'e', emptyDir: {} }] }),
+    ];
+    const cands = pods.map(bypassCandidate);
+    assert.equal(cands[2], undefined);
+    assert.deepEqual(bypassPods(cands.filter((c) => c !== undefined)), bypassPods(pods));
+    assert.doesNotMatch(JSON.stringify(cands), /s3cret/);
+  });
+});
+
 describe('bypassPods: privileged with host namespaces', () => {
   it('privileged + hostPID is critical', () => {
     const [f] = bypassPods([pod('p', { hostPID: true, containers: [{ name: 'c', securityContext: { privileged: true } }] })]);
@@ -200,18 +247,32 @@ describe('hiddenStaticPods', () => {
 describe('podSecurityGaps', () => {
   const ns = (name: string, enforce?: unknown) => ({ metadata: { name, labels: enforce === undefined ? {} : { 'pod-security.kubernetes.io/enforce': enforce } } });
 
-  it('privileged, absent and invalid are reported; baseline and restricted are not', () => {
-    const gaps = podSecurityGaps([ns('a', 'privileged'), ns('b', 'baseline'), ns('c', 'restricted'), ns('d'), ns('e', 'strict')]);
+  it('privileged and absent are gaps; baseline, restricted and a typo (enforced as restricted) are not', () => {
+    const gaps = podSecurityGaps([ns('a', 'privileged'), ns('b', 'baseline'), ns('c', 'restricted'), ns('d'), ns('e', 'basline')]);
     assert.deepEqual(
       gaps.map((g) => [g.namespace, g.level, g.basis, g.severity]),
       [
         ['a', 'privileged', 'label', 'high'],
         ['d', 'privileged', 'default', 'high'],
-        ['e', 'restricted', 'invalid-label', 'medium'],
       ],
     );
     assert.match(gaps[1]!.detail, /unless the API server's admission configuration sets a default/);
-    assert.equal(gaps[2]?.label, 'strict');
+  });
+
+  it('podSecurityLabelErrors: an invalid enforce level is reported as what it is (enforced restricted), audit/warn fail open, versions fall back to latest', () => {
+    const errs = podSecurityLabelErrors([
+      ns('e', 'basline'),
+      { metadata: { name: 'f', labels: { 'pod-security.kubernetes.io/warn': 'Baseline', 'pod-security.kubernetes.io/audit-version': '1.30', 'pod-security.kubernetes.io/enforce-version': 'v1.30' } } },
+      ns('ok', 'restricted'),
+      ns('none'),
+    ]);
+    assert.deepEqual(errs.map((e) => [e.namespace, e.label, e.value, e.evaluatedAs, e.severity]), [
+      ['e', 'pod-security.kubernetes.io/enforce', 'basline', 'restricted', 'low'],
+      ['f', 'pod-security.kubernetes.io/audit-version', '1.30', 'latest', 'low'],
+      ['f', 'pod-security.kubernetes.io/warn', 'Baseline', 'privileged', 'medium'],
+    ]);
+    assert.match(errs[0]!.detail, /enforces restricted there/);
+    assert.equal(podSecurityLabelErrors([ns('x', 'x'.repeat(5000))])[0]?.value.length, 100);
   });
 
   it('a non-string label value is treated as absent', () => {

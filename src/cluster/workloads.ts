@@ -15,7 +15,7 @@
 // - staging/src/k8s.io/pod-security-admission/api/helpers.go (PolicyToEvaluate): an absent enforce
 //   label takes the admission configuration's default (privileged when none is configured); a
 //   label that does not parse is evaluated as "restricted".
-import { hitsOf, hitWords, RUNTIME_SOCKET_DESC, RUNTIME_SOCKETS, type Hit, type SensitiveRoot } from '../checks/static-pods/common.ts';
+import { clean, hitsOf, hitWords, RUNTIME_SOCKET_DESC, RUNTIME_SOCKETS, type Hit, type SensitiveRoot } from '../checks/static-pods/common.ts';
 import type { HostPathMount } from '../facts/types.ts';
 
 export type BypassKind =
@@ -47,6 +47,44 @@ export interface BypassOptions {
   staticPodPath?: string;
   /** more runtime sockets to look for (e.g. a kubelet's containerRuntimeEndpoint without unix://) */
   runtimeSockets?: string[];
+  /**
+   * The paths of the node the pods run on, from its live configz: then its runtime socket and static
+   * pod folder are that node's own (staticPodPath and runtimeSockets are not used), and the detail
+   * says so. Without it the defaults are used, and the detail says why (`defaultsBecause`).
+   */
+  node?: NodePaths;
+  /** why the default paths are used (unscheduled pod, node configuration unreadable, …) */
+  defaultsBecause?: string;
+}
+
+/**
+ * The bypass paths of one node, as its kubelet reports them (configz: KubeletConfiguration). The
+ * kubelet's root directory is the --root-dir flag (cmd/kubelet/app/options/options.go,
+ * KubeletFlags.RootDirectory), not a KubeletConfiguration field, so configz never shows it: it stays
+ * /var/lib/kubelet (the default), and the kubelet's serving key folder is added where configz names
+ * one elsewhere.
+ */
+export interface NodePaths {
+  node: string;
+  /** containerRuntimeEndpoint ("unix:///run/containerd/containerd.sock"); absent: not in the answer */
+  containerRuntimeEndpoint?: string;
+  /** imageServiceEndpoint ("" = the runtime endpoint) */
+  imageServiceEndpoint?: string;
+  /** staticPodPath; "" = the kubelet has no static pod folder */
+  staticPodPath?: string;
+  /** tlsPrivateKeyFile / tlsCertFile: the kubelet's serving certificate and key */
+  tlsPrivateKeyFile?: string;
+  tlsCertFile?: string;
+}
+
+/** A node's bypass paths from its configz settings (EffectiveConfig values; anything not a string is left out). */
+export function nodePathsFrom(node: string, value: (setting: string) => unknown): NodePaths {
+  const out: NodePaths = { node };
+  for (const k of ['containerRuntimeEndpoint', 'imageServiceEndpoint', 'staticPodPath', 'tlsPrivateKeyFile', 'tlsCertFile'] as const) {
+    const v = value(k);
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
 }
 
 /**
@@ -136,14 +174,36 @@ function containersOf(spec: Obj): Obj[] {
 
 // ---- bypassPods -------------------------------------------------------------------------------------
 
+/** Well-known socket paths that are not the node's configured runtime: a bypass only if another runtime serves there. */
+const OTHER_RUNTIME = "a well-known runtime socket path, not this node's containerRuntimeEndpoint";
+
+const socketPath = (endpoint: string): string | undefined => {
+  const p = endpoint.replace(/^unix:\/\//, '');
+  return p.startsWith('/') ? clean(p) : undefined; // npipe:// (Windows), tcp://: no host path
+};
+
 function roots(opts: BypassOptions): SensitiveRoot[] {
   const out: SensitiveRoot[] = [];
-  for (const s of [...RUNTIME_SOCKETS, ...(opts.runtimeSockets ?? [])]) {
-    const p = s.replace(/^unix:\/\//, '');
-    if (p.startsWith('/') && !out.some((r) => r.path === p)) out.push({ path: p, kind: 'runtime-socket', desc: RUNTIME_SOCKET_DESC });
+  const n = opts.node;
+  const socket = (p: string | undefined, desc: string): void => {
+    if (p && !out.some((r) => r.kind === 'runtime-socket' && clean(r.path) === clean(p))) out.push({ path: clean(p), kind: 'runtime-socket', desc });
+  };
+  if (n) {
+    // the node's own runtime, as its kubelet reports it (the default when configz leaves it out: defaults.go)
+    socket(socketPath(n.containerRuntimeEndpoint || 'unix:///run/containerd/containerd.sock'), `${n.node}'s containerRuntimeEndpoint`);
+    if (n.imageServiceEndpoint) socket(socketPath(n.imageServiceEndpoint), `${n.node}'s imageServiceEndpoint`);
+    for (const s of RUNTIME_SOCKETS) socket(s, OTHER_RUNTIME);
+  } else for (const s of [...RUNTIME_SOCKETS, ...(opts.runtimeSockets ?? [])]) socket(socketPath(s), RUNTIME_SOCKET_DESC);
+  const sp = n ? n.staticPodPath : opts.staticPodPath && opts.staticPodPath.startsWith('/') ? opts.staticPodPath : '/etc/kubernetes/manifests';
+  if (sp && sp.startsWith('/'))
+    out.push({ path: clean(sp), kind: 'static-pods', desc: `the static pod folder${n ? ` of ${n.node} (its staticPodPath)` : ''}: a file written there runs as a pod, without admission` });
+  // the kubelet's serving key, where configz names a folder outside the fixed ones
+  for (const f of [n?.tlsPrivateKeyFile, n?.tlsCertFile]) {
+    if (!f || !f.startsWith('/')) continue;
+    const dir = clean(f).replace(/\/[^/]*$/, '') || '/';
+    if (dir === '/' || ['/etc/kubernetes', '/var/lib/kubelet'].some((r) => dir === r || dir.startsWith(`${r}/`)) || out.some((r) => r.path === dir)) continue;
+    out.push({ path: dir, kind: 'credentials', desc: `the folder of ${n!.node}'s kubelet serving key (tlsPrivateKeyFile/tlsCertFile)` });
   }
-  const sp = opts.staticPodPath && opts.staticPodPath.startsWith('/') ? opts.staticPodPath : '/etc/kubernetes/manifests';
-  out.push({ path: sp, kind: 'static-pods', desc: 'the static pod folder: a file written there runs as a pod, without admission' });
   out.push({ path: '/etc/kubernetes', kind: 'credentials', desc: "the kubelet's and the control plane's kubeconfigs and the cluster CA key" });
   out.push({ path: '/var/lib/kubelet', kind: 'credentials', desc: "the kubelet's keys and every pod's volumes, Secrets included" });
   out.push({ path: '/var/lib/etcd', kind: 'credentials', desc: "etcd's data: every Secret of the cluster" });
@@ -159,18 +219,26 @@ const CREDENTIAL_KIND: Record<string, BypassKind> = {
 function kindOf(h: Hit): BypassKind {
   if (h.root.kind === 'runtime-socket') return h.relation === 'same' ? 'runtime-socket' : 'socket-parent';
   if (h.root.kind === 'static-pods') return 'static-pod-folder';
-  return CREDENTIAL_KIND[h.root.path] ?? 'kubernetes-dir';
+  return CREDENTIAL_KIND[h.root.path] ?? (h.root.desc.includes('kubelet serving key') ? 'kubelet-dir' : 'kubernetes-dir');
 }
+
+/** A hit on a well-known socket path that is not the node's configured runtime (only when the node's paths are known). */
+const otherRuntime = (h: Hit): boolean => h.root.desc === OTHER_RUNTIME;
 
 const RANK: BypassKind[] = ['runtime-socket', 'socket-parent', 'static-pod-folder', 'etcd-dir', 'kubernetes-dir', 'kubelet-dir'];
 
 /** One finding per hostPath volume: the worst thing it reaches, everything it reaches in the detail. */
-function judgeVolume(v: PodView, hp: HostPathMount, hits: Hit[]): Pick<BypassFinding, 'kind' | 'severity' | 'detail'> {
+function judgeVolume(v: PodView, hp: HostPathMount, all: Hit[], basis: string): Pick<BypassFinding, 'kind' | 'severity' | 'detail'> {
+  // the node's own runtime decides; a well-known path of another runtime counts only when nothing else is hit
+  const own = all.filter((h) => !otherRuntime(h));
+  const hits = own.length > 0 ? own : all;
   const kinds = hits.map(kindOf);
   const kind = RANK.find((k) => kinds.includes(k)) ?? kinds[0]!;
   const writable = hp.mounts.some((m) => !m.readOnly);
+  const elsewhere = own.length === 0; // only another runtime's well-known socket path
   let severity: WorkloadSeverity;
-  if (kind === 'runtime-socket' || kind === 'socket-parent') severity = 'critical';
+  if (elsewhere) severity = 'high';
+  else if (kind === 'runtime-socket' || kind === 'socket-parent') severity = 'critical';
   else if (kind === 'static-pod-folder') severity = writable ? 'critical' : 'high';
   else {
     const main = hits.find((h) => kindOf(h) === kind);
@@ -181,15 +249,16 @@ function judgeVolume(v: PodView, hp: HostPathMount, hits: Hit[]): Pick<BypassFin
       ? 'no container mounts it (an ephemeral container added through pods/ephemeralcontainers can)'
       : hp.mounts.map((m) => `container ${m.container} at ${m.mountPath}${m.readOnly ? ' (read-only)' : ' (writable)'}`).join('; ');
   if (hp.mounts.length === 0 && severity !== 'medium') severity = severity === 'critical' ? 'high' : 'medium';
-  const consequence =
-    kind === 'runtime-socket' || kind === 'socket-parent'
+  const consequence = elsewhere
+    ? "it is not this node's configured runtime socket: a bypass only if another runtime (docker, cri-dockerd…) also serves it on the node"
+    : kind === 'runtime-socket' || kind === 'socket-parent'
       ? 'its containers can talk to the container runtime directly and start privileged containers on the node, bypassing the API server; read-only does not help, connecting to a socket needs no write access'
       : kind === 'static-pod-folder'
         ? writable
           ? 'its containers can write new static pods, which the kubelet runs without admission'
           : 'its containers can read the static pod manifests'
         : 'its containers can read the credentials there (and change them where the mount is writable)';
-  return { kind, severity, detail: `${v.namespace}/${v.name} volume ${hp.volume}: hostPath ${hp.path} is ${hitWords(hits)}; ${consequence}. Mounts: ${mounts}` };
+  return { kind, severity, detail: `${v.namespace}/${v.name} volume ${hp.volume}: hostPath ${hp.path} is ${hitWords(hits)}; ${consequence}. Mounts: ${mounts} (${basis})` };
 }
 
 function hostPathsOf(spec: Obj): HostPathMount[] {
@@ -236,6 +305,9 @@ function hostNamespaceFinding(v: PodView): Pick<BypassFinding, 'kind' | 'severit
 /** Pods (v1.Pod JSON from the API server) whose host mounts or privileges lead around the API server. */
 export function bypassPods(pods: readonly unknown[], opts: BypassOptions = {}): BypassFinding[] {
   const rs = roots(opts);
+  const basis = opts.node
+    ? `judged with the paths ${opts.node.node}'s kubelet reports in its configz`
+    : `judged with the default paths (/etc/kubernetes/manifests, the well-known runtime sockets)${opts.defaultsBecause ? `: ${opts.defaultsBecause}` : ''}`;
   const out: BypassFinding[] = [];
   if (!Array.isArray(pods)) return out;
   const n = pods.length;
@@ -252,12 +324,53 @@ export function bypassPods(pods: readonly unknown[], opts: BypassOptions = {}): 
     };
     for (const hp of hostPathsOf(v.spec)) {
       const hits = hitsOf(hp, rs);
-      if (hits.length > 0) out.push({ ...base, ...judgeVolume(v, hp, hits) });
+      if (hits.length > 0) out.push({ ...base, ...judgeVolume(v, hp, hits, basis) });
     }
     const hn = hostNamespaceFinding(v);
     if (hn) out.push({ ...base, ...hn });
   }
   return out;
+}
+
+/**
+ * What bypassPods reads of a pod, and nothing else (its hostPath volumes and their mounts, privileged
+ * containers, host namespaces, owner, mirror annotation), or undefined when it has neither a hostPath
+ * volume nor a privileged container: pods are kept in this form until their node's paths are known.
+ */
+export function bypassCandidate(p: unknown): object | undefined {
+  const v = view(p);
+  if (!v) return undefined;
+  const hostVols = list(v.spec.volumes).filter((vol) => str(vol.name) && str(obj(vol.hostPath)?.path));
+  const privileged = containersOf(v.spec).some((c) => obj(c.securityContext)?.privileged === true);
+  if (hostVols.length === 0 && !privileged) return undefined;
+  const names = new Set(hostVols.map((vol) => str(vol.name)!));
+  const container = (c: Obj): Obj => ({
+    name: str(c.name) ?? '(unnamed)',
+    volumeMounts: list(c.volumeMounts).filter((m) => typeof m.name === 'string' && names.has(m.name)).map((m) => ({ name: m.name, mountPath: str(m.mountPath) ?? '?', readOnly: m.readOnly === true })),
+    ...(obj(c.securityContext)?.privileged === true ? { securityContext: { privileged: true } } : {}),
+  });
+  const owner = v.owners.find((r) => r.controller === true) ?? v.owners[0];
+  const mirror = v.annotations[MIRROR_ANNOTATION];
+  return {
+    metadata: {
+      namespace: v.namespace, name: v.name,
+      ...(owner ? { ownerReferences: [{ kind: str(owner.kind) ?? '?', name: str(owner.name) ?? '?', controller: true }] } : {}),
+      ...(mirror !== undefined ? { annotations: { [MIRROR_ANNOTATION]: mirror } } : {}),
+    },
+    spec: {
+      ...(v.node ? { nodeName: v.node } : {}),
+      ...(['hostPID', 'hostNetwork', 'hostIPC'] as const).reduce<Obj>((a, k) => (v.spec[k] === true ? { ...a, [k]: true } : a), {}),
+      volumes: hostVols.map((vol) => ({ name: vol.name, hostPath: { path: str(obj(vol.hostPath)?.path), ...(str(obj(vol.hostPath)?.type) ? { type: str(obj(vol.hostPath)?.type) } : {}) } })),
+      initContainers: list(v.spec.initContainers).map(container),
+      containers: list(v.spec.containers).map(container),
+      ephemeralContainers: list(v.spec.ephemeralContainers).map(container),
+    },
+  };
+}
+
+/** The node a pod (or a bypassCandidate) is scheduled on, or undefined. */
+export function nodeOf(p: unknown): string | undefined {
+  return str(obj(obj(p)?.spec)?.nodeName);
 }
 
 // ---- hiddenStaticPods ---------------------------------------------------------------------------------
@@ -539,16 +652,18 @@ export interface PodSecurityGap {
   /** the level seen: the label's, or the assumed default when absent */
   level: PsaLevel;
   /** how the level was arrived at */
-  basis: 'label' | 'default' | 'invalid-label';
+  basis: 'label' | 'default';
   severity: WorkloadSeverity;
   detail: string;
 }
 
 const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
+const PSA_PREFIX = 'pod-security.kubernetes.io/';
 
 /**
- * Namespaces where Pod Security admission does not enforce at least baseline. A label that does not
- * parse is evaluated as restricted by PSA — not a gap, but reported (medium): its intent is unclear.
+ * Namespaces where Pod Security admission does not enforce at least baseline. An enforce label that
+ * is no level is evaluated as restricted (api/helpers.go ParseLevel: "if level does not match one of
+ * those strings, "restricted" and an error is returned"): not a gap — podSecurityLabelErrors reports it.
  */
 export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[] {
   const out: PodSecurityGap[] = [];
@@ -568,15 +683,6 @@ export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[
         severity: 'high',
         detail: `namespace ${name} has no ${PSA_ENFORCE_LABEL} label: Pod Security admission enforces the cluster default there, which is privileged (nothing enforced) unless the API server's admission configuration sets a default; privileged, hostPID and hostPath pods are admitted`,
       });
-    } else if (!LEVELS.includes(label)) {
-      out.push({
-        namespace: name,
-        label,
-        level: 'restricted',
-        basis: 'invalid-label',
-        severity: 'medium',
-        detail: `namespace ${name} has ${PSA_ENFORCE_LABEL}=${JSON.stringify(label.slice(0, 100))}, which is not privileged, baseline or restricted: Pod Security admission evaluates it as restricted (pod-security-admission api PolicyToEvaluate) — set the level meant`,
-      });
     } else if (label === 'privileged') {
       out.push({
         namespace: name,
@@ -586,6 +692,60 @@ export function podSecurityGaps(namespaces: readonly unknown[]): PodSecurityGap[
         severity: 'high',
         detail: `namespace ${name} enforces the privileged level: Pod Security admission admits privileged, hostPID and hostPath pods there`,
       });
+    }
+  }
+  return out;
+}
+
+export interface PodSecurityLabelError {
+  namespace: string;
+  /** the label, e.g. pod-security.kubernetes.io/enforce */
+  label: string;
+  /** its value as written (cut to 100 characters) */
+  value: string;
+  /** what Pod Security evaluates instead */
+  evaluatedAs: string;
+  severity: 'medium' | 'low';
+  detail: string;
+}
+
+const VERSION = /^v1\.(0|[1-9][0-9]*)$/;
+
+/**
+ * Pod Security labels that do not parse, and what Pod Security admission evaluates instead
+ * (staging/src/k8s.io/pod-security-admission/api/helpers.go PolicyToEvaluate): an enforce level
+ * that is no level is enforced as "restricted" (ParseLevel); an audit or warn level as "privileged"
+ * ("Fail open for audit" / "for warn": they are silently off); a version that is not "latest" or
+ * v1.N as "latest" (ParseVersion). admission.go ValidateNamespace refuses such labels when a
+ * namespace is created or its labels change, so one that exists predates Pod Security admission
+ * (or was set while it was off).
+ */
+export function podSecurityLabelErrors(namespaces: readonly unknown[]): PodSecurityLabelError[] {
+  const out: PodSecurityLabelError[] = [];
+  if (!Array.isArray(namespaces)) return out;
+  for (let i = 0; i < namespaces.length; i++) {
+    const meta = obj(obj(namespaces[i])?.metadata);
+    const name = str(meta?.name);
+    if (!meta || !name) continue;
+    const labels = strMap(meta.labels);
+    for (const mode of ['enforce', 'audit', 'warn'] as const) {
+      const level = labels[`${PSA_PREFIX}${mode}`];
+      if (level !== undefined && !LEVELS.includes(level)) {
+        const as = mode === 'enforce' ? 'restricted' : 'privileged';
+        const shown = JSON.stringify(level.slice(0, 100));
+        out.push({
+          namespace: name, label: `${PSA_PREFIX}${mode}`, value: level.slice(0, 100), evaluatedAs: as,
+          severity: mode === 'enforce' ? 'low' : 'medium',
+          detail: `namespace ${name} has ${PSA_PREFIX}${mode}=${shown}, which is not privileged, baseline or restricted: Pod Security admission ${mode === 'enforce' ? 'enforces restricted there (stricter than any level a typo meant: pods that are not restricted are refused)' : `evaluates ${mode} as privileged there (fails open): no ${mode === 'audit' ? 'audit annotation' : 'warning'} is ever given`}`,
+        });
+      }
+      const version = labels[`${PSA_PREFIX}${mode}-version`];
+      if (version !== undefined && version !== 'latest' && !VERSION.test(version)) {
+        out.push({
+          namespace: name, label: `${PSA_PREFIX}${mode}-version`, value: version.slice(0, 100), evaluatedAs: 'latest', severity: 'low',
+          detail: `namespace ${name} has ${PSA_PREFIX}${mode}-version=${JSON.stringify(version.slice(0, 100))}, which is not "latest" or v1.N: Pod Security admission evaluates ${mode} with the latest policy version`,
+        });
+      }
     }
   }
   return out;

@@ -28,7 +28,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../clus
 import { clusterFinding as finding, type ClusterFindingId } from '../cluster/findings.ts';
 import { rbacFindingsOf } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
-import { bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, podSecurityGaps, type BypassFinding, type MirrorIndex } from '../cluster/workloads.ts';
+import { bypassCandidate, bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, nodeOf, nodePathsFrom, podSecurityGaps, podSecurityLabelErrors, type BypassFinding, type BypassOptions, type MirrorIndex } from '../cluster/workloads.ts';
 import { formatClusterTable } from '../report/cluster-table.ts';
 import { reportWidth } from '../report/wrap.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
@@ -193,6 +193,20 @@ interface ClusterContext {
   namespaces?: string[];
   /** the same, for lookups from every node */
   namespaceSet?: ReadonlySet<string>;
+  /**
+   * Pods with a hostPath volume or a privileged container (bypassCandidate), by spec.nodeName ("" when
+   * unscheduled): each is judged once its node's paths are known (that node's configz), then dropped.
+   */
+  candidates: Map<string, object[]>;
+  bypass: BypassGroups;
+}
+
+/** Judges the pods scheduled on a node against that node's paths (or the defaults, saying why), and forgets them. */
+function judgeNodePods(ctx: ClusterContext, node: string, opts: BypassOptions): void {
+  const pods = ctx.candidates.get(node);
+  if (!pods) return;
+  ctx.candidates.delete(node);
+  for (const b of bypassPods(pods, opts)) ctx.bypass.add(b);
 }
 
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
@@ -205,6 +219,7 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   });
   if (signal.aborted) {
     const why = `not examined: ${(signal.reason as Error).message}`;
+    judgeNodePods(ctx, name, { defaultsBecause: `the configuration of ${name} was not read (${why})` });
     const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high', message: `${name}: its kubelet checks were not run: ${why}` })];
     return { node: nodeEntry(why, findings), findings };
   }
@@ -212,10 +227,15 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
   const parsed = r.ok ? configzToEffective(r.body, name) : { error: proxyError(r) };
   const configz = parsed.effective ? 'ok' : (parsed.error ?? 'no configuration in the answer');
   if (!parsed.effective) {
+    judgeNodePods(ctx, name, { defaultsBecause: `the configuration of ${name} could not be read (${configz})` });
     const findings = [finding('node-configz', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: its kubelet checks were not run: ${configz}` })];
     return { node: nodeEntry(configz, findings), findings };
   }
+  // the node's own runtime socket and static pod folder decide which host paths lead around the API server
+  const effective = parsed.effective;
+  const paths: BypassOptions = { node: nodePathsFrom(name, (k) => effective[k]?.value) };
+  judgeNodePods(ctx, name, paths);
   const facts = nodeFactsFromConfigz(parsed.effective, name, version);
   if (os === 'linux' || os === 'windows') facts.os = { value: os, source: `status.nodeInfo.operatingSystem of the Node ${name}` };
   const findings: Finding[] = runChecks(NODE_CHECKS_VIA_CONFIGZ, facts)
@@ -228,7 +248,11 @@ async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, vers
     findings.push(finding('hidden-static-pods', { subject: name, status: 'unknown', severity: 'high',
       message: `${name}: hidden static pods were not looked for: ${why}` }));
   } else {
-    for (const h of hiddenStaticPods(kp.items, mirrors, name, ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {})) {
+    const hidden = hiddenStaticPods(kp.items, mirrors, name, { ...paths, ...(ctx.namespaceSet ? { namespaces: ctx.namespaceSet } : {}) });
+    if (hidden.length === 0)
+      findings.push(finding('hidden-static-pods', { subject: name, status: 'pass', severity: 'critical',
+        message: `${name}: each of the ${kp.items.length} static pods its kubelet runs has its mirror pod in the API server` }));
+    for (const h of hidden) {
       findings.push(finding('hidden-static-pods', {
         subject: `${name}/${h.namespace}/${h.pod}`, status: 'fail', severity: h.severity,
         message: h.detail, // ends with the reasons
@@ -324,7 +348,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   }
   try {
     const early: Finding[] = [];
-    const ctx: ClusterContext = {};
+    const ctx: ClusterContext = { candidates: new Map(), bypass: new BypassGroups() };
     const budget = new KeptBudget();
     /** lists the audit stopped reading (a bound, the deadline) */
     const cutLists: string[] = [];
@@ -353,8 +377,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     let weakNamespaces: string[] | undefined;
     const nss = await listKept<unknown>(api, '/api/v1/namespaces', REDUCERS.namespaces, budget);
     if ('error' in nss) noteCut('/api/v1/namespaces', nss);
-    if ('error' in nss) early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
-    else {
+    if ('error' in nss) {
+      early.push(listUnknown('namespace-pod-security', '/api/v1/namespaces', nss));
+      early.push(listUnknown('namespace-pod-security-label', '/api/v1/namespaces', nss));
+    } else {
       ctx.namespaces = nss.items.map((n) => (n as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string');
       ctx.namespaceSet = new Set(ctx.namespaces);
       const gaps = podSecurityGaps(nss.items);
@@ -366,12 +392,25 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
           remediation: `kubectl label namespace ${g.namespace} pod-security.kubernetes.io/enforce=baseline`,
         }));
       }
+      if (gaps.length === 0)
+        early.push(finding('namespace-pod-security', { subject: '/api/v1/namespaces', status: 'pass', severity: 'high',
+          message: `every one of the ${nss.items.length} namespaces enforces baseline or restricted (an enforce label that is no level counts as restricted, as Pod Security evaluates it)` }));
+      const labelErrors = podSecurityLabelErrors(nss.items);
+      for (const e of labelErrors) {
+        early.push(finding('namespace-pod-security-label', {
+          subject: `${e.namespace} ${e.label}`, status: 'fail', severity: e.severity,
+          message: `${e.namespace}: ${e.detail}`,
+          remediation: `kubectl label --overwrite namespace ${e.namespace} ${e.label}=<${e.label.endsWith('-version') ? 'latest or v1.N' : 'privileged|baseline|restricted'}, the one meant>`,
+        }));
+      }
+      if (labelErrors.length === 0)
+        early.push(finding('namespace-pod-security-label', { subject: '/api/v1/namespaces', status: 'pass', severity: 'low',
+          message: `every Pod Security label of the ${nss.items.length} namespaces names a valid level or version` }));
     }
 
     // ---- pods, one at a time: host access that bypasses the API server, and each node's mirror pods ----
     const mirrors = new Map<string, MirrorIndex>();
     const controlPlanePods: unknown[] = [];
-    const bypass = new BypassGroups();
     // what is kept of a pod (its mirror-index entry, its bypass findings, a control-plane pod whole) counts against the bound
     const keep = (bytes: number): void => {
       if (!budget.take(bytes)) throw new BoundReached(`stopped: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
@@ -385,12 +424,15 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
         keep(sizeOf(p));
         controlPlanePods.push(p);
       }
-      for (const b of bypassPods([p])) {
-        keep(sizeOf(b));
-        bypass.add(b);
+      const c = bypassCandidate(p);
+      if (c) {
+        keep(sizeOf(c));
+        const node = nodeOf(c) ?? '';
+        const l = ctx.candidates.get(node);
+        if (l) l.push(c);
+        else ctx.candidates.set(node, [c]);
       }
     });
-    early.push(...bypass.findings());
     noteCut('/api/v1/pods', podsFailed);
     if (podsFailed) {
       early.push(listUnknown('workload-bypass', '/api/v1/pods', podsFailed));
@@ -475,6 +517,14 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       progress?.finish();
     }
     nodes.sort((a, b) => byName(a.name, b.name));
+    // pods no audited node took: unscheduled, or on a node the node list did not show
+    for (const node of [...ctx.candidates.keys()])
+      judgeNodePods(ctx, node, { defaultsBecause: node === '' ? 'the pod is not scheduled to a node yet' : `its node ${node} is not in the node list, so its configuration is unknown` });
+    const bypassFindings = ctx.bypass.findings();
+    for (const f of bypassFindings) await report(f);
+    if (bypassFindings.length === 0 && !podsFailed)
+      await report(finding('workload-bypass', { subject: '/api/v1/pods', status: 'pass', severity: 'critical',
+        message: "no pod mounts its node's runtime socket (or a folder above it), static pod folder, /var/lib/kubelet, /var/lib/etcd, /etc/kubernetes or the kubelet's serving-key folder, and none runs privileged with host namespaces" }));
     clearTimeout(deadlineTimer); // everything was examined or stopped: writing the report is not cut
 
     // the deadline, said once where the table and the JSON both show it

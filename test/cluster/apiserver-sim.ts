@@ -29,6 +29,8 @@ export interface ApiServerSimSpec {
   anonymousOn?: (nodeIndex: number) => boolean;
   /** delay before every response is started (default 0) */
   latencyMs?: number;
+  /** labels of a namespace (default none) */
+  namespaceLabels?: (k: number) => Record<string, string>;
   /** objects appended to a list, by its path (e.g. '/api/v1/pods': control-plane mirror pods) */
   extra?: Record<string, object[]>;
   /** list paths that answer 403 Forbidden, as the API server does for an identity without `list` */
@@ -119,8 +121,9 @@ function pod(spec: ApiServerSimSpec, j: number): object {
   };
 }
 
-function namespace(k: number): object {
-  return { metadata: { name: nsName(k), uid: `22222222-0000-4000-8000-${String(k).padStart(12, '0')}` }, status: { phase: 'Active' } };
+function namespace(spec: ApiServerSimSpec, k: number): object {
+  const labels = spec.namespaceLabels?.(k);
+  return { metadata: { name: nsName(k), uid: `22222222-0000-4000-8000-${String(k).padStart(12, '0')}`, ...(labels ? { labels } : {}) }, status: { phase: 'Active' } };
 }
 
 const BUILTIN_CLUSTERROLES: { name: string; rules: object[] }[] = [
@@ -276,7 +279,7 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
   const base: Record<string, ListResource> = {
     '/api/v1/nodes': { kind: 'NodeList', apiVersion: 'v1', count: spec.nodes, item: (i) => node(spec, i) },
     '/api/v1/pods': { kind: 'PodList', apiVersion: 'v1', count: pods, item: (i) => pod(spec, i) },
-    '/api/v1/namespaces': { kind: 'NamespaceList', apiVersion: 'v1', count: spec.namespaces, item: namespace },
+    '/api/v1/namespaces': { kind: 'NamespaceList', apiVersion: 'v1', count: spec.namespaces, item: (k) => namespace(spec, k) },
     '/apis/rbac.authorization.k8s.io/v1/clusterroles': { kind: 'ClusterRoleList', apiVersion: rbac, count: clusterRoleCount(spec), item: clusterRole },
     '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings': { kind: 'ClusterRoleBindingList', apiVersion: rbac, count: crbCount, item: (i) => clusterRoleBinding(spec, i) },
     '/apis/rbac.authorization.k8s.io/v1/roles': { kind: 'RoleList', apiVersion: rbac, count: spec.namespaces, item: role },

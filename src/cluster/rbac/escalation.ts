@@ -5,7 +5,8 @@
 import { bindingRefOf, chainOf, kubeletServiceAccounts, nodesText, SEVERITY_RANK, type KubeletSaIndex } from './kubelet.ts';
 import { allowedVerbs, apiGroupMatches, resourceMatches, verbMatches } from './match.ts';
 import { resolveClusterRole, resolveRoleRef, type EffectiveRule, type Index, type ResolvedRole } from './roles.ts';
-import { clusterSubjects, namespacedSubjects, reachOf, reachText, subjectRef } from './subjects.ts';
+import { bump, clusterSubjects, namespacedSubjects, reachOf, reachText, subjectRef } from './subjects.ts';
+import { capIndex, comboPaths, impliedGroups, kubeletIdentities, roleKubelet, subjectKey, type Cap, type ComboContext } from './combos.ts';
 import {
   MAX_ESCALATION_TARGETS,
   type ClusterRoleBinding,
@@ -26,7 +27,6 @@ import {
   type SubjectRef,
 } from './types.ts';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 // ---- escalation ----
 //
@@ -52,44 +52,8 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 // impersonate serviceaccounts is reported in any case. Reading legacy token secrets is left out:
 // whether such secrets exist is not in the RBAC objects.
 
-interface EscalationCheck {
-  action: EscalationAction;
-  group: string;
-  resource: string;
-}
-
-const ESCALATION_CHECKS: EscalationCheck[] = [
-  { action: 'escalate', group: RBAC_GROUP, resource: 'clusterroles' },
-  { action: 'bind', group: RBAC_GROUP, resource: 'clusterroles' },
-  { action: 'escalate', group: RBAC_GROUP, resource: 'roles' },
-  { action: 'bind', group: RBAC_GROUP, resource: 'roles' },
-  { action: 'impersonate', group: '', resource: 'users' },
-  { action: 'impersonate', group: '', resource: 'groups' },
-  { action: 'impersonate', group: '', resource: 'serviceaccounts' },
-];
-
 /** kube-controller-manager's user and ClusterRole (bootstrap policy): it mints tokens for the controllers' service accounts. */
 const KUBE_CONTROLLER_MANAGER = 'system:kube-controller-manager';
-
-function escalationSeverity(c: EscalationCheck, names: string[] | undefined): { severity: Severity; why: string } {
-  const scope = names ? ` (only ${names.join(', ')})` : '';
-  if (c.action === 'impersonate') {
-    if (c.resource === 'serviceaccounts')
-      return { severity: 'high', why: `can impersonate service accounts${scope}, and act with whatever they are granted` };
-    return {
-      severity: 'critical',
-      why: `can impersonate ${c.resource}${scope}${names ? '' : ', including group system:masters'}: every permission, the kubelet included`,
-    };
-  }
-  if (c.resource === 'roles')
-    return {
-      severity: 'medium',
-      why: `can ${c.action} Roles${scope} in every namespace: namespaced only, so not nodes/*, but any namespaced permission`,
-    };
-  return c.action === 'bind'
-    ? { severity: 'critical', why: `can bind ClusterRoles${scope} cluster-wide: with create on clusterrolebindings, grants itself nodes/proxy` }
-    : { severity: 'critical', why: `can escalate ClusterRoles${scope}: with create/update on clusterroles, writes itself a role with nodes/proxy` };
-}
 
 /** Who holds an escalation grant: redundant or expected holders are low, everyone/anonymous critical. */
 function escalationHolder(
@@ -98,19 +62,20 @@ function escalationHolder(
   action: EscalationAction,
   severity: Severity,
   why: string,
-): { severity: Severity; why: string; reach: Reach | undefined } {
+): { severity: Severity; why: string; reach: Reach | undefined; expected?: true } {
   const reach = reachOf(s);
-  if (reach === 'superusers') return { severity: 'low', why: `redundant: system:masters is always allowed. Otherwise: ${why}`, reach };
+  if (reach === 'superusers') return { severity: 'low', why: `redundant: system:masters is always allowed. Otherwise: ${why}`, reach, expected: true };
   if (s.kind === 'ServiceAccount' && s.namespace === 'kube-system' && roleRef.name.startsWith('system:controller:'))
-    return { severity: 'low', why: `built-in controller ${s.name} (${roleRef.name}); expected. Otherwise: ${why}`, reach };
+    return { severity: 'low', why: `built-in controller ${s.name} (${roleRef.name}); expected. Otherwise: ${why}`, reach, expected: true };
   if (action === 'serviceaccount-token' && s.kind === 'User' && s.name === KUBE_CONTROLLER_MANAGER && roleRef.kind === 'ClusterRole' && roleRef.name === KUBE_CONTROLLER_MANAGER)
     return {
       severity: 'low',
       why: `the controller manager's own role (it mints the tokens of the controllers' service accounts); expected. Otherwise: ${why}`,
       reach,
+      expected: true,
     };
   return {
-    severity: reach === 'every-authenticated-user' || reach === 'anonymous' ? 'critical' : severity,
+    severity: reach === 'every-authenticated-user' || reach === 'anonymous' ? bump(severity) : severity,
     why: `${reachText(s, reach)}: ${why}`,
     reach,
   };
@@ -365,10 +330,11 @@ function makeSaGrant(
   g.targets = listed;
   if (more > 0) g.moreTargets = more;
   if (h.reach) g.reach = h.reach;
+  if (h.expected) g.expected = true;
   return g;
 }
 
-export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[]): EscalationGrant[] {
+export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: RbacNote[] = []): EscalationGrant[] {
   const out: EscalationGrant[] = [];
   const seen = new Set<string>();
   const noteSink: RbacNote[] = [];
@@ -380,61 +346,35 @@ export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[
     return sum;
   };
 
-  for (const b of objs.clusterRoleBindings ?? []) {
-    if (!b?.metadata || !b.roleRef || b.roleRef.kind !== 'ClusterRole') continue;
-    const role = resolveClusterRole(ix, b.roleRef.name);
-    if (!role) continue;
-    const bindingRef = bindingRefOf('ClusterRoleBinding', b.metadata);
-    const subjects = clusterSubjects(b, bindingRef, noteSink);
-    if (subjects.length === 0) continue;
-    for (const er of role.rules) {
-      for (const c of ESCALATION_CHECKS) {
-        if (!verbMatches(er.rule, c.action) || !apiGroupMatches(er.rule, c.group) || !resourceMatches(er.rule, c.resource, '')) continue;
-        const rn = er.rule.resourceNames ?? [];
-        const names = rn.length > 0 ? [...rn] : undefined;
-        const saTargetsAll = tc.any && c.resource === 'serviceaccounts' ? saTargets(tc, undefined, ruleNames(er.rule)) : [];
+  // ClusterRoleBindings: impersonate serviceaccounts and create serviceaccounts/token in every namespace
+  if (tc.any)
+    for (const b of objs.clusterRoleBindings ?? []) {
+      if (!b?.metadata || !b.roleRef || b.roleRef.kind !== 'ClusterRole') continue;
+      const role = resolveClusterRole(ix, b.roleRef.name);
+      if (!role) continue;
+      const sum = summaryOf(role);
+      if (!sum.impersonate && !sum.token) continue;
+      const bindingRef = bindingRefOf('ClusterRoleBinding', b.metadata);
+      const subjects = clusterSubjects(b, bindingRef, noteSink);
+      for (const [action, acc] of [
+        ['impersonate', sum.impersonate],
+        ['serviceaccount-token', sum.token],
+      ] as const) {
+        if (!acc) continue;
+        const all = saTargets(tc, undefined, acc.names);
+        if (all.length === 0) continue;
         for (const s of subjects) {
-          const k = `${b.metadata.name}\u0000${s.kind}\u0000${s.namespace ?? ''}\u0000${s.name}\u0000${c.action}\u0000${c.resource}\u0000${er.index}`;
+          const k = `${b.metadata.name}\u0000${subjectKey(s)}\u0000${action}`;
           if (seen.has(k)) continue;
           seen.add(k);
-          let { severity, why } = escalationSeverity(c, names);
-          const mine = targetsFor(s, saTargetsAll);
-          const listed = mine.listed;
-          if (listed[0]) {
-            if (listed[0].kubelet.severity === 'critical') severity = 'critical';
-            why += `: ${targetsText(listed, mine.count - listed.length)}`;
-          }
-          const h = escalationHolder(s, b.roleRef, c.action, severity, why);
-          const g: EscalationGrant = {
-            subject: subjectRef(s),
-            action: c.action,
-            resource: c.resource,
-            verbs: allowedVerbs(er.rule, [c.action]),
-            chain: chainOf(bindingRef, role, er),
-            severity: h.severity,
-            why: h.why,
-          };
-          if (names) g.resourceNames = names;
-          if (listed.length > 0) {
-            g.targets = listed;
-            if (mine.count > listed.length) g.moreTargets = mine.count - listed.length;
-          }
-          if (h.reach) g.reach = h.reach;
-          out.push(g);
+          const g = makeSaGrant(s, b, bindingRef, role, action, acc, undefined, all, false);
+          if (g) out.push(g);
         }
       }
     }
-    // create serviceaccounts/token in every namespace
-    const token = tc.any ? summaryOf(role).token : undefined;
-    if (token) {
-      const all = saTargets(tc, undefined, token.names);
-      if (all.length > 0)
-        for (const s of subjects) {
-          const g = makeSaGrant(s, b, bindingRef, role, 'serviceaccount-token', token, undefined, all, false);
-          if (g) out.push(g);
-        }
-    }
-  }
+
+  // bind, escalate, impersonate users and groups: only as whole combinations (combos.ts)
+  out.push(...comboGrants(objs, ix, kubelet, notes));
 
   // RoleBindings: impersonate serviceaccounts and create serviceaccounts/token in their namespace
   if (tc.any)
@@ -462,4 +402,98 @@ export function evaluateEscalation(objs: RbacObjects, ix: Index, kubelet: Grant[
       }
     }
   return out;
+}
+
+/** The escalation paths made of combinations (combos.ts), one grant per subject and path; parts without their complement become notes. */
+function comboGrants(objs: RbacObjects, ix: Index, kubelet: Grant[], notes: RbacNote[]): EscalationGrant[] {
+  const sink: RbacNote[] = [];
+  const cx = capIndex(objs, ix, {
+    cluster: (b, ref) => clusterSubjects(b, ref, sink),
+    namespaced: (b, ns) => namespacedSubjects(b, ns).map((x) => x.s),
+    bindingRef: (kind, b) => bindingRefOf(kind, b.metadata),
+  });
+  if (cx.bySubject.size === 0) return [];
+  let sortedUsers: string[] | undefined;
+  let sortedRoles: string[] | undefined;
+  let roleBinding: Map<string, string> | undefined;
+  const ctx: ComboContext = {
+    objs,
+    fullAuthority: (name) =>
+      (resolveClusterRole(ix, name)?.rules ?? []).some((er) => ['apiGroups', 'resources', 'verbs'].every((f) => ((er.rule as Record<string, unknown>)[f] as unknown[] | undefined)?.includes('*'))),
+    clusterRoleNames: new Set(ix.clusterRoles.keys()),
+    roleKubelet: roleKubelet(ix),
+    ids: kubeletIdentities(kubelet),
+    cx,
+    sortedKubeletUsers: () => (sortedUsers ??= [...ctx.ids.users.keys()].sort((a, b) => SEVERITY_RANK[ctx.ids.users.get(a)!.severity] - SEVERITY_RANK[ctx.ids.users.get(b)!.severity])),
+    sortedKubeletRoles: () =>
+      (sortedRoles ??= [...ix.clusterRoles.keys()]
+        .filter((r) => ctx.roleKubelet(r))
+        .sort((a, b) => SEVERITY_RANK[ctx.roleKubelet(a)!.severity] - SEVERITY_RANK[ctx.roleKubelet(b)!.severity] || (a < b ? -1 : a > b ? 1 : 0))),
+    bindingOfRole: () => {
+      if (!roleBinding) {
+        roleBinding = new Map();
+        for (const [b, r] of cx.crbRole) if (!roleBinding.has(r)) roleBinding.set(r, b);
+      }
+      return roleBinding;
+    },
+  };
+  const out: EscalationGrant[] = [];
+  const noted = new Set<string>();
+  for (const [k, sc] of cx.bySubject) {
+    const s = sc.subject;
+    const groups = impliedGroups(s).map((g) => subjectKey({ kind: 'Group', name: g }));
+    const implied: Cap[] = groups.flatMap((g) => cx.bySubject.get(g)?.caps ?? []);
+    const heldImplied = new Set(groups.flatMap((g) => [...(cx.heldClusterRoles.get(g) ?? [])]));
+    const held = new Set([...(cx.heldClusterRoles.get(k) ?? []), ...heldImplied]);
+    const { paths, partial } = comboPaths(ctx, s, [...sc.caps, ...implied], held);
+    // what its groups' members all hold is reported on the group, once
+    const byGroups = implied.length > 0 && paths.length > 0 ? new Set(comboPaths(ctx, s, implied, heldImplied).paths.map((p) => p.key)) : new Set<string>();
+    const own = new Set(sc.caps);
+    for (const p of paths) {
+      if (byGroups.has(p.key) || !p.caps.some((c) => own.has(c))) continue;
+      const primary = p.caps.find((c) => own.has(c)) ?? p.caps[0]!;
+      const h = escalationHolder(s, { kind: primary.roleRef.kind, name: primary.roleRef.name }, p.action, p.severity, p.why);
+      const g: EscalationGrant = {
+        subject: subjectRef(s),
+        action: p.action,
+        resource: p.resource,
+        verbs: primary.verbs,
+        chain: primary.chain,
+        severity: h.severity,
+        why: h.why,
+      };
+      const also = p.caps.filter((c) => c !== primary && c.chain !== primary.chain).map((c) => c.chain);
+      if (also.length > 0) g.also = [...new Set(also)];
+      if (primary.names) g.resourceNames = [...primary.names];
+      if (p.namespace !== undefined) g.namespace = p.namespace;
+      if (p.targets) g.reaches = p.targets;
+      if (p.moreTargets) g.moreReaches = p.moreTargets;
+      if (h.reach) g.reach = h.reach;
+      if (h.expected) g.expected = true;
+      out.push(g);
+    }
+    for (const c of partial) {
+      if (!own.has(c)) continue;
+      const nk = `${refKey(c.binding)}\u0000${c.kind}`;
+      if (noted.has(nk)) continue;
+      noted.add(nk);
+      notes.push({ kind: 'incomplete-combination', object: c.binding, message: partialMessage(c, s) });
+    }
+  }
+  return out;
+}
+
+const refKey = (r: ObjectRef): string => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
+
+function partialMessage(c: Cap, s: Subject): string {
+  const from = `${c.roleRef.kind} ${c.roleRef.name} (rule ${c.chain.ruleIndex}) lets ${reachText(s, reachOf(s))}`;
+  switch (c.kind) {
+    case 'impGroups':
+      return `${from} impersonate groups, but it may impersonate no user or service account: the API server refuses Impersonate-Group without Impersonate-User (apiserver filters/impersonation.go), so on its own it grants nothing`;
+    case 'bindCR':
+    case 'bindR':
+      return `${from} bind ${c.kind === 'bindCR' ? 'ClusterRoles' : 'Roles'}, but it may create or update no binding: the API server asks for bind only when a binding is written (rbac policybased storage), so on its own it grants nothing`;
+    default:
+      return `${from} escalate ${c.kind === 'escalateCR' ? 'ClusterRoles' : 'Roles'}, but it may create or update no role: escalate only lifts the no-escalation check on a role write, so on its own it grants nothing`;
+  }
 }

@@ -44,7 +44,7 @@ interface RuleHit {
   er: EffectiveRule;
 }
 
-function kubeletHits(role: ResolvedRole): RuleHit[] {
+export function kubeletHits(role: ResolvedRole): RuleHit[] {
   const hits: RuleHit[] = [];
   for (const er of role.rules) {
     const rule = er.rule;
@@ -62,7 +62,7 @@ function inertNodeRules(role: ResolvedRole): EffectiveRule[] {
   return role.rules.filter((er) => apiGroupMatches(er.rule, '') && (er.rule.resources ?? []).includes('nodes/*'));
 }
 
-function severityFor(sub: KubeletSubresource, verbs: string[], onNodes: string): { severity: Severity; why: string } {
+export function severityFor(sub: KubeletSubresource, verbs: string[], onNodes: string): { severity: Severity; why: string } {
   const reveals = SUBRESOURCE_INFO[sub].reveals;
   switch (sub) {
     case 'proxy':
@@ -122,6 +122,7 @@ const SYSTEM_MASTERS_NOTE: Grant = {
   },
   reach: 'superusers',
   severity: 'low',
+  expected: true,
   why:
     'note: members of system:masters are always allowed (the API server authorizes them before RBAC, whatever RBAC says); anyone holding a client certificate with O=system:masters can exec on every node',
 };
@@ -205,13 +206,16 @@ function makeGrant(s: Subject, h: RuleHit, bindingRef: ObjectRef, role: Resolved
   const resourceNames = rn.length > 0 ? [...rn] : undefined;
   const onNodes = nodesText(resourceNames);
   let { severity, why } = severityFor(h.sub, h.verbs, onNodes);
+  let expected = false;
   const reach = reachOf(s);
   const who = reachText(s, reach);
   if (s.kind === 'User' && s.name === APISERVER_KUBELET_CLIENT && role.ref.kind === 'ClusterRole' && role.ref.name === KUBELET_API_ADMIN_ROLE) {
     severity = 'low';
+    expected = true;
     why = `the API server's own kubelet client (kubeadm binds User ${APISERVER_KUBELET_CLIENT} to ${KUBELET_API_ADMIN_ROLE}); expected. Otherwise: ${why}`;
   } else if (reach === 'superusers') {
     severity = 'low';
+    expected = true;
     why = `redundant: system:masters is always allowed whatever RBAC says. Otherwise: ${why}`;
   } else if (reach === 'every-authenticated-user' || reach === 'anonymous') {
     severity = bump(severity);
@@ -232,6 +236,7 @@ function makeGrant(s: Subject, h: RuleHit, bindingRef: ObjectRef, role: Resolved
   };
   if (resourceNames) g.resourceNames = resourceNames;
   if (reach) g.reach = reach;
+  if (expected) g.expected = true;
   return g;
 }
 

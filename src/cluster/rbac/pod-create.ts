@@ -238,11 +238,14 @@ function makePodGrant(
   if (role.aggregated && sum.first.from) why += ` (rule computed from aggregationRule, from ClusterRole ${sum.first.from})`;
 
   let severity: Severity;
+  let expected = false;
   if (reach === 'superusers') {
     severity = 'low';
+    expected = true;
     why = `redundant: system:masters is always allowed. Otherwise: ${who} ${why}`;
   } else if (s.kind === 'ServiceAccount' && s.namespace === 'kube-system' && binding.roleRef.name.startsWith('system:controller:')) {
     severity = 'low';
+    expected = true;
     why = `built-in controller ${s.name} (${binding.roleRef.name}); expected. Otherwise: ${who} ${why}`;
   } else {
     severity = reach === 'every-authenticated-user' || reach === 'anonymous' || view.anyCritical ? 'critical' : 'high';
@@ -262,6 +265,7 @@ function makePodGrant(
   if (more > 0) g.moreNamespaces = more;
   if (anySa) g.kubeletServiceAccounts = kubeletSas;
   if (reach) g.reach = reach;
+  if (expected) g.expected = true;
   return g;
 }
 

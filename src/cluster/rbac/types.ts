@@ -113,6 +113,8 @@ export interface Grant {
   reach?: Reach;
   severity: Severity;
   why: string;
+  /** held by whom it is meant for (the API server's own kubelet client, a built-in controller) or redundant (system:masters): not a failure */
+  expected?: true;
 }
 
 /**
@@ -149,9 +151,16 @@ export interface EscalationGrant {
   targets?: EscalationTarget[];
   /** How many more such targets beyond those listed. */
   moreTargets?: number;
+  /** the other parts of the combination that makes the path work (bind + create clusterrolebindings, impersonate groups + users, …) */
+  also?: GrantChain[];
+  /** what a combination path reaches (roles, users, groups), at most MAX_ESCALATION_TARGETS */
+  reaches?: string[];
+  moreReaches?: number;
   reach?: Reach;
   severity: Severity;
   why: string;
+  /** see Grant.expected */
+  expected?: true;
 }
 
 export interface DanglingBinding {
@@ -160,7 +169,7 @@ export interface DanglingBinding {
   why: string;
 }
 
-export type RbacNoteKind = 'aggregated-role' | 'inert-rule' | 'namespaced-binding' | 'ineffective-subject';
+export type RbacNoteKind = 'aggregated-role' | 'inert-rule' | 'namespaced-binding' | 'ineffective-subject' | 'incomplete-combination';
 
 export interface RbacNote {
   kind: RbacNoteKind;
@@ -231,6 +240,8 @@ export interface PodCreateGrant {
   reach?: Reach;
   severity: Severity;
   why: string;
+  /** see Grant.expected */
+  expected?: true;
 }
 
 export interface PodCreateOptions {
