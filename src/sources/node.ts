@@ -10,6 +10,7 @@ import { findProcesses } from './proc.ts';
 import { parsePflags } from '../kubelet/pflag.ts';
 import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
+import { refusalDiagnostics } from '../kubelet/validation.ts';
 import { readDpkgVersion } from './dpkg.ts';
 import { readKubeProxy } from './kube-proxy.ts';
 import { KUBEADM_CLUSTER_CA } from '../facts/paths.ts';
@@ -205,6 +206,8 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
   }
 
   const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable, commandLineHidden: hidden });
+  // What the kubelet of this version refuses after reading it all (validation.go, auth, TLS, gates, removed flags).
+  diagnostics.push(...refusalDiagnostics({ effective, flags: parsed.flags, version: version?.value }));
   return {
     invocation,
     version,

@@ -4,6 +4,7 @@ import { CONFIG_PATH, factsFrom, one, KUBEADM_CONFIG } from '../fixtures.ts';
 import { configAccepted } from './config-accepted.ts';
 
 const all = (r: ReturnType<typeof configAccepted.evaluate>) => (Array.isArray(r) ? r : [r]);
+const KUBECONFIG = '--kubeconfig=/etc/kubernetes/kubelet.conf';
 
 test('pass: the kubeadm config file and a flag', () => {
   const r = one(configAccepted, factsFrom({ config: KUBEADM_CONFIG, flags: ['--kubeconfig=/etc/kubernetes/kubelet.conf'] }));
@@ -45,7 +46,7 @@ test('unknown: no kubelet found', () => {
 });
 
 test('unknown: the config file could not be read', () => {
-  const r = one(configAccepted, factsFrom({ config: KUBEADM_CONFIG, patch: (f) => { f.kubelet.effective['readOnlyPort'] = { value: null, source: { kind: 'config-default' }, unknown: `the --config file ${CONFIG_PATH} could not be read (EACCES: permission denied)` }; } }));
+  const r = one(configAccepted, factsFrom({ config: KUBEADM_CONFIG, flags: [KUBECONFIG], patch: (f) => { f.kubelet.effective['readOnlyPort'] = { value: null, source: { kind: 'config-default' }, unknown: `the --config file ${CONFIG_PATH} could not be read (EACCES: permission denied)` }; } }));
   assert.equal(r.status, 'unknown');
   assert.match(r.message, /EACCES/);
 });
