@@ -12,9 +12,12 @@
 //     false, feature is locked to true" (a GA gate is locked to true);
 //   - gate names are case-sensitive.
 // A gate missing from this table is not decided: the kubelet may know it (this table is compact).
+// Left out on purpose: gates the list back-fills as "GA since 1.0" but that were registered later as
+// deprecated switches (AllowDNSOnlyNodeCSR, AllowInsecureKubeletCertificateSigningRequests,
+// KubeletRegistrationGetOnExistsOnly): the release that first knows them was not read.
 
 export interface GateSpec {
-  /** first minor (1.x) that knows the gate; 0 = older than any kubelet audited */
+  /** first minor (1.x) that knows the gate */
   since: number;
   /** first minor that no longer knows it */
   removedIn?: number;
@@ -34,8 +37,6 @@ export const FEATURE_GATES: Readonly<Record<string, GateSpec>> = {
   ReloadKubeletServerCertificateFile: { since: 31, onSince: 31 },
   KubeletFineGrainedAuthz: { since: 32, onSince: 33, lockedSince: 36 },
   AnonymousAuthConfigurableEndpoints: { since: 31, onSince: 32, lockedSince: 34 },
-  AllowInsecureKubeletCertificateSigningRequests: { since: 0, onSince: 0 },
-  AllowDNSOnlyNodeCSR: { since: 0, onSince: 0 },
   ContainerCheckpoint: { since: 25, onSince: 30 },
   NodeLogQuery: { since: 27 },
   PortForwardWebsockets: { since: 30, onSince: 31 },
@@ -57,7 +58,6 @@ export const FEATURE_GATES: Readonly<Record<string, GateSpec>> = {
   KubeletSeparateDiskGC: { since: 29, onSince: 31 },
   KubeletPodResourcesGet: { since: 27, onSince: 34 },
   KubeletPodResourcesDynamicResources: { since: 27, onSince: 34 },
-  KubeletRegistrationGetOnExistsOnly: { since: 0, onSince: 0 },
   QOSReserved: { since: 11 },
   CPUManagerPolicyOptions: { since: 22, onSince: 23, lockedSince: 33 },
   CPUManagerPolicyAlphaOptions: { since: 23 },
