@@ -63,6 +63,6 @@ test('the 50/s threshold is stated as kubelet-guard\'s policy, not the benchmark
 test('fail: a negative rate is a refusal, as kubelet-config-accepted reports it', () => {
   const r = one(eventQps, factsFrom({ config: `${HDR}eventRecordQPS: -1\n`, version: 'v1.30.0' }));
   assert.equal(r.status, 'fail');
-  assert.match(r.message, /refuses to start with it .*see kubelet-config-accepted/);
+  assert.match(r.message, /refuses to start with it .*as kubelet-config-accepted reports/);
   assert.doesNotMatch(r.message, /policy/);
 });

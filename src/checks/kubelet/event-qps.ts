@@ -42,7 +42,7 @@ export const eventQps: Check = {
     if (typeof v !== 'number') return { status: 'unknown', message: `${SETTING} has an unexpected value ${JSON.stringify(v)}`, evidence };
     if (v < 0) {
       // validation.go refuses it (kubelet-config-accepted reports it): no kubelet runs with this value
-      return { status: 'fail', message: `eventRecordQPS ${v} is negative: the kubelet refuses to start with it ("invalid configuration: eventRecordQPS (--event-qps) ${v} must not be a negative number"; see kubelet-config-accepted); ${src}`, evidence, remediation: fixSetting(facts, SETTING, MIN_QPS) };
+      return { status: 'fail', message: `eventRecordQPS ${v} is negative: the kubelet refuses to start with it ("invalid configuration: eventRecordQPS (--event-qps) ${v} must not be a negative number", as kubelet-config-accepted reports); ${src}`, evidence, remediation: fixSetting(facts, SETTING, MIN_QPS) };
     }
     if (v === 0) {
       const fixed = atLeast(facts, 1, 37);
