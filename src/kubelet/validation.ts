@@ -39,6 +39,9 @@
 // (refused only from a release not read here). None of these is a security setting; each is a
 // known gap, never a pass: a refusal not modelled leaves "accepted" to mean "none of the modelled
 // refusals".
+// The rules are applied as the newest validation.go read has them, to every version: the release
+// that added each rule was not read (podLogsDir and the *-compressible enforcement keys are recent;
+// an older kubelet ignores podLogsDir as an unknown field and refuses the compressible keys).
 import type { Diagnostic, EffectiveConfig, EffectiveSetting, ParsedFlag, SettingValue } from '../facts/types.ts';
 import { flagByName } from './kubelet-schema.ts';
 import { parseGoDuration } from './go-duration.ts';
