@@ -147,7 +147,8 @@ export function validateKubelet(inp: ValidationInput): Refusal[] {
     const say = `unknown flag: --${f.name} (removed from the kubelet ${bound ? `by ${spec!.removedIn!.slice(2)}` : `in 1.${gone}`})`;
     const place = { ...(f.file ? { file: f.file } : {}), ...(f.line ? { line: f.line } : {}) };
     if (minor !== undefined && minor >= gone) out.push({ setting: `--${f.name}`, value: f.value, message: say, ...place });
-    else if (minor === undefined || bound) out.push({ setting: `--${f.name}`, value: f.value, message: say, ...place, versions: bound ? `1.${gone} and later, possibly earlier` : `1.${gone} and later` });
+    else if (minor === undefined) out.push({ setting: `--${f.name}`, value: f.value, message: say, ...place, versions: bound ? `1.${gone} and later, possibly earlier` : `1.${gone} and later` });
+    else if (bound) out.push({ setting: `--${f.name}`, value: f.value, message: say, ...place, versions: `1.${minor} if the flag was already gone then (the release that removed it was not read)` });
   }
 
   // ---- feature gates (featuregate SetFromMap) --------------------------------------------------

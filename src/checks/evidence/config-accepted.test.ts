@@ -108,3 +108,10 @@ test('fail: webhook authentication without --kubeconfig (standalone kubelet, no 
   const r = all(configAccepted.evaluate(factsFrom({ config: KUBEADM_CONFIG })));
   assert.ok(r.some((x) => x.status === 'fail' && /cannot use webhook authentication/.test(x.message)));
 });
+
+test('unknown: a feature gate outside the gate table, on a known version, is not decided (never a pass)', () => {
+  const r = one(configAccepted, factsFrom({ config: `${HDR}featureGates:\n  SomeGateNotInTheTable: true\n`, flags: [KUBECONFIG], version: '1.33.0' }));
+  assert.equal(r.status, 'unknown');
+  assert.equal(r.subject, `${CONFIG_PATH}:4`);
+  assert.match(r.message, /^whether kubelet 1\.33\.0 \(test\) refuses this is not decided .*not in kubelet-guard's table/);
+});

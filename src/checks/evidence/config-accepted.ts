@@ -46,7 +46,9 @@ export const configAccepted: Check = {
       return fatal.map((d): CheckResult => d.versions ? {
         status: 'unknown',
         subject: placeOf(d),
-        message: `kubelet ${d.versions} refuses this, and the kubelet's version is unknown (give --kubelet-version): ${d.message}`,
+        message: version
+          ? `whether ${version} refuses this is not decided (refused on kubelet ${d.versions}): ${d.message}`
+          : `kubelet ${d.versions} refuses this, and the kubelet's version is unknown (give --kubelet-version): ${d.message}`,
         evidence: evidenceOfDiagnostic(d),
       } : {
         status: 'fail',
