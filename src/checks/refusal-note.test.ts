@@ -32,3 +32,9 @@ test('an accepted configuration gets no note', () => {
   assert.equal(find(fs, 'kubelet-config-accepted').status, 'pass');
   assert.ok(fs.every((f) => !/see kubelet-config-accepted/.test(f.message)));
 });
+
+test('a refusal not decided on a known version: the note says not decided', () => {
+  const fs = runChecks(NODE_CHECKS, factsFrom({ config: `${HDR}authorization:\n  mode: Webhook\nfeatureGates:\n  SomeGateNotInTheTable: true\n`, flags: [KUBECONFIG], version: '1.33.0' }));
+  assert.equal(find(fs, 'kubelet-config-accepted').status, 'unknown');
+  assert.match(find(fs, 'kubelet-authorization-mode').message, /whether this kubelet accepts this configuration is not decided \(see kubelet-config-accepted\)$/);
+});

@@ -14,6 +14,7 @@ export function refusalNote(facts: NodeFacts): string | undefined {
   const refusals = facts.kubelet.diagnostics.filter((d) => d.fatal && KUBELET_REFUSALS.has(d.code));
   if (refusals.length === 0) return undefined;
   if (refusals.some((d) => !d.versions)) return 'the kubelet would refuse this configuration and not start with it (see kubelet-config-accepted)';
+  if (facts.kubelet.version) return 'whether this kubelet accepts this configuration is not decided (see kubelet-config-accepted)';
   return 'some kubelet versions refuse this configuration and the version is unknown (see kubelet-config-accepted)';
 }
 
