@@ -5,6 +5,7 @@ import type { StatResult } from '../sources/root-fs.ts';
 import { parseConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
 import { parsePflags } from '../kubelet/pflag.ts';
+import { refusalDiagnostics } from '../kubelet/validation.ts';
 import type { Check, CheckResult } from './types.ts';
 
 export interface FactsSpec {
@@ -72,7 +73,12 @@ export function factsFrom(spec: FactsSpec = {}): NodeFacts {
       configFile: configDoc ? CONFIG_PATH : undefined,
       dropIns: dropIns.map((d) => d.file),
       effective,
-      diagnostics: [...parsed.diagnostics, ...(configDoc?.diagnostics ?? []), ...dropIns.flatMap((d) => d.diagnostics)],
+      diagnostics: [
+        ...parsed.diagnostics,
+        ...(configDoc?.diagnostics ?? []),
+        ...dropIns.flatMap((d) => d.diagnostics),
+        ...(spec.missing ? [] : refusalDiagnostics({ effective, flags: parsed.flags, version: spec.version })),
+      ],
     },
     files,
     certificates: [],

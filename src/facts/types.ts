@@ -50,6 +50,8 @@ export interface Diagnostic {
   line?: number;
   /** whether the kubelet would refuse to start with this evidence. */
   fatal?: boolean;
+  /** a refusal only some kubelet versions make, the version being unknown: the versions that refuse ("1.27 and later") */
+  versions?: string;
 }
 
 export interface KubeletInvocation {

@@ -22,6 +22,8 @@ export interface ConfigValue {
   line: number;
   /** the value written was the field's zero value (the defaulter may replace it). */
   zero: boolean;
+  /** for a map (featureGates): the line of each key, so a finding can cite one gate */
+  keyLines?: Record<string, number>;
 }
 
 export interface ConfigDoc {
@@ -163,7 +165,14 @@ function walk(map: GoNode, prefix: string, ctx: WalkContext): void {
       }
       const r = convert(spec, valueNode);
       if ('error' in r) errors.push({ message: `${path}: ${r.error}`, line: at });
-      else doc.values.set(path, { value: r.value, line: at, zero: isZero(r.value) });
+      else {
+        const cv: ConfigValue = { value: r.value, line: at, zero: isZero(r.value) };
+        if ((spec.type === 'boolMap' || spec.type === 'stringMap') && valueNode.kind === 'map') {
+          cv.keyLines = Object.create(null) as Record<string, number>;
+          for (const [k, kf] of valueNode.fields) cv.keyLines[k] = kf.line;
+        }
+        doc.values.set(path, cv);
+      }
     } else if (STRUCT_PREFIXES.has(path)) {
       if (valueNode.kind === 'null') continue;
       if (valueNode.kind !== 'map') errors.push({ message: `${path}: expected a mapping`, line: at });

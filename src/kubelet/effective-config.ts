@@ -224,9 +224,9 @@ function gateSource(gate: string, inp: ConfigInputs): Provenance | undefined {
   }
   for (const d of [...inp.dropIns].reverse()) {
     const v = d.values.get('featureGates');
-    if (v && typeof v.value === 'object' && v.value && gate in v.value) return { kind: 'drop-in', file: d.file, line: v.line };
+    if (v && typeof v.value === 'object' && v.value && gate in v.value) return { kind: 'drop-in', file: d.file, line: v.keyLines?.[gate] ?? v.line };
   }
   const v = inp.configFile?.doc?.values.get('featureGates');
-  if (v && typeof v.value === 'object' && v.value && gate in v.value) return { kind: 'config-file', file: inp.configFile!.path, line: v.line };
+  if (v && typeof v.value === 'object' && v.value && gate in v.value) return { kind: 'config-file', file: inp.configFile!.path, line: v.keyLines?.[gate] ?? v.line };
   return undefined;
 }

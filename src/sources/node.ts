@@ -10,6 +10,7 @@ import { findProcesses } from './proc.ts';
 import { parsePflags } from '../kubelet/pflag.ts';
 import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
+import { refusalDiagnostics } from '../kubelet/validation.ts';
 import { readDpkgVersion } from './dpkg.ts';
 import { readKubeProxy } from './kube-proxy.ts';
 import { KUBEADM_CLUSTER_CA } from '../facts/paths.ts';
@@ -177,6 +178,11 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
     dropInDirUnreadable = refusal;
     diagnostics.push({ code: 'flag-invalid', severity: 'high', message: refusal, fatal: true, ...flagPlace(parsed.flags, 'config-dir') });
   } else if (dirFlag !== undefined && dirFlag !== '') {
+    if (!version) {
+      // The version decides whether the flag is known at all: say which versions refuse it.
+      const alphaOn = 'KUBELET_CONFIG_DROPIN_DIR_ALPHA' in invocation.env;
+      diagnostics.push({ code: 'flag-invalid', severity: 'high', message: `--config-dir: unknown flag before 1.28${alphaOn ? '' : '; 1.28 and 1.29 (alpha) refuse it without the environment variable KUBELET_CONFIG_DROPIN_DIR_ALPHA'}`, fatal: true, versions: configDirVersions(invocation.env), ...flagPlace(parsed.flags, 'config-dir') });
+    }
     configDir = joinNodePath('/', dirFlag);
     const walked = walkDropIns(fs, configDir);
     if (walked.error) {
@@ -205,6 +211,8 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
   }
 
   const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable, commandLineHidden: hidden });
+  // What the kubelet of this version refuses after reading it all (validation.go, auth, TLS, gates, removed flags).
+  diagnostics.push(...refusalDiagnostics({ effective, flags: parsed.flags, version: version?.value }));
   return {
     invocation,
     version,
@@ -230,6 +238,11 @@ export function configDirRefusal(version: string | undefined, env: Record<string
     return `--config-dir on kubelet ${version} (alpha) needs the environment variable KUBELET_CONFIG_DROPIN_DIR_ALPHA, which is not set: the kubelet refuses to start`;
   }
   return undefined;
+}
+
+/** With the version unknown: the kubelet versions that refuse --config-dir (kubelet-facts §5.3). */
+export function configDirVersions(env: Record<string, string>): string {
+  return 'KUBELET_CONFIG_DROPIN_DIR_ALPHA' in env ? 'before 1.28' : 'before 1.30';
 }
 
 function flagPlace(flags: ParsedFlag[], name: string): { file?: string; line?: number } {

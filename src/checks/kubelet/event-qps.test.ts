@@ -50,3 +50,19 @@ test('pass: a drop-in raises it', () => {
 test('unknown: the config file is refused', () => {
   assert.equal(one(eventQps, factsFrom({ config: 'kind: KubeletConfiguration\n' })).status, 'unknown');
 });
+
+test('the 50/s threshold is stated as kubelet-guard\'s policy, not the benchmark\'s (pass and fail)', () => {
+  const pass = one(eventQps, factsFrom({ config: KUBEADM_CONFIG, version: 'v1.33.1' }));
+  assert.match(pass.message, /kubelet-guard's policy is at least 50\/s or no limit; CIS 4\.2\.8 asks only for a level that ensures appropriate event capture/);
+  const fail = one(eventQps, factsFrom({ config: `${HDR}eventRecordQPS: 10\n`, version: 'v1.30.0' }));
+  assert.equal(fail.status, 'fail');
+  assert.match(fail.message, /kubelet-guard's policy/);
+  assert.match(eventQps.meta.rationale, /kubelet-guard's policy, not the benchmark's/);
+});
+
+test('fail: a negative rate is a refusal, as kubelet-config-accepted reports it', () => {
+  const r = one(eventQps, factsFrom({ config: `${HDR}eventRecordQPS: -1\n`, version: 'v1.30.0' }));
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /refuses to start with it .*as kubelet-config-accepted reports/);
+  assert.doesNotMatch(r.message, /policy/);
+});

@@ -11,10 +11,10 @@ test('pass: not named anywhere, default on', () => {
   assert.match(r.message, /by default/);
 });
 
-test('fail: turned off in the config file, and the fix names the line', () => {
+test('fail: turned off in the config file, and the fix names the gate\'s own line', () => {
   const r = one(rotateServerCertificatesGate, factsFrom({ config: `${HDR}featureGates:\n  RotateKubeletServerCertificate: false\n` }));
   assert.equal(r.status, 'fail');
-  assert.match(r.remediation ?? '', /In \/var\/lib\/kubelet\/config\.yaml line 3: remove `RotateKubeletServerCertificate: false`/);
+  assert.match(r.remediation ?? '', /In \/var\/lib\/kubelet\/config\.yaml line 4: remove `RotateKubeletServerCertificate: false`/);
 });
 
 test('fail: --feature-gates turns it off over a file that turns it on (flag keys override)', () => {
