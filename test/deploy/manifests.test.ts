@@ -134,7 +134,7 @@ function podSpecs(): { job: Any; ds: Any; namespaces: Any[] } {
   };
 }
 
-test('the audit pod: host / read-only, uid 0 with DAC_READ_SEARCH alone, nothing else from the host', () => {
+test('the audit pod: host / read-only, uid 0 without any capability, nothing else from the host', () => {
   const { job, ds } = podSpecs();
   for (const [what, spec, audit] of [['Job', job, job.containers[0]], ['DaemonSet', ds, ds.initContainers[0]]] as const) {
     assert.equal(audit.name, 'audit', what);
@@ -151,7 +151,7 @@ test('the audit pod: host / read-only, uid 0 with DAC_READ_SEARCH alone, nothing
     assert.deepEqual(audit.volumeMounts, [{ name: 'host', mountPath: '/host', readOnly: true, recursiveReadOnly: 'IfPossible' }], what);
     assert.deepEqual(audit.securityContext, {
       runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, privileged: false, allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'], add: ['DAC_READ_SEARCH'] },
+      readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
     }, what);
     assert.ok(audit.resources.limits.memory, `${what}: a memory limit`);
   }
@@ -174,7 +174,7 @@ test('the Job and the DaemonSet run the same audit; the DaemonSet with --fail-on
   for (const k of ['tolerations', 'nodeSelector', 'securityContext', 'volumes', 'automountServiceAccountToken']) assert.deepEqual(job[k], ds[k], k);
 });
 
-test('the namespace enforces Pod Security "privileged" (hostPath and DAC_READ_SEARCH are beyond baseline); both copies are one', () => {
+test('the namespace enforces Pod Security "privileged" (a hostPath volume is beyond baseline); both copies are one', () => {
   const { namespaces } = podSpecs();
   assert.equal(namespaces.length, 2);
   for (const ns of namespaces) {
@@ -205,4 +205,14 @@ test("the pod's command on an example node: a JSON report; listeners are not see
     // the Job's exit code is the audit's (the kubeadm example has a high failure); the DaemonSet's is 0
     assert.equal(r.code, args.includes('none') ? 0 : 1, r.err);
   }
+});
+
+test("README's one-node command: kubectl patch --local names the Job's node, offline, and the result is valid", { skip: skipWithoutKubectl }, async () => {
+  const r = kubectl(['patch', '--local', '-f', 'deploy/job/job.yaml', '--type', 'merge', '-p', '{"spec":{"template":{"spec":{"nodeName":"worker-1"}}}}', '-o', 'yaml'],
+    { ...process.env, KUBECONFIG: path.join(os.tmpdir(), 'kg-no-kubeconfig') });
+  assert.equal(r.status, 0, r.stderr);
+  const [job] = parseYaml(r.stdout, 'kubectl patch --local') as Any[];
+  assert.equal(job.spec.template.spec.nodeName, 'worker-1');
+  assert.deepEqual(await schemaErrors(job), []);
+  assert.match(fs.readFileSync('README.md', 'utf8'), /kubectl patch --local -f deploy\/job\/job\.yaml --type merge -p '\{"spec":\{"template":\{"spec":\{"nodeName":"NODE"\}\}\}\}' -o yaml \| kubectl apply -f -/);
 });
