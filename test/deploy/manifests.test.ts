@@ -35,7 +35,7 @@ function parseYaml(text: string, where: string): Obj[] {
 /** Every Kubernetes object in deploy/ (not the kustomizations themselves), by file. */
 function manifestFiles(): Map<string, Obj[]> {
   const files = new Map<string, Obj[]>();
-  for (const dir of fs.readdirSync(DEPLOY)) {
+  for (const dir of fs.readdirSync(DEPLOY, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     for (const f of fs.readdirSync(path.join(DEPLOY, dir))) {
       if (!/\.ya?ml$/.test(f) || f === 'kustomization.yaml') continue;
       const file = path.join(DEPLOY, dir, f);
