@@ -5,6 +5,7 @@
 // the nodes or lists none, or no finding judged; never scan, whose "no open port" is a result),
 // decided for every command by auditExitCode in checks/run.ts; 141 (bin/kubelet-guard.js) the
 // reader of the output went away before the report was written.
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
@@ -44,6 +45,16 @@ function commanderError(str: string): string {
 }
 
 /**
+ * The name help and errors use: `kubectl kubelet-guard` when started as the kubectl plugin, by
+ * bin/kubectl-kubelet_guard.js (argv[1], also through npm's link) or as a single executable that
+ * krew links as kubectl-kubelet_guard (argv0, the name kubectl executed).
+ */
+export function programName(argv: readonly string[], argv0: string = process.argv0): string {
+  const plugin = [argv[1], argv0].some((a) => a !== undefined && /^kubectl-kubelet_guard(\.js)?$/.test(path.basename(a)));
+  return plugin ? 'kubectl kubelet-guard' : 'kubelet-guard';
+}
+
+/**
  * Runs one invocation. `onOutput` receives its output layer (bin/kubelet-guard.js reports an
  * uncaught exception through it, so that its message is redacted with this run's secrets too).
  */
@@ -53,13 +64,14 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
   const io = createOutput(rawIo);
   onOutput?.(io);
   registerArgvCredentials(argv, (s) => io.secrets.add(s));
+  const name = programName(argv);
   const program = new Command()
-    .name('kubelet-guard')
+    .name(name)
     .description('Finds the ways around the Kubernetes API server: the kubelet API, its configuration, static pods, etcd and the runtime socket.')
     .version(pkg.version)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: (s, write) => write(commanderError(s)) })
-    .showHelpAfterError('(run kubelet-guard --help for usage)');
+    .showHelpAfterError(`(run ${name} --help for usage)`);
 
   program
     .command('node')
