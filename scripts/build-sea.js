@@ -27,6 +27,8 @@ const OUT = path.resolve(ROOT, arg('--out', 'dist-sea'));
 const CACHE = path.join(ROOT, 'dist-sea', 'cache');
 /** Node's sentinel for SEA injection (doc/api/single-executable-applications.md). */
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+/** The nodes the snapshot's warm-up audits read (src/sea.ts): a worker's and a control plane's code paths are compiled at build time. */
+const WARM_UP = ['kubeadm-worker', 'kubeadm-control-plane'].map((n) => path.join(ROOT, 'examples', 'nodes', n)).join(path.delimiter);
 /** --max-semi-space-size: as the npm bin's shebang (bin/kubelet-guard.js says why). */
 const EXEC_ARGV = ['--max-semi-space-size=8'];
 
@@ -93,7 +95,7 @@ async function buildFor(arch, main) {
     assets: { 'client-node.cjs': path.join(path.dirname(main), 'client-node.cjs') },
   }, null, 2));
   const gen = node.emulator ? [node.emulator, [node.binary, '--experimental-sea-config', config]] : [node.binary, ['--experimental-sea-config', config]];
-  run(gen[0], gen[1], { cwd: ROOT, env: { ...process.env, QEMU_LD_PREFIX: ARM64_LIBS } });
+  run(gen[0], gen[1], { cwd: ROOT, env: { ...process.env, QEMU_LD_PREFIX: ARM64_LIBS, KG_SNAPSHOT_WARM_UP: WARM_UP } });
   fs.copyFileSync(node.binary, exe);
   fs.chmodSync(exe, 0o755);
   const { inject } = (await import('postject')).default;
