@@ -2,8 +2,9 @@
 // --max-semi-space-size: a scan makes hundreds of thousands of short-lived sockets, and V8 would grow
 // its young generation to 128 MiB for them; capped at 8 MiB a /16 sweep keeps its speed in half
 // the memory (docs/benchmarks.md). It must be given at start-up, hence the shebang (env -S).
-// Runs the bundled CLI (dist/, built by `npm ci` through the prepare script); falls back to the
-// TypeScript sources when no bundle is there (Node 22.18+ runs them directly).
+// Runs the bundled CLI (dist/: `npm run build` in a checkout, prepack in the npm package); a
+// checkout without a bundle runs the TypeScript sources (Node 22.18+ strips types), an installed
+// package never does (see below).
 import module from 'node:module';
 
 // Older Node lacks APIs the audit relies on (X509Certificate.validFromDate, type stripping):
@@ -19,33 +20,17 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 module.enableCompileCache?.();
 
-// A reader that goes away (`| head -c1`) makes the next write fail with EPIPE: stop at once, quietly,
-// with 141 (128 + SIGPIPE), as a program killed by SIGPIPE would (kubectl and other Go tools do):
-// the report was not delivered, so the run must not look like a pass under `set -o pipefail`.
-const EXIT_PIPE_CLOSED = 141;
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT_PIPE_CLOSED);
-    throw e;
-  });
-}
-
+// The sources are a fallback for a checkout only: the package does not ship them, and Node does not
+// strip types under node_modules; an install without its bundle says so instead of half-working.
+const { existsSync } = process.getBuiltinModule('node:fs');
+const bundle = new URL('../dist/kubelet-guard.js', import.meta.url);
+const sources = new URL('../src/cli.ts', import.meta.url);
 let cli;
-try {
-  cli = await import('../dist/kubelet-guard.js');
-} catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-  cli = await import('../src/cli.ts');
-}
-// An exception no command caught (a bug): its message may quote evidence or a secret, so it is
-// printed like main()'s own internal errors, through the run's output layer; exit code 2.
-let output;
-const fatal = (e) => {
-  const text = cli.internalError(e);
-  if (output) output.err.write(text);
-  else process.stderr.write(text);
+if (existsSync(bundle)) cli = await import(bundle.href);
+else if (existsSync(sources) && !import.meta.url.includes('/node_modules/')) cli = await import(sources.href);
+else {
+  process.stderr.write(`kubelet-guard: this installation is incomplete (no ${decodeURIComponent(bundle.pathname)}): reinstall the package\n`);
   process.exit(2);
-};
-process.on('uncaughtException', fatal);
-process.on('unhandledRejection', fatal);
-process.exitCode = await cli.main(process.argv, undefined, (o) => (output = o));
+}
+// the EPIPE exit (141) and the redacted report of an uncaught exception: src/cli.ts runProcess
+await cli.runProcess(process.argv);

@@ -190,3 +190,34 @@ export function internalError(e: unknown): string {
   const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => `${inert(l)}\n`).join('');
   return `kubelet-guard: internal error: ${inertMessage(err.message)}${frames}`;
 }
+
+/** The exit code when the reader of the output went away: 128 + SIGPIPE, as a program killed by it. */
+export const EXIT_PIPE_CLOSED = 141;
+
+/**
+ * One run of the CLI as a whole process: the npm bin (bin/kubelet-guard.js) and the single
+ * executable (src/sea.ts) both end here, so both behave alike.
+ */
+export async function runProcess(argv: string[]): Promise<void> {
+  // A reader that goes away (`| head -c1`) makes the next write fail with EPIPE: stop at once,
+  // quietly, with 141, as a program killed by SIGPIPE would (kubectl and other Go tools do): the
+  // report was not delivered, so the run must not look like a pass under `set -o pipefail`.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT_PIPE_CLOSED);
+      throw e;
+    });
+  }
+  // An exception no command caught (a bug): its message may quote evidence or a secret, so it is
+  // printed like main()'s own internal errors, through the run's output layer; exit code 2.
+  let output: Output | undefined;
+  const fatal = (e: unknown): never => {
+    const text = internalError(e);
+    if (output) output.err.write(text);
+    else process.stderr.write(text);
+    process.exit(EXIT_USAGE);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  process.exitCode = await main(argv, undefined, (o) => (output = o));
+}
