@@ -87,7 +87,7 @@ test('the installed package.json: no dependencies, no install-time scripts; engi
   for (const k of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(scripts[k], undefined, k);
   assert.equal(scripts.prepack, 'node scripts/build.js --release');
   assert.deepEqual(pkg.engines, { node: '>=22.18' });
-  assert.deepEqual(pkg.bin, { 'kubelet-guard': 'bin/kubelet-guard.js' });
+  assert.deepEqual(pkg.bin, { 'kubelet-guard': 'bin/kubelet-guard.js', 'kubectl-kubelet_guard': 'bin/kubectl-kubelet_guard.js' });
   assert.equal(pkg.license, 'Apache-2.0');
   // nothing but the package itself was installed
   assert.deepEqual(fs.readdirSync(path.join(installed, '..')).filter((d) => !d.startsWith('.')), ['kubelet-guard']);
