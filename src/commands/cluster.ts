@@ -44,7 +44,7 @@ export const DEFAULT_NODE_AUDIT_TIMEOUT = '5m';
 export const DEFAULT_NODE_AUDIT_IMAGE = `ghcr.io/kubelet-guard/kubelet-guard:${pkg.version}`;
 /** a namespace or image name as Kubernetes takes them (DNS-1123 label; an image reference without spaces) */
 const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const IMAGE_RE = /^[A-Za-z0-9][A-Za-z0-9._\/:@+-]{0,511}$/;
+const IMAGE_RE = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,511}$/;
 
 export interface ClusterCommandOptions {
   kubeconfig?: string;
