@@ -517,7 +517,10 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     let jobAudit: ((name: string) => Promise<NodeAuditResult | undefined>) | undefined;
     if (na) {
       const say = (line: string): void => void io.err.write(`kubelet-guard cluster: ${inertMessage(line)}`);
-      const selected = na.nodes ? nodeRefs.filter((n) => na.nodes!.has(n.name)) : nodeRefs;
+      const named = na.nodes ? nodeRefs.filter((n) => na.nodes!.has(n.name)) : nodeRefs;
+      // the image and the node audit are Linux's: a Windows node is said, not tried
+      const selected = named.filter((n) => n.os !== 'windows');
+      const windows = new Set(named.filter((n) => n.os === 'windows').map((n) => n.name));
       const known = new Set(nodeRefs.map((n) => n.name));
       for (const n of na.nodes ?? []) if (!known.has(n)) say(`--nodes: the API server lists no node ${n}: it is not audited`);
       const runId = randomBytes(4).toString('hex');
@@ -532,6 +535,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       const index = new Map(selected.map((n, i) => [n.name, i]));
       const r = runner;
       jobAudit = async (name) => {
+        if (windows.has(name)) return { ok: false, reason: 'not run: a Windows node (the node audit and its image are for Linux nodes)' };
         const i = index.get(name);
         if (i === undefined) return undefined;
         if (refused !== undefined) return { ok: false, reason: `not run: ${refused}` };
