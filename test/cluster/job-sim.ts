@@ -22,6 +22,8 @@ export interface JobSim {
   live(): string[];
   created(): SimJob[];
   deletes(): Array<{ name: string; propagationPolicy: string | undefined }>;
+  /** the most Jobs that existed at once */
+  maxLive(): number;
   /** resolves when the n-th Job has been created */
   createdCount(n: number): Promise<void>;
 }
@@ -73,6 +75,7 @@ export function jobSim(spec: JobSimSpec): JobSim {
   const created: SimJob[] = [];
   const deletes: Array<{ name: string; propagationPolicy: string | undefined }> = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
+  let maxLive = 0;
 
   function create(req: IncomingMessage, res: ServerResponse, ns: string): void {
     const chunks: Buffer[] = [];
@@ -94,6 +97,7 @@ export function jobSim(spec: JobSimSpec): JobSim {
       if (jobs.has(`${ns}/${name}`)) return void send(res, 409, status(409, 'AlreadyExists', `jobs.batch "${name}" already exists`));
       const j: SimJob = { name, namespace: ns, node: nodeOf(job), spec: job, looks: 0 };
       jobs.set(`${ns}/${name}`, j);
+      maxLive = Math.max(maxLive, jobs.size);
       created.push(j);
       for (const w of waiters.filter((w) => created.length >= w.n)) w.resolve();
       send(res, 201, { ...job, metadata: { ...(job.metadata as object), uid: `job-uid-${created.length}` }, status: {} });
@@ -143,6 +147,7 @@ export function jobSim(spec: JobSimSpec): JobSim {
     live: () => [...jobs.keys()],
     created: () => created,
     deletes: () => deletes,
+    maxLive: () => maxLive,
     createdCount: (n) => (created.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
   };
 }

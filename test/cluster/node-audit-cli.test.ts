@@ -52,6 +52,7 @@ test('--node-audit on 6 nodes: 2 reports merged, 4 nodes unknown with the reason
   assert.deepEqual(jobs.live(), [], 'no Job left behind');
   const made = jobs.created().slice(before);
   assert.equal(made.length, 6);
+  assert.equal(jobs.maxLive(), 3, '--node-audit-concurrency 3');
   assert.deepEqual(new Set(made.map((j) => j.node)), new Set(MODES.map((_, i) => name(i))));
   assert.deepEqual(jobs.deletes().slice(-6).map((d) => d.propagationPolicy), Array(6).fill('Background'));
 
@@ -139,6 +140,17 @@ test('a namespace that does not exist or enforces baseline: no Job created, said
     const rep = JSON.parse(r.out) as { nodes: N[] };
     assert.ok(rep.nodes.every((n) => /^not run: /.test(n.nodeAudit ?? '')));
   }
+});
+
+test('the run deadline stops the Jobs in flight and deletes them; a node named with --nodes that does not exist is said', async () => {
+  const r = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', 'json', '--fail-on', 'none', '--node-audit', '--nodes', `${name(4)},node-99999`,
+    '--node-audit-timeout', '10m', '--deadline', '1500', ...FAST);
+  assert.equal(r.code, 3, r.err);
+  assert.match(r.err, /--nodes: the API server lists no node node-99999/);
+  assert.match(r.err, /incomplete: the run deadline \(--deadline 1500\) passed/);
+  assert.deepEqual(jobs.live(), []);
+  const rep = JSON.parse(r.out) as { nodes: N[] };
+  assert.match(rep.nodes.find((n) => n.name === name(4))?.nodeAudit ?? '', /stopped: the run deadline \(--deadline 1500\) passed/);
 });
 
 test('its options need --node-audit; bad values are usage errors', async () => {
