@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type JobMode = 'ok' | 'pull-error' | 'unschedulable' | 'hang' | 'exit-2';
 
 export interface SimJob {
+  deleteAttempts?: number;
   name: string;
   namespace: string;
   node: string;
@@ -34,6 +35,8 @@ export interface JobSimSpec {
   mode: (node: string) => JobMode;
   /** what a node's audit pod writes (its log) */
   log: (node: string) => string | Buffer;
+  /** how many DELETEs of a node's Job answer 500 before one succeeds (default 0) */
+  deleteFailures?: (node: string) => number;
 }
 
 function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): true {
@@ -121,6 +124,10 @@ export function jobSim(spec: JobSimSpec): JobSim {
     if (m && req.method === 'DELETE') {
       const key = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`;
       req.resume();
+      const j = jobs.get(key);
+      if (j && (j.deleteAttempts = (j.deleteAttempts ?? 0) + 1) <= (spec.deleteFailures?.(j.node) ?? 0)) {
+        return send(res, 500, status(500, 'InternalError', 'etcdserver: request timed out'));
+      }
       if (!jobs.delete(key)) return send(res, 404, status(404, 'NotFound', `jobs.batch "${m[2]}" not found`));
       deletes.push({ name: decodeURIComponent(m[2]!), propagationPolicy: url.searchParams.get('propagationPolicy') ?? undefined });
       return send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });

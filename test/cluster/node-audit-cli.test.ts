@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import https from 'node:https';
 import { startApiServerSim, type ApiServerSim } from './apiserver-sim.ts';
 import { jobSim, type JobMode, type JobSim } from './job-sim.ts';
 import { runCli } from '../run-cli.ts';
@@ -16,7 +17,8 @@ const BIN = `${ROOT}bin/kubelet-guard.js`;
 const name = (i: number) => `node-${String(i).padStart(5, '0')}`;
 const nodeLog = (example: string) => execFileSync(process.execPath, [BIN, 'node', '--root', `${ROOT}examples/nodes/${example}`, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
 
-const MODES: JobMode[] = ['ok', 'ok', 'pull-error', 'unschedulable', 'hang', 'ok'];
+const MODES: JobMode[] = ['ok', 'ok', 'pull-error', 'unschedulable', 'hang', 'ok', 'exit-2'];
+let deleteFailures: (node: string) => number = () => 0;
 const GARBAGE = Buffer.concat([Buffer.from('\x1b]0;pwned\x07{"tool": {"name": "kubelet-guard"'), Buffer.from([0xff, 0xfe, 0x00])]);
 
 let sim: ApiServerSim;
@@ -28,6 +30,7 @@ before(async () => {
     namespaces: { 'kubelet-guard': { 'pod-security.kubernetes.io/enforce': 'privileged' }, 'baseline-ns': { 'pod-security.kubernetes.io/enforce': 'baseline' } },
     mode: (node) => MODES[Number(node.slice(5))] ?? 'ok',
     log: (node) => (node === name(5) ? GARBAGE : logs[Number(node.slice(5)) % 2]!),
+    deleteFailures: (node) => deleteFailures(node),
   });
   sim = await startApiServerSim({
     nodes: MODES.length, podsPerNode: 2, bindings: 4, namespaces: 3, kubeletVersion: 'v1.31.4',
@@ -43,18 +46,18 @@ interface F { check: string; section: string; status: string; severity: string; 
 interface N { name: string; configz: string; nodeAudit?: string; summary: { fail: number; unknown: number } }
 const FAST = ['--node-audit-poll', '20', '--timeout', '3000'];
 
-test('--node-audit on 6 nodes: 2 reports merged, 4 nodes unknown with the reason, every Job deleted', async () => {
+test('--node-audit on 7 nodes: 2 reports merged, 5 nodes unknown with the reason, every Job deleted', async () => {
   const before = jobs.created().length;
   const r = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', 'json', '--node-audit', '--node-audit-timeout', '3s', '--node-audit-concurrency', '3', ...FAST);
   assert.equal(r.code, 1, r.err); // the insecure example fails at high
-  assert.match(r.err, /creating 6 Job\(s\) in the namespace kubelet-guard \(image ghcr\.io\/kubelet-guard\/kubelet-guard:\d+\.\d+\.\d+, 3 at a time/);
+  assert.match(r.err, /creating 7 Job\(s\) in the namespace kubelet-guard \(image ghcr\.io\/kubelet-guard\/kubelet-guard:\d+\.\d+\.\d+, 3 at a time/);
   assert.match(r.err, /kubectl -n kubelet-guard delete jobs -l kubelet-guard\.io\/run=[0-9a-f]{8}/);
   assert.deepEqual(jobs.live(), [], 'no Job left behind');
   const made = jobs.created().slice(before);
-  assert.equal(made.length, 6);
+  assert.equal(made.length, 7);
   assert.equal(jobs.maxLive(), 3, '--node-audit-concurrency 3');
   assert.deepEqual(new Set(made.map((j) => j.node)), new Set(MODES.map((_, i) => name(i))));
-  assert.deepEqual(jobs.deletes().slice(-6).map((d) => d.propagationPolicy), Array(6).fill('Background'));
+  assert.deepEqual(jobs.deletes().slice(-7).map((d) => d.propagationPolicy), Array(7).fill('Background'));
 
   const rep = JSON.parse(r.out) as { nodes: N[]; findings: F[] };
   const node = (i: number) => rep.nodes.find((n) => n.name === name(i))!;
@@ -64,10 +67,11 @@ test('--node-audit on 6 nodes: 2 reports merged, 4 nodes unknown with the reason
   assert.match(node(3).nodeAudit ?? '', /deadline.*never scheduled: Unschedulable: 0\/6 nodes are available/);
   assert.match(node(4).nodeAudit ?? '', /stopped: its deadline \(--node-audit-timeout, 3000 ms\) passed; the audit pod is Running/);
   assert.match(node(5).nodeAudit ?? '', /not UTF-8/);
+  assert.match(node(6).nodeAudit ?? '', /^the audit pod failed \(exit code 2, Error\); the log is not a node audit's JSON report$/);
 
   const own = (i: number) => rep.findings.filter((f) => f.subject === name(i) || f.subject?.startsWith(`${name(i)} `) || f.subject?.startsWith(`${name(i)}/`));
   // a node without a report: one unknown node-audit-job finding with the reason, nothing from a log
-  for (const i of [2, 3, 4, 5]) {
+  for (const i of [2, 3, 4, 5, 6]) {
     const na = own(i).filter((f) => f.check === 'node-audit-job');
     assert.equal(na.length, 1);
     assert.equal(na[0]!.status, 'unknown');
@@ -151,6 +155,37 @@ test('the run deadline stops the Jobs in flight and deletes them; a node named w
   assert.deepEqual(jobs.live(), []);
   const rep = JSON.parse(r.out) as { nodes: N[] };
   assert.match(rep.nodes.find((n) => n.name === name(4))?.nodeAudit ?? '', /stopped: the run deadline \(--deadline 1500\) passed/);
+});
+
+test('a delete that fails is tried again at the end; one that keeps failing is said, with the command that finds the leftovers', async () => {
+  try {
+    deleteFailures = (node) => (node === name(0) ? 1 : 0);
+    let r = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', 'json', '--fail-on', 'none', '--node-audit', '--nodes', name(0), ...FAST);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /could not delete the Job kubelet-guard\/kubelet-guard-[0-9a-f]{8}-0: HTTP 500: etcdserver: request timed out/);
+    assert.doesNotMatch(r.err, /could not be deleted/);
+    assert.deepEqual(jobs.live(), []);
+
+    deleteFailures = (node) => (node === name(0) ? 99 : 0);
+    r = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', 'json', '--fail-on', 'none', '--node-audit', '--nodes', name(0), ...FAST);
+    assert.match(r.err, /1 Job\(s\) could not be deleted .*delete them with: kubectl -n kubelet-guard delete jobs -l kubelet-guard\.io\/run=[0-9a-f]{8}/);
+    assert.equal(jobs.live().length, 1);
+    JSON.parse(r.out); // the report is whole
+  } finally {
+    deleteFailures = () => 0;
+    // what the test left: deleted as a user would, through the API
+    for (const key of jobs.live()) {
+      const [ns, job] = key.split('/');
+      await new Promise<void>((resolve) => {
+        const req = https.request(`${sim.url}/apis/batch/v1/namespaces/${ns}/jobs/${job}`, { method: 'DELETE', ca: sim.ca, headers: { Authorization: `Bearer ${sim.token}` } }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.end();
+      });
+    }
+    assert.deepEqual(jobs.live(), []);
+  }
 });
 
 test('its options need --node-audit; bad values are usage errors', async () => {
