@@ -132,6 +132,13 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--color', 'force colour on')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .option('--node-audit', "CREATES OBJECTS: run the node audit on each node as a Job (reading the node's files, static pods, sockets and certificates) and merge its report; every Job is deleted when done")
+    .option('--nodes <names>', 'with --node-audit: only these nodes, comma-separated')
+    .option('--image <image>', 'with --node-audit: the kubelet-guard image the Jobs run (default ghcr.io/kubelet-guard/kubelet-guard:<this version>)')
+    .option('--namespace <ns>', 'with --node-audit: the namespace of the Jobs; it must enforce Pod Security "privileged" (default kubelet-guard)')
+    .option('--node-audit-timeout <duration>', "with --node-audit: each node's deadline, from creating its Job to reading its report (default 5m)")
+    .option('--node-audit-concurrency <n>', 'with --node-audit: Jobs at once (default 5)')
+    .addOption(new Option('--node-audit-poll <ms>').hideHelp())
     .action(async (opts: ClusterCommandOptions) => {
       // loaded only when auditing a cluster (it pulls in the API client)
       const { runClusterCommand } = await import('./commands/cluster.ts');

@@ -36,6 +36,13 @@ export interface GetOptions {
  * a hostile or broken API server reaches them. A list that does is stopped with an error saying
  * which bound, never cut silently.
  */
+export interface RequestOptions extends GetOptions {
+  /** sent as JSON */
+  body?: unknown;
+  /** sent even once the run is stopped (deleting what the run created, after Ctrl-C or the deadline) */
+  ignoreRunSignal?: boolean;
+}
+
 export const LIST_BOUNDS = {
   pageSize: 500,
   /** items in one list, all pages together */
@@ -65,6 +72,11 @@ export interface ApiClient {
    * `metadata.continue` within LIST_BOUNDS; throws ApiError on a failed page or a bound reached.
    */
   list<T>(path: string, opts?: number | ListOptions): AsyncGenerator<T>;
+  /**
+   * One write (creating or deleting what `cluster --node-audit` runs), never retried but after a
+   * 401 with new credentials; never throws, like get.
+   */
+  request(method: 'POST' | 'DELETE', path: string, opts?: RequestOptions): Promise<GetResult>;
   close(): void;
 }
 
@@ -291,7 +303,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
    * ERROR_BODY_MAX for the Status message.
    */
   function send(path: string, timeoutMs: number, signal: AbortSignal | undefined,
-    onOk: (res: IncomingMessage, settle: (r: GetResult) => void) => void): Promise<GetResult> {
+    onOk: (res: IncomingMessage, settle: (r: GetResult) => void) => void, method = 'GET', payload?: Buffer): Promise<GetResult> {
     if (signal?.aborted) return Promise.resolve({ ok: false, error: `not sent: ${reasonOf(signal)}` });
     return new Promise<GetResult>((resolve) => {
       let settled = false;
@@ -309,9 +321,9 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         protocol: 'https:',
         hostname: base.hostname.replace(/^\[|\]$/g, ''),
         port: base.port || 443,
-        method: 'GET',
+        method,
         path: prefix + path,
-        headers: { ...headers, Accept: 'application/json' },
+        headers: { ...headers, Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
         ...(basicAuth ? { auth: basicAuth } : {}),
       }, (res) => {
         const status = res.statusCode ?? 0;
@@ -343,7 +355,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
       const timer = setTimeout(() => settle({ ok: false, error: `timeout after ${timeoutMs} ms` }), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (e) => settle({ ok: false, error: errorWords(e) }));
-      req.end();
+      req.end(payload);
     });
   }
 
@@ -395,6 +407,23 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
     if (!r.ok && r.status === 401) {
       const changed = await after401();
       if (changed === true) return send(path, timeoutMs, runSignal, readBody(maxBytes));
+      if (changed !== false) return changed;
+    }
+    return r;
+  }
+
+  async function request(method: 'POST' | 'DELETE', path: string, o: RequestOptions = {}): Promise<GetResult> {
+    if (!path.startsWith('/')) throw new Error(`path must start with "/": ${path}`);
+    const failed = await authed();
+    if (failed) return failed;
+    const timeoutMs = o.timeoutMs ?? defaultTimeout;
+    const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
+    const signal = o.ignoreRunSignal ? undefined : runSignal;
+    const payload = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
+    const r = await send(path, timeoutMs, signal, readBody(maxBytes), method, payload);
+    if (!r.ok && r.status === 401) {
+      const changed = await after401();
+      if (changed === true) return send(path, timeoutMs, signal, readBody(maxBytes), method, payload);
       if (changed !== false) return changed;
     }
     return r;
@@ -522,6 +551,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
     server: cluster.server,
     get,
     list,
+    request,
     close() {
       agent.destroy();
     },

@@ -32,6 +32,11 @@ export const CLUSTER_FINDINGS = {
     failsWhen: "unknown only: the node's /configz through the API server answered 403, 503, a timeout or garbage",
     rationale: "the kubelet checks run on the live configuration; a node whose configuration cannot be read gets no verdict, never a pass",
   },
+  'node-audit-job': {
+    title: 'The node audit Job gave its report (--node-audit)', section: 'cis-4.1', severity: 'high',
+    failsWhen: "unknown only: with --node-audit, the node's Job could not run (image pull error, never scheduled, its deadline, refused) or its log was not a valid report, or the node audit in it was incomplete",
+    rationale: "the node's files, static pods, sockets and certificates are judged from the report of the Job on it; a node whose report is missing gets no verdict on them, never a pass",
+  },
   'hidden-static-pods': {
     title: 'Every static pod the kubelet runs is shown by the API server', section: 'workloads', severity: 'critical',
     failsWhen: "the kubelet's own pod list (/pods through the node proxy) has a static pod with no mirror pod in the API server",

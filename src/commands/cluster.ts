@@ -36,6 +36,15 @@ import { createProgressWriter, formatDuration, type ProgressStream } from '../sc
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import { NodeAuditRunner, type NodeAuditResult } from '../cluster/node-audit.ts';
+import { randomBytes } from 'node:crypto';
+
+export const DEFAULT_NODE_AUDIT_NAMESPACE = 'kubelet-guard';
+export const DEFAULT_NODE_AUDIT_TIMEOUT = '5m';
+export const DEFAULT_NODE_AUDIT_IMAGE = `ghcr.io/kubelet-guard/kubelet-guard:${pkg.version}`;
+/** a namespace or image name as Kubernetes takes them (DNS-1123 label; an image reference without spaces) */
+const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IMAGE_RE = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,511}$/;
 
 export interface ClusterCommandOptions {
   kubeconfig?: string;
@@ -49,6 +58,16 @@ export interface ClusterCommandOptions {
   color?: boolean;
   /** false with --no-progress */
   progress?: boolean;
+  /** run the offline node audit on each node as a Job (it creates objects) */
+  nodeAudit?: boolean;
+  /** the nodes to run it on, comma-separated (default: every node) */
+  nodes?: string;
+  image?: string;
+  namespace?: string;
+  nodeAuditTimeout?: string;
+  nodeAuditConcurrency?: string;
+  /** ms between looks at a Job's pod (hidden: for tests) */
+  nodeAuditPoll?: string;
 }
 
 type Counts = Omit<Summary, 'failBySeverity'>;
@@ -62,6 +81,8 @@ export interface ClusterNode {
   summary: Counts;
   /** its static pods as the API server shows them (mirror pods, namespace/name); absent when the pods could not be listed */
   staticPods?: string[];
+  /** with --node-audit: 'ok' (its findings are merged), or why its Job gave no report */
+  nodeAudit?: string;
 }
 
 /** What the table is made from: the failed and unknown findings only (passes are counted, not kept). */
@@ -209,8 +230,33 @@ function judgeNodePods(ctx: ClusterContext, node: string, opts: BypassOptions): 
   for (const b of bypassPods(pods, opts)) ctx.bypass.add(b);
 }
 
+/**
+ * One node: its live findings, then (with --node-audit) its Job's. What the Job's report says about
+ * the live configuration (configz's sections) is left out when configz was read: the live
+ * configuration decides, and two findings about one setting must not disagree.
+ */
+async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, os: string | undefined, timeoutMs: number, signal: AbortSignal,
+  audit: ((name: string) => Promise<NodeAuditResult | undefined>) | undefined): Promise<{ node: ClusterNode; findings: Finding[] }> {
+  const live = await auditNodeLive(api, ctx, name, version, os, timeoutMs, signal);
+  const r = await audit?.(name);
+  if (!r) return live;
+  const findings = [...live.findings];
+  if (r.ok) {
+    findings.push(...r.log.findings.filter((f) => live.node.configz !== 'ok' || !NODE_SECTIONS.has(f.section)));
+    if (r.log.incomplete !== undefined) {
+      findings.push(finding('node-audit-job', { subject: name, status: 'unknown', severity: 'high',
+        message: `${name}: the node audit in the Job ${r.job} was incomplete: ${r.log.incomplete}` }));
+    }
+  } else {
+    findings.push(finding('node-audit-job', { subject: name, status: 'unknown', severity: 'high',
+      message: `${name}: the node audit Job${r.job ? ` ${r.job}` : ''} gave no report: ${r.reason}` }));
+  }
+  const nodeAudit = r.ok ? (r.log.incomplete !== undefined ? `incomplete: ${r.log.incomplete}` : 'ok') : r.reason;
+  return { node: { ...live.node, summary: counts(findings), nodeAudit }, findings };
+}
+
 /** One node: its live configuration through the kubelet checks, and its kubelet's pods against the API server's mirrors. */
-async function auditNode(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, os: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ node: ClusterNode; findings: Finding[] }> {
+async function auditNodeLive(api: ApiClient, ctx: ClusterContext, name: string, version: string | undefined, os: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ node: ClusterNode; findings: Finding[] }> {
   const base = `/api/v1/nodes/${encodeURIComponent(name)}/proxy`;
   const mirrors = ctx.mirrors ? mirrorIndexFor(ctx.mirrors, name) : undefined;
   const nodeEntry = (configz: string, findings: Finding[]): ClusterNode => ({
@@ -328,11 +374,21 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
   if (typeof timeoutMs === 'string') return usage(timeoutMs);
   const deadline = deadlineMs(opts.deadline ?? DEFAULT_DEADLINE);
   if (typeof deadline === 'string') return usage(deadline);
+  const na = nodeAuditOptions(opts);
+  if (typeof na === 'string') return usage(na);
 
   // the whole run: when it fires, nothing more is sent and what is in flight ends with this reason
   const startedAt = performance.now();
   const run = new AbortController();
   const deadlineTimer = setTimeout(() => run.abort(new Error(`the run deadline (--deadline ${opts.deadline ?? DEFAULT_DEADLINE}) passed`)), deadline);
+  // with --node-audit, Ctrl-C stops the run like the deadline, so that its Jobs are deleted; a second one quits at once
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    io.err.write(`kubelet-guard cluster: ${inertMessage('interrupted: stopping and deleting the node audit Jobs (Ctrl-C again quits at once, leaving them)')}`);
+    run.abort(new Error('interrupted (SIGINT)'));
+  };
+  if (na) process.once('SIGINT', onSigint);
   let api: ApiClient;
   try {
     api = await connect({
@@ -341,11 +397,13 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     });
   } catch (e) {
     clearTimeout(deadlineTimer);
+    process.off('SIGINT', onSigint);
     // the first line only: a YAML error goes on to quote the kubeconfig's lines, secrets included
     const msg = (e as Error).message.split('\n')[0]!;
     // kubeconfig.ts names the file (one of $KUBECONFIG's too)
     return usage(`cannot use the ${msg.startsWith('kubeconfig ') ? msg : `kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${msg}`}`);
   }
+  let runner: NodeAuditRunner | undefined;
   try {
     const early: Finding[] = [];
     const ctx: ClusterContext = { candidates: new Map(), bypass: new BypassGroups() };
@@ -496,9 +554,40 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     const waiting = new Map<number, { node: ClusterNode; findings: Finding[] }>();
     let turn = 0;
     let notExamined = 0;
+    let nodeAuditMissing: string[] = [];
+    // ---- --node-audit: a Job on each (selected) node, said before anything is created ----
+    let jobAudit: ((name: string) => Promise<NodeAuditResult | undefined>) | undefined;
+    if (na) {
+      const say = (line: string): void => void io.err.write(`kubelet-guard cluster: ${inertMessage(line)}`);
+      const named = na.nodes ? nodeRefs.filter((n) => na.nodes!.has(n.name)) : nodeRefs;
+      // the image and the node audit are Linux's: a Windows node is said, not tried
+      const selected = named.filter((n) => n.os !== 'windows');
+      const windows = new Set(named.filter((n) => n.os === 'windows').map((n) => n.name));
+      const known = new Set(nodeRefs.map((n) => n.name));
+      for (const n of na.nodes ?? []) if (!known.has(n)) say(`--nodes: the API server lists no node ${n}: it is not audited`);
+      const runId = randomBytes(4).toString('hex');
+      runner = new NodeAuditRunner(api, { namespace: na.namespace, image: na.image, runId, concurrency: na.concurrency, nodeTimeoutMs: na.timeoutMs,
+        pollMs: na.pollMs, signal: run.signal, requestTimeoutMs: timeoutMs, say });
+      const refused = selected.length > 0 ? await runner.preflight() : undefined;
+      if (refused !== undefined) say(`--node-audit: no Job created: ${refused}`);
+      else if (selected.length > 0) {
+        say(`--node-audit: creating ${selected.length} Job(s) in the namespace ${na.namespace} (image ${na.image}, ${na.concurrency} at a time, ` +
+          `each deleted when its node is done; label ${'kubelet-guard.io/run'}=${runId}: ${runner.leftovers})`);
+      }
+      const index = new Map(selected.map((n, i) => [n.name, i]));
+      const r = runner;
+      jobAudit = async (name) => {
+        if (windows.has(name)) return { ok: false, reason: 'not run: a Windows node (the node audit and its image are for Linux nodes)' };
+        const i = index.get(name);
+        if (i === undefined) return undefined;
+        if (refused !== undefined) return { ok: false, reason: `not run: ${refused}` };
+        return r.audit(name, i);
+      };
+      nodeAuditMissing = na.nodes ? [...na.nodes].filter((n) => !known.has(n)) : [];
+    }
     const results = mapLimit(nodeRefs, concurrency, async (n, i) => {
       if (run.signal.aborted) notExamined++;
-      return { i, ...(await auditNode(api, ctx, n.name, n.version, n.os, timeoutMs, run.signal)) };
+      return { i, ...(await auditNode(api, ctx, n.name, n.version, n.os, timeoutMs, run.signal, jobAudit)) };
     });
     try {
       for await (const { i, node, findings } of results) {
@@ -526,6 +615,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       await report(finding('workload-bypass', { subject: '/api/v1/pods', status: 'pass', severity: 'critical',
         message: "no pod mounts its node's runtime socket (or a folder above it), static pod folder, /var/lib/kubelet, /var/lib/etcd, /etc/kubernetes or the kubelet's serving-key folder, and none runs privileged with host namespaces" }));
     clearTimeout(deadlineTimer); // everything was examined or stopped: writing the report is not cut
+    await runner?.cleanup(); // what a stopped run left
 
     // the deadline, said once where the table and the JSON both show it
     if (run.signal.aborted) {
@@ -537,7 +627,13 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
 
     // audited nothing, or not all of it: one line first, saying what was not found and what to try
     const none = nothingJudged(judged, summary.pass + summary.fail + summary.unknown + summary['not-applicable']);
-    const incomplete = run.signal.aborted
+    const noReport = nodes.filter((n) => n.nodeAudit !== undefined && n.nodeAudit !== 'ok').length;
+    const nodeAuditGap = noReport > 0 || nodeAuditMissing.length > 0
+      ? `the node audit gave no (complete) report for ${noReport} node(s)${nodeAuditMissing.length > 0 ? ` and ${nodeAuditMissing.length} node(s) named with --nodes are not in the node list` : ''}; see the node-audit-job findings`
+      : undefined;
+    const incomplete = interrupted
+      ? 'interrupted (SIGINT): what was not examined is unknown'
+      : run.signal.aborted
       ? `the run deadline (--deadline ${opts.deadline ?? DEFAULT_DEADLINE}) passed: what was not examined is unknown; give a longer --deadline`
       : cutLists.length > 0
         ? `lists not read to the end (a bound was reached): ${cutLists.join(', ')}; what they hold is unknown`
@@ -545,7 +641,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
           ? `the API server ${api.server} could not list the nodes: ${nodesFailed.error}; check that it is reachable and that the identity may list nodes (try kubectl get nodes with the same kubeconfig and context)`
           : nodeRefs.length === 0
             ? `the API server ${api.server} lists no nodes: no kubelet was audited; is this the right cluster and context? (try kubectl get nodes with the same kubeconfig)`
-            : none !== undefined ? `nothing judged on ${api.server}: ${none}; see the unknown findings for what could not be read` : undefined;
+            : none !== undefined ? `nothing judged on ${api.server}: ${none}; see the unknown findings for what could not be read` : nodeAuditGap;
     if (incomplete !== undefined) io.err.write(`kubelet-guard cluster: ${inertMessage(`incomplete: ${incomplete}`)}`);
     if (json) await json.end({ nodes, summary });
     else {
@@ -555,6 +651,34 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     return auditExitCode(failing, incomplete);
   } finally {
     clearTimeout(deadlineTimer);
+    await runner?.cleanup(); // on an error too
+    process.off('SIGINT', onSigint);
     api.close();
   }
+}
+
+/** --node-audit and its options, checked; undefined without it (and then none of its options may be given). */
+function nodeAuditOptions(opts: ClusterCommandOptions): { namespace: string; image: string; timeoutMs: number; concurrency: number; pollMs: number; nodes?: Set<string> } | string | undefined {
+  if (!opts.nodeAudit) {
+    const given = (['nodes', 'image', 'namespace', 'nodeAuditTimeout', 'nodeAuditConcurrency'] as const).filter((k) => opts[k] !== undefined);
+    return given.length > 0 ? `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of --node-audit` : undefined;
+  }
+  const namespace = opts.namespace ?? DEFAULT_NODE_AUDIT_NAMESPACE;
+  if (!NAMESPACE_RE.test(namespace)) return `--namespace ${namespace}: not a namespace name`;
+  const image = opts.image ?? DEFAULT_NODE_AUDIT_IMAGE;
+  if (!IMAGE_RE.test(image)) return `--image ${image}: not an image reference`;
+  const t = opts.nodeAuditTimeout ?? DEFAULT_NODE_AUDIT_TIMEOUT;
+  const ns = /^\d+$/.test(t) ? BigInt(t) * 1_000_000n : parseGoDuration(t);
+  const timeoutMs = ns === undefined ? NaN : Number(ns / 1_000_000n);
+  if (!(timeoutMs >= 1000 && timeoutMs <= 24 * 3600_000)) return `--node-audit-timeout ${t}: expected milliseconds or a duration such as 5m, from 1s to 24h`;
+  const concurrency = int('node-audit-concurrency', opts.nodeAuditConcurrency ?? '5', 1, 256);
+  if (typeof concurrency === 'string') return concurrency;
+  const pollMs = int('node-audit-poll', opts.nodeAuditPoll ?? '2000', 10, 60_000);
+  if (typeof pollMs === 'string') return pollMs;
+  let nodes: Set<string> | undefined;
+  if (opts.nodes !== undefined) {
+    nodes = new Set(opts.nodes.split(',').map((n) => n.trim()).filter((n) => n !== ''));
+    if (nodes.size === 0) return '--nodes: expected node names, comma-separated';
+  }
+  return { namespace, image, timeoutMs, concurrency, pollMs, ...(nodes ? { nodes } : {}) };
 }

@@ -2,6 +2,7 @@
 // settings that matter most, then the failed findings (most severe first) with their fixes and the
 // unknown ones, then a summary naming the worst failures; wrapped to the width given (wrap.ts).
 // It is given the failed and unknown findings only; passes are in the summary's counts.
+import { NODE_AUDIT_PROVENANCE } from '../cluster/node-audit-log.ts';
 import pc from 'picocolors';
 import type { Finding } from '../checks/types.ts';
 import type { ClusterReport } from '../commands/cluster.ts';
@@ -77,6 +78,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
       const failed = n.summary.fail;
       const state = n.configz === 'ok' ? (failed > 0 ? c.red(`${failed} failed`) : c.green('ok')) : unknownColor(c)(`unknown: ${oneLine(n.configz)}`);
       out.push(`  ${inert(n.name).padEnd(28)} ${inert(n.version ?? '?').padEnd(12)} ${state}`);
+      if (n.nodeAudit !== undefined) out.push(`    node audit Job: ${n.nodeAudit === 'ok' ? c.green('report merged') : unknownColor(c)(`unknown: ${oneLine(n.nodeAudit)}`)}`);
     }
     const read = r.nodes.filter((n) => n.configz === 'ok').length;
     const line = (label: string, check: string) => {
@@ -112,6 +114,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
       out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}`);
       out.push(`    ${c.dim(text(f.message))}`);
       for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
+      if (f.evidence[0]?.note?.startsWith(NODE_AUDIT_PROVENANCE)) out.push(`    ${c.dim("from the node audit Job: the node's own report")}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${text(f.remediation)}`);
     }
   }
