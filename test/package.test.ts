@@ -89,6 +89,8 @@ test('the installed package.json: no dependencies, no install-time scripts; engi
   assert.deepEqual(pkg.engines, { node: '>=22.18' });
   assert.deepEqual(pkg.bin, { 'kubelet-guard': 'bin/kubelet-guard.js', 'kubectl-kubelet_guard': 'bin/kubectl-kubelet_guard.js' });
   assert.equal(pkg.license, 'Apache-2.0');
+  // the same home as the image (ghcr.io/kubelet-guard) and the krew manifest's release archives
+  assert.deepEqual(pkg.repository, { type: 'git', url: 'git+https://github.com/kubelet-guard/kubelet-guard.git' });
   // nothing but the package itself was installed
   assert.deepEqual(fs.readdirSync(path.join(installed, '..')).filter((d) => !d.startsWith('.')), ['kubelet-guard']);
   assert.equal(fs.existsSync(path.join(installed, 'node_modules')), false);
