@@ -22,12 +22,21 @@ module.enableCompileCache?.();
 
 // The sources are a fallback for a checkout only: the package does not ship them, and Node does not
 // strip types under node_modules; an install without its bundle says so instead of half-working.
-const { existsSync } = process.getBuiltinModule('node:fs');
+const { existsSync, readdirSync, statSync } = process.getBuiltinModule('node:fs');
 const bundle = new URL('../dist/kubelet-guard.js', import.meta.url);
 const sources = new URL('../src/cli.ts', import.meta.url);
+const checkout = existsSync(sources) && !import.meta.url.includes('/node_modules/');
+// In a checkout, a bundle older than any source file is stale (a pull or a checkout since the last
+// `npm run build`; `npm ci` does not build): the sources run instead, never yesterday's code.
+const stale = () => {
+  const built = statSync(bundle).mtimeMs;
+  return readdirSync(new URL('../src/', import.meta.url), { recursive: true, withFileTypes: true }).some(
+    (e) => e.isFile() && statSync(`${e.parentPath}/${e.name}`).mtimeMs > built,
+  );
+};
 let cli;
-if (existsSync(bundle)) cli = await import(bundle.href);
-else if (existsSync(sources) && !import.meta.url.includes('/node_modules/')) cli = await import(sources.href);
+if (existsSync(bundle) && !(checkout && stale())) cli = await import(bundle.href);
+else if (checkout) cli = await import(sources.href);
 else {
   process.stderr.write(`kubelet-guard: this installation is incomplete (no ${decodeURIComponent(bundle.pathname)}): reinstall the package\n`);
   process.exit(2);
