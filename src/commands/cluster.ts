@@ -410,8 +410,11 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     const budget = new KeptBudget();
     /** lists the audit stopped reading (a bound, the deadline) */
     const cutLists: string[] = [];
+    /** lists it could not read at all (403, timeout, garbage): their findings are unknown, the audit incomplete */
+    const unreadLists: string[] = [];
     const noteCut = (path: string, r: ListError | undefined): void => {
       if (r?.cut) cutLists.push(path);
+      else if (r) unreadLists.push(`${path} (${r.status === 403 ? 'forbidden' : r.error})`);
     };
 
     // ---- nodes: names and versions only (a Node object carries its image list: kilobytes each) ----
@@ -641,6 +644,8 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
           ? `the API server ${api.server} could not list the nodes: ${nodesFailed.error}; check that it is reachable and that the identity may list nodes (try kubectl get nodes with the same kubeconfig and context)`
           : nodeRefs.length === 0
             ? `the API server ${api.server} lists no nodes: no kubelet was audited; is this the right cluster and context? (try kubectl get nodes with the same kubeconfig)`
+            : unreadLists.length > 0
+            ? `lists that could not be read: ${unreadLists.join(', ')}; what they hold is unknown`
             : none !== undefined ? `nothing judged on ${api.server}: ${none}; see the unknown findings for what could not be read` : nodeAuditGap;
     if (incomplete !== undefined) io.err.write(`kubelet-guard cluster: ${inertMessage(`incomplete: ${incomplete}`)}`);
     if (json) await json.end({ nodes, summary });
