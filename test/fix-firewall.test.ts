@@ -196,3 +196,12 @@ test('iptables rules loaded in a private network namespace: allowed sources conn
     assert.equal(inNs(node, IPTABLES!, ['-S', 'INPUT']).split('\n').filter((l) => l.includes('KUBELET-GUARD')).length, 1);
   });
 });
+
+test("the README's fix --firewall sample is the tool's real output", async () => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  const m = /^kubelet-guard (fix --firewall [^\n]*)\n```\n\n```\n([\s\S]*?)```\n/m.exec(readme);
+  assert.ok(m, 'the sample');
+  const r = await runCli(...m[1]!.split(' '));
+  assert.equal(r.code, 0, r.err);
+  assert.equal(m[2], r.out);
+});
