@@ -178,7 +178,7 @@ export function iptablesScript(input: FirewallInput): string {
 export function firewallJson(input: FirewallInput): string {
   const fams = (cs: readonly Cidr[]) => [...normalize(cs, 4), ...normalize(cs, 6)].map(formatCidr);
   const doc = {
-    ports: { kubelet: [KUBELET_PORT], dropped: GUARDED_PORTS, etcd: ETCD_PORTS },
+    ports: { guarded: GUARDED_PORTS, kubelet: [KUBELET_PORT], etcd: ETCD_PORTS },
     allow: fams(input.allow),
     etcdAllow: fams(input.etcdAllow),
     nftables: nftRuleset(input),
