@@ -22,7 +22,7 @@ export type { Io } from './report/output.ts';
 export const EXIT_USAGE = 2;
 
 /** A repeatable option's values, in order. */
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 /** Options whose value is itself a credential: registered before commander parses (its errors quote arguments). */
 const CREDENTIAL_OPTIONS = ['--token'];
@@ -179,8 +179,8 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .command('fix')
     .description('print what closes the ways around the API server (applies nothing); implemented: --firewall')
     .option('--firewall', 'print host firewall rules: 10250 only from --allow, 2379/2380 only from --etcd-allow, 10255/10248 from loopback only')
-    .option('--allow <cidrs>', 'with --firewall: sources that may reach the kubelet API (API servers, monitoring), comma-separated, repeatable', collect, [])
-    .option('--etcd-allow <cidrs>', 'with --firewall: sources that may reach etcd 2379/2380 (etcd peers, API servers); default loopback only', collect, [])
+    .option('--allow <cidrs>', 'with --firewall: sources that may reach the kubelet API (API servers, monitoring), comma-separated, repeatable', collect)
+    .option('--etcd-allow <cidrs>', 'with --firewall: sources that may reach etcd 2379/2380 (etcd peers, API servers); default loopback only', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['nft', 'iptables', 'json']).default('nft'))
     .action(async (opts: FixCommandOptions) => {
       const { runFix } = await import('./commands/fix.ts');
