@@ -12,6 +12,7 @@ import { runNodeCommand, type NodeCommandOptions } from './commands/node.ts';
 import type { ScanCommandOptions } from './commands/scan.ts';
 import type { ClusterCommandOptions } from './commands/cluster.ts';
 import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/explain.ts';
+import type { FixCommandOptions } from './commands/fix.ts';
 
 import { createOutput, type Io, type Output } from './report/output.ts';
 import { inert, inertMessage } from './report/terminal.ts';
@@ -19,6 +20,9 @@ import { inert, inertMessage } from './report/terminal.ts';
 export type { Io } from './report/output.ts';
 
 export const EXIT_USAGE = 2;
+
+/** A repeatable option's values, in order. */
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 /** Options whose value is itself a credential: registered before commander parses (its errors quote arguments). */
 const CREDENTIAL_OPTIONS = ['--token'];
@@ -169,6 +173,18 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .action(async (paths: string[], opts: RbacForCommandOptions) => {
       const { runRbacFor } = await import('./commands/explain.ts');
       code = runRbacFor(paths, opts, io);
+    });
+
+  program
+    .command('fix')
+    .description('print what closes the ways around the API server (applies nothing); implemented: --firewall')
+    .option('--firewall', 'print host firewall rules: 10250 only from --allow, 2379/2380 only from --etcd-allow, 10255/10248 from loopback only')
+    .option('--allow <cidrs>', 'with --firewall: sources that may reach the kubelet API (API servers, monitoring), comma-separated, repeatable', collect)
+    .option('--etcd-allow <cidrs>', 'with --firewall: sources that may reach etcd 2379/2380 (etcd peers, API servers); default loopback only', collect)
+    .addOption(new Option('--format <format>', 'output format').choices(['nft', 'iptables', 'json']).default('nft'))
+    .action(async (opts: FixCommandOptions) => {
+      const { runFix } = await import('./commands/fix.ts');
+      code = runFix(opts, io);
     });
 
   // no command: nothing would be audited, so say how to use it and fail, never exit 0 on nothing

@@ -1,0 +1,34 @@
+// `kubelet-guard fix`: what to change to close the ways around the API server. Prints, applies
+// nothing. One mode so far: --firewall (host firewall rules for the kubelet and etcd ports).
+import { firewallJson, iptablesScript, nftRuleset, parseCidrList } from '../fix/firewall.ts';
+import type { Io } from '../report/output.ts';
+import { inertMessage } from '../report/terminal.ts';
+
+export interface FixCommandOptions {
+  firewall?: boolean;
+  allow?: string[];
+  etcdAllow?: string[];
+  format?: string;
+}
+
+const USAGE = 2;
+
+function usage(io: Io, msg: string): number {
+  io.err.write(`kubelet-guard: ${inertMessage(msg)}`);
+  return USAGE;
+}
+
+export function runFix(opts: FixCommandOptions, io: Io): number {
+  if (!opts.firewall) return usage(io, 'fix: only --firewall is implemented; configuration fixes are not implemented yet');
+  const format = opts.format ?? 'nft';
+  if (format !== 'nft' && format !== 'iptables' && format !== 'json') return usage(io, `--format ${JSON.stringify(format)}: expected nft, iptables or json`);
+  // --allow is required: without it 10250 would be closed to the API server too (no logs, exec)
+  if (!opts.allow || opts.allow.length === 0) return usage(io, 'fix --firewall: --allow CIDR,... is required (the API servers and monitoring that reach the kubelet on 10250)');
+  const allow = parseCidrList(opts.allow, '--allow');
+  if (typeof allow === 'string') return usage(io, allow);
+  const etcdAllow = parseCidrList(opts.etcdAllow ?? [], '--etcd-allow');
+  if (typeof etcdAllow === 'string') return usage(io, etcdAllow);
+  const input = { allow, etcdAllow };
+  io.out.write(format === 'nft' ? nftRuleset(input) : format === 'iptables' ? iptablesScript(input) : firewallJson(input));
+  return 0;
+}
