@@ -168,6 +168,44 @@ test('an edit made between reading and replacing is not overwritten', () => {
   assert.deepEqual(names(path.join(root, 'etc/kubernetes')), ['a.conf', 'b.conf']);
 });
 
+test('a failure in phase 2 says how many files were replaced; no temp left, backups kept', () => {
+  const root = tree();
+  let renames = 0;
+  const r = applyWrites([{ path: '/etc/kubernetes/a.conf', content: 'new a\n' }, { path: '/etc/kubernetes/b.conf', content: 'new b\n' }], {
+    root,
+    now,
+    hook: (s) => {
+      if (s === 'rename' && renames++ === 1) throw new Error('injected');
+    },
+  });
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.deepEqual([r.file, r.step, r.written.map((w) => w.path)], ['/etc/kubernetes/b.conf', 'rename', ['/etc/kubernetes/a.conf']]);
+    assert.match(r.error, /1 of 2 files were replaced/);
+  }
+  const dir = path.join(root, 'etc/kubernetes');
+  assert.equal(fs.readFileSync(path.join(dir, 'a.conf'), 'utf8'), 'new a\n');
+  assert.equal(fs.readFileSync(path.join(dir, 'b.conf'), 'utf8'), 'old b\n');
+  assert.deepEqual(names(dir), ['a.conf', 'a.conf.kubelet-guard-20261206140509.bak', 'b.conf', 'b.conf.kubelet-guard-20261206140509.bak']);
+});
+
+test('an existing backup of the same second is never replaced', () => {
+  const root = tree();
+  const bak = path.join(root, 'etc/kubernetes/a.conf.kubelet-guard-20261206140509.bak');
+  const r = applyWrites([{ path: '/etc/kubernetes/a.conf', content: 'n' }], {
+    root,
+    now,
+    hook: (s) => {
+      if (s === 'backup-link') fs.writeFileSync(bak, 'earlier backup'); // appears after the early check
+    },
+  });
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.match(r.error, /EEXIST/);
+  assert.equal(fs.readFileSync(bak, 'utf8'), 'earlier backup');
+  assert.equal(fs.readFileSync(path.join(root, 'etc/kubernetes/a.conf'), 'utf8'), 'old a\n');
+  assert.deepEqual(names(path.join(root, 'etc/kubernetes')), ['a.conf', 'a.conf.kubelet-guard-20261206140509.bak', 'b.conf']);
+});
+
 test('stray temp names are recognisable', () => {
   assert.ok(isStrayTemp('.a.conf.kubelet-guard-123-0a1b2c3d.tmp'));
   assert.ok(!isStrayTemp('a.conf'));

@@ -171,7 +171,7 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
         p.backup = path.join(bdir, `${path.basename(target)}.kubelet-guard-${ts}.bak`);
         step(w.path, 'backup-mkdir', () => {
           if (opts.backupDir) fs.mkdirSync(bdir, { recursive: true, mode: 0o700 });
-          if (fs.existsSync(p.backup)) throw new Error(`the backup ${p.backup} already exists`);
+          if (fs.existsSync(p.backup)) throw new Error(`the backup ${p.backup} already exists`); // early word; backup-link is the real guard
         });
         p.backupTmp = tempName(bdir, path.basename(target));
         writeFile(p.backupTmp, w.path, 'backup', step, (write) => {
@@ -195,8 +195,11 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
     }
     // Backups become visible under their names only once every temp is whole and synced.
     for (const p of prepared) {
-      step(p.path, 'backup-rename', () => fs.renameSync(p.backupTmp!, p.backup));
+      // link(2), not rename(2): it fails with EEXIST instead of replacing a backup already there
+      // (two runs in the same second, or a name planted in the folder).
+      step(p.path, 'backup-link', () => fs.linkSync(p.backupTmp!, p.backup));
       p.backupFinal = true;
+      step(p.path, 'backup-unlink-temp', () => fs.unlinkSync(p.backupTmp!));
       step(p.path, 'backup-fsync-dir', () => fsyncDir(path.dirname(p.backup)));
     }
     // Last check before anything is replaced: each original is still the file that was copied
@@ -227,8 +230,8 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
       step(p.path, 'fsync-dir', () => fsyncDir(path.dirname(p.host)));
     } catch (e) {
       const err = e as StepError;
-      for (const q of prepared.slice(written.length)) if (q.tmp && q !== p) fs.rmSync(q.tmp, { force: true });
-      if (!written.some((x) => x.path === p.path) && p.tmp) fs.rmSync(p.tmp, { force: true });
+      // the temps not renamed yet (this file's too when its rename failed) go; the backups stay
+      for (const q of prepared.slice(written.length)) fs.rmSync(q.tmp!, { force: true });
       return { ok: false, file: err.file, step: err.step, error: `${err.message} (${written.length} of ${prepared.length} files were replaced; the backups stay)`, written };
     }
   }
