@@ -211,3 +211,35 @@ test('stray temp names are recognisable', () => {
   assert.ok(!isStrayTemp('a.conf'));
   assert.ok(!isStrayTemp('a.conf.kubelet-guard-20261206140509.bak'));
 });
+
+// As root (CI) the refusals a non-root user meets are checked in a child that drops to nobody.
+test('not root: another uid cannot be kept, a read-only folder fails phase 1; nothing written', { skip: isRoot ? false : 'needs root to drop to another uid' }, () => {
+  const root = tree();
+  fs.chmodSync(root, 0o755);
+  for (const d of ['etc', 'etc/kubernetes']) fs.chmodSync(path.join(root, d), 0o777);
+  fs.chmodSync(path.join(root, 'etc/kubernetes/a.conf'), 0o666);
+  fs.chownSync(path.join(root, 'etc/kubernetes/a.conf'), 65534, 65534);
+  fs.chownSync(path.join(root, 'etc/kubernetes/b.conf'), 1234, 1234);
+  fs.chmodSync(path.join(root, 'etc/kubernetes/b.conf'), 0o644);
+  fs.mkdirSync(path.join(root, 'ro'), { mode: 0o555 });
+  fs.writeFileSync(path.join(root, 'ro/c.conf'), 'old c');
+  fs.chownSync(path.join(root, 'ro/c.conf'), 65534, 65534);
+  const mod = new URL('./safe-write.ts', import.meta.url).href;
+  const script = `process.setgid(65534); process.setuid(65534);
+    const { applyWrites } = await import(${JSON.stringify(mod)});
+    const now = new Date();
+    const out = [];
+    for (const second of ['/etc/kubernetes/b.conf', '/ro/c.conf']) {
+      const r = applyWrites([{ path: '/etc/kubernetes/a.conf', content: 'n' }, { path: second, content: 'n' }], { root: ${JSON.stringify(root)}, now });
+      out.push([r.ok, r.file, r.step, r.error]);
+    }
+    console.log(JSON.stringify(out));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as [boolean, string, string, string][];
+  assert.deepEqual(out[0]!.slice(0, 3), [false, '/etc/kubernetes/b.conf', 'backup-chown']);
+  assert.match(out[0]![3], /cannot keep the owner uid 1234 without root/);
+  assert.deepEqual(out[1]!.slice(0, 3), [false, '/ro/c.conf', 'backup-open']);
+  assert.match(out[1]![3], /EACCES/);
+  assert.deepEqual(names(path.join(root, 'etc/kubernetes')), ['a.conf', 'b.conf']);
+  assert.deepEqual(names(path.join(root, 'ro')), ['c.conf']);
+  assert.equal(fs.readFileSync(path.join(root, 'etc/kubernetes/a.conf'), 'utf8'), 'old a\n');
+});
