@@ -173,8 +173,7 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
           if (opts.backupDir) fs.mkdirSync(bdir, { recursive: true, mode: 0o700 });
           if (fs.existsSync(p.backup)) throw new Error(`the backup ${p.backup} already exists`); // early word; backup-link is the real guard
         });
-        p.backupTmp = tempName(bdir, path.basename(target));
-        writeFile(p.backupTmp, w.path, 'backup', step, (write) => {
+        writeFile(tempName(bdir, path.basename(target)), (f) => (p.backupTmp = f), w.path, 'backup', step, (write) => {
           const buf = Buffer.alloc(CHUNK);
           let pos = 0;
           for (;;) {
@@ -187,9 +186,8 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
       } finally {
         fs.closeSync(src.fd);
       }
-      p.tmp = tempName(dir, path.basename(target));
       const bytes = typeof w.content === 'string' ? Buffer.from(w.content) : w.content;
-      writeFile(p.tmp, w.path, 'temp', step, (write) => {
+      writeFile(tempName(dir, path.basename(target)), (f) => (p.tmp = f), w.path, 'temp', step, (write) => {
         for (let i = 0; i < bytes.length; i += CHUNK) write(bytes.subarray(i, i + CHUNK));
       }, uid, gid, w.mode ?? origMode);
     }
@@ -231,7 +229,7 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
     } catch (e) {
       const err = e as StepError;
       // the temps not renamed yet (this file's too when its rename failed) go; the backups stay
-      for (const q of prepared.slice(written.length)) fs.rmSync(q.tmp!, { force: true });
+      for (const q of prepared.slice(written.length)) if (q.tmp) fs.rmSync(q.tmp, { force: true });
       return { ok: false, file: err.file, step: err.step, error: `${err.message} (${written.length} of ${prepared.length} files were replaced; the backups stay)`, written };
     }
   }
@@ -241,6 +239,7 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions): 
 /** Writes a new file: O_EXCL at 0600, the bytes, then owner and mode (chown before chmod: chown clears set-id bits), fsync. */
 function writeFile(
   file: string,
+  created: (file: string) => void,
   label: string,
   kind: string,
   step: <T>(file: string, name: string, fn: () => T) => T,
@@ -250,6 +249,7 @@ function writeFile(
   mode: number,
 ): void {
   const fd = step(label, `${kind}-open`, () => fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600));
+  created(file); // only now is it ours to remove: a name that was there (EEXIST) is never removed
   try {
     fill((b) =>
       step(label, `${kind}-write`, () => {
