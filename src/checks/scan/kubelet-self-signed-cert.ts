@@ -12,7 +12,7 @@ export const kubeletSelfSignedCert: EndpointCheck = {
     id: 'exposure-kubelet-self-signed-cert',
     title: 'The kubelet serves a certificate signed by a CA',
     section: EXPOSURE_SECTION,
-    severity: 'medium',
+    severity: 'high', // as the node audit's cert-serving-ca-signed: one fact, one severity
     cis: ['4.2.10', '1.2.5'],
     setting: 'serverTLSBootstrap',
     rationale:
