@@ -137,7 +137,10 @@ async function run(ep: Endpoint, send: Send, opts: EtcdProbeOptions, peer: boole
     const plain = await get('/version', false);
     if (plain.ok) {
       const v = parseJson(plain.res.body);
-      etcd.plainHttp = plain.res.status === 200 && typeof v?.etcdserver === 'string';
+      // an answer is proof either way only when it is etcd's version or Go's refusal of plain HTTP on
+      // a TLS port; a proxy's 401, a redirect or a cut body tells nothing (never a pass on it)
+      etcd.plainHttp = plain.res.status === 200 && typeof v?.etcdserver === 'string' ? true : plain.res.status === 400 && /HTTP request to an HTTPS server/.test(plain.res.body.toString('latin1', 0, 200)) ? false : null;
+      if (etcd.plainHttp === null) ep.notes.push(`whether the port also serves plain HTTP could not be told: a plain GET /version answered ${plain.res.status}, not etcd`);
       if (etcd.plainHttp) {
         plainRes = plain.res;
         ep.notes.push('the same port also serves plain HTTP (listen-client-urls names it with http:// too): no certificate is asked there, and what an anonymous client reads was read over plain HTTP');

@@ -70,8 +70,8 @@ export function offerSuite(host: string, port: number, suite: number, timeouts: 
     };
     let timer = setTimeout(() => done({ accepted: undefined, why: `no TCP connection within ${timeouts.connect} ms`, ms: ms() }), timeouts.connect);
     sock.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNRESET' && got.length === 0 && sock.bytesWritten > 0) done({ accepted: false, ms: ms() }); // reset after the hello: refused
-      else done({ accepted: undefined, why: e.code ?? e.message, ms: ms() });
+      // a reset is no refusal by the TLS server: a middlebox that drops what it does not know resets too
+      done({ accepted: undefined, why: e.code === 'ECONNRESET' && got.length === 0 ? 'the connection was reset without a TLS alert' : (e.code ?? e.message), ms: ms() });
     });
     sock.once('connect', () => {
       clearTimeout(timer);
@@ -85,6 +85,7 @@ export function offerSuite(host: string, port: number, suite: number, timeouts: 
       if (r === 'more' || r === 'not-tls') done({ accepted: undefined, why: 'the answer is not a TLS ServerHello or alert', ms: ms() });
       else done({ accepted: r, ms: ms() });
     });
-    sock.on('end', () => done(got.length === 0 ? { accepted: false, ms: ms() } : { accepted: undefined, why: 'closed mid-answer', ms: ms() }));
+    // only an alert or a ServerHello is the server's word; a silent close is not a refusal
+    sock.on('end', () => done({ accepted: undefined, why: got.length === 0 ? 'closed without a TLS alert' : 'closed mid-answer', ms: ms() }));
   });
 }
