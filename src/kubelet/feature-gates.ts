@@ -31,7 +31,9 @@ export interface GateSpec {
 /** The minor of the feature list read: newer kubelets may know gates this table lacks. */
 export const GATE_LIST_MINOR = 36;
 
-export const FEATURE_GATES: Readonly<Record<string, GateSpec>> = {
+// A null-prototype table: a gate named `constructor` or `__proto__` in a node's config must find no
+// spec (the kubelet refuses it as unrecognized), not Object.prototype's members.
+export const FEATURE_GATES: Readonly<Record<string, GateSpec>> = Object.assign(Object.create(null) as Record<string, GateSpec>, {
   // kubelet API and certificates (security checks read these)
   RotateKubeletServerCertificate: { since: 7, onSince: 12 },
   ReloadKubeletServerCertificateFile: { since: 31, onSince: 31 },
@@ -88,7 +90,7 @@ export const FEATURE_GATES: Readonly<Record<string, GateSpec>> = {
   ExpandCSIVolumes: { since: 14, removedIn: 27 },
   CSIMigrationvSphere: { since: 18, removedIn: 29 },
   IPv6DualStack: { since: 15, removedIn: 25 },
-};
+});
 
 const BY_LOWER = new Map(Object.keys(FEATURE_GATES).map((k) => [k.toLowerCase(), k]));
 

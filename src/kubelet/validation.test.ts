@@ -84,6 +84,11 @@ test('a gate the compact table does not hold is not decided: it depends on wheth
   const [r] = refusals(`${HDR}featureGates:\n  SomeGateNotInTheTable: true\n`, [KUBECONFIG], '1.33.0');
   assert.equal(r?.versions, '1.33 that does not know the gate');
   assert.match(r!.message, /not in kubelet-guard's table/);
+  // a node's config naming Object.prototype's members finds no spec either: never silently accepted
+  for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+    const [p] = refusals(`${HDR}featureGates:\n  ${name}: true\n`, [KUBECONFIG], '1.33.0');
+    assert.equal(p?.versions, '1.33 that does not know the gate', name);
+  }
 });
 
 test('a flag the version removed: --container-runtime is an unknown flag on 1.27+', () => {
