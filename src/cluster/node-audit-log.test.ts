@@ -66,3 +66,10 @@ test('terminal escapes in the log stay text here: the output layer makes them in
   assert.ok(!('error' in r));
   assert.equal(r.findings[0]!.subject, 'node-a \x1b[2J');
 });
+
+test('a value nested too deep to print is that node\'s unreadable report, never a crash of the run', () => {
+  const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+  const text = report([f()]).replace('"evidence": [', `"evidence": [{ "value": ${deep} }, `);
+  const r = parse(text);
+  assert.ok('error' in r, 'an error, not a throw');
+});

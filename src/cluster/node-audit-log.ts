@@ -141,6 +141,7 @@ export function parseNodeAuditLog(log: Uint8Array, node: string, provenance: str
     return { findings, version, ...(said !== '' ? { incomplete: said } : {}) };
   } catch (e) {
     if (e instanceof Invalid) return { error: `the report in the log is not valid: ${e.message}` };
-    throw e;
+    // anything else a hostile log provokes (a value nested too deep to print: RangeError) is its node's problem, never the run's
+    return { error: `the report in the log could not be read (${e instanceof Error ? e.name : 'error'})` };
   }
 }

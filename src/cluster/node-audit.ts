@@ -167,9 +167,19 @@ export class NodeAuditRunner {
     this.created++;
     const c = await this.api.request('POST', this.jobs, { body: spec, timeoutMs: this.opts.requestTimeoutMs, maxBytes: 1024 * 1024 });
     if (!c.ok) {
+      // an HTTP answer (409 AlreadyExists, 403, 422) means this run made no Job of that name: never delete another's
+      if (c.status !== undefined) this.live.delete(job);
       const why = c.status === 403 ? `forbidden: the identity lacks \`create jobs.batch\` in the namespace ${ns} (${c.error})` : c.error;
       return { ok: false, job, reason: `could not create the Job ${ns}/${job}: ${why}` };
     }
+    // the Job's own pod only: a label anyone who may create pods here can copy, so the pod must name
+    // this Job (its uid) as its controller and run on this node
+    const jobUid = str(o(parse(c)?.metadata).uid);
+    const ours = (p: Json): boolean => {
+      const owners = a(o(p.metadata).ownerReferences).map(o);
+      const nodeName = str(o(p.spec).nodeName);
+      return owners.some((r) => r.controller === true && jobUid !== '' && r.uid === jobUid) && (nodeName === '' || nodeName === node);
+    };
     const pods = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods?labelSelector=${encodeURIComponent(`job-name=${job}`)}`;
     let last = 'no pod was created for the Job (a quota or an admission policy may refuse it: kubectl describe job)';
     for (;;) {
@@ -179,7 +189,7 @@ export class NodeAuditRunner {
       }
       const r = await this.api.get(pods, { timeoutMs: this.opts.requestTimeoutMs, maxBytes: POD_LIST_MAX_BYTES });
       if (r.ok) {
-        const pod = o(a(parse(r)?.items)[0]);
+        const pod = a(parse(r)?.items).map(o).find(ours) ?? {};
         const name = str(o(pod.metadata).name);
         if (name !== '') {
           const s = podState(pod);
@@ -205,6 +215,8 @@ export class NodeAuditRunner {
     }
     const log = parseNodeAuditLog(r.body, node, `${NODE_AUDIT_PROVENANCE}${ns}/${job} (image ${this.opts.image}): the node's own report of its files`);
     if ('error' in log) return { ok: false, job, reason: `${pre}${log.error}` };
+    // a pod that failed (killed, out of memory, its deadline) may have printed only part of a report
+    if (failed) log.incomplete = log.incomplete !== undefined ? `${failed}; ${log.incomplete}` : failed;
     return { ok: true, job, log };
   }
 

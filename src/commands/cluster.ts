@@ -665,7 +665,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
 /** --node-audit and its options, checked; undefined without it (and then none of its options may be given). */
 function nodeAuditOptions(opts: ClusterCommandOptions): { namespace: string; image: string; timeoutMs: number; concurrency: number; pollMs: number; nodes?: Set<string> } | string | undefined {
   if (!opts.nodeAudit) {
-    const given = (['nodes', 'image', 'namespace', 'nodeAuditTimeout', 'nodeAuditConcurrency'] as const).filter((k) => opts[k] !== undefined);
+    const given = (['nodes', 'image', 'namespace', 'nodeAuditTimeout', 'nodeAuditConcurrency', 'nodeAuditPoll'] as const).filter((k) => opts[k] !== undefined);
     return given.length > 0 ? `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of --node-audit` : undefined;
   }
   const namespace = opts.namespace ?? DEFAULT_NODE_AUDIT_NAMESPACE;

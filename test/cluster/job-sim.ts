@@ -15,6 +15,7 @@ export interface SimJob {
   node: string;
   spec: Record<string, unknown>;
   looks: number;
+  uid: string;
 }
 
 export interface JobSim {
@@ -56,7 +57,8 @@ function nodeOf(job: Record<string, unknown>): string {
 }
 
 function pod(j: SimJob, mode: JobMode): object {
-  const meta = { name: `${j.name}-x7k2q`, namespace: j.namespace, labels: { 'job-name': j.name } };
+  // as the Job controller makes it: the Job as controller owner; the scheduler then sets nodeName
+  const meta = { name: `${j.name}-x7k2q`, namespace: j.namespace, labels: { 'job-name': j.name }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: j.name, uid: j.uid, controller: true }] };
   const cs = (state: object) => [{ name: 'audit', image: 'img', ready: false, restartCount: 0, state }];
   const n = j.looks;
   if (mode === 'unschedulable') {
@@ -98,12 +100,12 @@ export function jobSim(spec: JobSimSpec): JobSim {
       const name = String((job.metadata as { name?: unknown } | undefined)?.name ?? '');
       if (!(ns in spec.namespaces)) return void send(res, 404, status(404, 'NotFound', `namespaces "${ns}" not found`));
       if (jobs.has(`${ns}/${name}`)) return void send(res, 409, status(409, 'AlreadyExists', `jobs.batch "${name}" already exists`));
-      const j: SimJob = { name, namespace: ns, node: nodeOf(job), spec: job, looks: 0 };
+      const j: SimJob = { name, namespace: ns, node: nodeOf(job), spec: job, looks: 0, uid: `job-uid-${created.length + 1}` };
       jobs.set(`${ns}/${name}`, j);
       maxLive = Math.max(maxLive, jobs.size);
       created.push(j);
       for (const w of waiters.filter((w) => created.length >= w.n)) w.resolve();
-      send(res, 201, { ...job, metadata: { ...(job.metadata as object), uid: `job-uid-${created.length}` }, status: {} });
+      send(res, 201, { ...job, metadata: { ...(job.metadata as object), uid: j.uid }, status: {} });
     });
   }
 
@@ -137,7 +139,11 @@ export function jobSim(spec: JobSimSpec): JobSim {
       const sel = /^job-name=(.+)$/.exec(url.searchParams.get('labelSelector') ?? '');
       const j = sel ? jobs.get(`${decodeURIComponent(m[1]!)}/${sel[1]}`) : undefined;
       if (j) j.looks++;
-      return send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: j ? [pod(j, spec.mode(j.node))] : [] });
+      // first, a pod anyone allowed to create pods here could make: the Job's label, no owner, another
+      // node, finished and failed; it is never the Job's pod
+      const forged = j && { metadata: { name: `${j.name}-forged`, namespace: j.namespace, labels: { 'job-name': j.name } }, spec: { nodeName: 'elsewhere' },
+        status: { phase: 'Failed', containerStatuses: [{ name: 'audit', state: { terminated: { exitCode: 2, reason: 'Error' } } }] } };
+      return send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: j ? [forged, pod(j, spec.mode(j.node))] : [] });
     }
     m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)-x7k2q\/log$/.exec(path);
     if (m && req.method === 'GET') {
