@@ -34,8 +34,9 @@ const sleep = (ms: number): void => void Atomics.wait(pause, 0, 0, ms);
 export function readLocalFile(path: string, maxBytes = MAX_LOCAL_FILE_BYTES): string {
   const st = statLocalFile(path, maxBytes);
   const fifo = st.isFIFO();
-  // O_NONBLOCK: opening a FIFO's read end blocks until a writer opens it, which may be never
-  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOCTTY | (fifo ? fs.constants.O_NONBLOCK : 0));
+  // O_NONBLOCK always: opening a FIFO's read end blocks until a writer opens it, which may be never,
+  // and the path may have become one since the stat (the fstat below then refuses it)
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
   try {
     const again = fs.fstatSync(fd);
     if (again.ino !== st.ino || again.dev !== st.dev) throw new Error('changed while it was opened');
@@ -64,7 +65,7 @@ export function readLocalFile(path: string, maxBytes = MAX_LOCAL_FILE_BYTES): st
       }
       n += got;
       if (n > maxBytes) throw new Error(`is more than the ${maxBytes} bytes expected of this file`);
-      if (n === buf.length) break; // a regular file that grew: the +1 byte above says so next time
+      if (n === buf.length) throw new Error('grew while it was read'); // the +1 byte: never a silently cut file
     }
     return buf.toString('utf8', 0, n);
   } finally {
