@@ -177,14 +177,26 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
 
   program
     .command('fix')
-    .description('print what closes the ways around the API server (applies nothing); implemented: --firewall')
+    .description("close what the audit found: by default a plan (a diff per file, the findings each change closes, proven by re-auditing the result in memory); --write applies it safely; --cluster plans RBAC and Pod Security changes; --firewall prints host firewall rules")
+    .option('--root <dir>', "fix a node's filesystem mounted at DIR (offline) instead of this node")
+    .option('--write', 'apply the plan: every file backed up and replaced atomically, all or nothing, then re-audited (never restarts a service)')
+    .option('--backup-dir <dir>', 'with --write: keep the backups here (the node path mirrored) instead of beside each file')
+    .option('--check <ids>', 'only fix these checks, comma-separated, repeatable', collect)
+    .addOption(new Option('--severity <severity>', 'only fix findings at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info']))
+    .option('--kubelet-version <version>', 'the kubelet version, when the evidence does not show it')
+    .option('--cluster', 'plan the cluster-side fixes through the API server: least-privilege roles for subjects that reach the kubelet, Pod Security labels (with --write: applied, server-side dry-run first)')
+    .option('--kubeconfig <file>', 'with --cluster: the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'with --cluster: the kubeconfig context (default: its current-context)')
+    .option('--timeout <ms>', 'with --cluster: deadline of each request to the API server', '10000')
     .option('--firewall', 'print host firewall rules: 10250 only from --allow, 2379/2380 only from --etcd-allow, 10255/10248 from loopback only')
     .option('--allow <cidrs>', 'with --firewall: sources that may reach the kubelet API (API servers, monitoring), comma-separated, repeatable', collect)
     .option('--etcd-allow <cidrs>', 'with --firewall: sources that may reach etcd 2379/2380 (etcd peers, API servers); default loopback only', collect)
-    .addOption(new Option('--format <format>', 'output format').choices(['nft', 'iptables', 'json']).default('nft'))
+    .addOption(new Option('--format <format>', 'output format: text or json (a plan), nft, iptables or json (--firewall, default nft), yaml or json (--cluster, default yaml)').choices(['text', 'json', 'yaml', 'nft', 'iptables']))
+    .option('--color', 'force colour on')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .action(async (opts: FixCommandOptions) => {
       const { runFix } = await import('./commands/fix.ts');
-      code = runFix(opts, io);
+      code = await runFix(opts, io);
     });
 
   // no command: nothing would be audited, so say how to use it and fail, never exit 0 on nothing

@@ -38,7 +38,7 @@ test('fix without --firewall: not implemented yet, exit 2', async () => {
   const r = await runCli('fix');
   assert.equal(r.code, 2);
   assert.equal(r.out, '');
-  assert.equal(r.err, 'kubelet-guard: fix: only --firewall is implemented; configuration fixes are not implemented yet\n');
+  assert.equal(r.err, 'kubelet-guard: fix: node and cluster fixes are not implemented yet\n');
 });
 
 test('fix --firewall: --allow required; a hostile or wrong CIDR is refused (exit 2), quoted, never printed raw', async () => {

@@ -1,14 +1,25 @@
-// `kubelet-guard fix`: what to change to close the ways around the API server. Prints, applies
-// nothing. One mode so far: --firewall (host firewall rules for the kubelet and etcd ports).
+// `kubelet-guard fix`: what to change to close the ways around the API server. Three modes:
+// the node (a plan, or --write), --cluster (src/commands/fix-cluster.ts) and --firewall.
 import { firewallJson, iptablesScript, nftRuleset, parseCidrList } from '../fix/firewall.ts';
 import type { Io } from '../report/output.ts';
 import { inertMessage } from '../report/terminal.ts';
 
 export interface FixCommandOptions {
+  root?: string;
+  write?: boolean;
+  backupDir?: string;
+  check?: string[];
+  severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  kubeletVersion?: string;
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  timeout?: string;
   firewall?: boolean;
   allow?: string[];
   etcdAllow?: string[];
-  format?: string;
+  format?: 'text' | 'json' | 'yaml' | 'nft' | 'iptables';
+  color?: boolean;
 }
 
 const USAGE = 2;
@@ -18,10 +29,14 @@ function usage(io: Io, msg: string): number {
   return USAGE;
 }
 
-export function runFix(opts: FixCommandOptions, io: Io): number {
-  if (!opts.firewall) return usage(io, 'fix: only --firewall is implemented; configuration fixes are not implemented yet');
+export async function runFix(opts: FixCommandOptions, io: Io): Promise<number> {
+  if (opts.firewall) return runFirewall(opts, io);
+  return usage(io, 'fix: node and cluster fixes are not implemented yet');
+}
+
+function runFirewall(opts: FixCommandOptions, io: Io): number {
   const format = opts.format ?? 'nft';
-  if (format !== 'nft' && format !== 'iptables' && format !== 'json') return usage(io, `--format ${JSON.stringify(format)}: expected nft, iptables or json`);
+  if (format !== 'nft' && format !== 'iptables' && format !== 'json') return usage(io, `fix --firewall --format ${JSON.stringify(format)}: expected nft, iptables or json`);
   // --allow is required: without it 10250 would be closed to the API server too (no logs, exec)
   if (!opts.allow || opts.allow.length === 0) return usage(io, 'fix --firewall: --allow CIDR,... is required (the API servers and monitoring that reach the kubelet on 10250)');
   const allow = parseCidrList(opts.allow, '--allow');
