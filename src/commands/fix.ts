@@ -31,6 +31,10 @@ function usage(io: Io, msg: string): number {
 
 export async function runFix(opts: FixCommandOptions, io: Io): Promise<number> {
   if (opts.firewall) return runFirewall(opts, io);
+  if (opts.cluster) {
+    const { runFixCluster } = await import('./fix-cluster.ts');
+    return runFixCluster(opts, io);
+  }
   return usage(io, 'fix: node and cluster fixes are not implemented yet');
 }
 
