@@ -35,9 +35,18 @@ export function findingOf(meta: CheckMeta, r: CheckResult, subject: string | und
     severity: r.severity ?? meta.severity,
     message: r.message,
     evidence: r.evidence ?? [],
-    ...(r.status === 'fail' ? { remediation: r.remediation ?? meta.remediation } : {}),
+    ...(r.status === 'fail' ? { remediation: r.remediation ?? meta.remediation, ...fixOf(meta, r) } : {}),
   };
 }
+
+/** A failure's proposals for `kubelet-guard fix`, or why there are none (never silence). */
+function fixOf(meta: CheckMeta, r: CheckResult): Pick<Finding, 'fixes' | 'noFix'> {
+  if (r.fixes && r.fixes.length > 0) return { fixes: r.fixes };
+  return { noFix: r.noFix ?? meta.noFix ?? NO_FIX_YET };
+}
+
+/** The reason a failure has no proposal when its check gives none: the remediation is for a person. */
+export const NO_FIX_YET = 'kubelet-guard fix proposes no change for this check: apply the remediation by hand';
 
 export type FailOn = Severity | 'none';
 

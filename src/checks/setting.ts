@@ -3,6 +3,8 @@
 import type { EffectiveSetting, NodeFacts, SettingValue } from '../facts/types.ts';
 import { fieldByPath } from '../kubelet/kubelet-schema.ts';
 import type { CheckResult, Evidence } from './types.ts';
+import { describeFixes } from '../fix/describe.ts';
+import { proposeSetting } from '../fix/propose-setting.ts';
 
 export type Lookup = { ok: true; s: EffectiveSetting } | { ok: false; why: string };
 
@@ -46,30 +48,33 @@ export function show(v: SettingValue): string {
 }
 
 /**
- * The exact change for this node: edit the flag where it is written, or the file and line that
- * set the value, or add it to the config file; a flag always wins over the files.
+ * The exact change for this node, as proposals for `kubelet-guard fix` (src/fix/propose-setting.ts
+ * decides where it goes by the kubelet's precedence) and the remediation written from them; where
+ * no change can be proposed, why, and the change in words.
  */
+export function settingFix(facts: NodeFacts, setting: string, want: SettingValue, flagWant?: string): Pick<CheckResult, 'remediation' | 'fixes' | 'noFix'> {
+  const p = proposeSetting(facts, setting, want, flagWant);
+  if ('fixes' in p) return { fixes: p.fixes, remediation: describeFixes(p.fixes) };
+  return { noFix: p.noFix, remediation: fixInWords(facts, setting, want, flagWant) };
+}
+
+/** The remediation alone, for checks that compose it with more words. */
 export function fixSetting(facts: NodeFacts, setting: string, want: SettingValue, flagWant?: string): string {
+  return settingFix(facts, setting, want, flagWant).remediation ?? '';
+}
+
+/** The change in words where no proposal can be made (the value unknown, a flag only on the running process). */
+function fixInWords(facts: NodeFacts, setting: string, want: SettingValue, flagWant?: string): string {
   const restart = 'then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).';
-  const s = facts.kubelet.effective[setting];
   const flag = setting.startsWith('--') ? setting.slice(2) : fieldByPath(setting)?.flag;
   const flagText = flag ? `--${flag}=${flagWant ?? show(want)}` : undefined;
   const yaml = `\`${setting}\` to \`${show(want)}\``;
-  const cfg = facts.kubelet.configFile;
-  if (setting.startsWith('--')) {
-    if (s?.source.kind === 'flag') {
-      return `${where(s.source.file, s.source.line)}: ${flagWant === '' ? `remove \`${s.source.detail}\`` : `replace \`${s.source.detail}\` with \`${flagText}\``}; ${restart}`;
-    }
-    return `Add \`${flagText}\` to the kubelet's command line; ${restart}`;
-  }
+  const s = facts.kubelet.effective[setting];
   if (s?.source.kind === 'flag') {
-    const alt = cfg ? ` (or remove the flag and set ${yaml} in ${cfg})` : '';
-    return `${where(s.source.file, s.source.line)}: replace \`${s.source.detail}\` with \`${flagText}\`${alt}, since a flag overrides the config file; ${restart}`;
+    return `${where(s.source.file, s.source.line)}: ${flagWant === '' ? `remove \`${s.source.detail}\`` : `replace \`${s.source.detail}\` with \`${flagText}\``}; ${restart}`;
   }
-  if ((s?.source.kind === 'config-file' || s?.source.kind === 'drop-in' || s?.source.kind === 'config-default') && s.source.file) {
-    return `${where(s.source.file, s.source.line)}: set ${yaml}; ${restart}`;
-  }
-  if (cfg) return `In ${cfg}, set ${yaml}; ${restart}`;
+  if (setting.startsWith('--')) return `Add \`${flagText}\` to the kubelet's command line; ${restart}`;
+  if (facts.kubelet.configFile) return `In ${facts.kubelet.configFile}, set ${yaml}; ${restart}`;
   const orFlag = flagText ? `, or add \`${flagText}\` to its command line` : '';
   return `Start the kubelet with a --config file that sets ${yaml}${orFlag}; ${restart}`;
 }
@@ -96,7 +101,7 @@ export function judgeSetting(
     status: r.pass ? 'pass' : 'fail',
     message: `${r.message}; ${describeSource(l.s)}`,
     evidence: [evidenceOf(setting, l.s)],
-    ...(r.pass ? {} : { remediation: fixSetting(facts, setting, fix.want, fix.flag) }),
+    ...(r.pass ? {} : settingFix(facts, setting, fix.want, fix.flag)),
   };
 }
 

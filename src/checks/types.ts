@@ -1,6 +1,7 @@
 // A check is metadata beside a pure evaluate function (like an ESLint rule: meta + logic, tested
 // with passing, failing and unknown cases). Checks never do I/O, read the clock or keep state.
 import type { NodeFacts, Provenance, SettingValue } from '../facts/types.ts';
+import type { FixProposal } from '../fix/types.ts';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -39,6 +40,8 @@ export interface CheckMeta {
   rationale: string;
   /** the general fix; a result may give a more exact one for this node */
   remediation: string;
+  /** why `kubelet-guard fix` never changes anything for this check (a certificate to reissue, a kubelet to upgrade) */
+  noFix?: string;
 }
 
 /** One piece of evidence behind a verdict. */
@@ -57,6 +60,10 @@ export interface CheckResult {
   evidence?: Evidence[];
   /** an exact fix for this node (which file and line to change); defaults to meta.remediation */
   remediation?: string;
+  /** on failure: the changes that close it, for `kubelet-guard fix` (the remediation is written from them) */
+  fixes?: FixProposal[];
+  /** on failure without fixes: why no change can be proposed (evidence unknown, a decision only a person can make) */
+  noFix?: string;
   /** a severity other than the check's own, e.g. a CVE's */
   severity?: Severity;
   /** for checks that report several results (one per file, one per CVE) */
@@ -80,4 +87,8 @@ export interface Finding {
   message: string;
   evidence: Evidence[];
   remediation?: string;
+  /** on failure: the changes `kubelet-guard fix` makes to close it */
+  fixes?: FixProposal[];
+  /** on failure without fixes: why `kubelet-guard fix` proposes none */
+  noFix?: string;
 }

@@ -6,7 +6,7 @@ import type { SettingValue } from '../facts/types.ts';
 
 export type FixProposal =
   /** Set a key of a YAML or JSON config file (the kubelet's --config, a --config-dir drop-in, kube-proxy's config). */
-  | { kind: 'config-set'; file: string; path: string[]; value: SettingValue }
+  | { kind: 'config-set'; file: string; path: string[]; value: SettingValue; line?: number }
   /**
    * Replace one word of the kubelet's command line where it is written: a unit or drop-in's
    * ExecStart=, an EnvironmentFile (/etc/default/kubelet's KUBELET_EXTRA_ARGS) or an Environment=.
@@ -30,4 +30,4 @@ export type FixProposal =
 export type FixKind = FixProposal['kind'];
 
 /** What a service needs before a change takes effect; the tool never restarts anything itself. */
-export type Restart = 'kubelet' | 'daemon-reload' | 'static-pod' | 'kube-proxy';
+export type Restart = 'kubelet' | 'static-pod' | 'kube-proxy';

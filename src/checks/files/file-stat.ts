@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { NodeFacts } from '../../facts/types.ts';
 import type { StatResult } from '../../sources/root-fs.ts';
 import type { Check, CheckMeta, CheckResult } from '../types.ts';
+import { describeFixes } from '../../fix/describe.ts';
+import type { FixProposal } from '../../fix/types.ts';
 
 /** One file a check judges. */
 export interface FileTarget {
@@ -24,14 +26,9 @@ export type Targets =
 /** "600 or more restrictive": no bit outside `max`, setuid/setgid/sticky included. */
 export type Rule = { kind: 'mode'; max: number } | { kind: 'owner' };
 
-export function octal(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
-}
-
-/** A path as a shell word: as is when safe, else single-quoted. */
-export function shellWord(p: string): string {
-  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
-}
+// the words of a fix are written in src/fix/describe.ts; checks here name them too
+export { octal, shellWord } from '../../fix/describe.ts';
+import { octal } from '../../fix/describe.ts';
 
 /** The permission bits outside `max`, in words: "group can read, others can read and write". */
 export function excessWords(mode: number, max: number): string {
@@ -77,19 +74,21 @@ export function judgeFile(facts: NodeFacts, t: FileTarget, rule: Rule): CheckRes
     return { status: 'not-applicable', subject, message: `${t.path} (${t.role}) does not exist; ${t.whenMissing}`, evidence: [{ file: t.path, note: 'does not exist' }] };
   }
   const evidence = [{ file: t.path, note: noteOf(st) }];
-  const p = shellWord(t.path);
   if (rule.kind === 'mode') {
     if (st.mode === undefined) return { status: 'unknown', subject, message: `${t.path} (${t.role}): the evidence holds no mode for it`, evidence };
     const want = octal(rule.max).replace(/^0/, '');
     if ((st.mode & ~rule.max) === 0) {
       return { status: 'pass', subject, message: `${t.path} (${t.role}) has mode ${octal(st.mode)}, ${want} or stricter`, evidence };
     }
+    // only the excess bits go: a mode stricter than wanted in some bits stays so (0640 under 0600 max: 0600, not wider)
+    const fixes: FixProposal[] = [{ kind: 'mode', file: t.path, mode: st.mode & rule.max }];
     return {
       status: 'fail',
       subject,
       message: `${t.path} (${t.role}) has mode ${octal(st.mode)}: ${excessWords(st.mode, rule.max)}; ${want} or stricter is wanted`,
       evidence,
-      remediation: `chmod ${want} ${p}`,
+      fixes,
+      remediation: describeFixes(fixes),
     };
   }
   if (st.uid === undefined || st.gid === undefined) return { status: 'unknown', subject, message: `${t.path} (${t.role}): the evidence holds no owner for it`, evidence };
@@ -97,12 +96,14 @@ export function judgeFile(facts: NodeFacts, t: FileTarget, rule: Rule): CheckRes
     return { status: 'pass', subject, message: `${t.path} (${t.role}) is owned by root:root (0:0)`, evidence };
   }
   const wrong = [st.uid !== 0 ? `user ${st.uid}` : '', st.gid !== 0 ? `group ${st.gid}` : ''].filter(Boolean).join(' and ');
+  const fixes: FixProposal[] = [{ kind: 'owner', file: t.path, uid: 0, gid: 0, user: 'root', group: 'root' }];
   return {
     status: 'fail',
     subject,
     message: `${t.path} (${t.role}) is owned by ${st.uid}:${st.gid}: ${wrong} ${st.uid !== 0 && st.gid !== 0 ? 'are' : 'is'} not root; root:root (0:0) is wanted`,
     evidence,
-    remediation: `chown root:root ${p}`,
+    fixes,
+    remediation: describeFixes(fixes),
   };
 }
 

@@ -19,7 +19,9 @@ test('fail: no --config, the flag default is anonymous on', () => {
   const r = one(anonymousAuth, factsFrom({ flags: ['--kubeconfig=/etc/kubernetes/kubelet.conf'] }));
   assert.equal(r.status, 'fail');
   assert.equal(r.evidence?.[0]?.source?.kind, 'flag-default');
-  assert.match(r.remediation ?? '', /--config file that sets `authentication.anonymous.enabled` to `false`/);
+  // the smallest change: the flag, after the command line's last word where it is written
+  assert.deepEqual(r.fixes, [{ kind: 'flag-add', file: '/etc/default/kubelet', line: 1, after: '--kubeconfig=/etc/kubernetes/kubelet.conf', flag: 'anonymous-auth', text: '--anonymous-auth=false' }]);
+  assert.match(r.remediation ?? '', /In \/etc\/default\/kubelet line 1: add `--anonymous-auth=false` after `--kubeconfig=/);
 });
 
 test('fail: an explicit flag overrides a secure config file, and the fix names its line', () => {

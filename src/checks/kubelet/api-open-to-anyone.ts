@@ -4,7 +4,7 @@
 // One known-safe condition is enough to rule the combination out.
 import type { Check, CheckResult, Evidence } from '../types.ts';
 import type { NodeFacts } from '../../facts/types.ts';
-import { evidenceOf, fixSetting, lookup, type Lookup } from '../setting.ts';
+import { evidenceOf, fixSetting, lookup, settingFix, type Lookup } from '../setting.ts';
 import { RESTART } from './helpers.ts';
 
 const ANON = 'authentication.anonymous.enabled';
@@ -49,9 +49,18 @@ export const apiOpenToAnyone: Check = {
       message: `anyone reaching ${at} without credentials is system:anonymous and allowed everything (anonymous on, AlwaysAllow, secure server on): command execution in every pod on the node`,
       evidence,
       remediation: fix(facts, anon, mode),
+      ...fixesOf(facts),
     };
   },
 };
+
+/** Both changes as proposals (each where its value is set), or why there are none. */
+function fixesOf(facts: NodeFacts): Pick<CheckResult, 'fixes' | 'noFix'> {
+  const a = settingFix(facts, ANON, false);
+  const m = settingFix(facts, MODE, 'Webhook');
+  if (!a.fixes || !m.fixes) return { noFix: a.noFix ?? m.noFix ?? 'no change can be proposed' };
+  return { fixes: [...a.fixes, ...m.fixes] };
+}
 
 /** Both changes, where each value is set; one sentence for a kubelet without any config file. */
 function fix(facts: NodeFacts, anon: Lookup, mode: Lookup): string {

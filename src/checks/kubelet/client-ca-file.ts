@@ -34,6 +34,11 @@ export const clientCaFile: Check = {
     const seen = facts.files[KUBEADM_CLUSTER_CA];
     const why = seen === undefined ? 'was not examined' : seen.exists === false ? 'is not on this node' : 'could not be examined';
     const fix = fixSetting(facts, SETTING, '<the cluster CA file>');
-    return { ...r, remediation: `${fix} The cluster CA file is the CA that signed the API server's --kubelet-client-certificate (kubeadm keeps it at ${KUBEADM_CLUSTER_CA}, which ${why}).` };
+    const { fixes: _placeholder, ...rest } = r;
+    return {
+      ...rest,
+      remediation: `${fix} The cluster CA file is the CA that signed the API server's --kubelet-client-certificate (kubeadm keeps it at ${KUBEADM_CLUSTER_CA}, which ${why}).`,
+      noFix: `which file is the cluster CA cannot be told from this node (${KUBEADM_CLUSTER_CA} ${why})`,
+    };
   },
 };

@@ -45,6 +45,7 @@ export const debuggingHandlers: Check = {
       status: 'fail',
       message: `${on}. They are reachable by callers who should not reach them: ${exposure.why}. kubectl exec, attach, port-forward and logs need them, so turning them off breaks those for this node`,
       evidence,
+      noFix: 'turning the handlers off breaks kubectl exec, attach, port-forward and logs for this node, a choice only its operator can make; the fixes of kubelet-anonymous-auth and kubelet-authorization-mode put them behind authentication and authorization',
       remediation: `Turn off anonymous authentication and use Webhook authorization (authentication.anonymous.enabled: false, authorization.mode: Webhook; see kubelet-anonymous-auth and kubelet-authorization-mode); ${fix.charAt(0).toLowerCase()}${fix.slice(1)} if this node need not serve kubectl exec/attach/port-forward/logs; then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).`,
     };
   },

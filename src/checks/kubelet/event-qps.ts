@@ -8,7 +8,7 @@
 // - events over the limit wait in the recorder's queue and are dropped once it is full
 //   (client-go tools/record: ActionOrDrop, "too many queued events, dropped event").
 import type { Check, CheckResult } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, lookup } from '../setting.ts';
 import { atLeast } from './helpers.ts';
 
 const SETTING = 'eventRecordQPS';
@@ -38,11 +38,11 @@ export const eventQps: Check = {
     const v = l.s.value;
     const src = describeSource(l.s);
     const evidence = [evidenceOf(SETTING, l.s)];
-    const fail = (message: string): CheckResult => ({ status: 'fail', message: `${message}; ${src}; ${POLICY}`, evidence, remediation: fixSetting(facts, SETTING, MIN_QPS) });
+    const fail = (message: string): CheckResult => ({ status: 'fail', message: `${message}; ${src}; ${POLICY}`, evidence, ...settingFix(facts, SETTING, MIN_QPS) });
     if (typeof v !== 'number') return { status: 'unknown', message: `${SETTING} has an unexpected value ${JSON.stringify(v)}`, evidence };
     if (v < 0) {
       // validation.go refuses it (kubelet-config-accepted reports it): no kubelet runs with this value
-      return { status: 'fail', message: `eventRecordQPS ${v} is negative: the kubelet refuses to start with it ("invalid configuration: eventRecordQPS (--event-qps) ${v} must not be a negative number", as kubelet-config-accepted reports); ${src}`, evidence, remediation: fixSetting(facts, SETTING, MIN_QPS) };
+      return { status: 'fail', message: `eventRecordQPS ${v} is negative: the kubelet refuses to start with it ("invalid configuration: eventRecordQPS (--event-qps) ${v} must not be a negative number", as kubelet-config-accepted reports); ${src}`, evidence, ...settingFix(facts, SETTING, MIN_QPS) };
     }
     if (v === 0) {
       const fixed = atLeast(facts, 1, 37);

@@ -2,7 +2,7 @@
 // healthzPort > 0 (kubelet-facts §1); defaults 127.0.0.1:10248 (§4). An empty address makes Go
 // listen on every interface (net.JoinHostPort("", port)).
 import type { Check, CheckResult, Evidence } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, lookup } from '../setting.ts';
 import { isLoopback } from './helpers.ts';
 
 const ADDR = 'healthzBindAddress';
@@ -36,7 +36,7 @@ export const healthzBindAddress: Check = {
       status: 'fail',
       message: `healthz (plain HTTP, no auth) listens on ${shown}:${String(port.s.value)}; ${describeSource(addr.s)}`,
       evidence,
-      remediation: fixSetting(facts, ADDR, '127.0.0.1'),
+      ...settingFix(facts, ADDR, '127.0.0.1'),
     };
   },
 };

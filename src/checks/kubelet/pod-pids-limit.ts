@@ -4,7 +4,7 @@
 // cgroupsPerQOS (default true): without it NewPodContainerManager returns the no-op manager and no
 // limit is applied (pkg/kubelet/cm/container_manager_linux.go).
 import type { Check } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, judgeSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, judgeSetting, lookup } from '../setting.ts';
 
 const SETTING = 'podPidsLimit';
 const SUGGESTED = 4096;
@@ -40,7 +40,7 @@ export const podPidsLimit: Check = {
       status: 'fail',
       message: `${r.message}, but cgroupsPerQOS is false (${describeSource(qos.s)}): the kubelet makes no pod cgroups, so the limit is never applied`,
       evidence,
-      remediation: fixSetting(facts, 'cgroupsPerQOS', true),
+      ...settingFix(facts, 'cgroupsPerQOS', true),
     };
   },
 };

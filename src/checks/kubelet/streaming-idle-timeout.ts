@@ -5,7 +5,7 @@
 // own stream idle timeout applies (containerd/CRI-O `stream_idle_timeout`), and types.go now says
 // "Deprecated: no longer has any effect" (kubernetes PR #131992; PR #122104; PR #75190 comments).
 import type { Check, CheckResult } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, lookup } from '../setting.ts';
 import { parseGoDuration } from '../../kubelet/go-duration.ts';
 import { atLeast } from './helpers.ts';
 
@@ -43,7 +43,7 @@ export const streamingIdleTimeout: Check = {
       if (modern === undefined) {
         return { status: 'unknown', message: `${SETTING} is 0 (no idle timeout), which matters only before v1.24 (dockershim) and the kubelet version is unknown; ${src}`, evidence };
       }
-      return { status: 'fail', message: `streaming connections never time out (0); ${src}`, evidence, remediation: fixSetting(facts, SETTING, '4h0m0s') };
+      return { status: 'fail', message: `streaming connections never time out (0); ${src}`, evidence, ...settingFix(facts, SETTING, '4h0m0s') };
     }
     const note = modern === undefined ? ' (this matters only before v1.24; newer kubelets leave it to the container runtime)' : '';
     return { status: 'pass', message: `idle streaming connections are closed after ${String(v)}${note}; ${src}`, evidence };

@@ -4,7 +4,7 @@
 // lets callers who should not reach it in (handler-exposure.ts); behind authentication and Webhook
 // authorization it is information.
 import type { Check, CheckMeta, CheckResult, Evidence } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, lookup } from '../setting.ts';
 import { handlerExposure } from './handler-exposure.ts';
 
 export function subHandlerCheck(meta: CheckMeta & { setting: string }, what: string, extra?: (facts: Parameters<Check['evaluate']>[0], evidence: Evidence[]) => string): Check {
@@ -33,7 +33,7 @@ export function subHandlerCheck(meta: CheckMeta & { setting: string }, what: str
         status: 'fail',
         message: `${on}; reachable by callers who should not reach it: ${exposure.why}`,
         evidence,
-        remediation: fixSetting(facts, SETTING, false),
+        ...settingFix(facts, SETTING, false),
       };
     },
   };

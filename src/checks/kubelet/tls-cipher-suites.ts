@@ -9,7 +9,7 @@
 //   ignored ("TLS 1.3 cipher suites are not configurable"), and all TLS 1.3 suites are AEAD.
 // The strong set is kube-bench's cis-1.12 list (node.yaml 4.2.12) plus the TLS 1.3 suites.
 import type { Check, CheckResult, Evidence } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, lookup } from '../setting.ts';
 
 const SETTING = 'tlsCipherSuites';
 const MIN = 'tlsMinVersion';
@@ -77,7 +77,7 @@ export const tlsCipherSuites: Check = {
         status: 'fail',
         message: `${unknownNames.join(', ')} ${unknownNames.length > 1 ? 'are not cipher suites' : 'is not a cipher suite'} the kubelet knows: it refuses to start; ${describeSource(l.s)}`,
         evidence,
-        remediation: fixSetting(facts, SETTING, STRONG_SUITES, STRONG_SUITES.join(',')),
+        ...settingFix(facts, SETTING, STRONG_SUITES, STRONG_SUITES.join(',')),
       };
     }
     const weak = list.length === 0 ? GO_DEFAULT_WEAK : list.filter((n) => !STRONG.has(n));
@@ -94,6 +94,6 @@ export const tlsCipherSuites: Check = {
       list.length === 0
         ? `no cipher suites set: Go's TLS 1.2 defaults include ${weak.join(', ')} (Go before 1.23 also 3DES, before 1.22 RSA key exchange)`
         : `weak cipher suites allowed: ${weak.join(', ')}`;
-    return { status: 'fail', message: `${what}; ${describeSource(l.s)}`, evidence, remediation: fixSetting(facts, SETTING, STRONG_SUITES, STRONG_SUITES.join(',')) };
+    return { status: 'fail', message: `${what}; ${describeSource(l.s)}`, evidence, ...settingFix(facts, SETTING, STRONG_SUITES, STRONG_SUITES.join(',')) };
   },
 };

@@ -4,7 +4,7 @@
 // with anonymous on (k8s.io/apiserver delegating authenticator: union, then anonymous on no
 // error). Config default true, flag default false (§4).
 import type { Check, CheckResult, Evidence } from '../types.ts';
-import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
+import { describeSource, evidenceOf, settingFix, lookup } from '../setting.ts';
 
 const WEBHOOK = 'authentication.webhook.enabled';
 const MODE = 'authorization.mode';
@@ -37,7 +37,7 @@ export const webhookTokenAuthn: Check = {
       status: 'fail',
       message: `token authentication is off while authorization is Webhook: only client certificates authenticate, ${then}; ${describeSource(hook.s)}`,
       evidence,
-      remediation: fixSetting(facts, WEBHOOK, true),
+      ...settingFix(facts, WEBHOOK, true),
     };
   },
 };

@@ -24,7 +24,7 @@ test('fail (high): a flags-only kubelet serves 10255 as configured; the fix is t
   const r = about(listenerReadOnlyPort.evaluate(liveFacts([L('tcp6', '::', 10255, KUBELET_PID, 'kubelet')], { flags: ['--kubeconfig=/etc/kubernetes/kubelet.conf'] })), 'port 10255');
   assert.equal(r.status, 'fail');
   assert.match(r.message, /As configured: readOnlyPort 10255 \(the kubelet flag default/);
-  assert.match(r.remediation ?? '', /readOnlyPort/);
+  assert.match(r.remediation ?? '', /add `--read-only-port=0`/);
 });
 
 test('fail: loopback only is still a finding, said as such; IPv4-mapped loopback counts as loopback', () => {
