@@ -92,3 +92,11 @@ export interface Finding {
   /** on failure without fixes: why `kubelet-guard fix` proposes none */
   noFix?: string;
 }
+
+/**
+ * The checks, each with `reason` as its meta.noFix unless it has its own: why `kubelet-guard fix`
+ * makes no change for a family whose fix is a decision or no file edit (a family's index says so once).
+ */
+export function withNoFix(reason: string, checks: readonly Check[]): Check[] {
+  return checks.map((c) => ({ ...c, meta: { ...c.meta, noFix: c.meta.noFix ?? reason } }));
+}

@@ -1,8 +1,18 @@
 // `kubelet-guard fix`: what to change to close the ways around the API server. Three modes:
 // the node (a plan, or --write), --cluster (src/commands/fix-cluster.ts) and --firewall.
+import { NODE_CHECKS } from '../checks/index.ts';
+import { runChecks } from '../checks/run.ts';
 import { firewallJson, iptablesScript, nftRuleset, parseCidrList } from '../fix/firewall.ts';
+import { makePlan, type Plan } from '../fix/plan.ts';
+import { formatPlanText, planJson } from '../fix/plan-report.ts';
+import { applyWrites, type PlannedAttr, type PlannedWrite } from '../fix/safe-write.ts';
+import { octal, shellWord } from '../fix/describe.ts';
 import type { Io } from '../report/output.ts';
-import { inertMessage } from '../report/terminal.ts';
+import { registerNodeSecrets } from '../report/node-secrets.ts';
+import { inert, inertMessage } from '../report/terminal.ts';
+import { gatherNodeFacts } from '../sources/node.ts';
+import { RootFs } from '../sources/root-fs.ts';
+import { rootProblem, versionProblem } from './node.ts';
 
 export interface FixCommandOptions {
   root?: string;
@@ -35,7 +45,77 @@ export async function runFix(opts: FixCommandOptions, io: Io): Promise<number> {
     const { runFixCluster } = await import('./fix-cluster.ts');
     return runFixCluster(opts, io);
   }
-  return usage(io, 'fix: node and cluster fixes are not implemented yet');
+  return runNodeFix(opts, io);
+}
+
+const EXIT_DONE = 0;
+const EXIT_NOT_PROVEN = 1;
+
+/** The node: a plan (default) or --write, then the re-audit of what was written. */
+function runNodeFix(opts: FixCommandOptions, io: Io): number {
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') return usage(io, `fix --format ${JSON.stringify(format)}: expected text or json (nft and iptables are for --firewall, yaml for --cluster)`);
+  if (opts.allow || opts.etcdAllow) return usage(io, 'fix: --allow and --etcd-allow go with --firewall');
+  const bad = rootProblem(opts.root) ?? versionProblem(opts.kubeletVersion);
+  if (bad) return usage(io, bad);
+  const checks = opts.check?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  const unknownIds = checks?.filter((id) => !NODE_CHECKS.some((c) => c.meta.id === id)) ?? [];
+  if (unknownIds.length > 0) return usage(io, `fix --check: no node check ${unknownIds.map((id) => JSON.stringify(id)).join(', ')} (kubelet-guard node --format json lists the check ids)`);
+  const root = opts.root ?? '/';
+  const plan = makePlan({
+    fs: new RootFs(root),
+    ...(opts.root !== undefined ? { root: opts.root } : {}),
+    ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion.replace(/^v/, '') } : {}),
+    ...(checks ? { checks } : {}),
+    ...(opts.severity ? { severity: opts.severity } : {}),
+  });
+  if (io.secrets) registerNodeSecrets(plan.facts, io.secrets);
+  if (!opts.write) {
+    io.out.write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan));
+    return EXIT_DONE;
+  }
+  if (format === 'text') io.out.write(formatPlanText(plan, { write: true }));
+  if (plan.changes.length === 0) {
+    if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), written: [] }, null, 2)}\n`);
+    return EXIT_DONE;
+  }
+  const result = write(plan, opts, root);
+  if (!result.ok) {
+    if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), error: result.error }, null, 2)}\n`);
+    io.err.write(`kubelet-guard fix: ${inertMessage(result.error)}`);
+    return EXIT_NOT_PROVEN;
+  }
+  // The proof on disk: the audit re-run from the written files; every fixed finding must pass.
+  const facts = gatherNodeFacts({ ...(opts.root !== undefined ? { root: opts.root } : {}), ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion.replace(/^v/, '') } : {}), kubeletFromFiles: true });
+  const after = runChecks(NODE_CHECKS, facts);
+  const open = plan.fixed.filter((f) => after.some((a) => a.check === f.check && (a.subject ?? '') === (f.subject ?? '') && a.status !== 'pass' && a.status !== 'not-applicable'));
+  if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), written: result.lines, reaudit: { open: open.map((f) => ({ check: f.check, ...(f.subject ? { subject: f.subject } : {}) })) } }, null, 2)}\n`);
+  else {
+    io.out.write(`\nWritten:\n${result.lines.map((l) => `  ${inert(l)}`).join('\n')}\n`);
+    io.out.write(open.length === 0 ? `Re-audit of the written files: all ${plan.fixed.length} fixed findings pass.\n` : `Re-audit of the written files: ${open.length} fixed finding(s) do not pass: ${open.map((f) => inert(f.check)).join(', ')}\n`);
+  }
+  return open.length === 0 ? EXIT_DONE : EXIT_NOT_PROVEN;
+}
+
+/** The plan's changes through the safe writer: content changes (with any mode or owner of the same file) and attribute-only changes. */
+function write(plan: Plan, opts: FixCommandOptions, root: string): { ok: true; lines: string[] } | { ok: false; error: string } {
+  if (plan.regressions.length > 0) return { ok: false, error: `the plan would make ${plan.regressions.map((r) => r.check).join(', ')} worse: nothing written` };
+  const writes: PlannedWrite[] = [];
+  const attrs: PlannedAttr[] = [];
+  for (const c of plan.changes) {
+    const owner = c.owner ? { uid: c.owner.to.uid, gid: c.owner.to.gid } : {};
+    const mode = c.mode ? { mode: c.mode.to } : {};
+    if (c.after !== undefined) writes.push({ path: c.path, content: c.after, ...mode, ...owner, ...(c.create ? { create: true as const } : {}) });
+    else attrs.push({ path: c.path, ...mode, ...owner });
+  }
+  const r = applyWrites(writes, { root, now: new Date(), ...(opts.backupDir ? { backupDir: opts.backupDir } : {}) }, attrs);
+  if (!r.ok) return { ok: false, error: `nothing was written: ${r.file} (${r.step}): ${r.error}` };
+  const lines = [
+    ...r.written.map((w) => `${w.target}  (backup: ${w.backup})`),
+    ...(r.created ?? []).map((c) => `${c.target}  (created; to undo: rm ${shellWord(c.target)})`),
+    ...(r.attrs ?? []).map((a) => `${a.target}  mode ${octal(a.before.mode)}, owner ${a.before.uid}:${a.before.gid} → mode ${octal(a.after.mode)}, owner ${a.after.uid}:${a.after.gid}  (to undo: chown ${a.before.uid}:${a.before.gid} ${shellWord(a.target)} && chmod ${octal(a.before.mode)} ${shellWord(a.target)})`),
+  ];
+  return { ok: true, lines };
 }
 
 function runFirewall(opts: FixCommandOptions, io: Io): number {

@@ -27,21 +27,14 @@ export interface NodeCommandOptions {
 }
 
 export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
-  if (opts.root !== undefined) {
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(opts.root);
-    } catch (e) {
-      io.err.write(`kubelet-guard: ${inertMessage(`--root ${opts.root}: ${reasonOf(e)}: expected a folder holding a node's filesystem`)}`);
-      return 2;
-    }
-    if (!st.isDirectory()) {
-      io.err.write(`kubelet-guard: ${inertMessage(`--root ${opts.root}: not a folder; expected a folder holding a node's filesystem`)}`);
-      return 2;
-    }
+  const bad = rootProblem(opts.root);
+  if (bad) {
+    io.err.write(`kubelet-guard: ${inertMessage(bad)}`);
+    return 2;
   }
-  if (opts.kubeletVersion !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+/.test(opts.kubeletVersion)) {
-    io.err.write(`kubelet-guard: ${inertMessage(`--kubelet-version ${opts.kubeletVersion}: expected a version such as 1.31.4`)}`);
+  const badVersion = versionProblem(opts.kubeletVersion);
+  if (badVersion) {
+    io.err.write(`kubelet-guard: ${inertMessage(badVersion)}`);
     return 2;
   }
   const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
@@ -54,6 +47,23 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   if (opts.format === 'json') io.out.write(formatJson(report));
   else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet, all: opts.all, showConfig: opts.showConfig, width: reportWidth(io.out) }));
   return auditExitCode(failedAtOrAbove(findings, opts.failOn), incomplete);
+}
+
+/** Why --root DIR cannot be a node's filesystem (not there, not a folder), or undefined. */
+export function rootProblem(root: string | undefined): string | undefined {
+  if (root === undefined) return undefined;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch (e) {
+    return `--root ${root}: ${reasonOf(e)}: expected a folder holding a node's filesystem`;
+  }
+  return st.isDirectory() ? undefined : `--root ${root}: not a folder; expected a folder holding a node's filesystem`;
+}
+
+/** Why --kubelet-version is not a version, or undefined. */
+export function versionProblem(v: string | undefined): string | undefined {
+  return v !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+/.test(v) ? `--kubelet-version ${v}: expected a version such as 1.31.4` : undefined;
 }
 
 /**

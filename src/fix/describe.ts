@@ -51,8 +51,7 @@ export function describeFix(p: FixProposal): string {
 export function restartsOf(fixes: readonly FixProposal[]): Restart[] {
   const out = new Set<Restart>();
   for (const f of fixes) {
-    if (f.kind === 'flag-set' || f.kind === 'flag-add') out.add('kubelet');
-    else if (f.kind === 'config-set' || f.kind === 'dropin-create') out.add(f.file.includes('kube-proxy') ? 'kube-proxy' : 'kubelet');
+    if (f.kind === 'flag-set' || f.kind === 'flag-add' || f.kind === 'config-set' || f.kind === 'dropin-create') out.add(f.file.includes('kube-proxy') ? 'kube-proxy' : 'kubelet');
     else if (f.kind === 'manifest-set') out.add('static-pod');
   }
   return [...out];

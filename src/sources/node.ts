@@ -28,6 +28,8 @@ export interface NodeOptions {
   privileged?: boolean;
   fs?: RootFs;
   now?: Date;
+  /** live: the kubelet as its unit would start it, not the running process (what `fix` changes and proves) */
+  kubeletFromFiles?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFac
   let missing: string | undefined;
   let hidden: string | undefined;
 
-  if (live) {
+  if (live && !opts.kubeletFromFiles) {
     const procs = findProcesses(fs, 'kubelet');
     if (procs.error) diagnostics.push({ code: 'proc-unreadable', severity: 'info', message: procs.error });
     const p = procs.found[0];

@@ -21,7 +21,8 @@ test('fail: a world-readable key', () => {
   const r = about(run(serving({ key: stat(KEY, { mode: 0o644 }) })), KEY);
   assert.equal(r.status, 'fail');
   assert.match(r.message, /mode 644 is looser than 600 \(readable or writable by group or others/);
-  assert.equal(r.remediation, `chmod 600 ${KEY} && chown root:root ${KEY}`);
+  assert.equal(r.remediation, `chmod 600 ${KEY}`); // owned by root already: only the mode changes
+  assert.deepEqual(r.fixes, [{ kind: 'mode', file: KEY, mode: 0o600 }]);
 });
 
 test('fail: a key owned by another user', () => {

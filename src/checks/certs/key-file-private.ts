@@ -5,6 +5,8 @@
 // a kubeconfig with client-key-data holds the client key).
 import type { CertificateFact } from '../../facts/types.ts';
 import type { StatResult } from '../../sources/root-fs.ts';
+import { describeFixes } from '../../fix/describe.ts';
+import type { FixProposal } from '../../fix/types.ts';
 import type { Check, CheckResult } from '../types.ts';
 import { noEvidence, ROLE_WORDS } from './common.ts';
 
@@ -45,10 +47,9 @@ function judge(keyPath: string, st: StatResult, users: CertificateFact[]): Check
   if ((st.mode & ~0o600) !== 0) problems.push(`mode ${mode} is looser than 600${st.mode & 0o077 ? ' (readable or writable by group or others: anyone on the node in them can impersonate the kubelet)' : ''}`);
   if (st.uid !== 0) problems.push(`owned by uid ${st.uid}, not root`);
   if (problems.length === 0) return { ...base, status: 'pass', message: `${keyPath}, the private key of ${whose}, is mode ${mode}, owned by root` };
-  return {
-    ...base,
-    status: 'fail',
-    message: `the private key ${keyPath} of ${whose}: ${problems.join('; ')}`,
-    remediation: `chmod 600 ${keyPath} && chown root:root ${keyPath}`,
-  };
+  const fixes: FixProposal[] = [
+    ...((st.mode & ~0o600) !== 0 ? [{ kind: 'mode' as const, file: keyPath, mode: st.mode & 0o600 }] : []),
+    ...(st.uid !== 0 ? [{ kind: 'owner' as const, file: keyPath, uid: 0, gid: 0, user: 'root', group: 'root' }] : []),
+  ];
+  return { ...base, status: 'fail', message: `the private key ${keyPath} of ${whose}: ${problems.join('; ')}`, fixes, remediation: describeFixes(fixes) };
 }

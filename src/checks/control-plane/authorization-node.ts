@@ -3,7 +3,7 @@
 // the system:node role lets every kubelet read every Secret it can name.
 import type { Check } from '../types.ts';
 import { authorizationModes, recommendedModes } from './authz.ts';
-import { fixFlag, perComponent } from './common.ts';
+import { flagFix, perComponent } from './common.ts';
 
 export const apiserverAuthorizationNode: Check = {
   meta: {
@@ -23,6 +23,6 @@ export const apiserverAuthorizationNode: Check = {
       if (m.kind === 'unknown') return { status: 'unknown', message: m.why, evidence: m.evidence };
       if (m.modes.includes('Node')) return { status: 'pass', message: `the Node authorizer is in the chain: ${m.words}`, evidence: m.evidence };
       const want = recommendedModes(m.flags.length > 0 ? m.modes : []);
-      return { status: 'fail', message: `the Node authorizer is not in the chain: ${m.words}`, evidence: m.evidence, remediation: fixFlag(c, 'authorization-mode', `--authorization-mode=${want.join(',')}`) };
+      return { status: 'fail', message: `the Node authorizer is not in the chain: ${m.words}`, evidence: m.evidence, ...flagFix(facts, c, 'authorization-mode', `--authorization-mode=${want.join(',')}`) };
     }),
 };

@@ -3,7 +3,7 @@
 // it have no opinion on, so anywhere in the list it allows every authenticated request.
 import type { Check } from '../types.ts';
 import { authorizationModes, recommendedModes } from './authz.ts';
-import { fixFlag, perComponent } from './common.ts';
+import { flagFix, perComponent } from './common.ts';
 
 export const apiserverAuthorizationNotAlwaysAllow: Check = {
   meta: {
@@ -27,7 +27,7 @@ export const apiserverAuthorizationNotAlwaysAllow: Check = {
         status: 'fail',
         message: `every authenticated request is allowed: ${m.words}`,
         evidence: m.evidence,
-        remediation: fixFlag(c, 'authorization-mode', `--authorization-mode=${want.join(',')}`),
+        ...flagFix(facts, c, 'authorization-mode', `--authorization-mode=${want.join(',')}`),
       };
     }),
 };

@@ -1,7 +1,7 @@
 // CIS 1.2.8: --authorization-mode includes RBAC (kubelet-facts §7).
 import type { Check } from '../types.ts';
 import { authorizationModes, recommendedModes } from './authz.ts';
-import { fixFlag, perComponent } from './common.ts';
+import { flagFix, perComponent } from './common.ts';
 
 export const apiserverAuthorizationRbac: Check = {
   meta: {
@@ -21,6 +21,6 @@ export const apiserverAuthorizationRbac: Check = {
       if (m.kind === 'unknown') return { status: 'unknown', message: m.why, evidence: m.evidence };
       if (m.modes.includes('RBAC')) return { status: 'pass', message: `RBAC is in the chain: ${m.words}`, evidence: m.evidence };
       const want = recommendedModes(m.flags.length > 0 ? m.modes : []);
-      return { status: 'fail', message: `RBAC is not in the chain: ${m.words}`, evidence: m.evidence, remediation: fixFlag(c, 'authorization-mode', `--authorization-mode=${want.join(',')}`) };
+      return { status: 'fail', message: `RBAC is not in the chain: ${m.words}`, evidence: m.evidence, ...flagFix(facts, c, 'authorization-mode', `--authorization-mode=${want.join(',')}`) };
     }),
 };

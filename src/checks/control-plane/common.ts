@@ -1,6 +1,7 @@
 // Shared by the API-server, etcd and CIS 1.1 checks: which instances of a component this node
 // runs (or why that cannot be known), one result per instance, evidence naming the file and line
 // of each flag, and the exact fix in the manifest (kubelet-facts §7).
+import { proposeComponentFlag } from '../../fix/propose-flag.ts';
 import type { ComponentFacts, ComponentFlag, ComponentName, NodeFacts } from '../../facts/types.ts';
 import { allFlags, effective, envUnknown, etcdEnvName, isFromEnvironment, parseGoBool, UNIT_DIRS } from '../../sources/control-plane.ts';
 import type { CheckResult, Evidence } from '../types.ts';
@@ -153,6 +154,11 @@ export function fixFlag(c: ComponentFacts, name: string, want: string): string {
   }
   if (c.from === 'manifest') return `In ${c.file ?? 'the manifest'}: add \`- ${want}\` to the command of the ${c.name} container${afterHint(c)}; ${restart}.`;
   return `Add \`${want}\` to the command line that starts ${c.name} (pid ${c.pid ?? '?'}: its systemd unit or start script); ${restart}.`;
+}
+
+/** fixFlag's words with the same change as proposals for `kubelet-guard fix` (or why there are none); `words` replaces the words. */
+export function flagFix(facts: NodeFacts, c: ComponentFacts, name: string, want: string, words?: string): Pick<CheckResult, 'remediation' | 'fixes' | 'noFix'> {
+  return { remediation: words ?? fixFlag(c, name, want), ...proposeComponentFlag(facts, c, name, want) };
 }
 
 /** Removing every occurrence of a flag (its default then applies). */

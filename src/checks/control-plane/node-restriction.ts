@@ -5,7 +5,7 @@
 // enable and the disable list stops the API server (k8s.io/apiserver admission options Validate).
 import type { Check, CheckResult } from '../types.ts';
 import { sliceFlag } from '../../sources/control-plane.ts';
-import { at, defaultEvidence, fixFlag, flagEvidence, perComponent } from './common.ts';
+import { at, defaultEvidence, fixFlag, flagEvidence, flagFix, perComponent } from './common.ts';
 
 const PLUGIN = 'NodeRestriction';
 
@@ -37,7 +37,7 @@ export const apiserverNodeRestriction: Check = {
           status: 'fail',
           message: `NodeRestriction is not enabled: the deprecated ${list(legacy)} replaces the whole plugin list and does not name it`,
           evidence,
-          remediation: fixFlag(c, 'admission-control', `--admission-control=${[...legacy.values, PLUGIN].join(',')}`),
+          ...flagFix(facts, c, 'admission-control', `--admission-control=${[...legacy.values, PLUGIN].join(',')}`),
         };
       }
       const on = enable?.values.includes(PLUGIN) ?? false;
@@ -50,7 +50,9 @@ export const apiserverNodeRestriction: Check = {
         status: 'fail',
         message: enable ? `NodeRestriction is not enabled: ${list(enable)} does not name it, and it is off by default` : 'NodeRestriction is not enabled: --enable-admission-plugins is not set, and NodeRestriction is off by default',
         evidence,
-        remediation: `${fixFlag(c, 'enable-admission-plugins', want)}${off ? ` Also remove NodeRestriction from ${list(disable!)}.` : ''}`,
+        ...(off
+          ? { remediation: `${fixFlag(c, 'enable-admission-plugins', want)} Also remove NodeRestriction from ${list(disable!)}.`, noFix: `NodeRestriction is also in ${list(disable!)}: which list should change is for a person to decide` }
+          : flagFix(facts, c, 'enable-admission-plugins', want)),
       };
     }),
 };

@@ -4,7 +4,7 @@
 // low weight, since removing the certificate flags would switch it on. The title says what CIS
 // checks (the flag), not that etcd's certificate is not self-signed: a --cert-file may be one.
 import type { Check } from '../types.ts';
-import { fixFlag, perComponent, settingEvidence } from '../control-plane/common.ts';
+import { fixFlag, flagFix, perComponent, settingEvidence } from '../control-plane/common.ts';
 import { describe, etcdBool, etcdSetting, isSet } from './common.ts';
 
 export const etcdAutoTls: Check = {
@@ -33,7 +33,8 @@ export const etcdAutoTls: Check = {
           ? `${describe('auto-tls', s)}; etcd ignores it while --cert-file/--key-file are given, but would serve a self-signed certificate if they were removed`
           : `etcd serves clients a self-signed certificate it made itself: ${describe('auto-tls', s)}`,
         evidence,
-        remediation: fixFlag(c, 'auto-tls', '--auto-tls=false'),
+        // without certificates of its own, turning it off would leave etcd without TLS: only then a person decides
+        ...(certs ? flagFix(facts, c, 'auto-tls', '--auto-tls=false') : { remediation: fixFlag(c, 'auto-tls', '--auto-tls=false'), noFix: 'etcd has no --cert-file and --key-file: certificates must be issued first (kubeadm init phase certs etcd-*)' }),
       };
     }),
 };

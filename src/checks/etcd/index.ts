@@ -1,5 +1,5 @@
 // etcd (kubelet-facts §7): CIS v1.12 section 2 in benchmark order, then the plain-http listeners.
-import type { Check } from '../types.ts';
+import { withNoFix, type Check } from '../types.ts';
 import { etcdCertFile } from './cert-file.ts';
 import { etcdClientCertAuth } from './client-cert-auth.ts';
 import { etcdAutoTls } from './auto-tls.ts';
@@ -10,7 +10,7 @@ import { etcdUniqueCa } from './unique-ca.ts';
 import { etcdClientPlainHttp } from './client-plain-http.ts';
 import { etcdMetricsPlainHttp } from './metrics-plain-http.ts';
 
-export const checks: Check[] = [
+export const checks: Check[] = withNoFix('etcd\'s TLS changes with certificates and with every client and peer that talks to it: a person plans that change', [
   etcdCertFile, // 2.1
   etcdClientCertAuth, // 2.2
   etcdAutoTls, // 2.3
@@ -20,4 +20,4 @@ export const checks: Check[] = [
   etcdUniqueCa, // 2.7
   etcdClientPlainHttp,
   etcdMetricsPlainHttp,
-];
+]);

@@ -1,7 +1,7 @@
 // CIS 2.6: --peer-auto-tls is not true (kubelet-facts §7); ignored while --peer-cert-file or
 // --peer-key-file is given (embed PeerSelfCert: "ignoring peer auto TLS since certs given").
 import type { Check } from '../types.ts';
-import { fixFlag, perComponent, settingEvidence } from '../control-plane/common.ts';
+import { fixFlag, flagFix, perComponent, settingEvidence } from '../control-plane/common.ts';
 import { describe, etcdBool, etcdSetting, isSet } from './common.ts';
 
 export const etcdPeerAutoTls: Check = {
@@ -30,7 +30,8 @@ export const etcdPeerAutoTls: Check = {
           ? `${describe('peer-auto-tls', s)}; etcd ignores it while --peer-cert-file/--peer-key-file are given, but would use a self-signed certificate if they were removed`
           : `etcd members use self-signed peer certificates: ${describe('peer-auto-tls', s)}`,
         evidence,
-        remediation: fixFlag(c, 'peer-auto-tls', '--peer-auto-tls=false'),
+        // without certificates of its own, turning it off would leave etcd without TLS: only then a person decides
+        ...(certs ? flagFix(facts, c, 'peer-auto-tls', '--peer-auto-tls=false') : { remediation: fixFlag(c, 'peer-auto-tls', '--peer-auto-tls=false'), noFix: 'etcd has no --peer-cert-file and --peer-key-file: certificates must be issued first (kubeadm init phase certs etcd-*)' }),
       };
     }),
 };

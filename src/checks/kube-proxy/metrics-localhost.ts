@@ -76,6 +76,16 @@ function fix(src: Provenance): string {
   return `Set \`metricsBindAddress: ${WANT}\` in kube-proxy's config file, or \`--metrics-bind-address=${WANT}\` on its command line; ${restart}`;
 }
 
+/** The same change as a proposal where the file and line are known (kube-proxy's own precedence: the flag over the file). */
+function proposal(src: Provenance): Pick<CheckResult, 'fixes' | 'noFix'> {
+  if (!src.file) return { noFix: "kube-proxy's setting is not in a file this audit found" };
+  if (src.kind === 'flag') {
+    if (!src.line || !src.detail) return { noFix: "the flag's line is not known" };
+    return { fixes: [{ kind: 'flag-set', file: src.file, line: src.line, flag: 'metrics-bind-address', from: src.detail, to: `--metrics-bind-address=${WANT}` }] };
+  }
+  return { fixes: [{ kind: 'config-set', file: src.file, path: ['metricsBindAddress'], value: WANT, ...(src.line ? { line: src.line } : {}) }] };
+}
+
 export const kubeProxyMetricsLocalhost: Check = {
   meta: {
     id: 'kube-proxy-metrics-localhost',
@@ -129,6 +139,7 @@ export const kubeProxyMetricsLocalhost: Check = {
       message: `${said} serves kube-proxy's unauthenticated metrics on ${wide}`,
       evidence,
       remediation: fix(m.source),
+      ...proposal(m.source),
     };
   },
 };

@@ -1,6 +1,6 @@
 // Static pods (kubelet-facts §7): what the kubelet runs from its staticPodPath without the API
 // server. From the most direct bypass to the hygiene of the folder.
-import type { Check } from '../types.ts';
+import { withNoFix, type Check } from '../types.ts';
 import { staticPodHostMounts } from './host-mounts.ts';
 import { staticPodPrivileged } from './privileged.ts';
 import { staticPodCapabilities } from './capabilities.ts';
@@ -10,13 +10,12 @@ import { staticPodNamespace } from './namespace.ts';
 import { staticPodManifestPerms } from './manifest-perms.ts';
 import { staticPodManifestDecodes } from './manifest-decodes.ts';
 
+// Taking a privilege from a static pod is a decision: only its operator knows whether it still works without.
+const DECISION = 'the change takes from a static pod what it may do (privileges, host paths, host namespaces): only its operator can tell whether it still works without; edit its manifest by hand';
+
 export const checks: Check[] = [
-  staticPodHostMounts,
-  staticPodPrivileged,
-  staticPodCapabilities,
-  staticPodHostNamespaces,
-  staticPodWritableHostPaths,
-  staticPodNamespace,
+  ...withNoFix(DECISION, [staticPodHostMounts, staticPodPrivileged, staticPodCapabilities, staticPodHostNamespaces, staticPodWritableHostPaths]),
+  ...withNoFix('the namespace a static pod names is for its operator to choose', [staticPodNamespace]),
   staticPodManifestPerms,
-  staticPodManifestDecodes,
+  ...withNoFix('the kubelet skips a manifest it cannot decode: what it should hold is for its author to say', [staticPodManifestDecodes]),
 ];

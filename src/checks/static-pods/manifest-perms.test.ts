@@ -35,7 +35,7 @@ test('fail high: a folder writable by its group; files the kubelet never reads a
   assert.equal(r.length, 1);
   assert.equal(r[0]!.status, 'fail');
   assert.equal(r[0]!.severity, 'high');
-  assert.equal(r[0]!.remediation, `chmod go-w ${DIR}`);
+  assert.equal(r[0]!.remediation, `chmod 755 ${DIR}`); // only the group and others' write bits go
   assert.match(r[0]!.message, /1 entry the kubelet never reads .* is not judged/);
 });
 

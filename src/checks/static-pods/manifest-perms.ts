@@ -6,9 +6,11 @@
 // Entries the kubelet never reads (names starting with ".", sub-folders, sockets and FIFOs) are not
 // judged: making one live takes a rename or a new file in the folder, which the folder's own result
 // covers. A symlinked manifest is judged by its target, the file the kubelet reads.
+import { describeFixes } from '../../fix/describe.ts';
+import type { FixProposal } from '../../fix/types.ts';
 import type { StatResult } from '../../sources/root-fs.ts';
 import type { ManifestFact } from '../../facts/types.ts';
-import { excessWords, octal, shellWord } from '../files/file-stat.ts';
+import { excessWords, octal } from '../files/file-stat.ts';
 import type { Check, CheckResult, Evidence, Severity } from '../types.ts';
 import { folderScope } from './common.ts';
 
@@ -64,20 +66,20 @@ function judgeFolder(p: string, st: StatResult | undefined, ignored: number): Ch
   const evidence: Evidence[] = [{ file: p, note: noteOf(s) }];
   const skipped = ignored > 0 ? `; ${ignored} entr${ignored > 1 ? 'ies' : 'y'} the kubelet never reads (dot files, sub-folders) ${ignored > 1 ? 'are' : 'is'} not judged` : '';
   const problems: string[] = [];
-  const fixes: string[] = [];
+  const fixes: FixProposal[] = [];
   const writable = (s.mode & 0o022) !== 0;
   if (writable) {
     problems.push(`mode ${octal(s.mode)}: ${excessWords(s.mode, s.mode & ~0o022)}, so they can add or replace manifests`);
-    fixes.push(`chmod go-w ${shellWord(p)}`);
+    fixes.push({ kind: 'mode', file: p, mode: s.mode & ~0o022 });
   }
   const owner = s.uid !== 0 || s.gid !== 0;
   if (owner) {
     problems.push(`owner ${s.uid}:${s.gid}, not root:root${s.uid !== 0 ? `: user ${s.uid} can write in it` : `: group ${s.gid} is not root`}`);
-    fixes.push(`chown root:root ${shellWord(p)}`);
+    fixes.push({ kind: 'owner', file: p, uid: 0, gid: 0, user: 'root', group: 'root' });
   }
   if (problems.length === 0) return { status: 'pass', subject: p, message: `${p} (${role}) has mode ${octal(s.mode)} and owner root:root: only root can add or replace manifests${skipped}`, evidence };
   const severity: Severity = writable || s.uid !== 0 ? 'high' : 'medium';
-  return { status: 'fail', severity, subject: p, message: `${p} (${role}): ${problems.join('; ')}${skipped}`, evidence, remediation: fixes.join(' && ') };
+  return { status: 'fail', severity, subject: p, message: `${p} (${role}): ${problems.join('; ')}${skipped}`, evidence, fixes, remediation: describeFixes(fixes) };
 }
 
 function judgeFile(m: ManifestFact): CheckResult {
@@ -88,18 +90,18 @@ function judgeFile(m: ManifestFact): CheckResult {
   const target = m.linkTarget ?? m.path;
   const evidence: Evidence[] = [{ file: m.path, note: `${noteOf(s)}${m.linkTarget ? ` (of the target ${m.linkTarget})` : ''}` }];
   const problems: string[] = [];
-  const fixes: string[] = [];
+  const fixes: FixProposal[] = [];
   const excess = s.mode & ~0o600;
   if (excess !== 0) {
     problems.push(`mode ${octal(s.mode)}: ${excessWords(s.mode, 0o600)}; 600 or stricter is wanted`);
-    fixes.push(`chmod 600 ${shellWord(target)}`);
+    fixes.push({ kind: 'mode', file: target, mode: s.mode & 0o600 });
   }
   if (s.uid !== 0 || s.gid !== 0) {
     problems.push(`owner ${s.uid}:${s.gid}, not root:root${s.uid !== 0 ? `: user ${s.uid} can rewrite it` : ''}`);
-    fixes.push(`chown root:root ${shellWord(target)}`);
+    fixes.push({ kind: 'owner', file: target, uid: 0, gid: 0, user: 'root', group: 'root' });
   }
   const linkNote = m.linkTarget ? `; the kubelet reads the target ${m.linkTarget}, whose folders must be protected as well` : '';
   if (problems.length === 0) return { status: 'pass', subject: m.path, message: `${m.path} (${role}) has mode ${octal(s.mode)} and owner root:root${linkNote}`, evidence };
   const severity: Severity = (s.mode & 0o022) !== 0 || s.uid !== 0 ? 'high' : 'medium';
-  return { status: 'fail', severity, subject: m.path, message: `${m.path} (${role}): ${problems.join('; ')}${linkNote}`, evidence, remediation: fixes.join(' && ') };
+  return { status: 'fail', severity, subject: m.path, message: `${m.path} (${role}): ${problems.join('; ')}${linkNote}`, evidence, fixes, remediation: describeFixes(fixes) };
 }
