@@ -41,8 +41,9 @@ export function findingOf(meta: CheckMeta, r: CheckResult, subject: string | und
 
 /** A failure's proposals for `kubelet-guard fix`, or why there are none (never silence). */
 function fixOf(meta: CheckMeta, r: CheckResult): Pick<Finding, 'fixes' | 'noFix'> {
+  if (meta.noFix) return { noFix: meta.noFix };
   if (r.fixes && r.fixes.length > 0) return { fixes: r.fixes };
-  return { noFix: r.noFix ?? meta.noFix ?? NO_FIX_YET };
+  return { noFix: r.noFix ?? NO_FIX_YET };
 }
 
 /** The reason a failure has no proposal when its check gives none: the remediation is for a person. */

@@ -40,7 +40,7 @@ export interface CheckMeta {
   rationale: string;
   /** the general fix; a result may give a more exact one for this node */
   remediation: string;
-  /** why `kubelet-guard fix` never changes anything for this check (a certificate to reissue, a kubelet to upgrade) */
+  /** why `kubelet-guard fix` never changes anything for this check, whatever its results propose (the change would stop the kubelet) */
   noFix?: string;
 }
 
@@ -94,9 +94,16 @@ export interface Finding {
 }
 
 /**
- * The checks, each with `reason` as its meta.noFix unless it has its own: why `kubelet-guard fix`
- * makes no change for a family whose fix is a decision or no file edit (a family's index says so once).
+ * The checks, each failure without a proposal of its own saying `reason`: why `kubelet-guard fix`
+ * makes no change for a family whose fix is a decision or no file edit (its index says so once).
  */
 export function withNoFix(reason: string, checks: readonly Check[]): Check[] {
-  return checks.map((c) => ({ ...c, meta: { ...c.meta, noFix: c.meta.noFix ?? reason } }));
+  return checks.map((c) => ({
+    ...c,
+    evaluate: (facts: NodeFacts) => {
+      const r = c.evaluate(facts);
+      const add = (x: CheckResult): CheckResult => (x.status === 'fail' && !x.fixes?.length && !x.noFix ? { ...x, noFix: reason } : x);
+      return Array.isArray(r) ? r.map(add) : add(r);
+    },
+  }));
 }

@@ -19,6 +19,7 @@ export const rotateServerCertificatesGate: Check = {
     rationale:
       'With the gate off the kubelet cannot request or rotate its serving certificate by CSR (serverTLSBootstrap fails validation), so it falls back to a long-lived or self-signed serving certificate that clients cannot verify or that stays valid after compromise.',
     remediation: `Remove ${GATE}=false from featureGates / --feature-gates (the default is true) and restart the kubelet.`,
+    noFix: 'a feature gate is a map entry in featureGates or a word of --feature-gates: change it by hand',
   },
   evaluate: (facts): CheckResult => {
     const gates = lookup(facts, 'featureGates');

@@ -20,6 +20,7 @@ export const staticPodUrl: Check = {
     rationale:
       'The kubelet polls staticPodURL and runs whatever pod manifests it returns, as static pods: no API-server admission (no Pod Security, no policy webhooks), privileged and hostPath pods included, and a pod in a namespace that does not exist is visible only on the node. Whoever controls that URL, its DNS or the path to it (plain HTTP) runs code as root on the node.',
     remediation: 'Remove staticPodURL (and staticPodURLHeader) from the kubelet config file and --manifest-url/--manifest-url-header from its command line; ship static pods as files in staticPodPath instead; restart the kubelet.',
+    noFix: 'the pods the kubelet fetches from that URL would stop: moving them into staticPodPath is for their operator to do',
   },
   evaluate: (facts): CheckResult => {
     const l = lookup(facts, SETTING);

@@ -33,6 +33,7 @@ export const tlsCertFiles: Check = {
       'CIS 4.2.9 asks only that the kubelet be given its serving certificate and key (or, here also accepted, request one by CSR with serverTLSBootstrap); whether the certificate it serves is CA-signed, unexpired and strong is judged from the file by cert-serving-ca-signed, cert-not-expired and cert-strong-key. Without either, the kubelet generates a self-signed certificate, and with a self-signed serving certificate nothing can verify the kubelet: the API server checks kubelet certificates only with --kubelet-certificate-authority, which a self-signed certificate cannot pass, so clients connect unverified and anyone able to intercept traffic to port 10250 can impersonate the kubelet and read the exec sessions, logs and credentials sent to it.',
     remediation:
       'Set serverTLSBootstrap: true in the kubelet config file (and approve the kubelet-serving CSRs), or set tlsCertFile and tlsPrivateKeyFile to a certificate signed by the cluster CA, then restart the kubelet.',
+    noFix: 'a serving certificate comes from the cluster CA (serverTLSBootstrap and an approved kubelet-serving CSR, or files it signed): the files alone cannot be edited into one',
   },
   evaluate: (facts): CheckResult => {
     const cert = lookup(facts, CERT);
