@@ -3,6 +3,7 @@
 // failures. Not-applicable findings are counted but not listed unless asked (--all). Lines are
 // wrapped to the width given (wrap.ts: never inside a path or a command). Colour is decided once by
 // the caller.
+import { shellWord } from '../fix/describe.ts';
 import pc from 'picocolors';
 import { SECTIONS, type Finding, type Status } from '../checks/types.ts';
 import type { NodeReport } from './model.ts';
@@ -85,6 +86,11 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
     '',
     `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''}${bySev ? ` (${bySev})` : ''}; ${c.green(`${s.pass} passed`)}, ${unknownColor(c)(`${s.unknown} unknown`)}, ${na} not applicable${naHidden}`,
   );
+  const fixable = report.findings.filter((f) => f.status === 'fail' && f.fixes?.length).length;
+  if (fixable > 0) {
+    const cmd = `kubelet-guard fix${report.mode === 'offline' ? ` --root ${shellWord(report.target)}` : ''}`;
+    lines.push(`${fixable} of the ${s.fail} failures can be closed by ${c.cyan(inert(cmd))}: a plan, proven by a re-audit; --write applies it.`);
+  }
   return wrapText(lines.join('\n') + '\n', width);
 }
 
