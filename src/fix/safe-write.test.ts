@@ -528,3 +528,61 @@ test('attrs: a plan that writes a file and changes its attributes is refused (me
   assert.deepEqual(names(path.join(root, 'etc/kubernetes')), ['a.conf', 'alias', 'b.conf']);
   assert.equal(fs.statSync(path.join(root, 'etc/kubernetes/a.conf')).mode & 0o7777, 0o640);
 });
+
+// As root (CI) the ownership rules an unprivileged user meets are checked in a child dropped to nobody.
+test('not root: creates and mode/owner changes the kernel would refuse fail in phase 1; nothing changed', { skip: isRoot ? false : 'needs root to drop to another uid' }, () => {
+  const root = tree();
+  fs.chmodSync(root, 0o755);
+  for (const d of ['etc', 'etc/kubernetes']) fs.chmodSync(path.join(root, d), 0o777);
+  const own = (p: string, uid: number, m: number) => {
+    fs.chownSync(path.join(root, p), uid, uid);
+    fs.chmodSync(path.join(root, p), m);
+  };
+  own('etc/kubernetes/a.conf', 65534, 0o644);
+  own('etc/kubernetes/b.conf', 1234, 0o644);
+  fs.writeFileSync(path.join(root, 'etc/kubernetes/sgid'), 's');
+  own('etc/kubernetes/sgid', 65534, 0o644);
+  fs.chownSync(path.join(root, 'etc/kubernetes/sgid'), 65534, 0);
+  fs.chmodSync(path.join(root, 'etc/kubernetes/sgid'), 0o2644);
+  const mod = new URL('./safe-write.ts', import.meta.url).href;
+  const script = `process.setgroups([]); process.setgid(65534); process.setuid(65534);
+    const { applyWrites } = await import(${JSON.stringify(mod)});
+    const root = ${JSON.stringify(root)};
+    const now = new Date();
+    const create = { path: '/etc/kubernetes/n.conf', content: 'n', create: true, mode: 0o600 };
+    const out = [];
+    for (const [writes, attrs] of [
+      [[create], [{ path: '/etc/kubernetes/b.conf', mode: 0o600 }]],
+      [[create], [{ path: '/etc/kubernetes/a.conf', uid: 1234 }]],
+      [[create], [{ path: '/etc/kubernetes/a.conf', gid: 0 }]],
+      [[create], [{ path: '/etc/kubernetes/sgid', mode: 0o2600 }]],
+      [[{ ...create, uid: 1234 }], []],
+      [[{ path: '/etc/kubernetes/a.conf', content: 'x', uid: 1234 }], []],
+      [[create], [{ path: '/etc/kubernetes/a.conf', mode: 0o600 }]],
+    ]) {
+      const r = applyWrites(writes, { root, now }, attrs);
+      out.push([r.ok, r.file, r.step, r.error, r.ok ? r.created : null, r.ok ? r.attrs : null]);
+    }
+    console.log(JSON.stringify(out));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as [boolean, string, string, string, unknown, unknown][];
+  const want: [string, string, RegExp][] = [
+    ['/etc/kubernetes/b.conf', 'attr-check', /owned by uid 1234 without root/],
+    ['/etc/kubernetes/a.conf', 'attr-check', /cannot give it to uid 1234 without root/],
+    ['/etc/kubernetes/a.conf', 'attr-check', /gid 0, a group this user is not in/],
+    ['/etc/kubernetes/sgid', 'attr-check', /setgid/],
+    ['/etc/kubernetes/n.conf', 'temp-chown', /cannot give the file to uid 1234 without root/],
+    ['/etc/kubernetes/a.conf', 'temp-chown', /cannot give the file to uid 1234 without root/],
+  ];
+  want.forEach(([file, step, why], i) => {
+    assert.deepEqual(out[i]!.slice(0, 3), [false, file, step], String(i));
+    assert.match(out[i]![3], why, String(i));
+  });
+  // the last plan is allowed: nobody's own file gets 0600; the create gets nobody's owner
+  const last = out[want.length]!;
+  assert.equal(last[0], true, last[3]);
+  assert.deepEqual(last[4], [{ path: '/etc/kubernetes/n.conf', target: '/etc/kubernetes/n.conf', attrs: { mode: 0o600, uid: 65534, gid: 65534 } }]);
+  assert.deepEqual(last[5], [{ path: '/etc/kubernetes/a.conf', target: '/etc/kubernetes/a.conf', type: 'file', before: { mode: 0o644, uid: 65534, gid: 65534 }, after: { mode: 0o600, uid: 65534, gid: 65534 } }]);
+  assert.deepEqual(names(path.join(root, 'etc/kubernetes')), ['a.conf', 'b.conf', 'n.conf', 'sgid']);
+  assert.equal(fs.statSync(path.join(root, 'etc/kubernetes/sgid')).mode & 0o7777, 0o2644);
+  assert.equal(fs.statSync(path.join(root, 'etc/kubernetes/b.conf')).mode & 0o7777, 0o644);
+});
