@@ -300,6 +300,7 @@ test('create: refused without a mode, in a missing folder, under a non-folder, o
     ['/etc/kubernetes/a.conf/x', 0o600, /./],
     ['/etc/kubernetes/', 0o600, /not a path to a file/],
     ['etc/kubernetes/x.conf', 0o600, /not a path to a file/],
+    ['/etc/kubernetes/..', 0o600, /not a path to a file/],
   ];
   for (const [p, mode, why] of cases) {
     const r = applyWrites([{ path: p, content: 'x', create: true, mode }], { root, now });
@@ -328,6 +329,11 @@ test('create: a folder that is a symlink leading out of the root never reaches t
   assert.ok(r.ok, JSON.stringify(r));
   assert.equal(r.created[0]!.target, '/etc/real/new.conf');
   assert.equal(fs.readFileSync(path.join(root, 'etc/real/new.conf'), 'utf8'), 'ok');
+  // the folder is walked as written: conf.d/.. is the link's parent, /etc, not /etc/kubernetes
+  const r2 = applyWrites([{ path: '/etc/kubernetes/conf.d/../up.conf', content: 'up', create: true, mode: 0o644 }], { root, now });
+  assert.ok(r2.ok, JSON.stringify(r2));
+  assert.equal(r2.created[0]!.target, '/etc/up.conf');
+  assert.ok(fs.existsSync(path.join(root, 'etc/up.conf')));
 });
 
 test('create: a file that appears before the link is never replaced (EEXIST), the edits before it stay made', () => {

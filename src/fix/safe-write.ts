@@ -219,7 +219,8 @@ function inGroup(gid: number): boolean {
   return process.getegid?.() === gid || (process.getgroups?.() ?? []).includes(gid);
 }
 
-const NOT_ROOT = () => {
+/** The uid when not root (only root may give files away or change others' files), undefined as root. */
+const unprivilegedUid = (): number | undefined => {
   const me = process.getuid?.();
   return me !== undefined && me !== 0 ? me : undefined;
 };
@@ -329,7 +330,7 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions, a
         if (!inRoot(fs.realpathSync(host))) throw new Error('it is outside the root');
         const type = st.isDirectory() ? 'dir' : 'file';
         const before = attrsOf(st);
-        const me = NOT_ROOT();
+        const me = unprivilegedUid();
         if (me !== undefined) {
           // The kernel's rules (chown(2), chmod(2)), said before anything is changed.
           if (before.uid !== me) throw new Error(`cannot change the mode or owner of a ${type === 'dir' ? 'folder' : 'file'} owned by uid ${before.uid} without root`);
@@ -449,12 +450,12 @@ export function applyWrites(plan: readonly PlannedWrite[], opts: WriteOptions, a
 
   /** A create: the folder resolved inside the root and a real folder, the name free, the temp written. */
   function prepareCreate(w: PlannedWrite): void {
-    const norm = path.posix.normalize(w.path);
-    const base = path.posix.basename(norm);
+    // Not normalised: the folder is walked as written, as the kernel would (a/link/.. is not a).
+    const base = path.posix.basename(w.path);
     const parentTarget = step(w.path, 'resolve', () => {
       if (w.mode === undefined) throw new Error('a file to create needs a planned mode');
-      if (!norm.startsWith('/') || base === '' || base === '.' || base === '..' || norm.endsWith('/')) throw new Error('not a path to a file');
-      return resolve(path.posix.dirname(norm));
+      if (!w.path.startsWith('/') || w.path.endsWith('/') || base === '' || base === '.' || base === '..') throw new Error('not a path to a file');
+      return resolve(path.posix.dirname(w.path));
     });
     const target = path.posix.join(parentTarget, base);
     if (seen.has(target)) throw new StepError(w.path, 'resolve', `the plan writes ${target} twice`);
@@ -535,7 +536,7 @@ function writeFile(
       if (owner.uid === undefined && owner.gid === undefined) return;
       // Only root may give a file away: as anyone else, a file owned by another uid cannot keep its
       // owner (or get a new one), and the plan fails rather than change it silently.
-      const me = NOT_ROOT();
+      const me = unprivilegedUid();
       if (me !== undefined && owner.uid !== undefined && me !== owner.uid) throw new Error(owner.keep ? `cannot keep the owner uid ${owner.uid} without root` : `cannot give the file to uid ${owner.uid} without root`);
       fs.fchownSync(fd, owner.uid ?? -1, owner.gid ?? -1);
     });
