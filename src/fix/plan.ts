@@ -85,6 +85,19 @@ const REGENERATED: Record<string, string> = {
   '/var/lib/kubelet/config.yaml': 'kubeadm rewrites /var/lib/kubelet/config.yaml from the kubelet-config ConfigMap on `kubeadm upgrade node`: also change the ConfigMap (kubectl -n kube-system edit cm kubelet-config), or the change is undone at the next upgrade',
 };
 
+/**
+ * Files a distribution's agent writes again at every boot: a change there is undone, so it is not
+ * made (the fix belongs in the agent's own input). EKS AL2023: nodeadm (awslabs/amazon-eks-ami,
+ * nodeadm/internal/kubelet) writes the kubelet's config, its drop-in, environment and unit from
+ * the NodeConfig in the instance's user data.
+ */
+const MANAGED: Array<{ match: (p: string) => boolean; why: string }> = [
+  {
+    match: (p) => p === '/etc/kubernetes/kubelet/config.json' || p === '/etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf' || p === '/etc/eks/kubelet/environment',
+    why: "nodeadm (EKS) writes this file again at every boot from the NodeConfig in the instance's user data: make the change there (spec.kubelet.config or spec.kubelet.flags), or it is undone",
+  },
+];
+
 export function makePlan(opts: PlanOptions): Plan {
   const catalogue = opts.catalogue ?? NODE_CHECKS;
   const audit = (fs: RootFs) => {
@@ -199,6 +212,8 @@ function build(fs: RootFs, findings: readonly Finding[]): Built {
     for (const p of [...(f.fixes ?? [])].sort((a, b) => ORDER[a.kind] - ORDER[b.kind])) {
       const target = targetOf(fs, p);
       if (!target.ok) return { ok: false, why: target.why, culprit: f };
+      const managed = MANAGED.find((m) => m.match(target.path));
+      if (managed) return { ok: false, why: `${target.path}: ${managed.why}`, culprit: f };
       const pf: Pending = files.get(target.path) ?? { path: target.path, edits: [], closes: new Map() };
       files.set(target.path, pf);
       pf.closes.set(keyOf(f), refOf(f));
