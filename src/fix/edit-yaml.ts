@@ -49,14 +49,13 @@ function setChecked(text: string, path: Array<string | number>, value: unknown):
   const tabLine = tabIndented(text.slice(0, end));
   if (tabLine) return refuse(`line ${tabLine} is indented with a tab: the file cannot be edited without guessing its indentation`);
 
-  const expected = setPlain(toPlain(before.root), path, value === undefined ? undefined : normalize(value));
-  if (typeof expected === 'string') return refuse(expected);
-
   let cur = text;
   const budget: Budget = { steps: 0, override: new Set() };
   const r = setInText(cur, end, path, value, budget);
   if (!r.ok) return r;
   cur = r.text;
+  const expected = setPlain(toPlain(before.root), path, value === undefined ? undefined : normalize(value));
+  if (typeof expected === 'string') return refuse(expected);
 
   // The oracle: the audit's decoder must read exactly the intended change, and nothing else moved.
   const tail = text.slice(end);
@@ -88,7 +87,7 @@ function valueProblem(v: unknown, depth: number): string | undefined {
     }
     return undefined;
   }
-  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+  if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
     for (const x of Object.values(v)) {
       const p = valueProblem(x, depth + 1);
       if (p) return p;
@@ -324,10 +323,11 @@ function detectLayout(t: Text, doc: Document.Parsed): Layout {
 // ---- Rendering ------------------------------------------------------------------------------------
 
 /** A plain scalar that the YAML library and go-yaml both read as this very string. */
-const PLAIN_SAFE = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+=~-]*$/;
+const PLAIN_SAFE = /^[A-Za-z0-9_./-][A-Za-z0-9_./:@+=~-]*$/;
 
 function plainOk(s: string): boolean {
-  if (!PLAIN_SAFE.test(s) || s.endsWith(':') || s.length > 1000) return false;
+  // a lone '-' is a list item; '---' and '...' at a line's start end a document
+  if (!PLAIN_SAFE.test(s) || s === '-' || s.startsWith('---') || s.startsWith('...') || s.endsWith(':') || s.length > 1000) return false;
   const r = resolvePlain(s);
   return r.tag === 'str' && r.v === s;
 }
@@ -554,7 +554,12 @@ function setInText(text: string, end: number, path: Array<string | number>, valu
     const r = range(node);
     if (!r || r[1]! === r[0]!) {
       // `key:` or `-` with nothing written: the value goes right after the indicator
-      const pos = 'pair' in holder ? colonOf(t, holder.pair) + 1 : r?.[0] ?? -1;
+      let pos = 'pair' in holder ? colonOf(t, holder.pair) + 1 : -1;
+      if (!('pair' in holder) && r) {
+        // right after the dash: a null item's position may be that of a comment after it
+        const dash = t.s.lastIndexOf('-', r[0]! - 1);
+        if (dash >= 0 && t.s.slice(dash + 1, r[0]!).trim() === '') pos = dash + 1;
+      }
       if (pos <= 0) return refuse(`${showPath(path)}: cannot find where its value is written`);
       return { ok: true, text: splice(text, pos, pos, ` ${il}`) };
     }
