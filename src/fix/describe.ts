@@ -60,14 +60,14 @@ export function restartsOf(fixes: readonly FixProposal[]): Restart[] {
 export function describeRestart(r: readonly Restart[]): string {
   const words: string[] = [];
   // daemon-reload first: a changed unit or drop-in is only read then (harmless when none changed)
-  if (r.includes('kubelet')) words.push('then restart the kubelet (systemctl daemon-reload && systemctl restart kubelet).');
-  if (r.includes('kube-proxy')) words.push('then restart kube-proxy (its pods, or its service).');
-  if (r.includes('static-pod')) words.push('the kubelet restarts the static pod by itself when its manifest changes.');
-  return words.join(' ');
+  if (r.includes('kubelet')) words.push('restart the kubelet (systemctl daemon-reload && systemctl restart kubelet)');
+  if (r.includes('kube-proxy')) words.push('restart kube-proxy (systemctl daemon-reload && systemctl restart kube-proxy, or its pods)');
+  if (r.includes('static-pod')) words.push('the kubelet restarts a static pod by itself when its manifest changes');
+  return words.length > 0 ? `${words.join('; ')}.` : '';
 }
 
 /** The remediation of a result, from its proposals: each change, then what must restart. */
 export function describeFixes(fixes: readonly FixProposal[]): string {
   const restart = describeRestart(restartsOf(fixes));
-  return `${fixes.map(describeFix).join('; ')}${restart ? `; ${restart}` : ''}`;
+  return `${fixes.map(describeFix).join('; ')}${restart ? `; then ${restart}` : ''}`;
 }

@@ -17,7 +17,7 @@ export function diffOf(c: FileChange): string | undefined {
   const patch = createTwoFilesPatch(c.create ? '/dev/null' : `a/${name}`, `b/${name}`, c.before ?? '', c.after, '', '', { context: 3 });
   return patch
     .split('\n')
-    .slice(2) // jsdiff's "Index:" and "====" header lines
+    .filter((l) => !/^(Index: |={10,}$)/.test(l)) // jsdiff's own header lines
     .map((l) => (/^[ -]/.test(l) && !/^--- /.test(l) && SECRET_LINE.test(l) ? `${l[0]}  … (a line that may hold a secret, not shown)` : l))
     .join('\n');
 }
@@ -55,7 +55,7 @@ export function formatPlanText(plan: Plan, opts: { write?: boolean } = {}): stri
   }
   const restart = describeRestart(plan.restart);
   if (restart || plan.notes.length > 0) out.push('');
-  if (restart) out.push(`After ${opts.write ? 'writing' : '--write'}: ${restart.replace(/^then /, '')}`);
+  if (restart) out.push(`After ${opts.write ? 'writing' : '--write'}: ${restart}`);
   for (const note of plan.notes) out.push(`Note: ${inert(note)}`);
   return `${out.join('\n')}\n`;
 }
@@ -71,6 +71,7 @@ export function planJson(plan: Plan): object {
       ...(c.owner ? { owner: c.owner } : {}),
       ...(c.after !== undefined ? { diff: diffOf(c) } : {}),
       closes: c.closes,
+      fixes: c.fixes,
     })),
     fixed: plan.fixed,
     regressions: plan.regressions,

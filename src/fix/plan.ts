@@ -39,6 +39,8 @@ export interface FileChange {
   owner?: { from?: { uid: number; gid: number }; to: { uid: number; gid: number; user: string; group: string } };
   /** the findings this change closes (check ids, with subject) */
   closes: FindingRef[];
+  /** the proposals made in this file, each once */
+  fixes: FixProposal[];
 }
 
 export interface Outcome extends FindingRef {
@@ -200,6 +202,7 @@ interface Pending {
   mode?: { to: number; from: Finding };
   owner?: { to: Extract<FixProposal, { kind: 'owner' }>; from: Finding };
   closes: Map<string, FindingRef>;
+  fixes: FixProposal[];
 }
 
 /** Edits are applied in this order: a created file first, words added before words replaced (an added word may follow one that is replaced). */
@@ -214,12 +217,13 @@ function build(fs: RootFs, findings: readonly Finding[]): Built {
       if (!target.ok) return { ok: false, why: target.why, culprit: f };
       const managed = MANAGED.find((m) => m.match(target.path));
       if (managed) return { ok: false, why: `${target.path}: ${managed.why}`, culprit: f };
-      const pf: Pending = files.get(target.path) ?? { path: target.path, edits: [], closes: new Map() };
+      const pf: Pending = files.get(target.path) ?? { path: target.path, edits: [], closes: new Map(), fixes: [] };
       files.set(target.path, pf);
       pf.closes.set(keyOf(f), refOf(f));
       const id = JSON.stringify({ ...p, file: target.path });
       if (seen.has(id)) continue; // the same change for two findings: made once
       seen.add(id);
+      pf.fixes.push(p);
       if (p.kind === 'dropin-create') {
         if (pf.create && pf.create.content !== p.content) return { ok: false, why: `two fixes create ${target.path} with different contents`, culprit: f };
         pf.create = { content: p.content, mode: p.mode };
@@ -239,7 +243,7 @@ function build(fs: RootFs, findings: readonly Finding[]): Built {
   const overlay = new Map<string, Overlay>();
   const changes: FileChange[] = [];
   for (const pf of files.values()) {
-    const change: FileChange = { path: pf.path, closes: [...pf.closes.values()] };
+    const change: FileChange = { path: pf.path, closes: [...pf.closes.values()], fixes: pf.fixes };
     const o: Overlay = {};
     const st = pf.create ? undefined : fs.stat(pf.path);
     if (pf.create) {
