@@ -34,13 +34,6 @@ after(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test('fix without --firewall: not implemented yet, exit 2', async () => {
-  const r = await runCli('fix');
-  assert.equal(r.code, 2);
-  assert.equal(r.out, '');
-  assert.equal(r.err, 'kubelet-guard: fix: node and cluster fixes are not implemented yet\n');
-});
-
 test('fix --firewall: --allow required; a hostile or wrong CIDR is refused (exit 2), quoted, never printed raw', async () => {
   assert.equal((await runCli('fix', '--firewall')).code, 2);
   const hostile = await runCli('fix', '--firewall', '--allow', '10.0.0.0/24,10.0.0.1\n}\nflush ruleset\x1b[2J');
