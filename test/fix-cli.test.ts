@@ -64,3 +64,10 @@ test('--write: backups beside the files, the re-audit, and the undo words; a sec
   assert.equal(again.code, 0);
   assert.match(again.out, /nothing to change/);
 });
+
+test('a folder that is no node: nothing audited, exit 3, never "nothing to change"', async () => {
+  const r = await runCli('fix', '--root', tempDir('kg-fix-empty-'));
+  assert.equal(r.code, 3);
+  assert.match(r.err, /no kubelet found under --root/);
+  assert.equal(r.out, '');
+});

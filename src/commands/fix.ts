@@ -12,7 +12,7 @@ import { registerNodeSecrets } from '../report/node-secrets.ts';
 import { inert, inertMessage } from '../report/terminal.ts';
 import { gatherNodeFacts } from '../sources/node.ts';
 import { RootFs } from '../sources/root-fs.ts';
-import { rootProblem, versionProblem } from './node.ts';
+import { nodeIncomplete, rootProblem, versionProblem } from './node.ts';
 
 export interface FixCommandOptions {
   root?: string;
@@ -50,6 +50,7 @@ export async function runFix(opts: FixCommandOptions, io: Io): Promise<number> {
 
 const EXIT_DONE = 0;
 const EXIT_NOT_PROVEN = 1;
+const EXIT_INCOMPLETE = 3;
 
 /** The node: a plan (default) or --write, then the re-audit of what was written. */
 function runNodeFix(opts: FixCommandOptions, io: Io): number {
@@ -70,6 +71,12 @@ function runNodeFix(opts: FixCommandOptions, io: Io): number {
     ...(opts.severity ? { severity: opts.severity } : {}),
   });
   if (io.secrets) registerNodeSecrets(plan.facts, io.secrets);
+  // nothing audited (no kubelet, not a node): say so, as the node command does, never "nothing to change"
+  const incomplete = nodeIncomplete(plan.facts, plan.findings, opts.root);
+  if (incomplete !== undefined && plan.changes.length === 0) {
+    io.err.write(`kubelet-guard fix: ${inertMessage(incomplete)}`);
+    return EXIT_INCOMPLETE;
+  }
   if (!opts.write) {
     io.out.write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan));
     return EXIT_DONE;

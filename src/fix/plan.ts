@@ -54,6 +54,8 @@ export interface Plan {
   target: string;
   /** the audit the plan starts from (its secrets are registered before anything is printed) */
   facts: NodeFacts;
+  /** its findings */
+  findings: Finding[];
   changes: FileChange[];
   /** targeted findings and their status after the plan (all pass: that is the proof) */
   fixed: Outcome[];
@@ -141,10 +143,11 @@ export function makePlan(opts: PlanOptions): Plan {
   const fixed = accepted.map((f) => outcome(f, afterOf(f, after.findings, afterByKey)));
   const regressions = regressionsOf(base, after);
   const notes = [...new Set(built.changes.flatMap((c) => (REGENERATED[c.path] && c.after !== undefined ? [REGENERATED[c.path]!] : [])))];
-  if (opts.fs.live) notes.push('the plan changes the files the kubelet starts from: the running kubelet keeps its settings until it is restarted');
+  if (opts.fs.live && built.changes.length > 0) notes.push('the plan changes the files the kubelet starts from: the running kubelet keeps its settings until it is restarted');
   return {
     target: base.facts.target,
     facts: base.facts,
+    findings: base.findings,
     changes: built.changes,
     fixed,
     refused,
