@@ -13,6 +13,8 @@ import type { ScanCommandOptions } from './commands/scan.ts';
 import type { ClusterCommandOptions } from './commands/cluster.ts';
 import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/explain.ts';
 import type { FixCommandOptions } from './commands/fix.ts';
+import type { ChecksCommandOptions } from './commands/checks.ts';
+import { formatsOf } from './report/formats.ts';
 
 import { createOutput, type Io, type Output } from './report/output.ts';
 import { inert, inertMessage } from './report/terminal.ts';
@@ -20,6 +22,10 @@ import { inert, inertMessage } from './report/terminal.ts';
 export type { Io } from './report/output.ts';
 
 export const EXIT_USAGE = 2;
+
+/** -o/--output, for every command that writes a report (report/formats.ts). */
+const outputOption = (command: 'node' | 'scan' | 'cluster'): Option =>
+  new Option('-o, --output <[format=]file>', `also or instead write a report to FILE (- is standard output), in FORMAT (${formatsOf(command).join(', ')}) or the --format one; repeatable, the audit runs once; with -o only the outputs named are written`).argParser(collect);
 
 /** A repeatable option's values, in order. */
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -81,7 +87,8 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .command('node')
     .description("audit a node: the kubelet's effective configuration (each value with its source), the CIS worker and control-plane checks, static pods, etcd, runtime sockets and listeners; live, or offline with --root")
     .option('--root <dir>', "audit a node's filesystem offline (a mounted image, a backup); every path and symlink stays inside DIR")
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatsOf('node')).default('table'))
+    .addOption(outputOption('node'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--kubelet-version <version>', 'the kubelet version, when the node does not say (e.g. 1.31.4)')
     .option('--quiet', 'list only failed and unknown checks')
@@ -112,7 +119,8 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--etcd-key <file>', 'the etcd client certificate\'s key')
     .option('--collect', 'where the identity may read: analyse /pods (secrets as fingerprints only), /metrics (version, CVEs) and /configz (the node checks, from the live config)')
     .option('--allow-large-sweep', 'allow more than 65,536 addresses')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'jsonl']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format (jsonl: one JSON line per endpoint as it is found)').choices(formatsOf('scan')).default('table'))
+    .addOption(outputOption('scan'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--no-progress', 'no progress line on standard error')
     .option('--color', 'force colour on')
@@ -131,7 +139,8 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--concurrency <n>', 'nodes audited at once (node-proxy requests in flight)', '32')
     .option('--timeout <ms>', 'deadline of each request to the API server (each list page, each node\'s configz and pods), connect to last byte, and of each exec credential plugin run', '10000')
     .option('--deadline <duration>', 'deadline of the whole run (ms, or a duration such as 10m or 90s): what is not examined by then is unknown, the report is still written, and the exit code is 3 unless something failed', '10m')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatsOf('cluster')).default('table'))
+    .addOption(outputOption('cluster'))
     .option('--no-progress', 'no progress line on standard error (it is only drawn on a terminal)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--color', 'force colour on')
@@ -147,6 +156,15 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
       // loaded only when auditing a cluster (it pulls in the API client)
       const { runClusterCommand } = await import('./commands/cluster.ts');
       code = await runClusterCommand(opts, io);
+    });
+
+  program
+    .command('checks')
+    .description('list every check of node, scan and cluster: id, title, section, severity, CIS ids, setting, rationale, remediation, and its anchor in docs/checks.md')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: ChecksCommandOptions) => {
+      const { runChecksCommand } = await import('./commands/checks.ts');
+      code = runChecksCommand(opts, io);
     });
 
   program

@@ -8,6 +8,7 @@ import { gatherNodeFacts } from '../src/sources/node.ts';
 import { RootFs, type ReadResult } from '../src/sources/root-fs.ts';
 import { runChecks } from '../src/checks/run.ts';
 import { NODE_CHECKS } from '../src/checks/index.ts';
+import { reportHeader } from '../src/report/contract.ts';
 import type { Finding } from '../src/checks/types.ts';
 import { CONFIG, DROPIN, kubeadmTree, nodeTree, UNIT } from './node-tree.ts';
 
@@ -171,7 +172,7 @@ test('secrets never reach the JSON report: header values, URL credentials, token
   });
   const { facts, findings } = audit(root);
   const { formatTable } = await import('../src/report/table.ts');
-  const report = buildNodeReport(facts, findings, '0');
+  const report = buildNodeReport(facts, findings, reportHeader('node', {}));
   const json = JSON.stringify(report);
   const table = formatTable(report, { color: false, showConfig: true });
   for (const secret of ['hunter2', 's3cr3t', 'TOPSECRET', 'ALSO-SECRET']) {

@@ -8,6 +8,7 @@ import { runChecks } from '../src/checks/run.ts';
 import { NODE_CHECKS } from '../src/checks/index.ts';
 import { kubeadmTree, nodeTree } from './node-tree.ts';
 import { buildNodeReport } from '../src/report/model.ts';
+import { reportHeader } from '../src/report/contract.ts';
 
 const ARGV = ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock'];
 const nul = (words: string[]) => words.join('\0') + '\0';
@@ -55,7 +56,7 @@ test('no kubelet process and no unit: kubelet-found is unknown with the reason',
 
 test('environment values never reach the report', () => {
   const { facts, findings } = live(ARGV);
-  const report = JSON.stringify(buildNodeReport(facts, findings, '0'));
+  const report = JSON.stringify(buildNodeReport(facts, findings, reportHeader('node', {})));
   assert.ok(!report.includes('do-not-print'));
 });
 

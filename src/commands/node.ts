@@ -1,15 +1,15 @@
 // `kubelet-guard node`: gather the node's facts, run the node checks, print the report.
 import fs from 'node:fs';
 import type { Io } from '../cli.ts';
-import pkg from '../../package.json' with { type: 'json' };
 import { gatherNodeFacts } from '../sources/node.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
 import { auditExitCode, failedAtOrAbove, judges, nothingJudged, runChecks, type FailOn } from '../checks/run.ts';
 import type { NodeFacts } from '../facts/types.ts';
 import type { Finding } from '../checks/types.ts';
 import { buildNodeReport } from '../report/model.ts';
-import { formatJson } from '../report/json.ts';
-import { formatTable } from '../report/table.ts';
+import { formatSpec, selectOutputs } from '../report/formats.ts';
+import { openOutputs, type OpenOutputs } from '../report/output-files.ts';
+import { reportHeader } from '../report/contract.ts';
 import { registerNodeSecrets } from '../report/node-secrets.ts';
 import { inertMessage } from '../report/terminal.ts';
 import { reportWidth } from '../report/wrap.ts';
@@ -17,7 +17,9 @@ import { reasonOf } from '../sources/errno.ts';
 
 export interface NodeCommandOptions {
   root?: string;
-  format: 'table' | 'json';
+  format: string;
+  /** -o/--output: FORMAT=FILE, FORMAT=-, FILE (report/formats.ts) */
+  output?: string[];
   failOn: FailOn;
   kubeletVersion?: string;
   quiet?: boolean;
@@ -37,16 +39,40 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
     io.err.write(`kubelet-guard: ${inertMessage(badVersion)}`);
     return 2;
   }
-  const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
-  if (io.secrets) registerNodeSecrets(facts, io.secrets);
-  const findings = runChecks(NODE_CHECKS, facts);
-  const incomplete = nodeIncomplete(facts, findings, opts.root);
-  const report = { ...buildNodeReport(facts, findings, pkg.version), ...(incomplete !== undefined ? { incomplete } : {}) };
-  // first, before the report: a run that audited nothing says what was not found and what to try
-  if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);
-  if (opts.format === 'json') io.out.write(formatJson(report));
-  else io.out.write(formatTable(report, { color: useColor(opts.color, io.out), quiet: opts.quiet, all: opts.all, showConfig: opts.showConfig, width: reportWidth(io.out) }));
-  return auditExitCode(failedAtOrAbove(findings, opts.failOn), incomplete);
+  const targets = selectOutputs('node', opts.format, opts.output);
+  if ('error' in targets) {
+    io.err.write(`kubelet-guard: ${inertMessage(targets.error)}`);
+    return 2;
+  }
+  let outs: OpenOutputs;
+  try {
+    outs = openOutputs(targets, io);
+  } catch (e) {
+    io.err.write(`kubelet-guard: ${inertMessage((e as Error).message)}`);
+    return 2;
+  }
+  try {
+    const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
+    if (io.secrets) registerNodeSecrets(facts, io.secrets);
+    const findings = runChecks(NODE_CHECKS, facts);
+    const incomplete = nodeIncomplete(facts, findings, opts.root);
+    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, failOn: opts.failOn }, facts.now);
+    const report = { ...buildNodeReport(facts, findings, header), ...(incomplete !== undefined ? { incomplete } : {}) };
+    // first, before the report: a run that audited nothing says what was not found and what to try
+    if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);
+    for (const o of outs.outputs) {
+      const ctx = { color: useColor(opts.color, o.stream), quiet: opts.quiet, all: opts.all, showConfig: opts.showConfig, width: reportWidth(o.stream) };
+      o.stream.write(formatSpec('node', o.format).write!(report, ctx));
+    }
+    const failed = outs.commit();
+    if (failed !== undefined) {
+      io.err.write(`kubelet-guard: cannot write the report: ${inertMessage(failed)}`);
+      return 2;
+    }
+    return auditExitCode(failedAtOrAbove(findings, opts.failOn), incomplete);
+  } finally {
+    outs.abort();
+  }
 }
 
 /** Why --root DIR cannot be a node's filesystem (not there, not a folder), or undefined. */

@@ -4,13 +4,13 @@ import type { EffectiveConfig, NodeFacts, Provenance } from '../facts/types.ts';
 import { REDACTED, redactArg, redactArgv, redactUrl } from '../facts/redact.ts';
 import type { Finding } from '../checks/types.ts';
 import { summarize, type Summary } from '../checks/run.ts';
+import type { ReportHeader } from './contract.ts';
 
-export interface NodeReport {
-  tool: { name: 'kubelet-guard'; version: string };
+/** The JSON contract's header (contract.ts) first: schemaVersion, generatedAt, tool, inputs. */
+export interface NodeReport extends ReportHeader {
   target: string;
   mode: NodeFacts['mode'];
   privileged: boolean;
-  generatedAt: string;
   /** present when the run audited nothing (exit 3): what was not found and what to try */
   incomplete?: string;
   kubelet: {
@@ -31,14 +31,13 @@ export interface NodeReport {
 }
 
 
-export function buildNodeReport(facts: NodeFacts, findings: Finding[], version: string): NodeReport {
+export function buildNodeReport(facts: NodeFacts, findings: Finding[], header: ReportHeader): NodeReport {
   const inv = facts.kubelet.invocation;
   return {
-    tool: { name: 'kubelet-guard', version },
+    ...header,
     target: facts.target,
     mode: facts.mode,
     privileged: facts.privileged,
-    generatedAt: facts.now,
     kubelet: {
       found: !facts.kubelet.missing,
       ...(facts.kubelet.missing ? { missing: facts.kubelet.missing } : {}),
