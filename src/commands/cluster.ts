@@ -29,9 +29,11 @@ import { clusterFinding as finding, type ClusterFindingId } from '../cluster/fin
 import { rbacFindingsOf } from '../cluster/rbac-findings.ts';
 import { controlPlaneFindings, isControlPlaneCandidate } from '../cluster/control-plane.ts';
 import { bypassCandidate, bypassPods, hiddenStaticPods, indexMirrorPod, isStaticPod, MIRROR_ANNOTATION, mirrorIndexFor, nodeOf, nodePathsFrom, podSecurityGaps, podSecurityLabelErrors, type BypassFinding, type BypassOptions, type MirrorIndex } from '../cluster/workloads.ts';
-import { formatClusterTable } from '../report/cluster-table.ts';
 import { reportWidth } from '../report/wrap.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
+import { formatSpec, selectOutputs, type ClusterJsonHead } from '../report/formats.ts';
+import { openOutputs, type OpenOutputs } from '../report/output-files.ts';
+import { reportHeader } from '../report/contract.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';
@@ -53,7 +55,9 @@ export interface ClusterCommandOptions {
   timeout: string;
   /** the whole run: ms, or a Go duration such as 10m */
   deadline?: string;
-  format: 'table' | 'json';
+  format: string;
+  /** -o/--output: FORMAT=FILE, FORMAT=-, FILE (report/formats.ts) */
+  output?: string[];
   failOn: FailOn;
   color?: boolean;
   /** false with --no-progress */
@@ -364,6 +368,35 @@ function formatNodeProgress(p: NodeProgress, columns: number): string {
 }
 
 export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Promise<number> {
+  const targets = selectOutputs('cluster', opts.format, opts.output);
+  if ('error' in targets) {
+    io.err.write(`kubelet-guard cluster: ${inertMessage(targets.error)}`);
+    return 2;
+  }
+  let outs: OpenOutputs;
+  try {
+    outs = openOutputs(targets, io);
+  } catch (e) {
+    io.err.write(`kubelet-guard cluster: ${inertMessage((e as Error).message)}`);
+    return 2;
+  }
+  try {
+    return await auditCluster(opts, io, outs);
+  } finally {
+    outs.abort(); // what was not committed: a usage error, an exception
+  }
+}
+
+/** The options that shaped a cluster audit, for its report (the kubeconfig's path, never its credentials). */
+function clusterInputs(opts: ClusterCommandOptions): Record<string, unknown> {
+  return {
+    kubeconfig: opts.kubeconfig, context: opts.context, concurrency: Number(opts.concurrency), timeoutMs: Number(opts.timeout),
+    deadline: opts.deadline ?? DEFAULT_DEADLINE, failOn: opts.failOn, nodeAudit: opts.nodeAudit === true,
+    ...(opts.nodeAudit ? { nodes: opts.nodes, image: opts.image ?? DEFAULT_NODE_AUDIT_IMAGE, namespace: opts.namespace ?? DEFAULT_NODE_AUDIT_NAMESPACE, nodeAuditTimeout: opts.nodeAuditTimeout ?? DEFAULT_NODE_AUDIT_TIMEOUT } : {}),
+  };
+}
+
+async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutputs): Promise<number> {
   const usage = (msg: string) => {
     io.err.write(`kubelet-guard cluster: ${inertMessage(msg)}`);
     return 2;
@@ -523,9 +556,14 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     }
 
     // ---- the report: cluster-wide findings now, each node's as its turn comes ----
-    const head = { tool: { name: 'kubelet-guard', version: pkg.version }, cluster: { server: api.server, nodes: nodeRefs.length } };
-    const json = opts.format === 'json' ? await startJsonStream(io.out, head) : undefined;
+    const head: ClusterJsonHead = { ...reportHeader('cluster', clusterInputs(opts)), cluster: { server: api.server, nodes: nodeRefs.length } };
+    const jsonOut = outs.outputs.find((o) => o.format === 'json');
+    const json = jsonOut ? await startJsonStream(jsonOut.stream, head) : undefined;
+    // what the other formats need held (formats.ts): the table's capped list, every failed and unknown one, or all
+    const wants = new Set(outs.outputs.map((o) => formatSpec('cluster', o.format).findings));
     const kept: Finding[] = []; // the table's: failed and unknown only
+    const open: Finding[] = [];
+    const all: Finding[] = [];
     const rbacFails: Record<string, number> = {}; // every RBAC fail, counted; the table shows the first TABLE_MAX_RBAC_FAILS of each check
     const inTable = (f: Finding): boolean => {
       if (f.status === 'unknown') return true;
@@ -543,7 +581,9 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
       if (f.status === 'fail') summary.failBySeverity[f.severity]++;
       failing ||= failedAtOrAbove([f], opts.failOn);
       if (json) await json.finding(f);
-      else if (inTable(f)) kept.push(f);
+      if (wants.has('table') && inTable(f)) kept.push(f);
+      if (wants.has('open') && (f.status === 'fail' || f.status === 'unknown')) open.push(f);
+      if (wants.has('all')) all.push(f);
     };
     for (const f of early) await report(f);
     early.length = 0;
@@ -648,10 +688,17 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
             ? `lists that could not be read: ${unreadLists.join(', ')}; what they hold is unknown`
             : none !== undefined ? `nothing judged on ${api.server}: ${none}; see the unknown findings for what could not be read` : nodeAuditGap;
     if (incomplete !== undefined) io.err.write(`kubelet-guard cluster: ${inertMessage(`incomplete: ${incomplete}`)}`);
-    if (json) await json.end({ nodes, summary });
-    else {
-      if (incomplete !== undefined) io.out.write(`INCOMPLETE: ${inertMessage(incomplete)}\n`);
-      io.out.write(formatClusterTable({ ...head, nodes, findings: kept, summary, rbacFails }, { color: useColor(opts.color, io.out), width: reportWidth(io.out) }));
+    if (json) await json.end({ nodes, summary, ...(incomplete !== undefined ? { incomplete } : {}) });
+    for (const o of outs.outputs) {
+      const spec = formatSpec('cluster', o.format);
+      if (!spec.write) continue;
+      const findings = spec.findings === 'all' ? all : spec.findings === 'open' ? open : kept;
+      o.stream.write(spec.write({ ...head, nodes, findings, summary, rbacFails, ...(incomplete !== undefined ? { incomplete } : {}) }, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream) }));
+    }
+    const unwritten = outs.commit();
+    if (unwritten !== undefined) {
+      io.err.write(`kubelet-guard cluster: cannot write the report: ${inertMessage(unwritten)}`);
+      return 2;
     }
     return auditExitCode(failing, incomplete);
   } finally {

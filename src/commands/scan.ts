@@ -20,11 +20,12 @@ import { createProgressWriter } from '../scan/progress.ts';
 import { readIdentity, type Identity } from '../scan/identity.ts';
 import { readLocalFile } from '../sources/local-file.ts';
 import { reasonOf } from '../sources/errno.ts';
-import { formatScanTable } from '../report/scan-table.ts';
 import { reportWidth } from '../report/wrap.ts';
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';
-import pkg from '../../package.json' with { type: 'json' };
+import { formatSpec, selectOutputs, type ScanJsonReport } from '../report/formats.ts';
+import { openOutputs, type OpenOutputs } from '../report/output-files.ts';
+import { reportHeader } from '../report/contract.ts';
 
 export interface ScanCommandOptions {
   ports?: string;
@@ -42,7 +43,9 @@ export interface ScanCommandOptions {
   etcdKey?: string;
   collect?: boolean;
   allowLargeSweep?: boolean;
-  format: 'table' | 'json' | 'jsonl';
+  format: string;
+  /** -o/--output: FORMAT=FILE, FORMAT=-, FILE (report/formats.ts) */
+  output?: string[];
   failOn: FailOn;
   color?: boolean;
   progress?: boolean;
@@ -92,6 +95,45 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     return usage((e as Error).message);
   }
 
+  const targets = selectOutputs('scan', opts.format, opts.output);
+  if ('error' in targets) return usage(targets.error);
+  let outs: OpenOutputs;
+  try {
+    outs = openOutputs(targets, io);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  try {
+    return await scanTo(outs, { args, ports: ports.ports, parsed, count, concurrency, rate, connectMs, phaseMs, identity, etcdIdentity }, opts, io);
+  } finally {
+    outs.abort();
+  }
+}
+
+interface ScanPlan {
+  args: string[];
+  ports: number[];
+  parsed: Extract<Awaited<ReturnType<typeof expandTargetArgs>>, { ok: true }>;
+  count: ReturnType<typeof countAddresses>;
+  concurrency: number;
+  rate: number | undefined;
+  connectMs: number;
+  phaseMs: number;
+  identity: Identity | undefined;
+  etcdIdentity: { cert: string; key: string } | undefined;
+}
+
+/** The sweep, its findings streamed to the jsonl outputs as they come, the whole report to the others at the end. */
+async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io): Promise<number> {
+  const { parsed, count, concurrency, rate, connectMs, phaseMs, identity, etcdIdentity } = plan;
+  const ports = { ports: plan.ports };
+  const jsonl = outs.outputs.filter((o) => o.format === 'jsonl').map((o) => o.stream);
+  // only jsonl: nothing is held, whatever the sweep's size
+  const keep = outs.outputs.some((o) => o.format !== 'jsonl');
+  const line = (v: unknown) => {
+    const text = `${JSON.stringify(v)}\n`;
+    for (const s of jsonl) s.write(text);
+  };
   const timeouts = { connect: connectMs, tls: phaseMs, headers: phaseMs, body: phaseMs };
   const endpoints: Endpoint[] = [];
   // json and table hold every finding; jsonl streams them and keeps only the counts, the same
@@ -104,7 +146,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     for (const k of ['pass', 'fail', 'unknown', 'not-applicable'] as const) counts[k] += s[k];
     for (const k of Object.keys(s.failBySeverity) as Array<keyof typeof s.failBySeverity>) counts.failBySeverity[k] += s.failBySeverity[k];
     if (failedAtOrAbove(fs, opts.failOn)) failing = true;
-    if (opts.format !== 'jsonl') findings.push(...fs);
+    if (keep) findings.push(...fs);
   };
   const progress = opts.progress !== false ? createProgressWriter(io.err as unknown as Parameters<typeof createProgressWriter>[0]) : undefined;
 
@@ -113,7 +155,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   const hosts = createHostGroups(ports.ports.length, (host, eps) => {
     const own = runHostChecks(ENDPOINT_CHECKS, host, eps);
     if (own.length === 0) return;
-    if (opts.format === 'jsonl') io.out.write(JSON.stringify({ host, findings: own }) + '\n');
+    line({ host, findings: own });
     tally(own);
   });
 
@@ -148,11 +190,8 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     const fromConfigz = ep.collected?.configz?.effective
       ? runChecks(NODE_CHECKS.filter((c) => c.meta.section === 'cis-4.2' || c.meta.section === 'kubelet-api'), nodeFactsFromConfigz(ep.collected.configz.effective, ep.host, ep.collected.metrics?.kubeletVersion)).map((f) => ({ ...f, subject: `${ep.host}:${ep.port}${f.subject ? ` ${f.subject}` : ''}` }))
       : [];
-    if (opts.format === 'jsonl') {
-      io.out.write(JSON.stringify({ endpoint: ep, findings: [...own, ...fromConfigz] }) + '\n');
-    } else {
-      endpoints.push(ep);
-    }
+    line({ endpoint: ep, findings: [...own, ...fromConfigz] });
+    if (keep) endpoints.push(ep);
     tally([...own, ...fromConfigz]);
     hosts.finished(ep.host, ep);
   };
@@ -176,18 +215,39 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   progress?.finish();
   Error.stackTraceLimit = stackLimit;
 
-  const summary = { targets: count.toString(), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
-  if (opts.format === 'jsonl') {
-    io.out.write(JSON.stringify({ summary: { ...summary, findings: counts } }) + '\n');
-  } else if (opts.format === 'json') {
-    io.out.write(JSON.stringify({ tool: { name: 'kubelet-guard', version: pkg.version }, scan: summary, endpoints, findings, summary: counts }, null, 2) + '\n');
-  } else {
-    io.out.write(formatScanTable({ endpoints, findings, summary }, { color: useColor(opts.color, io.out), width: reportWidth(io.out) }));
+  // the sweep's size is at most SWEEP_HARD_LIMIT (2^24) addresses: a number
+  const summary = { targets: Number(count), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
+  line({ summary: { ...summary, findings: counts } });
+  if (keep) {
+    const report: ScanJsonReport = { ...reportHeader('scan', scanInputs(plan, opts)), scan: summary, endpoints, findings, summary: counts };
+    for (const o of outs.outputs) {
+      const spec = formatSpec('scan', o.format);
+      if (spec.write) o.stream.write(spec.write(report, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream) }));
+    }
+  }
+  const failed = outs.commit();
+  if (failed !== undefined) {
+    io.err.write(`kubelet-guard scan: cannot write the report: ${inertMessage(failed)}`);
+    return 2;
   }
   // A sweep that finds no open port audited what it was asked to: "nothing on these addresses
   // answers on a kubelet or etcd port" is its result, not a gap (an unreachable network looks the
   // same to TCP, and the summary line counts the probes made), so it is never exit 3.
   return auditExitCode(failing, undefined);
+}
+
+/** The options that shaped a scan, for its report: what identity was used, never the credential itself. */
+function scanInputs(plan: ScanPlan, opts: ScanCommandOptions): Record<string, unknown> {
+  const identity = opts.token !== undefined ? 'token' : opts.tokenFile !== undefined ? 'token-file' : opts.cert !== undefined ? 'client-certificate' : opts.kubeconfig !== undefined ? 'kubeconfig' : 'anonymous';
+  return {
+    targets: plan.args, ports: plan.ports, identity,
+    ...(opts.tokenFile !== undefined ? { tokenFile: opts.tokenFile } : {}),
+    ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.etcdCert !== undefined ? { etcdCert: opts.etcdCert } : {}),
+    collect: opts.collect === true, concurrency: plan.concurrency, rate: plan.rate,
+    connectTimeoutMs: plan.connectMs, timeoutMs: plan.phaseMs, failOn: opts.failOn,
+  };
 }
 
 /** --etcd-cert/--etcd-key: the only client certificate etcd is ever shown (etcd has its own CA; kubeadm: apiserver-etcd-client). */

@@ -20,7 +20,7 @@ function writer(out: Writable): (s: string) => Promise<void> {
 const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
 
 /** Starts the document with `head`'s keys and an open "findings" array. */
-export async function startJsonStream(out: Writable, head: Record<string, unknown>): Promise<JsonStream> {
+export async function startJsonStream(out: Writable, head: object): Promise<JsonStream> {
   const write = writer(out);
   let first = true;
   let text = '{\n';

@@ -12,6 +12,7 @@ import { formatTable } from './table.ts';
 import { formatScanTable } from './scan-table.ts';
 import { formatClusterTable } from './cluster-table.ts';
 import { formatSarif } from './sarif.ts';
+import { inertMessage } from './terminal.ts';
 import type { ReportCommand } from './catalogue.ts';
 import type { ReportHeader } from './contract.ts';
 import type { Finding } from '../checks/types.ts';
@@ -69,7 +70,7 @@ export const FORMATS = {
     sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary }) },
   },
   cluster: {
-    table: { findings: 'table', write: (r, c) => `${r.incomplete !== undefined ? `INCOMPLETE: ${r.incomplete}\n\n` : ''}${formatClusterTable(r, c)}` },
+    table: { findings: 'table', write: (r, c) => `${r.incomplete !== undefined ? `INCOMPLETE: ${inertMessage(r.incomplete)}\n` : ''}${formatClusterTable(r, c)}` },
     json: {},
     sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
   },
