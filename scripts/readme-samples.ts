@@ -53,11 +53,13 @@ export function jsonSample(r: NodeReport): string {
   const pick = (ids: string[]) => ids.map((id) => r.findings.find((f) => f.check === id)).filter((f): f is Finding => f !== undefined);
   const settings = ['readOnlyPort', 'streamingConnectionIdleTimeout', 'authentication.anonymous.enabled', '--kubeconfig'];
   const sample = {
+    schemaVersion: r.schemaVersion,
+    generatedAt: ELLIPSIS,
     tool: r.tool,
+    inputs: r.inputs,
     target: r.target,
     mode: r.mode,
     privileged: r.privileged,
-    generatedAt: ELLIPSIS,
     kubelet: { ...r.kubelet, argv: [...(r.kubelet.argv ?? []).slice(0, 2), ELLIPSIS] },
     effectiveConfig: { ...Object.fromEntries(settings.filter((k) => k in r.effectiveConfig).map((k) => [k, r.effectiveConfig[k]])), [ELLIPSIS]: `${Object.keys(r.effectiveConfig).length - settings.length} more: every v1beta1 field, the flag-only settings, and featureGates.<Gate> for each gate named` },
     findings: [...pick(['kubelet-read-only-port', 'cert-serving-ca-signed']), `${ELLIPSIS} ${r.findings.length - 2} more`],
