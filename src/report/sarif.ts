@@ -125,7 +125,9 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
   const results = open.map((f) => {
     const where = input.command === 'node' ? findingFile(f) : undefined;
     if (where) usesRoot = true;
-    const logical = { name: f.subject ?? input.target, fullyQualifiedName: f.subject ? `${input.target}/${f.subject}` : input.target, kind: logicalKind(input.command) };
+    // the node (and the subject on it), the endpoint (host:port), the cluster object
+    const name = f.subject ?? input.target;
+    const logical = { name, fullyQualifiedName: input.command === 'node' && f.subject ? `${input.target} ${f.subject}` : name, kind: logicalKind(input.command) };
     const location = where
       ? { physicalLocation: { artifactLocation: { uri: relativeUri(where.file), uriBaseId: NODE_ROOT }, region: { startLine: where.line ?? 1 } }, logicalLocations: [logical] }
       : { logicalLocations: [logical] };
