@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { assertSarifSchema } from './report/validate.ts';
 import { runCli } from './run-cli.ts';
 import { CONFIG, GOOD_CONFIG, kubeadmTree } from './node-tree.ts';
 import { startEchoKubelet, type EchoKubelet } from './support/echo-kubelet.ts';
@@ -70,6 +71,17 @@ current-context: x
   };
 }
 
+let files = 0;
+/** A run that writes each format to a file (-o FORMAT=FILE), its output being the files' contents too. */
+async function withFiles(formats: string[], run: (o: string[]) => Promise<Run>): Promise<Run> {
+  const paths = formats.map((f) => [f, path.join(dir, `report-${files++}.${f}`)] as const);
+  const r = await run(paths.flatMap(([f, p]) => ['-o', `${f}=${p}`]));
+  const texts = paths.map(([, p]) => fs.readFileSync(p, 'utf8'));
+  paths.forEach(([f], i) => f === 'sarif' && assertSarifSchema(JSON.parse(texts[i]!)));
+  for (const p of paths) fs.rmSync(p[1]);
+  return { ...r, out: [r.out, ...texts].join('\n') };
+}
+
 test('property: no node input secret reaches any node output (table --show-config, json, stderr)', async () => {
   await fc.assert(
     fc.asyncProperty(secretsArb(28), async (s) => {
@@ -80,6 +92,8 @@ test('property: no node input secret reaches any node output (table --show-confi
           runs[`${name} table`] = await runCli('node', '--root', root, '--show-config', '--fail-on', 'none');
           runs[`${name} json`] = await runCli('node', '--root', root, '--format', 'json', '--fail-on', 'none');
           JSON.parse(runs[`${name} json`]!.out);
+          // report files (-o) pass through the same layer: SARIF, JSON and the table, from one audit
+          runs[`${name} files`] = await withFiles(['sarif', 'json', 'table'], (o) => runCli('node', '--root', root, '--show-config', '--fail-on', 'none', ...o));
         }
         assertClean(runs, s);
       } finally {
@@ -124,11 +138,12 @@ test('property: a scan credential (--token, --token-file, --kubeconfig) echoed b
       fs.writeFileSync(tokenFile, `${s[1]}\n`);
       fs.writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: ${s[2]}, password: ${s[3]}}}]\ncontexts: [{name: x, context: {user: u}}]\ncurrent-context: x\n`);
       const runs: Record<string, Run> = {};
-      for (const format of ['table', 'json', 'jsonl']) {
+      for (const format of ['table', 'json', 'jsonl', 'sarif']) {
         runs[`--token ${format}`] = await runCli('scan', ...scanArgs(), '--format', format, '--token', s[0]!);
         runs[`--token-file ${format}`] = await runCli('scan', ...scanArgs(), '--format', format, '--token-file', tokenFile);
         runs[`--kubeconfig ${format}`] = await runCli('scan', ...scanArgs(), '--format', format, '--kubeconfig', kubeconfig);
       }
+      for (const k of ['--token sarif', '--token-file sarif', '--kubeconfig sarif']) assertSarifSchema(JSON.parse(runs[k]!.out));
       // the servers did see the tokens and echo them: the outputs show that they answered
       assert.match(runs['--token json']!.out, /kubelet/);
       assert.match(runs['--token table']!.out, /<redacted>/);
@@ -189,7 +204,7 @@ test('property: cluster credentials (token, password, exec-plugin token, server 
       fs.writeFileSync(file, JSON.stringify(kc));
       const runs: Record<string, Run> = {};
       for (const context of ['token', 'basic', 'exec', 'userinfo', 'proxy']) {
-        for (const format of ['table', 'json']) {
+        for (const format of ['table', 'json', 'sarif']) {
           runs[`${context} ${format}`] = await runCli('cluster', '--kubeconfig', file, '--context', context, '--format', format, '--no-progress', '--fail-on', 'none', '--timeout', '5000');
         }
       }
@@ -204,7 +219,9 @@ test('property: cluster credentials (token, password, exec-plugin token, server 
 
 test("the cluster's own good token, echoed in 403 Status messages, is masked too", async () => {
   const runs: Record<string, Run> = {};
-  for (const format of ['table', 'json']) runs[format] = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', format, '--no-progress', '--fail-on', 'none');
+  for (const format of ['table', 'json', 'sarif']) runs[format] = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', format, '--no-progress', '--fail-on', 'none');
+  runs['files'] = await withFiles(['sarif', 'json', 'table'], (o) => runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--no-progress', '--fail-on', 'none', ...o));
   assert.match(runs['json']!.out, /you sent <redacted>/);
+  assertSarifSchema(JSON.parse(runs['sarif']!.out));
   assertClean(runs, [sim.token, sim.token.slice(0, 12)]);
 });

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { assertSarifSchema } from './report/validate.ts';
 import { runCli } from './run-cli.ts';
 import { CONFIG, GOOD_CONFIG, kubeadmTree } from './node-tree.ts';
 import { startEchoKubelet, type EchoKubelet } from './support/echo-kubelet.ts';
@@ -88,6 +89,10 @@ test('property: hostile file, drop-in, feature-gate, pod and version strings rea
         assertInert('node stderr', table.err);
         const json = await runCli('node', '--root', evilRoot, '--format', 'json', '--fail-on', 'none', '--kubelet-version', kv);
         for (const exact of [evilRoot, `/etc/systemd/system/kubelet.service.d/${file}.conf`, kv, name]) assertJsonExact('node json', json.out, exact);
+        // SARIF of hostile names and paths: still valid SARIF 2.1.0 (URIs encoded), nothing raw for a terminal
+        const sarif = await runCli('node', '--root', evilRoot, '--format', 'sarif', '--fail-on', 'none', '--kubelet-version', kv);
+        assert.ok(!JSON_UNSAFE.test(sarif.out));
+        assertSarifSchema(JSON.parse(sarif.out));
         assert.ok(json.out.includes(JSON.stringify(`featureGates.${gate}`).slice(1, -1).replace(/[\x80-\x9f\u2028\u2029\p{Cf}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)), 'the feature gate key, exact');
         // usage errors quote what the user gave
         const bad = await runCli('node', '--root', evilRoot, '--kubelet-version', `v${name}`);
@@ -140,6 +145,9 @@ test('property: a hostile kubelet\'s version, user name, pod names and bodies re
       const json = await runCli('scan', ...args, '--format', 'json');
       // the 403 body names the user: `user=<token><hostile>`; the hostile part is kept exactly
       assertJsonExact('scan json', json.out, h.replace(/[\s\S]*?(?=\n {2}PASS)/, '').slice(0, 20));
+      const sarif = await runCli('scan', ...args, '--format', 'sarif');
+      assert.ok(!JSON_UNSAFE.test(sarif.out));
+      assertSarifSchema(JSON.parse(sarif.out));
       const jsonl = await runCli('scan', ...args, '--format', 'jsonl');
       assert.ok(!JSON_UNSAFE.test(jsonl.out));
       for (const line of jsonl.out.trim().split('\n')) JSON.parse(line);
@@ -169,6 +177,9 @@ test('property: hostile node names, versions and pod names from the API server r
         const json = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--no-progress', '--fail-on', 'none', '--format', 'json');
         assertJsonExact('cluster json', json.out, h);
         assertJsonExact('cluster json', json.out, `v1.33.2${h}`);
+        const sarif = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--no-progress', '--fail-on', 'none', '--format', 'sarif');
+        assert.ok(!JSON_UNSAFE.test(sarif.out));
+        assertSarifSchema(JSON.parse(sarif.out));
       } finally {
         await sim.close();
       }
