@@ -243,3 +243,24 @@ test('kubelet-guard checks --format json: the catalogue matches schemas/checks.s
   assert.match(table.out, /kubelet-anonymous-auth/);
   assert.match(table.out, /rbac-kubelet-access/);
 });
+
+test('the schemas refuse what would break a reader: a count as a string, a missing header, an unknown field, a credential-shaped option', async () => {
+  const r = await runCli('node', '--root', path.join(EXAMPLES, 'kubeadm-worker'), '--fail-on', 'none', '-f', 'json');
+  const good = JSON.parse(r.out) as Record<string, unknown> & { summary: Record<string, unknown>; findings: Array<Record<string, unknown>>; inputs: { options: Record<string, unknown> } };
+  assertSchema('node-report', good);
+  const broken: Array<[string, (x: typeof good) => void]> = [
+    ['a count as a string', (x) => (x.summary['pass'] = String(x.summary['pass']))],
+    ['no schemaVersion', (x) => delete x['schemaVersion']],
+    ['another schemaVersion', (x) => (x['schemaVersion'] = '2')],
+    ['an unknown top-level field', (x) => (x['extra'] = 1)],
+    ['a finding with an unknown status', (x) => (x.findings[0]!['status'] = 'ok')],
+    ['a line as a string', (x) => (x.findings.find((f) => (f['evidence'] as unknown[]).length > 0)!['evidence'] = [{ file: '/x', line: '3' }])],
+    ['a fix of an unknown kind', (x) => (x.findings[0]!['fixes'] = [{ kind: 'shell', file: '/x', command: 'rm -rf /' }])],
+    ['an option the node command has not', (x) => (x.inputs.options['token'] = 'secret')],
+  ];
+  for (const [what, breakIt] of broken) {
+    const x = structuredClone(good);
+    breakIt(x);
+    assert.throws(() => assertSchema('node-report', x), /node-report: /, what);
+  }
+});
