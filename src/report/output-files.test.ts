@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { openOutputs } from './output-files.ts';
 import { Secrets } from './secrets.ts';
 
@@ -68,4 +69,18 @@ test('a temporary name planted as a symlink is never followed (O_EXCL): each ope
   a.abort();
   b.abort();
   assert.deepEqual(fs.readdirSync(d), []);
+});
+
+test('a process that exits in the middle (process.exit skips finally) leaves no temporary file and the target untouched', () => {
+  const d = dir();
+  const target = path.join(d, 'r.json');
+  fs.writeFileSync(target, 'previous');
+  const script = `import { openOutputs } from ${JSON.stringify(new URL('./output-files.ts', import.meta.url).href)};
+    const o = openOutputs([{ format: 'json', file: ${JSON.stringify(target)} }], { out: process.stdout, err: process.stderr });
+    o.outputs[0].stream.write('half a report');
+    process.exit(141);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 141, r.stderr);
+  assert.deepEqual(fs.readdirSync(d), ['r.json']);
+  assert.equal(fs.readFileSync(target, 'utf8'), 'previous');
 });

@@ -122,9 +122,16 @@ export function openOutputs<F extends string>(targets: ReadonlyArray<{ format: F
     for (const f of pending) f.abort();
     throw e;
   }
+  // process.exit skips finally blocks (a reader gone away: exit 141; an uncaught exception: 2):
+  // the temporary files go with the process all the same
+  const onExit = (): void => {
+    for (const f of pending) f.abort();
+  };
+  if (pending.length > 0) process.once('exit', onExit);
   return {
     outputs,
     commit() {
+      process.off('exit', onExit);
       let first: string | undefined;
       for (const f of pending) {
         try {
@@ -136,6 +143,7 @@ export function openOutputs<F extends string>(targets: ReadonlyArray<{ format: F
       return first;
     },
     abort() {
+      process.off('exit', onExit);
       for (const f of pending) f.abort();
     },
   };
