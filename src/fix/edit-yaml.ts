@@ -718,10 +718,7 @@ function deleteAt(t: Text, node: Node | null, holder: { map: YAMLMap; pair: Pair
     const r = range(node);
     const sr = range(holder.seq as Node)!;
     // the item's dash: the seq's first character for item 0, else the last '-' before the item
-    let dash = -1;
-    if (r && r[1]! > r[0]!) dash = text.lastIndexOf('-', r[0]! - 1);
-    else if (r) dash = text.lastIndexOf('-', r[0]! - 1);
-    if (holder.index === 0) dash = sr[0]!;
+    const dash = holder.index === 0 ? sr[0]! : r ? text.lastIndexOf('-', r[0]! - 1) : -1;
     if (dash < 0 || text[dash] !== '-' || (r && text.slice(dash + 1, r[0]!).trim() !== '')) return refuse(`${showPath(path)}: cannot find its dash`);
     start = dash;
     stop = node && r ? Math.max(dash + 1, contentEnd(t, node)) : dash + 1;
