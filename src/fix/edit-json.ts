@@ -6,7 +6,7 @@
 // key written twice on the path is refused (JSON.parse would silently keep the last one). Every
 // edit is checked: JSON.parse(after) must be JSON.parse(before) with exactly that path changed.
 import { isDeepStrictEqual } from 'node:util';
-import { showPath, type EditResult } from './edit-result.ts';
+import { fromFile, showPath, type EditResult } from './edit-result.ts';
 
 export type { EditResult } from './edit-result.ts';
 
@@ -204,7 +204,7 @@ export function setJsonPath(text: string, path: Array<string | number>, value: u
   } catch (e) {
     if (e instanceof JsonError) return refuse(`the file is not valid JSON (${e.message}): fix it by hand first`);
     if (e instanceof RangeError) return refuse('the JSON nests too deeply to edit');
-    return refuse(`internal error while editing the JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return refuse(`internal error while editing the JSON: ${fromFile(e instanceof Error ? e.message : String(e))}`);
   }
 }
 
