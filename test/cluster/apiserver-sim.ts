@@ -335,6 +335,17 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     }
   }
 
+  // legacy discovery (what kubectl maps kinds to resources with), for the writable kinds only
+  const resource = (name: string, kind: string, namespaced: boolean) => ({ name, singularName: kind.toLowerCase(), namespaced, kind, verbs: ['create', 'get', 'list', 'patch', 'update'] });
+  const rbacGroup = { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: rbac, version: 'v1' }], preferredVersion: { groupVersion: rbac, version: 'v1' } };
+  const DISCOVERY: Record<string, object> = {
+    '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
+    '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [rbacGroup] },
+    '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [resource('namespaces', 'Namespace', false)] },
+    [`/apis/${rbac}`]: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: rbac,
+      resources: [resource('clusterroles', 'ClusterRole', false), resource('clusterrolebindings', 'ClusterRoleBinding', false)] },
+  };
+
   /** the aggregation controller, at once: an aggregated role's rules are those of the roles its selectors (matchLabels) pick, by name */
   function aggregate(m: Map<string, Record<string, unknown>>): void {
     type CR = { metadata: { name: string; labels?: Record<string, string> }; rules?: unknown[]; aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] } };
@@ -475,10 +486,15 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
       req.on('end', () => handleWrite(req, res, url, body));
       return;
     }
+    if (spec.writable && req.method === 'GET' && DISCOVERY[path]) return send(res, 200, JSON.stringify(DISCOVERY[path]));
     if (spec.writable && req.method === 'GET') {
       const one = /^(.*)\/([^/]+)$/.exec(path);
       const got = one && store.has(one[1]!) ? store.get(one[1]!)!.get(decodeURIComponent(one[2]!)) : undefined;
-      if (one && store.has(one[1]!)) return got ? send(res, 200, JSON.stringify(got)) : send(res, 404, status(404, 'NotFound', 'not found'));
+      // one object carries its kind and apiVersion (list items need not)
+      if (one && store.has(one[1]!)) {
+        return got ? send(res, 200, JSON.stringify({ kind: KINDS[one[1]!], apiVersion: one[1]!.startsWith('/apis/') ? rbac : 'v1', ...got }))
+          : send(res, 404, status(404, 'NotFound', `${one[1]!.split('/').pop()} "${decodeURIComponent(one[2]!)}" not found`));
+      }
     }
     if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (path === '/version') {
