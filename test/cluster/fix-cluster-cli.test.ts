@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { startApiServerSim, type ApiServerSim, type ApiServerSimSpec } from './apiserver-sim.ts';
-import { fixClusterSpec, PROMETHEUS_ROLE } from './fix-cluster-fixture.ts';
+import { fixClusterSpec, PROMETHEUS_ROLE, readmeSpec, README_SERVER } from './fix-cluster-fixture.ts';
+import { readFileSync } from 'node:fs';
 import { runCli } from '../run-cli.ts';
 import { rbacFor } from '../../src/cluster/kubelet-authz.ts';
 
@@ -263,4 +264,15 @@ test('hostile names: the YAML stays YAML (names round-trip), comments stay comme
   assert.equal(b.subjects[0]?.name, evil, 'exact: YAML escapes in a double-quoted scalar');
   const role = objs.find((o) => o.kind === 'ClusterRole' && (o.metadata as { name: string }).name.startsWith('scrape'));
   assert.deepEqual(role?.rules, []);
+});
+
+test("the README's fix --cluster sample is the tool's real output", async () => {
+  sim = await startApiServerSim(readmeSpec());
+  const r = await fix(sim, '--check', 'rbac-kubelet-access');
+  assert.equal(r.code, 0, r.err);
+  const readme = readFileSync('README.md', 'utf8');
+  const at = readme.indexOf('# kubelet-guard fix --cluster plan for');
+  assert.ok(at > 0);
+  const sample = readme.slice(at, readme.indexOf('```', at));
+  assert.equal(sample, r.out.replaceAll(sim.url, README_SERVER));
 });

@@ -42,3 +42,17 @@ export function fixClusterSpec(more: Partial<ApiServerSimSpec> = {}): ApiServerS
     ...more,
   };
 }
+
+/** The README's sample: the metrics agent, a user whose need cannot be told, three namespaces. */
+export function readmeSpec(): ApiServerSimSpec {
+  const spec = fixClusterSpec({ namespaces: 3, namespaceLabels: () => ({}) });
+  const [roles, bindings] = [spec.extra!['/apis/rbac.authorization.k8s.io/v1/clusterroles']!, spec.extra!['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings']!];
+  spec.extra = {
+    '/apis/rbac.authorization.k8s.io/v1/clusterroles': roles.slice(0, 2),
+    '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings': bindings.slice(0, 2),
+  };
+  return spec;
+}
+
+/** the simulator's URL, as the README shows it */
+export const README_SERVER = 'https://10.0.0.1:6443';
