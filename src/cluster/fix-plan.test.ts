@@ -77,10 +77,15 @@ test('namespaces: explicit privileged and label typos are notes; system namespac
   const ns = (name: string, labels: Record<string, string> = {}) => ({ metadata: { name, labels, resourceVersion: '3' } });
   const p = planClusterFix({
     namespaces: [ns('csi', { 'pod-security.kubernetes.io/enforce': 'privileged' }), ns('typo', { 'pod-security.kubernetes.io/enforce': 'baselin' }),
-      ns('kube-node-lease'), ns('apps', { 'pod-security.kubernetes.io/warn': 'baseline' })],
+      ns('kube-node-lease'), ns('apps', { 'pod-security.kubernetes.io/warn': 'baseline' }),
+      ns('quiet', { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/audit': 'restricted ', 'pod-security.kubernetes.io/warn-version': 'v1.x' })],
     podsRefusedByBaseline: new Map(),
   });
-  assert.deepEqual(p.changes.map((c) => c.name), ['apps']);
+  assert.deepEqual(p.changes.map((c) => c.name), ['apps', 'quiet']);
+  // an audit level that is no level fails open: set to restricted (it refuses nothing); a bad version is a note
+  assert.deepEqual(p.changes[1]?.object.metadata.labels, { 'pod-security.kubernetes.io/audit': 'restricted' });
+  assert.deepEqual(p.changes[1]?.closes, ['namespace-pod-security-label quiet pod-security.kubernetes.io/audit']);
+  assert.ok(p.notes.some((n) => n.finding === 'namespace-pod-security-label quiet pod-security.kubernetes.io/warn-version'));
   assert.deepEqual(p.changes[0]?.object.metadata.labels, { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/audit': 'restricted' });
   assert.ok(p.notes.some((n) => n.finding === 'namespace-pod-security csi'));
   assert.ok(p.notes.some((n) => n.finding === 'namespace-pod-security-label typo pod-security.kubernetes.io/enforce'));

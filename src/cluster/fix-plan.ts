@@ -29,7 +29,9 @@
 // restricted warnings show what a later tightening would meet. A namespace with a pod that baseline
 // refuses gets warn/audit only: enforce would refuse that pod's replacement. kube-system,
 // kube-public and kube-node-lease are never labelled (control-plane and node pods run there);
-// an explicit enforce=privileged is a choice someone made: a note.
+// an explicit enforce=privileged is a choice someone made: a note. A warn or audit label that is no
+// level fails open (workloads.ts podSecurityLabelErrors) and is set to restricted, which refuses
+// nothing; an enforce level or a version that is none is a note (which was meant is the user's to say).
 import { parseMinor, rbacFor } from './kubelet-authz.ts';
 import { selectorMatches } from './rbac/match.ts';
 import { whoCanReachKubelet } from './rbac.ts';
@@ -337,41 +339,53 @@ function rbacPlan(input: FixInput, plan: ClusterFixPlan): void {
 
 function namespacePlan(input: FixInput, plan: ClusterFixPlan): void {
   const refused = input.podsRefusedByBaseline!;
+  const labelErrors = podSecurityLabelErrors(input.namespaces!);
   for (const ns of input.namespaces!) {
     const name = ns?.metadata?.name;
     if (typeof name !== 'string' || name === '') continue;
     const labels = ns.metadata.labels ?? {};
     const enforce = labels[PSA_ENFORCE_LABEL];
     const finding = `namespace-pod-security ${name}`;
+    if (SYSTEM_NAMESPACES.has(name)) {
+      if (enforce === undefined) plan.notes.push({ finding, note: `namespace ${name} is the control plane's and the nodes': not labelled (its pods are privileged by design)` });
+      continue;
+    }
     if (enforce === 'privileged') {
       plan.notes.push({ finding, note: `namespace ${name} enforces privileged by its label: a choice someone made (node agents, CSI drivers); not changed. Move what does not need it elsewhere and label it baseline` });
-      continue;
     }
-    if (enforce !== undefined) continue;
-    if (SYSTEM_NAMESPACES.has(name)) {
-      plan.notes.push({ finding, note: `namespace ${name} is the control plane's and the nodes': not labelled (its pods are privileged by design)` });
-      continue;
+    const pods = enforce === undefined ? refused.get(name) : undefined;
+    const want: Record<string, string> = {};
+    const closes: string[] = [];
+    const why: string[] = [];
+    if (enforce === undefined) {
+      if (!pods) {
+        want[PSA_ENFORCE_LABEL] = 'baseline';
+        closes.push(finding);
+        why.push(`no ${PSA_ENFORCE_LABEL} label: privileged pods, host namespaces and hostPath are admitted`,
+          'enforce=baseline refuses those (what leads around the API server) and rarely breaks an ordinary workload; warn/audit=restricted show what a tightening would meet');
+      } else {
+        why.push('warn and audit at restricted: each pod that would be refused is said at admission and in the audit log, nothing is refused yet');
+        plan.notes.push({ finding, note: `namespace ${name} runs pods that baseline refuses (${pods.join(', ')}): enforce=baseline would refuse their replacements, so only warn/audit are added; fix those pods, then label enforce=baseline`,
+          command: `kubectl label namespace ${name} ${PSA_ENFORCE_LABEL}=baseline` });
+      }
+      for (const mode of ['warn', 'audit']) if (labels[`pod-security.kubernetes.io/${mode}`] === undefined) want[`pod-security.kubernetes.io/${mode}`] = 'restricted';
     }
-    const pods = refused.get(name);
-    const want: Record<string, string> = pods ? {} : { [PSA_ENFORCE_LABEL]: 'baseline' };
-    for (const mode of ['warn', 'audit']) if (labels[`pod-security.kubernetes.io/${mode}`] === undefined) want[`pod-security.kubernetes.io/${mode}`] = 'restricted';
-    if (pods) {
-      plan.notes.push({ finding, note: `namespace ${name} runs pods that baseline refuses (${pods.join(', ')}): enforce=baseline would refuse their replacements, so only warn/audit are added; fix those pods, then label enforce=baseline`,
-        command: `kubectl label namespace ${name} ${PSA_ENFORCE_LABEL}=baseline` });
+    // a warn or audit level that is no level fails open (nothing said): restricted refuses nothing, so it is safe to set
+    for (const e of labelErrors.filter((x) => x.namespace === name)) {
+      if (e.label.endsWith('/warn') || e.label.endsWith('/audit')) {
+        want[e.label] = 'restricted';
+        closes.push(`namespace-pod-security-label ${name} ${e.label}`);
+        why.push(`${e.label}=${JSON.stringify(e.value)} is no level: Pod Security evaluates it as privileged (silently off); restricted refuses nothing, it only ${e.label.endsWith('/warn') ? 'warns' : 'annotates the audit log'}`);
+      } else {
+        plan.notes.push({ finding: `namespace-pod-security-label ${name} ${e.label}`, note: `${e.detail}; which ${e.label.endsWith('-version') ? 'version' : 'level'} was meant is yours to say`,
+          command: `kubectl label --overwrite namespace ${name} ${e.label}=<the one meant>` });
+      }
     }
     if (Object.keys(want).length === 0) continue;
     const metadata: Record<string, unknown> = { name, labels: want };
     if (ns.metadata.resourceVersion !== undefined) metadata.resourceVersion = ns.metadata.resourceVersion;
-    plan.changes.push({ action: 'label', kind: 'Namespace', name, object: { apiVersion: 'v1', kind: 'Namespace', metadata }, closes: pods ? [] : [finding],
-      why: pods
-        ? ['warn and audit at restricted: each pod that would be refused is said at admission and in the audit log, nothing is refused yet']
-        : [`no ${PSA_ENFORCE_LABEL} label: privileged pods, host namespaces and hostPath are admitted`,
-          'enforce=baseline refuses those (what leads around the API server) and rarely breaks an ordinary workload; warn/audit=restricted show what a tightening would meet',
-          'labels it has are kept (kubectl apply merges labels; --write sends a merge patch)'] });
-  }
-  for (const e of podSecurityLabelErrors(input.namespaces!)) {
-    plan.notes.push({ finding: `namespace-pod-security-label ${e.namespace} ${e.label}`, note: `${e.detail}; which level was meant is yours to say`,
-      command: `kubectl label --overwrite namespace ${e.namespace} ${e.label}=<the one meant>` });
+    plan.changes.push({ action: 'label', kind: 'Namespace', name, object: { apiVersion: 'v1', kind: 'Namespace', metadata }, closes,
+      why: [...why, 'labels it has are kept (kubectl apply merges labels; --write sends a merge patch)'] });
   }
 }
 
@@ -380,7 +394,7 @@ export function planClusterFix(input: FixInput): ClusterFixPlan {
   const plan: ClusterFixPlan = { changes: [], notes: [] };
   const want = (c: string) => !input.checks || input.checks.has(c);
   if (input.rbac && want('rbac-kubelet-access')) rbacPlan(input, plan);
-  if (input.namespaces && input.podsRefusedByBaseline && want('namespace-pod-security')) namespacePlan(input, plan);
+  if (input.namespaces && input.podsRefusedByBaseline && (want('namespace-pod-security') || want('namespace-pod-security-label'))) namespacePlan(input, plan);
   return plan;
 }
 

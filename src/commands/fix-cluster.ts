@@ -25,7 +25,7 @@ import type { FixCommandOptions } from './fix.ts';
 
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 const FIELD_MANAGER = 'kubelet-guard';
-const CHECKS = new Set(['rbac-kubelet-access', 'namespace-pod-security']);
+const CHECKS = new Set(['rbac-kubelet-access', 'namespace-pod-security', 'namespace-pod-security-label']);
 /** pods named per namespace in a note */
 const PODS_NAMED = 5;
 
@@ -184,7 +184,7 @@ export async function runFixCluster(opts: FixCommandOptions, io: Io): Promise<nu
       // no RBAC plan from a partial view: a missing binding could be the one that matters
       if (typeof crs !== 'string' && typeof crbs !== 'string') input.rbac = { clusterRoles: crs as never, clusterRoleBindings: crbs as never };
     }
-    if (!checks || checks.has('namespace-pod-security')) {
+    if (!checks || checks.has('namespace-pod-security') || checks.has('namespace-pod-security-label')) {
       const [nss, pods] = await Promise.all([readList(api, '/api/v1/namespaces', (v) => ({ metadata: meta(v) }), budget), refusedPods(api)]);
       for (const r of [nss, pods]) if (typeof r === 'string') unread.push(r);
       // no label without knowing which pods enforce would refuse
