@@ -47,6 +47,10 @@ test('a role also bound to a subject whose need cannot be told is left whole; a 
   assert.deepEqual(wild.changes, []);
   assert.match(wild.notes[0]?.note ?? '', /wildcard/);
 
+  const some = plan([role('prom-a', [{ apiGroups: [''], resources: ['nodes/proxy'], resourceNames: ['node-a'], verbs: ['get'] }])], [bind('prom-a', 'prom-a', [sa('monitoring', 'prometheus')])]);
+  assert.deepEqual(some.changes, []);
+  assert.match(some.notes[0]?.note ?? '', /limited to the nodes node-a/);
+
   const fine = plan([role('prom', [{ apiGroups: [''], resources: ['nodes/metrics', 'nodes/stats', 'nodes'], verbs: ['get'] }])], [bind('prom', 'prom', [sa('monitoring', 'prometheus')])]);
   assert.deepEqual(fine, { changes: [], notes: [] });
 });

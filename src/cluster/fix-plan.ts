@@ -257,10 +257,13 @@ function rbacPlan(input: FixInput, plan: ClusterFixPlan): void {
     }
     // what each subject needs; one that cannot be told keeps the role as it is
     const needs = gs.map((g) => ({ g, n: needOf(g.subject, g.chain.role.name, g.chain.binding.name) }));
-    const unknown = needs.filter((x) => 'why' in x.n || (x.n.need === 'logs' && !fg.ok));
+    // a grant limited to some nodes (resourceNames) would be widened by a replacement for every node
+    const unknown = needs.filter((x) => 'why' in x.n || (x.n.need === 'logs' && !fg.ok) || x.g.resourceNames !== undefined);
     if (unknown.length > 0) {
       for (const { g, n } of unknown) {
-        const why = 'why' in n ? n.why : `it looks like a log agent, whose /pods needs nodes/pods, and ${fg.why}`;
+        const why = 'why' in n ? n.why
+          : g.resourceNames !== undefined ? `its grant is limited to the nodes ${g.resourceNames.join(', ')}, and the replacement role would reach every node`
+            : `it looks like a log agent, whose /pods needs nodes/pods, and ${fg.why}`;
         note({ finding: finding(g), note: `no automatic replacement for ${refName(g.subject)} (ClusterRoleBinding ${g.chain.binding.name}${through(g)}): ${why}; find what it calls on the kubelet and make its role with rbac-for`, command: rbacForCmd(g) });
       }
       if (unknown.length < needs.length)

@@ -19,6 +19,7 @@ import { ApiError, connect, type ApiClient, type GetResult } from '../cluster/fe
 import { KeptBudget, sizeOf } from '../cluster/kept.ts';
 import { baselineRefusal, planClusterFix, type ClusterFixPlan, type FixInput, type PlanChange } from '../cluster/fix-plan.ts';
 import { planJson, planYaml } from '../cluster/fix-render.ts';
+import { parseMinor } from '../cluster/kubelet-authz.ts';
 import type { Io } from '../report/output.ts';
 import { inert, inertMessage } from '../report/terminal.ts';
 import type { FixCommandOptions } from './fix.ts';
@@ -148,6 +149,7 @@ export async function runFixCluster(opts: FixCommandOptions, io: Io): Promise<nu
   }
   const timeoutMs = Number(opts.timeout ?? '10000');
   if (!Number.isInteger(timeoutMs) || timeoutMs < 10 || timeoutMs > 600_000) return usage(io, `--timeout ${opts.timeout}: expected a whole number from 10 to 600000`);
+  if (opts.kubeletVersion !== undefined && !parseMinor(opts.kubeletVersion)) return usage(io, `--kubelet-version ${opts.kubeletVersion}: expected a version such as 1.33.2`);
   let checks: Set<string> | undefined;
   if (opts.check) {
     checks = new Set(opts.check.flatMap((c) => c.split(',')).map((c) => c.trim()).filter((c) => c !== ''));

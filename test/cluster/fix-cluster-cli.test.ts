@@ -243,6 +243,7 @@ test('usage: a format or option that is not the cluster fix\'s is refused (exit 
   assert.equal((await fix(s, '--check', 'kubelet-anonymous-auth')).code, 2);
   assert.equal((await fix(s, '--root', '/')).code, 2);
   assert.equal((await fix(s, '--timeout', 'soon')).code, 2);
+  assert.equal((await fix(s, '--kubelet-version', 'latest')).code, 2);
   assert.deepEqual(s.writes(), []);
 });
 
