@@ -5,9 +5,13 @@
 // policy blocks them).
 import { createHash } from 'node:crypto';
 
+// `redacted::before`: should the output layer still find a secret in the written page, it puts the
+// raw marker <redacted> there, which HTML parses as an element of its own; this shows it.
 export const CSS = `
 :root{color-scheme:light;--fail:#b3261e;--unknown:#1c4fa0;--pass:#1e6b34;--na:#5f6368;--line:#d0d4da;--soft:#f4f6f8}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
+redacted::before{content:"<redacted>";font-style:italic}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1b1f24;background:#fff}
 header,main,footer{max-width:76rem;margin:0 auto;padding:0 1.25rem}
 header{padding-top:1rem;border-bottom:1px solid var(--line)}

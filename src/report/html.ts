@@ -15,7 +15,32 @@ import { describeFix } from '../fix/describe.ts';
 import type { NodeReport } from './model.ts';
 import { failuresFirst } from './marks.ts';
 import { CSP, CSS, SCRIPT } from './html-assets.ts';
-import { escapeAttr as attr, escapeHtml as h } from './html-escape.ts';
+import { escapeAttr, escapeHtml } from './html-escape.ts';
+
+export interface HtmlOptions {
+  /**
+   * The invocation's redaction (`io.secrets.redact`, report/secrets.ts), applied to every string
+   * BEFORE it is escaped: a secret holding `&`, `<` or `"` no longer matches once escaped, and the
+   * marker `<redacted>` must be escaped to be seen. The output layer redacts again as it writes.
+   */
+  redact?: (text: string) => string;
+}
+
+const identity = (s: string) => s;
+// set for the length of one synchronous rendering (withOptions); the writers stay pure
+let redactNow: (text: string) => string = identity;
+const h = (s: string) => escapeHtml(redactNow(s));
+const attr = (s: string) => escapeAttr(redactNow(s));
+
+function withOptions(opts: HtmlOptions | undefined, render: () => string): string {
+  const before = redactNow;
+  redactNow = opts?.redact ?? identity;
+  try {
+    return render();
+  } finally {
+    redactNow = before;
+  }
+}
 
 /** `kubelet-guard scan --format json`'s report. */
 export interface ScanReportJson {
@@ -51,7 +76,19 @@ const badge = (s: Status) => `<span class="badge st-${s}">${STATUS_MARK[s]} ${ST
 const sev = (s: Severity) => `<span class="sev sev-${s}">${s}</span>`;
 const sectionTitle = (s: Section) => SECTIONS[s] ?? s;
 
-export function nodeHtml(r: NodeReport): string {
+export function nodeHtml(r: NodeReport, opts?: HtmlOptions): string {
+  return withOptions(opts, () => nodePage(r));
+}
+
+export function scanHtml(r: ScanReportJson, opts?: HtmlOptions): string {
+  return withOptions(opts, () => scanPage(r));
+}
+
+export function clusterHtml(r: ClusterReportJson, opts?: HtmlOptions): string {
+  return withOptions(opts, () => clusterPage(r));
+}
+
+function nodePage(r: NodeReport): string {
   const k = r.kubelet;
   const facts: Array<[string, string]> = [
     ['Target', h(r.target)],
@@ -77,7 +114,7 @@ export function nodeHtml(r: NodeReport): string {
   });
 }
 
-export function scanHtml(r: ScanReportJson): string {
+function scanPage(r: ScanReportJson): string {
   const hosts = [...new Set(r.endpoints.map((e) => e.host))];
   const facts: Array<[string, string]> = [
     ['Targets', `${h(r.scan.targets)} address(es)`],
@@ -100,7 +137,7 @@ export function scanHtml(r: ScanReportJson): string {
   });
 }
 
-export function clusterHtml(r: ClusterReportJson): string {
+function clusterPage(r: ClusterReportJson): string {
   const names = r.nodes.map((n) => n.name);
   const of = ownerBy(names, [' ']);
   const facts: Array<[string, string]> = [
