@@ -130,7 +130,7 @@ function scanPage(r: ScanReportJson): string {
     facts,
     findings: r.findings,
     summary: r.summary,
-    owner: { label: 'Host', names: hosts, of: ownerBy(hosts, [':', ' ']) },
+    owner: { label: 'Host', names: hosts, of: ownerBy(hosts, ': ') },
     before: endpointsHtml(r.endpoints),
     after: '',
     version: r.tool.version,
@@ -139,7 +139,7 @@ function scanPage(r: ScanReportJson): string {
 
 function clusterPage(r: ClusterReportJson): string {
   const names = r.nodes.map((n) => n.name);
-  const of = ownerBy(names, [' ']);
+  const of = ownerBy(names, ' ');
   const facts: Array<[string, string]> = [
     ['API server', h(r.cluster.server)],
     ['Nodes', h(String(r.cluster.nodes))],
@@ -161,17 +161,19 @@ function clusterPage(r: ClusterReportJson): string {
   });
 }
 
-/** The owner (node or host) of a finding: its subject is the name, or the name then one of `seps`. */
-function ownerBy(names: readonly string[], seps: readonly string[]): (f: Finding) => string | undefined {
+/**
+ * The owner (node or host) of a finding: the longest of `names` its subject is, or begins with
+ * followed by a separator — `NODE what` (commands/cluster.ts); `HOST`, `HOST:PORT`, `[IPV6]:PORT`,
+ * each maybe followed by ` what` (checks/scan/run.ts). Longest, and not the first word: a hostile
+ * API server may name a node with a space in it.
+ */
+function ownerBy(names: readonly string[], seps: string): (f: Finding) => string | undefined {
   const known = new Set(names);
   return (f) => {
-    const s = f.subject;
-    if (s === undefined) return undefined;
+    if (f.subject === undefined) return undefined;
+    const s = f.subject.replace(/^\[([^\]]*)\]/, '$1');
     if (known.has(s)) return s;
-    for (const sep of seps) {
-      const i = s.indexOf(sep);
-      if (i > 0 && known.has(s.slice(0, i))) return s.slice(0, i);
-    }
+    for (let i = s.length - 1; i > 0; i--) if (seps.includes(s[i]!) && known.has(s.slice(0, i))) return s.slice(0, i);
     return undefined;
   };
 }
