@@ -29,7 +29,9 @@ table{border-collapse:collapse;margin:.4rem 0 1rem}
 th,td{border:1px solid var(--line);padding:.25rem .55rem;text-align:left;vertical-align:top}
 thead th{background:var(--soft)}
 .counts{display:flex;flex-wrap:wrap;gap:1.5rem}
-.counts td{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
+.counts caption{text-align:left;font-weight:600;padding-bottom:.2rem}
+.counts th{background:var(--soft);text-align:center}
+.counts td{text-align:center;font-variant-numeric:tabular-nums;font-weight:700;font-size:1.35rem;min-width:6.5rem}
 .warn{border:2px solid var(--fail);padding:.5rem .8rem;background:#fdecea}
 .badge{font-weight:700;padding:0 .35rem;border:2px solid currentColor;border-radius:3px;white-space:nowrap}
 .st-fail{color:var(--fail)}.st-unknown{color:var(--unknown)}.st-pass{color:var(--pass)}.st-not-applicable{color:var(--na)}
@@ -88,7 +90,8 @@ export const SCRIPT = `
     shown.textContent = n + ' of ' + items.length + ' findings shown';
   }
   form.addEventListener('change', apply);
-  form.addEventListener('reset', function () { setTimeout(apply, 0); });
+  // reset() sets the values before it returns (the reset event fires before it does)
+  document.getElementById('show-all').addEventListener('click', function () { form.reset(); apply(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
   form.hidden = false;
   apply();

@@ -228,8 +228,9 @@ ${p.after}
 function summaryHtml(p: PageSpec, ids: Map<Finding, number>): string {
   const s = p.summary;
   const total = STATUS_ORDER.reduce((n, st) => n + s[st], 0);
-  const byStatus = STATUS_ORDER.map((st) => `<tr><th scope="row">${badge(st)} ${STATUS_LABEL[st]}</th><td id="count-${st}">${s[st]}</td></tr>`).join('');
-  const bySev = SEVERITIES.map((v) => `<tr><th scope="row">${sev(v)}</th><td id="count-sev-${v}">${s.failBySeverity[v]}</td></tr>`).join('');
+  // one row each, a column per status (severity): read across at a glance, headed for a screen reader
+  const byStatus = `<tr>${STATUS_ORDER.map((st) => `<th scope="col">${badge(st)}</th>`).join('')}</tr><tr>${STATUS_ORDER.map((st) => `<td id="count-${st}">${s[st]}</td>`).join('')}</tr>`;
+  const bySev = `<tr>${SEVERITIES.map((v) => `<th scope="col">${sev(v)}</th>`).join('')}</tr><tr>${SEVERITIES.map((v) => `<td id="count-sev-${v}">${s.failBySeverity[v]}</td>`).join('')}</tr>`;
   const worst = failuresFirst(p.findings, (f) => f);
   const listed = worst.slice(0, WORST_LISTED).map((f) => {
     const owner = p.owner?.of(f);
@@ -240,8 +241,8 @@ function summaryHtml(p: PageSpec, ids: Map<Finding, number>): string {
 <h2 id="summary-h">Summary</h2>
 <p><strong id="count-total">${total}</strong> findings: <strong>${s.fail}</strong> failed, <strong>${s.unknown}</strong> unknown (could not be judged), ${s.pass} passed, ${s['not-applicable']} not applicable.</p>
 <div class="counts">
-<table id="by-status"><caption>Findings by status</caption><thead><tr><th scope="col">Status</th><th scope="col">Count</th></tr></thead><tbody>${byStatus}</tbody></table>
-<table id="by-severity"><caption>Failures by severity</caption><thead><tr><th scope="col">Severity</th><th scope="col">Failed</th></tr></thead><tbody>${bySev}</tbody></table>
+<table id="by-status"><caption>Findings by status</caption><tbody>${byStatus}</tbody></table>
+<table id="by-severity"><caption>Failures by severity</caption><tbody>${bySev}</tbody></table>
 </div>
 <h3>Worst failures</h3>
 ${listed ? `<ol id="worst">${listed}</ol>${more}` : '<p id="worst">No check failed.</p>'}
@@ -262,7 +263,7 @@ ${select('severity', 'Severity', SEVERITIES.map((v) => opt(v, v)).join(''))}
 ${select('status', 'Status', STATUS_ORDER.map((s) => opt(s, `${STATUS_WORD[s]} (${STATUS_LABEL[s].toLowerCase()})`)).join(''))}
 ${select('section', 'Section', sections.map((s) => opt(s, sectionTitle(s))).join(''))}
 ${owner ? select('owner', owner.label, `${opt('*', `(not tied to one ${owner.label.toLowerCase()})`)}${owner.names.map((n) => opt(`n:${n}`, n)).join('')}`) : ''}
-<button type="reset">Show all</button>
+<button type="button" id="show-all">Show all</button>
 </form>`;
   const groups = sections.map((s, i) => {
     const fs = p.findings.filter((f) => f.section === s).map((f, j) => ({ f, j })).sort((a, b) => rank(a.f) - rank(b.f) || a.j - b.j).map(({ f }) => f);
@@ -300,12 +301,12 @@ ${evidence}${fixHtml(f)}
 function fixHtml(f: Finding): string {
   if (f.status !== 'fail' && f.status !== 'unknown') return '';
   const parts: string[] = [];
+  const changes = f.fixes ?? [];
+  // the remediation is written from the proposals (fix/describe.ts): shown once, the changes only without it
   if (f.remediation) parts.push(`<p><strong>Fix:</strong> <span class="pre">${h(f.remediation)}</span></p>`);
-  if (f.fixes && f.fixes.length > 0) {
-    parts.push(`<p><strong>Changes <code>kubelet-guard fix</code> would make:</strong></p><ul>${f.fixes.map((x) => `<li class="pre">${h(describeFix(x))}</li>`).join('')}</ul>`);
-  } else if (f.status === 'fail') {
-    parts.push(`<p><strong>No automatic fix:</strong> ${h(f.noFix ?? 'none proposed for this finding')}</p>`);
-  }
+  else if (changes.length > 0) parts.push(`<p><strong>Fix:</strong></p><ul>${changes.map((x) => `<li class="pre">${h(describeFix(x))}</li>`).join('')}</ul>`);
+  if (changes.length > 0) parts.push(`<p class="meta"><code>kubelet-guard fix</code> makes ${changes.length === 1 ? 'this change' : `these ${changes.length} changes`}.</p>`);
+  else if (f.status === 'fail') parts.push(`<p><strong>No automatic fix:</strong> ${h(f.noFix ?? 'none proposed for this finding')}</p>`);
   return parts.length > 0 ? `<div class="fix">${parts.join('')}</div>` : '';
 }
 
