@@ -90,6 +90,11 @@ for (const example of EXAMPLES) {
       // a section with nothing shown is hidden with its heading
       const shownGroups = await o.page.$$eval('[data-group]', (gs) => gs.filter((g) => !(g as HTMLElement).hidden).length);
       assert.equal(shownGroups, both.length > 0 ? 1 : 0);
+      if (both.length > 0) {
+        const total = rep.findings.filter((f) => f.section === sections.at(-1)).length;
+        const count = await o.page.$eval('[data-group]:not([hidden]) [data-count]', (e) => e.textContent);
+        assert.equal(count, both.length === total ? `(${total})` : `(${both.length} of ${total})`);
+      }
       await o.page.click('#show-all');
       assert.deepEqual(sorted(await visibleIds(o.page)), all);
 
@@ -151,6 +156,24 @@ test('keyboard only: Tab to a filter, choose with the keys, the focus is visible
     assert.equal(await focused(), 'show-all');
     await o.page.keyboard.press('Enter');
     assert.equal(await visibleIds(o.page).then((v) => v.length), rep.findings.length);
+    assert.deepEqual(o.problems, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('a worst-failure link to a finding the filters hide shows it', { skip: chromiumSkip }, async () => {
+  const rep = await report('kubeadm-control-plane-insecure');
+  const o = await open(browser, nodeHtml(rep));
+  try {
+    await filter(o.page, 'status', 'pass');
+    const href = (await o.page.getAttribute('#worst li a', 'href'))!;
+    assert.equal(await o.page.isVisible(href), false);
+    await o.page.focus('#worst li a');
+    await o.page.keyboard.press('Enter');
+    assert.equal(await o.page.isVisible(href), true);
+    assert.equal(await o.page.inputValue('#filter-status'), '');
+    assert.equal((await visibleIds(o.page)).length, rep.findings.length);
     assert.deepEqual(o.problems, []);
   } finally {
     await o.close();

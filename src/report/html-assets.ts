@@ -86,13 +86,25 @@ export const SCRIPT = `
       el.hidden = !ok;
       if (ok) n++;
     }
-    for (var k = 0; k < groups.length; k++) groups[k].hidden = !groups[k].querySelector('[data-finding]:not([hidden])');
+    for (var k = 0; k < groups.length; k++) {
+      var inGroup = groups[k].querySelectorAll('[data-finding]:not([hidden])').length;
+      var count = groups[k].querySelector('[data-count]');
+      var total = count.getAttribute('data-count');
+      groups[k].hidden = inGroup === 0;
+      count.textContent = '(' + (String(inGroup) === total ? total : inGroup + ' of ' + total) + ')';
+    }
     shown.textContent = n + ' of ' + items.length + ' findings shown';
   }
   form.addEventListener('change', apply);
   // reset() sets the values before it returns (the reset event fires before it does)
   document.getElementById('show-all').addEventListener('click', function () { form.reset(); apply(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
+  // a link to a finding the filters hide (the summary's worst failures) shows everything first
+  document.addEventListener('click', function (e) {
+    var a = e.target && e.target.closest ? e.target.closest('a[href^="#f-"]') : null;
+    var target = a ? document.getElementById(a.getAttribute('href').slice(1)) : null;
+    if (target && target.offsetParent === null) { form.reset(); apply(); }
+  });
   form.hidden = false;
   apply();
 })();

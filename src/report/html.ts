@@ -268,7 +268,7 @@ ${owner ? select('owner', owner.label, `${opt('*', `(not tied to one ${owner.lab
   const groups = sections.map((s, i) => {
     const fs = p.findings.filter((f) => f.section === s).map((f, j) => ({ f, j })).sort((a, b) => rank(a.f) - rank(b.f) || a.j - b.j).map(({ f }) => f);
     return `<section data-group aria-labelledby="sec-${i}">
-<h3 id="sec-${i}">${h(sectionTitle(s))} <span class="meta">(${fs.length})</span></h3>
+<h3 id="sec-${i}">${h(sectionTitle(s))} <span class="meta" data-count="${fs.length}">(${fs.length})</span></h3>
 ${fs.map((f) => findingHtml(f, ids.get(f)!, owner ? ownerValue(owner.of(f)) : undefined)).join('\n')}
 </section>`;
   });
@@ -310,7 +310,8 @@ function fixHtml(f: Finding): string {
   return parts.length > 0 ? `<div class="fix">${parts.join('')}</div>` : '';
 }
 
-const showValue = (v: SettingValue | undefined): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+/** as fix/describe.ts shows values: a string bare (the empty one as ""), the rest as JSON */
+const showValue = (v: SettingValue | undefined): string => (typeof v === 'string' ? (v === '' ? '""' : v) : JSON.stringify(v) ?? 'undefined');
 const at = (file: string | undefined, line: number | undefined) => (file ? `${file}${line !== undefined ? `:${line}` : ''}` : '');
 
 function sourceHtml(s: Provenance): string {
