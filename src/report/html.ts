@@ -72,8 +72,10 @@ const STATUS_ORDER: Status[] = ['fail', 'unknown', 'pass', 'not-applicable'];
 const STATUS_LABEL: Record<Status, string> = { fail: 'Failed', unknown: 'Unknown', pass: 'Passed', 'not-applicable': 'Not applicable' };
 const WORST_LISTED = 10;
 
-const badge = (s: Status) => `<span class="badge st-${s}">${STATUS_MARK[s]} ${STATUS_WORD[s]}</span>`;
-const sev = (s: Severity) => `<span class="sev sev-${s}">${s}</span>`;
+// statuses, severities and counts are the tool's own, but escaped all the same: a report read back from JSON is input
+const badge = (s: Status) => `<span class="badge st-${attr(s)}">${STATUS_MARK[s] ?? '?'} ${h(STATUS_WORD[s] ?? s)}</span>`;
+const sev = (s: Severity) => `<span class="sev sev-${attr(s)}">${h(s)}</span>`;
+const num = (n: number) => h(String(n));
 const sectionTitle = (s: Section) => SECTIONS[s] ?? s;
 
 export function nodeHtml(r: NodeReport, opts?: HtmlOptions): string {
@@ -146,7 +148,7 @@ function clusterPage(r: ClusterReportJson): string {
   ];
   if (r.generatedAt) facts.push(['Generated', h(r.generatedAt)]);
   const cut = Object.entries(r.rbacFails ?? {}).filter(([, n]) => n > 0);
-  const note = cut.length > 0 ? `<p class="meta">RBAC failures counted: ${cut.map(([c, n]) => `<code>${h(c)}</code> ${n}`).join(', ')}; the JSON report lists each.</p>` : '';
+  const note = cut.length > 0 ? `<p class="meta">RBAC failures counted: ${cut.map(([c, n]) => `<code>${h(c)}</code> ${num(n)}`).join(', ')}; the JSON report lists each.</p>` : '';
   return page({
     title: `kubelet-guard cluster report: ${r.cluster.server}`,
     heading: 'Cluster report',
@@ -229,8 +231,8 @@ function summaryHtml(p: PageSpec, ids: Map<Finding, number>): string {
   const s = p.summary;
   const total = STATUS_ORDER.reduce((n, st) => n + s[st], 0);
   // one row each, a column per status (severity): read across at a glance, headed for a screen reader
-  const byStatus = `<tr>${STATUS_ORDER.map((st) => `<th scope="col">${badge(st)}</th>`).join('')}</tr><tr>${STATUS_ORDER.map((st) => `<td id="count-${st}">${s[st]}</td>`).join('')}</tr>`;
-  const bySev = `<tr>${SEVERITIES.map((v) => `<th scope="col">${sev(v)}</th>`).join('')}</tr><tr>${SEVERITIES.map((v) => `<td id="count-sev-${v}">${s.failBySeverity[v]}</td>`).join('')}</tr>`;
+  const byStatus = `<tr>${STATUS_ORDER.map((st) => `<th scope="col">${badge(st)}</th>`).join('')}</tr><tr>${STATUS_ORDER.map((st) => `<td id="count-${st}">${num(s[st])}</td>`).join('')}</tr>`;
+  const bySev = `<tr>${SEVERITIES.map((v) => `<th scope="col">${sev(v)}</th>`).join('')}</tr><tr>${SEVERITIES.map((v) => `<td id="count-sev-${v}">${num(s.failBySeverity[v])}</td>`).join('')}</tr>`;
   const worst = failuresFirst(p.findings, (f) => f);
   const listed = worst.slice(0, WORST_LISTED).map((f) => {
     const owner = p.owner?.of(f);
@@ -239,7 +241,7 @@ function summaryHtml(p: PageSpec, ids: Map<Finding, number>): string {
   const more = worst.length > WORST_LISTED ? `<p class="meta">and ${worst.length - WORST_LISTED} more failure(s) below.</p>` : '';
   return `<section aria-labelledby="summary-h">
 <h2 id="summary-h">Summary</h2>
-<p><strong id="count-total">${total}</strong> findings: <strong>${s.fail}</strong> failed, <strong>${s.unknown}</strong> unknown (could not be judged), ${s.pass} passed, ${s['not-applicable']} not applicable.</p>
+<p><strong id="count-total">${num(total)}</strong> findings: <strong>${num(s.fail)}</strong> failed, <strong>${num(s.unknown)}</strong> unknown (could not be judged), ${num(s.pass)} passed, ${num(s['not-applicable'])} not applicable.</p>
 <div class="counts">
 <table id="by-status"><caption>Findings by status</caption><tbody>${byStatus}</tbody></table>
 <table id="by-severity"><caption>Failures by severity</caption><tbody>${bySev}</tbody></table>
@@ -378,10 +380,10 @@ function matrixHtml(r: ClusterReportJson, of: (f: Finding) => string | undefined
   }
   const cell = (f: Finding | undefined) =>
     !f ? '<td><span aria-label="no finding">·</span></td>'
-      : `<td class="st-${attr(f.status)}">${STATUS_MARK[f.status]} ${f.status === 'fail' ? `${STATUS_WORD.fail} <span class="sev sev-${attr(f.severity)}">${h(f.severity.slice(0, 4))}</span>` : f.status === 'unknown' ? 'UNKN' : STATUS_WORD[f.status]}</td>`;
+      : `<td class="st-${attr(f.status)}">${STATUS_MARK[f.status] ?? '?'} ${f.status === 'fail' ? `${STATUS_WORD.fail} <span class="sev sev-${attr(f.severity)}">${h(f.severity.slice(0, 4))}</span>` : f.status === 'unknown' ? 'UNKN' : h(STATUS_WORD[f.status] ?? f.status)}</td>`;
   const rows = r.nodes.map((n) => {
     const open = n.summary.fail > 0;
-    const state = open ? `<td class="open">✗ OPEN (${n.summary.fail})</td>` : n.summary.unknown > 0 ? `<td class="st-unknown">? UNKNOWN (${n.summary.unknown})</td>` : `<td class="closed">✓ closed</td>`;
+    const state = open ? `<td class="open">✗ OPEN (${num(n.summary.fail)})</td>` : n.summary.unknown > 0 ? `<td class="st-unknown">? UNKNOWN (${num(n.summary.unknown)})</td>` : `<td class="closed">✓ closed</td>`;
     const row = cells.get(n.name);
     return `<tr><th scope="row"><code>${h(n.name)}</code></th>${state}<td>${h(n.version ?? '')}</td><td>${n.configz === 'ok' ? 'read' : `<span class="st-unknown">? ${h(n.configz)}</span>`}</td>${checks.map((c) => cell(row?.get(c))).join('')}</tr>`;
   });
