@@ -27,3 +27,34 @@ export function showPath(path: ReadonlyArray<string | number>): string {
   }
   return out === '' ? '(the document)' : out;
 }
+
+export const refuse = (why: string): EditResult => ({ ok: false, why });
+
+/** How deep a path, and a value, may go: far past any kubelet or static pod field. */
+const MAX_PATH = 64;
+const MAX_VALUE_DEPTH = 32;
+
+/** Why a path and value cannot be written (as `format`, JSON or YAML), or undefined: plain JSON data only. */
+export function pathProblem(path: ReadonlyArray<string | number>, value: unknown, format: 'JSON' | 'YAML'): string | undefined {
+  if (path.length === 0) return 'an empty path: the whole document cannot be replaced by an edit';
+  if (path.length > MAX_PATH) return `the path is ${path.length} levels deep; at most ${MAX_PATH} are edited`;
+  for (const seg of path) {
+    if (typeof seg === 'number' ? !Number.isSafeInteger(seg) || seg < 0 : typeof seg !== 'string') return `${showPath(path)}: a path element is neither a key nor a list index`;
+  }
+  const bad = valueProblem(value, 0, format);
+  return bad ? `${showPath(path)}: ${bad}` : undefined;
+}
+
+function valueProblem(v: unknown, depth: number, format: 'JSON' | 'YAML'): string | undefined {
+  if (depth > MAX_VALUE_DEPTH) return 'the value nests too deeply';
+  if (v === undefined) return depth === 0 ? undefined : 'the value holds an undefined member';
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : 'a number that is not finite cannot be written (Kubernetes refuses NaN and infinities)';
+  const members = Array.isArray(v) ? v : typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)) ? Object.values(v as object) : undefined;
+  if (!members) return `a value of type ${typeof v} cannot be written as ${format}`;
+  for (const x of members) {
+    const p = valueProblem(x, depth + 1, format);
+    if (p) return p;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@
 // ExecStart= (one argument then), or when the new text would need quoting: only
 // [A-Za-z0-9_=.,:/@+-] is written (in unit files `%` is a specifier and `$` a variable, in
 // environment files `"`, `'`, `\` and `$` are syntax).
-import { fromFile, showWord, type EditResult } from './edit-result.ts';
+import { fromFile, refuse, showWord, type EditResult } from './edit-result.ts';
 
 export type { EditResult } from './edit-result.ts';
 
@@ -15,7 +15,6 @@ export type { EditResult } from './edit-result.ts';
 const SAFE_WORD = /^[A-Za-z0-9_=.,:/@+-]+$/;
 const MAX_LINE = 64 * 1024;
 
-const refuse = (why: string): EditResult => ({ ok: false, why });
 const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t';
 const isQuote = (c: string | undefined): boolean => c === '"' || c === "'";
 

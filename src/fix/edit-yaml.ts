@@ -9,17 +9,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { decodeK8sYaml, resolvePlain, scanYaml, toPlain } from '../sources/k8s-yaml.ts';
-import { fromFile, showPath, type EditResult } from './edit-result.ts';
+import { fromFile, pathProblem, refuse, showPath, type EditResult } from './edit-result.ts';
 
 export type { EditResult } from './edit-result.ts';
 
-/** Deepest path accepted, and deepest value rendered: real kubelet configs nest fewer than 8. */
-const MAX_PATH = 64;
-const MAX_VALUE_DEPTH = 32;
 /** Sub-edits of one call (a collection value is set member by member, to keep what is unchanged). */
 const MAX_STEPS = 2000;
 
-const refuse = (why: string): EditResult => ({ ok: false, why });
 
 /**
  * Sets `path` of the first YAML document of `text` to `value` (`undefined`: deletes it), editing the
@@ -35,13 +31,8 @@ export function setYamlPath(text: string, path: Array<string | number>, value: u
 }
 
 function setChecked(text: string, path: Array<string | number>, value: unknown): EditResult {
-  if (path.length === 0) return refuse('an empty path: the whole document cannot be replaced by an edit');
-  if (path.length > MAX_PATH) return refuse(`the path is ${path.length} levels deep; at most ${MAX_PATH} are edited`);
-  for (const seg of path) {
-    if (typeof seg === 'number' ? !Number.isSafeInteger(seg) || seg < 0 : typeof seg !== 'string') return refuse(`${showPath(path)}: a path element is neither a key nor a list index`);
-  }
-  const bad = valueProblem(value, 0);
-  if (bad) return refuse(`${showPath(path)}: ${bad}`);
+  const bad = pathProblem(path, value, 'YAML');
+  if (bad) return refuse(bad);
   const before = decodeK8sYaml(text);
   if (before.status !== 'ok') return refuse(`Kubernetes would not read this YAML as it is (${fromFile(before.problem.message)}${before.problem.line ? `, line ${before.problem.line}` : ''}): fix it by hand first`);
   const scan = scanYaml(text);
@@ -75,27 +66,6 @@ function setChecked(text: string, path: Array<string | number>, value: unknown):
 
 // ---- The intended result, as plain JSON ------------------------------------------------------------
 
-function valueProblem(v: unknown, depth: number): string | undefined {
-  if (depth > MAX_VALUE_DEPTH) return 'the value nests too deeply';
-  if (v === undefined) return depth === 0 ? undefined : 'the value holds an undefined member';
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return undefined;
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : 'a number that is not finite cannot be written (Kubernetes refuses NaN and infinities)';
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const p = valueProblem(x, depth + 1);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
-    for (const x of Object.values(v)) {
-      const p = valueProblem(x, depth + 1);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  return `a value of type ${typeof v} cannot be written as YAML`;
-}
 
 /** JSON-normal: -0 is 0, own keys only (as Object.defineProperty, so "__proto__" is a plain key). */
 function normalize(v: unknown): unknown {
