@@ -71,3 +71,9 @@ test('a folder that is no node: nothing audited, exit 3, never "nothing to chang
   assert.match(r.err, /no kubelet found under --root/);
   assert.equal(r.out, '');
 });
+
+test('the node table says how many failures fix can close, and the command', async () => {
+  const root = insecureNode();
+  const r = await runCli('node', '--root', root, '--fail-on', 'none', '--no-color');
+  assert.match(r.out.replace(/\s+/g, ' '), new RegExp(`\\d+ of the \\d+ failures can be closed by kubelet-guard fix --root ${root}: a plan, proven by a re-audit; --write applies it\\.`));
+});

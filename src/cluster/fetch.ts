@@ -41,6 +41,8 @@ export interface RequestOptions extends GetOptions {
   body?: unknown;
   /** sent even once the run is stopped (deleting what the run created, after Ctrl-C or the deadline) */
   ignoreRunSignal?: boolean;
+  /** the body's Content-Type (default application/json; a PATCH names its kind: application/merge-patch+json) */
+  contentType?: string;
 }
 
 export const LIST_BOUNDS = {
@@ -62,6 +64,8 @@ export type ListOptions = Partial<typeof LIST_BOUNDS> & {
   single?: boolean;
 };
 
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface ApiClient {
   /** the API server URL from the kubeconfig */
   readonly server: string;
@@ -73,10 +77,10 @@ export interface ApiClient {
    */
   list<T>(path: string, opts?: number | ListOptions): AsyncGenerator<T>;
   /**
-   * One write (creating or deleting what `cluster --node-audit` runs), never retried but after a
-   * 401 with new credentials; never throws, like get.
+   * One write (creating or deleting what `cluster --node-audit` runs; what `fix --cluster --write`
+   * creates, replaces or patches), never retried but after a 401 with new credentials; never throws, like get.
    */
-  request(method: 'POST' | 'DELETE', path: string, opts?: RequestOptions): Promise<GetResult>;
+  request(method: WriteMethod, path: string, opts?: RequestOptions): Promise<GetResult>;
   close(): void;
 }
 
@@ -303,7 +307,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
    * ERROR_BODY_MAX for the Status message.
    */
   function send(path: string, timeoutMs: number, signal: AbortSignal | undefined,
-    onOk: (res: IncomingMessage, settle: (r: GetResult) => void) => void, method = 'GET', payload?: Buffer): Promise<GetResult> {
+    onOk: (res: IncomingMessage, settle: (r: GetResult) => void) => void, method = 'GET', payload?: Buffer, contentType = 'application/json'): Promise<GetResult> {
     if (signal?.aborted) return Promise.resolve({ ok: false, error: `not sent: ${reasonOf(signal)}` });
     return new Promise<GetResult>((resolve) => {
       let settled = false;
@@ -323,7 +327,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
         port: base.port || 443,
         method,
         path: prefix + path,
-        headers: { ...headers, Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+        headers: { ...headers, Accept: 'application/json', ...(payload ? { 'Content-Type': contentType, 'Content-Length': payload.length } : {}) },
         ...(basicAuth ? { auth: basicAuth } : {}),
       }, (res) => {
         const status = res.statusCode ?? 0;
@@ -412,7 +416,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
     return r;
   }
 
-  async function request(method: 'POST' | 'DELETE', path: string, o: RequestOptions = {}): Promise<GetResult> {
+  async function request(method: WriteMethod, path: string, o: RequestOptions = {}): Promise<GetResult> {
     if (!path.startsWith('/')) throw new Error(`path must start with "/": ${path}`);
     const failed = await authed();
     if (failed) return failed;
@@ -420,10 +424,10 @@ export async function connect(opts: ConnectOptions = {}): Promise<ApiClient> {
     const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
     const signal = o.ignoreRunSignal ? undefined : runSignal;
     const payload = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
-    const r = await send(path, timeoutMs, signal, readBody(maxBytes), method, payload);
+    const r = await send(path, timeoutMs, signal, readBody(maxBytes), method, payload, o.contentType);
     if (!r.ok && r.status === 401) {
       const changed = await after401();
-      if (changed === true) return send(path, timeoutMs, signal, readBody(maxBytes), method, payload);
+      if (changed === true) return send(path, timeoutMs, signal, readBody(maxBytes), method, payload, o.contentType);
       if (changed !== false) return changed;
     }
     return r;

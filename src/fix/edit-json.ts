@@ -6,13 +6,11 @@
 // key written twice on the path is refused (JSON.parse would silently keep the last one). Every
 // edit is checked: JSON.parse(after) must be JSON.parse(before) with exactly that path changed.
 import { isDeepStrictEqual } from 'node:util';
-import { showPath, type EditResult } from './edit-result.ts';
+import { fromFile, pathProblem, refuse, showPath, type EditResult } from './edit-result.ts';
 
 export type { EditResult } from './edit-result.ts';
 
 const MAX_DEPTH = 500;
-const MAX_PATH = 64;
-const refuse = (why: string): EditResult => ({ ok: false, why });
 
 type JNode =
   | { t: 'scalar'; start: number; end: number }
@@ -158,17 +156,6 @@ function render(v: unknown, st: Style, indent: string): string {
 /** JSON.stringify leaves U+2028/2029 raw; they are escaped, so the line count of the file is what it shows */
 const escapeJson = (s: string): string => s.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
-function valueProblem(v: unknown, depth: number): string | undefined {
-  if (depth > 32) return 'the value nests too deeply';
-  if (v === undefined) return depth === 0 ? undefined : 'the value holds an undefined member';
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return undefined;
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : 'a number that is not finite cannot be written in JSON';
-  if (Array.isArray(v)) return v.map((x) => valueProblem(x, depth + 1)).find((x) => x !== undefined);
-  if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
-    return Object.values(v).map((x) => valueProblem(x, depth + 1)).find((x) => x !== undefined);
-  }
-  return `a value of type ${typeof v} cannot be written as JSON`;
-}
 
 const define = (o: object, k: string | number, v: unknown) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 
@@ -204,18 +191,13 @@ export function setJsonPath(text: string, path: Array<string | number>, value: u
   } catch (e) {
     if (e instanceof JsonError) return refuse(`the file is not valid JSON (${e.message}): fix it by hand first`);
     if (e instanceof RangeError) return refuse('the JSON nests too deeply to edit');
-    return refuse(`internal error while editing the JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return refuse(`internal error while editing the JSON: ${fromFile(e instanceof Error ? e.message : String(e))}`);
   }
 }
 
 function setChecked(text: string, path: Array<string | number>, value: unknown): EditResult {
-  if (path.length === 0) return refuse('an empty path: the whole document cannot be replaced by an edit');
-  if (path.length > MAX_PATH) return refuse(`the path is ${path.length} levels deep; at most ${MAX_PATH} are edited`);
-  for (const seg of path) {
-    if (typeof seg === 'number' ? !Number.isSafeInteger(seg) || seg < 0 : typeof seg !== 'string') return refuse(`${showPath(path)}: a path element is neither a key nor a list index`);
-  }
-  const bad = valueProblem(value, 0);
-  if (bad) return refuse(`${showPath(path)}: ${bad}`);
+  const bad = pathProblem(path, value, 'JSON');
+  if (bad) return refuse(bad);
   const bom = text.startsWith('\ufeff') ? 1 : 0;
   if (text.slice(bom).trim() === '') {
     // an empty file: a new object, written the way kubeadm and json.MarshalIndent write JSON

@@ -154,6 +154,10 @@ test('refused: not found, found twice, quoted or escaped, words needing quotes, 
   no(replaceWord('ExecStart=/usr/bin/kubelet --a\\=b\n', 1, '--a=b', null), /not written as a word/);
   no(replaceWord('ExecStart=/usr/bin/kubelet --a="b"\n', 1, '--a=b', null), /not written as a word/);
   no(replaceWord('ExecStart=/usr/bin/kubelet x"--a=b"\n', 1, '--a=b', null), /not written as a word/);
+  // `=` bounds a word only after an assignment's name, not inside a word such as foo=bar
+  no(replaceWord('ExecStart=/usr/bin/kubelet foo=bar\n', 1, 'bar', null), /not written as a word/);
+  no(replaceWord('Environment="ARGS=--a foo=bar"\n', 1, 'bar', null), /not written as a word/);
+  assert.equal(ok(replaceWord('Environment="A=1" B=--x=y\n', 1, '--x=y', '--x=z')), 'Environment="A=1" B=--x=z\n');
   // in ExecStart= quotes make one argument: a word inside it is not an argument of its own
   no(replaceWord('ExecStart=/usr/bin/kubelet "--a=b --c=d"\n', 1, '--c=d', null), /quoted together/);
   no(replaceWord('ExecStart=/usr/bin/kubelet \\\n  "--a=b --c=d"\n', 2, '--a=b', null), /quoted together/);

@@ -7,7 +7,7 @@
 // ExecStart= (one argument then), or when the new text would need quoting: only
 // [A-Za-z0-9_=.,:/@+-] is written (in unit files `%` is a specifier and `$` a variable, in
 // environment files `"`, `'`, `\` and `$` are syntax).
-import { type EditResult } from './edit-result.ts';
+import { fromFile, refuse, showWord, type EditResult } from './edit-result.ts';
 
 export type { EditResult } from './edit-result.ts';
 
@@ -15,7 +15,6 @@ export type { EditResult } from './edit-result.ts';
 const SAFE_WORD = /^[A-Za-z0-9_=.,:/@+-]+$/;
 const MAX_LINE = 64 * 1024;
 
-const refuse = (why: string): EditResult => ({ ok: false, why });
 const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t';
 const isQuote = (c: string | undefined): boolean => c === '"' || c === "'";
 
@@ -52,12 +51,37 @@ function findLine(text: string, line: number): Line | string {
   }
 }
 
-/** Is the `=` at index i the end of a `KEY=` prefix (KEY=, Environment="KEY=, ExecStart=)? */
+/** Is the `=` at index i the end of a `KEY=` prefix (KEY=, ExecStart=, an assignment of Environment=)? */
 function keyEquals(s: string, i: number): boolean {
   let j = i;
   while (j > 0 && /[A-Za-z0-9_]/.test(s[j - 1]!)) j--;
   if (j === i || !/[A-Za-z_]/.test(s[j]!)) return false;
-  return j === 0 || isWs(s[j - 1]) || isQuote(s[j - 1]) || s[j - 1] === '=';
+  return assignmentStart(s, j);
+}
+
+/**
+ * Does an assignment's name start at j: at the line's start (an environment file's KEY=, a unit
+ * file's key), or where Environment= starts an assignment (after whitespace outside quotes, or
+ * inside an assignment's opening quote)? `--x foo=bar` holds no assignment: `bar` is no word there.
+ */
+function assignmentStart(s: string, j: number): boolean {
+  if (/^\s*$/.test(s.slice(0, j))) return true;
+  const m = /^\s*Environment\s*=\s*/.exec(s);
+  if (!m || j < m[0].length) return false;
+  let q = '';
+  let start = m[0].length;
+  for (let i = m[0].length; i < j; i++) {
+    const c = s[i]!;
+    if (q === '') {
+      if (isWs(c)) start = i + 1;
+      else if (isQuote(c) && i === start) {
+        q = c;
+        start = i + 1;
+      } else if (c === '\\') i++;
+    } else if (c === '\\' && q === '"') i++;
+    else if (c === q) q = '';
+  }
+  return j === start;
 }
 
 /** The word may start at i: the line's start, whitespace, a KEY='s `=`, or a quote that itself starts a word. */
@@ -97,7 +121,7 @@ function findWord(l: Line, word: string, line: number, what: string): Hit | stri
     const ownQuotes = isQuote(s[i - 1]) && s[i - 1] === s[end];
     hits.push({ at: i, end, ownQuotes });
   }
-  const shown = JSON.stringify(word);
+  const shown = showWord(word);
   if (hits.length === 0) return `${what} ${shown} is not written as a word on line ${line} (it may be quoted or escaped there, or the file changed); edit it by hand`;
   if (hits.length > 1) return `${what} ${shown} is written ${hits.length} times on line ${line}; edit it by hand`;
   const h = hits[0]!;
@@ -128,7 +152,7 @@ function quoteState(s: string, pos: number): string | null {
 
 function checkWord(w: string, what: string): string | undefined {
   if (w === '') return `${what} is empty`;
-  if (!SAFE_WORD.test(w)) return `${what} ${JSON.stringify(w)} holds characters that would need quoting or escaping here (only letters, digits and _=.,:/@+- are written)`;
+  if (!SAFE_WORD.test(w)) return `${what} ${showWord(w)} holds characters that would need quoting or escaping here (only letters, digits and _=.,:/@+- are written)`;
   return undefined;
 }
 
@@ -145,7 +169,7 @@ export function replaceWord(text: string, line: number, from: string, to: string
     const h = findWord(l, from, line, 'the word');
     if (typeof h === 'string') return refuse(h);
     const s = l.content;
-    if (l.execStart && /^\s*ExecStart\s*=\s*[-@:+!]*["']?$/.test(s.slice(0, h.at)) && to === null) return refuse(`${JSON.stringify(from)} is the program ExecStart= runs; it is not removed`);
+    if (l.execStart && /^\s*ExecStart\s*=\s*[-@:+!]*["']?$/.test(s.slice(0, h.at)) && to === null) return refuse(`${showWord(from)} is the program ExecStart= runs; it is not removed`);
     let from0 = h.at;
     let to0 = h.end;
     const ins = to ?? '';
@@ -160,7 +184,7 @@ export function replaceWord(text: string, line: number, from: string, to: string
     const next = s.slice(0, from0) + ins + s.slice(to0);
     return { ok: true, text: text.slice(0, l.start) + next + text.slice(l.start + s.length) };
   } catch (e) {
-    return refuse(`internal error while editing the line: ${e instanceof Error ? e.message : String(e)}`);
+    return refuse(`internal error while editing the line: ${fromFile(e instanceof Error ? e.message : String(e))}`);
   }
 }
 
@@ -182,20 +206,20 @@ export function appendWordAfter(text: string, line: number, after: string, word:
       // NAME=: the start of that assignment's value
       const hits: number[] = [];
       for (let i = s.indexOf(after); i >= 0; i = s.indexOf(after, i + 1)) {
-        if ((i === 0 || isWs(s[i - 1]) || isQuote(s[i - 1]) || (s[i - 1] === '=' && /^\s*Environment\s*=$/.test(s.slice(0, i)))) && keyEquals(s, i + after.length - 1)) hits.push(i + after.length);
+        if (assignmentStart(s, i)) hits.push(i + after.length);
       }
-      if (hits.length !== 1) return refuse(`the assignment ${JSON.stringify(after)} is written ${hits.length} times on line ${line}; edit it by hand`);
+      if (hits.length !== 1) return refuse(`the assignment ${showWord(after)} is written ${hits.length} times on line ${line}; edit it by hand`);
       let p = hits[0]!;
       if (isQuote(s[p])) p++;
       const rest = s.slice(p);
       const empty = rest === '' || isQuote(rest[0]) || isWs(rest[0]) || rest[0] === '\\';
-      if (l.execStart) return refuse(`${JSON.stringify(after)} on line ${line} is in ExecStart=; add the word after one of its words`);
+      if (l.execStart) return refuse(`${showWord(after)} on line ${line} is in ExecStart=; add the word after one of its words`);
       return at(p, empty ? word : `${word} `);
     }
     const h = findWord(l, after, line, 'the word');
     if (typeof h === 'string') return refuse(h);
     return at(h.ownQuotes && l.execStart ? h.end + 1 : h.end, ` ${word}`);
   } catch (e) {
-    return refuse(`internal error while editing the line: ${e instanceof Error ? e.message : String(e)}`);
+    return refuse(`internal error while editing the line: ${fromFile(e instanceof Error ? e.message : String(e))}`);
   }
 }

@@ -178,6 +178,10 @@ test('null, empty and flow values on the path', () => {
   assert.equal(edit('g: {A: true}\n', ['g', 'B'], false), 'g: {A: true, B: false}\n');
   refused('g: {A: true,\n  C: 1}\n', ['g', 'B'], false, /several lines/);
   refused('g: {A: *x}\n', ['g', 'B'], false, /YAML|alias/);
+  // a flow mapping as the whole document
+  assert.equal(edit('{a: 1, b: {c: 2}}\n', ['b', 'd'], 'x'), '{a: 1, b: {c: 2, d: x}}\n');
+  // a hostile anchor name is shown inert
+  refused('a: &\u202eevil\n  b: 1\n', ['a', 'b'], 2, /\\u202e/);
   // a scalar where a mapping is needed
   refused('a: 5\n', ['a', 'b'], 1, /not a mapping|single value/);
   refused('- a\n', ['a'], 1, /not a mapping/);

@@ -9,17 +9,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { decodeK8sYaml, resolvePlain, scanYaml, toPlain } from '../sources/k8s-yaml.ts';
-import { showPath, type EditResult } from './edit-result.ts';
+import { fromFile, pathProblem, refuse, showPath, type EditResult } from './edit-result.ts';
 
 export type { EditResult } from './edit-result.ts';
 
-/** Deepest path accepted, and deepest value rendered: real kubelet configs nest fewer than 8. */
-const MAX_PATH = 64;
-const MAX_VALUE_DEPTH = 32;
 /** Sub-edits of one call (a collection value is set member by member, to keep what is unchanged). */
 const MAX_STEPS = 2000;
 
-const refuse = (why: string): EditResult => ({ ok: false, why });
 
 /**
  * Sets `path` of the first YAML document of `text` to `value` (`undefined`: deletes it), editing the
@@ -30,20 +26,15 @@ export function setYamlPath(text: string, path: Array<string | number>, value: u
   try {
     return setChecked(text, path, value);
   } catch (e) {
-    return refuse(`internal error while editing the YAML: ${e instanceof Error ? e.message : String(e)}`);
+    return refuse(`internal error while editing the YAML: ${fromFile(e instanceof Error ? e.message : String(e))}`);
   }
 }
 
 function setChecked(text: string, path: Array<string | number>, value: unknown): EditResult {
-  if (path.length === 0) return refuse('an empty path: the whole document cannot be replaced by an edit');
-  if (path.length > MAX_PATH) return refuse(`the path is ${path.length} levels deep; at most ${MAX_PATH} are edited`);
-  for (const seg of path) {
-    if (typeof seg === 'number' ? !Number.isSafeInteger(seg) || seg < 0 : typeof seg !== 'string') return refuse(`${showPath(path)}: a path element is neither a key nor a list index`);
-  }
-  const bad = valueProblem(value, 0);
-  if (bad) return refuse(`${showPath(path)}: ${bad}`);
+  const bad = pathProblem(path, value, 'YAML');
+  if (bad) return refuse(bad);
   const before = decodeK8sYaml(text);
-  if (before.status !== 'ok') return refuse(`Kubernetes would not read this YAML as it is (${before.problem.message}${before.problem.line ? `, line ${before.problem.line}` : ''}): fix it by hand first`);
+  if (before.status !== 'ok') return refuse(`Kubernetes would not read this YAML as it is (${fromFile(before.problem.message)}${before.problem.line ? `, line ${before.problem.line}` : ''}): fix it by hand first`);
   const scan = scanYaml(text);
   const end = scan.secondOffset ?? text.length;
   const tabLine = tabIndented(text.slice(0, end));
@@ -61,7 +52,7 @@ function setChecked(text: string, path: Array<string | number>, value: unknown):
   const tail = text.slice(end);
   if (!cur.endsWith(tail)) return refuse(`${showPath(path)}: the edit would touch a later document`);
   const after = decodeK8sYaml(cur);
-  if (after.status !== 'ok') return refuse(`${showPath(path)}: the edited file would not be valid YAML for Kubernetes (${after.problem.message}); edit it by hand`);
+  if (after.status !== 'ok') return refuse(`${showPath(path)}: the edited file would not be valid YAML for Kubernetes (${fromFile(after.problem.message)}); edit it by hand`);
   const got = after.root === null ? {} : toPlain(after.root);
   if (!isDeepStrictEqual(got, expected.value ?? {})) {
     return refuse(`${showPath(path)}: this file's structure (a merge key, an unusual layout) does not allow a safe in-place edit; edit it by hand`);
@@ -75,27 +66,6 @@ function setChecked(text: string, path: Array<string | number>, value: unknown):
 
 // ---- The intended result, as plain JSON ------------------------------------------------------------
 
-function valueProblem(v: unknown, depth: number): string | undefined {
-  if (depth > MAX_VALUE_DEPTH) return 'the value nests too deeply';
-  if (v === undefined) return depth === 0 ? undefined : 'the value holds an undefined member';
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return undefined;
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : 'a number that is not finite cannot be written (Kubernetes refuses NaN and infinities)';
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const p = valueProblem(x, depth + 1);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
-    for (const x of Object.values(v)) {
-      const p = valueProblem(x, depth + 1);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  return `a value of type ${typeof v} cannot be written as YAML`;
-}
 
 /** JSON-normal: -0 is 0, own keys only (as Object.defineProperty, so "__proto__" is a plain key). */
 function normalize(v: unknown): unknown {
@@ -419,11 +389,11 @@ function locate(t: Text, doc: Document.Parsed, path: Array<string | number>): Lo
     const seg = path[i]!;
     const here = showPath(path.slice(0, i));
     if (i > 0 && (node === null || (isScalar(node) && node.value === null && !node.anchor && !node.tag))) return { kind: 'through-empty', depth: i };
-    if (i > 0 && (isMap(node) || isSeq(node)) && node.flow && !node.anchor && !node.tag) return { kind: 'flow', node, depth: i };
-    if (isAlias(node)) return `${here} is an alias (*${node.source}): an edit through it would change the anchored value and every other alias of it; edit by hand`;
+    if ((isMap(node) || isSeq(node)) && node.flow && !node.anchor && !node.tag) return { kind: 'flow', node, depth: i };
+    if (isAlias(node)) return `${here} is an alias (*${fromFile(node.source)}): an edit through it would change the anchored value and every other alias of it; edit by hand`;
     const anchor = (node as { anchor?: string } | null)?.anchor;
-    if (anchor) return `${here} is anchored (&${anchor}): an edit would also change every alias of it; edit by hand`;
-    if (node && (isMap(node) || isSeq(node)) && node.tag) return `${here} carries an explicit tag (${node.tag}); edit by hand`;
+    if (anchor) return `${here} is anchored (&${fromFile(anchor)}): an edit would also change every alias of it; edit by hand`;
+    if (node && (isMap(node) || isSeq(node)) && node.tag) return `${here} carries an explicit tag (${fromFile(node.tag)}); edit by hand`;
     if (typeof seg === 'string') {
       if (!isMap(node)) return `${here} is not a mapping of keys: ${showPath(path)} cannot be set`;
       const hits: Pair[] = [];
@@ -450,10 +420,10 @@ function locate(t: Text, doc: Document.Parsed, path: Array<string | number>): Lo
       node = node.items[seg] as Node | null;
     }
   }
-  if (isAlias(node)) return `${showPath(path)} is an alias (*${node.source}); edit by hand`;
+  if (isAlias(node)) return `${showPath(path)} is an alias (*${fromFile(node.source)}); edit by hand`;
   const anchor = (node as { anchor?: string } | null)?.anchor;
-  if (anchor) return `${showPath(path)} is anchored (&${anchor}): an edit would also change every alias of it; edit by hand`;
-  if (node && node.tag && !(isScalar(node) && node.tag === 'tag:yaml.org,2002:null')) return `${showPath(path)} carries an explicit tag (${node.tag}); edit by hand`;
+  if (anchor) return `${showPath(path)} is anchored (&${fromFile(anchor)}): an edit would also change every alias of it; edit by hand`;
+  if (node && node.tag && !(isScalar(node) && node.tag === 'tag:yaml.org,2002:null')) return `${showPath(path)} carries an explicit tag (${fromFile(node.tag)}); edit by hand`;
   return { kind: 'found', node, holder: holder!, depth: path.length };
 }
 
@@ -718,10 +688,7 @@ function deleteAt(t: Text, node: Node | null, holder: { map: YAMLMap; pair: Pair
     const r = range(node);
     const sr = range(holder.seq as Node)!;
     // the item's dash: the seq's first character for item 0, else the last '-' before the item
-    let dash = -1;
-    if (r && r[1]! > r[0]!) dash = text.lastIndexOf('-', r[0]! - 1);
-    else if (r) dash = text.lastIndexOf('-', r[0]! - 1);
-    if (holder.index === 0) dash = sr[0]!;
+    const dash = holder.index === 0 ? sr[0]! : r ? text.lastIndexOf('-', r[0]! - 1) : -1;
     if (dash < 0 || text[dash] !== '-' || (r && text.slice(dash + 1, r[0]!).trim() !== '')) return refuse(`${showPath(path)}: cannot find its dash`);
     start = dash;
     stop = node && r ? Math.max(dash + 1, contentEnd(t, node)) : dash + 1;

@@ -28,7 +28,7 @@ const sev = (s: Severity) => s.padEnd(8);
 export function formatPlanText(plan: Plan, opts: { write?: boolean } = {}): string {
   const out: string[] = [];
   const n = plan.changes.length;
-  out.push(`kubelet-guard fix: ${n === 0 ? 'nothing to change' : `${n} file${n > 1 ? 's' : ''} to change`} on ${inert(plan.target)}${opts.write || n === 0 ? '' : ' (a plan: nothing is written; --write applies it)'}`);
+  out.push(`Fix ${opts.write ? '' : 'plan '}for ${inert(plan.target)}: ${n === 0 ? 'nothing to change' : `${n} file${n > 1 ? 's' : ''} to change`}${opts.write || n === 0 ? '' : ' (nothing is written; --write applies it)'}`);
   for (const c of plan.changes) {
     out.push('', `${inert(c.path)}${c.create ? ' (new file)' : ''}`);
     out.push(`  closes: ${c.closes.map((f) => inert(ref(f))).join(', ')}`);

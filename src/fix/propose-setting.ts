@@ -58,7 +58,7 @@ export function proposeSetting(facts: NodeFacts, setting: string, want: SettingV
     const file = lastDropIn(k.configDir, k.dropIns);
     return { fixes: [{ kind: 'dropin-create', file, content: DROP_IN_HEADER, mode: 0o600 }, configSet(file, setting, want)] };
   }
-  return { noFix: `the kubelet has no --config file and ${setting} has no flag: it can only be set by creating a config file, which changes the defaults of every other setting (kubelet-facts §4); create one by hand and re-run the audit` };
+  return { noFix: `the kubelet has no --config file and ${setting} has no flag: it can only be set by creating a config file, which changes the defaults of every other setting (the kubelet's flag defaults are not its config file's); create one by hand and re-run the audit` };
 }
 
 /**

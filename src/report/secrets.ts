@@ -3,9 +3,10 @@
 // provider returned) and the credentials the tool parsed from evidence (staticPodURLHeader values,
 // secret flag values on a node). The output layer masks each one wherever it reappears — a server
 // echoing it in a Status message or /metrics, a parse error quoting a stray argument — in raw,
-// JSON-escaped, terminal-escaped and URL-encoded form, and a cut-off beginning of one (a body
+// JSON-escaped, terminal-escaped, HTML-escaped and URL-encoded form, and a cut-off beginning of one (a body
 // preview truncated in the middle of a token) too. One registry per invocation: main() makes it.
 import { inert } from './terminal.ts';
+import { escapeAttr, escapeHtml } from './html-escape.ts';
 import { REDACTED, redactText } from '../facts/redact.ts';
 
 /** A credential the user gave is masked from this length on (shorter ones would mask ordinary words). */
@@ -28,7 +29,8 @@ const MIN_PREFIX = 8;
 
 function forms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  return [secret, json, inert(secret), inert(json), encodeURIComponent(secret)];
+  // the HTML report's escaped text and attribute forms (a secret holding & < > " ' = `)
+  return [secret, json, inert(secret), inert(json), encodeURIComponent(secret), escapeHtml(secret), escapeAttr(secret)];
 }
 
 export class Secrets {

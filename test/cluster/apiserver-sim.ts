@@ -46,6 +46,26 @@ export interface ApiServerSimSpec {
    * answered it, or chose never to; false to let the simulator answer.
    */
   override?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /**
+   * ClusterRoles, ClusterRoleBindings and Namespaces kept in memory (each with a resourceVersion)
+   * and writable: GET of one object, POST (create, 409 if it exists), PUT (update; a resourceVersion
+   * that is not the current one is 409 Conflict), PATCH of a Namespace (merge patch), each with
+   * ?dryRun=All honoured (checked and answered, nothing stored). Every write is recorded (writes()).
+   */
+  writable?: boolean;
+  /** a write answered with this failure instead (after it is recorded) */
+  failWrite?: (w: SimWrite) => { code: number; message: string } | undefined;
+}
+
+export interface SimWrite {
+  method: string;
+  /** the path, no query */
+  path: string;
+  dryRun: boolean;
+  contentType: string;
+  body: unknown;
+  /** the status answered */
+  status?: number;
 }
 
 export interface ApiServerSim {
@@ -61,6 +81,10 @@ export interface ApiServerSim {
   handshakes(): number;
   /** the distinct request paths so far (no query), each node's name as <node> */
   paths(): string[];
+  /** with `writable`: every write received, in order */
+  writes(): SimWrite[];
+  /** with `writable`: an object as stored now (its list path and name) */
+  object(listPath: string, name: string): Record<string, unknown> | undefined;
   close(): Promise<void>;
 }
 
@@ -291,6 +315,117 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     lists[path] = more.length === 0 ? r : { ...r, count: r.count + more.length, item: (i) => (i < r.count ? r.item(i) : more[i - r.count]!) };
   }
 
+  // ---- writable objects ----
+  const WRITABLE = ['/apis/rbac.authorization.k8s.io/v1/clusterroles', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', '/api/v1/namespaces'];
+  const KINDS: Record<string, string> = { [WRITABLE[0]!]: 'ClusterRole', [WRITABLE[1]!]: 'ClusterRoleBinding', [WRITABLE[2]!]: 'Namespace' };
+  const store = new Map<string, Map<string, Record<string, unknown>>>();
+  const writeLog: SimWrite[] = [];
+  let rv = 5000;
+  if (spec.writable) {
+    for (const path of WRITABLE) {
+      const r = lists[path]!;
+      const m = new Map<string, Record<string, unknown>>();
+      for (let i = 0; i < r.count; i++) {
+        const o = structuredClone(r.item(i)) as { metadata: Record<string, unknown> };
+        o.metadata.resourceVersion ??= String(++rv);
+        m.set(o.metadata.name as string, o);
+      }
+      store.set(path, m);
+      lists[path] = { ...r, get count() { return m.size; }, item: (i) => [...m.values()][i]! };
+    }
+  }
+
+  // legacy discovery (what kubectl maps kinds to resources with), for the writable kinds only
+  const resource = (name: string, kind: string, namespaced: boolean) => ({ name, singularName: kind.toLowerCase(), namespaced, kind, verbs: ['create', 'get', 'list', 'patch', 'update'] });
+  const rbacGroup = { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: rbac, version: 'v1' }], preferredVersion: { groupVersion: rbac, version: 'v1' } };
+  const DISCOVERY: Record<string, object> = {
+    '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
+    '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [rbacGroup] },
+    '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [resource('namespaces', 'Namespace', false)] },
+    [`/apis/${rbac}`]: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: rbac,
+      resources: [resource('clusterroles', 'ClusterRole', false), resource('clusterrolebindings', 'ClusterRoleBinding', false)] },
+  };
+
+  /** the aggregation controller, at once: an aggregated role's rules are those of the roles its selectors (matchLabels) pick, by name */
+  function aggregate(m: Map<string, Record<string, unknown>>): void {
+    type CR = { metadata: { name: string; labels?: Record<string, string> }; rules?: unknown[]; aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] } };
+    const all = [...m.values()] as CR[];
+    for (const r of all) {
+      const sels = r.aggregationRule?.clusterRoleSelectors;
+      if (!sels) continue;
+      const rules: unknown[] = [];
+      for (const c of all.filter((c) => c !== r).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
+        if (!sels.some((s) => Object.entries(s.matchLabels ?? {}).every(([k, v]) => c.metadata.labels?.[k] === v))) continue;
+        for (const rule of c.rules ?? []) if (!rules.some((x) => JSON.stringify(x) === JSON.stringify(rule))) rules.push(rule);
+      }
+      if (JSON.stringify(rules) !== JSON.stringify(r.rules ?? [])) m.set(r.metadata.name, { ...r, rules, metadata: { ...r.metadata, resourceVersion: String(++rv) } });
+    }
+  }
+
+  function handleWrite(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+    const dryRun = url.searchParams.getAll('dryRun').includes('All');
+    const w: SimWrite = { method: req.method ?? '', path: url.pathname, dryRun, contentType: String(req.headers['content-type'] ?? ''), body: undefined };
+    writeLog.push(w);
+    const answer = (code: number, out: string): void => {
+      w.status = code;
+      send(res, code, out);
+    };
+    try {
+      w.body = JSON.parse(body);
+    } catch {
+      return answer(400, status(400, 'BadRequest', 'the body is not JSON'));
+    }
+    const failed = spec.failWrite?.(w);
+    if (failed) return answer(failed.code, status(failed.code, 'Forbidden', failed.message));
+    const one = /^(.*)\/([^/]+)$/.exec(url.pathname);
+    const collection = store.has(url.pathname) ? url.pathname : one && store.has(one[1]!) ? one[1]! : undefined;
+    if (!collection) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const m = store.get(collection)!;
+    const b = w.body as { kind?: unknown; metadata?: { name?: unknown; resourceVersion?: unknown; labels?: Record<string, unknown> } } | null;
+    const stored = (o: Record<string, unknown>): void => {
+      if (dryRun) return;
+      m.set((o.metadata as { name: string }).name, o);
+      if (collection === WRITABLE[0]) aggregate(m);
+    };
+    if (req.method === 'POST' && collection === url.pathname) {
+      const name = b?.metadata?.name;
+      if (typeof name !== 'string' || name === '' || b?.kind !== KINDS[collection]) return answer(422, status(422, 'Invalid', 'metadata.name and kind are required'));
+      if (m.has(name)) return answer(409, status(409, 'AlreadyExists', `${KINDS[collection]} "${name}" already exists`));
+      const o = structuredClone(b) as Record<string, unknown> & { metadata: Record<string, unknown> };
+      o.metadata.resourceVersion = String(++rv);
+      stored(o);
+      return answer(201, JSON.stringify(o));
+    }
+    const name = one ? decodeURIComponent(one[2]!) : '';
+    const cur = m.get(name);
+    if (!cur || collection === url.pathname) return answer(404, status(404, 'NotFound', `"${name}" not found`));
+    const curRv = (cur.metadata as { resourceVersion: string }).resourceVersion;
+    if (b?.metadata?.resourceVersion !== undefined && b.metadata.resourceVersion !== curRv) {
+      return answer(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${collection.split('/').pop()} "${name}": the object has been modified; please apply your changes to the latest version and try again`));
+    }
+    if (req.method === 'PUT') {
+      if (b?.metadata?.name !== name || b?.kind !== KINDS[collection]) return answer(400, status(400, 'BadRequest', 'the name or kind of the object does not match the request'));
+      const o = structuredClone(b) as Record<string, unknown> & { metadata: Record<string, unknown> };
+      o.metadata.resourceVersion = String(++rv);
+      stored(o);
+      return answer(200, JSON.stringify(o));
+    }
+    if (req.method === 'PATCH' && collection === '/api/v1/namespaces') {
+      if (w.contentType !== 'application/merge-patch+json') return answer(415, status(415, 'UnsupportedMediaType', `the content type ${w.contentType} is not supported here`));
+      const o = structuredClone(cur) as { metadata: Record<string, unknown> };
+      const labels = { ...(o.metadata.labels as Record<string, string> | undefined) };
+      for (const [k, v] of Object.entries(b?.metadata?.labels ?? {})) {
+        if (v === null) delete labels[k];
+        else labels[k] = String(v);
+      }
+      o.metadata.labels = labels;
+      o.metadata.resourceVersion = String(++rv);
+      stored(o);
+      return answer(200, JSON.stringify(o));
+    }
+    return answer(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+  }
+
   function send(res: ServerResponse, code: number, body: string | Buffer, type = 'application/json'): void {
     res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -344,6 +479,23 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     const echo = spec.echoCredentials ? ` (you sent ${req.headers.authorization ?? 'nothing'})` : '';
     if (req.headers.authorization !== `Bearer ${token}` && !byCert) return send(res, 401, status(401, 'Unauthorized', `Unauthorized${echo}`));
     if (spec.override?.(req, res, url)) return;
+    if (spec.writable && req.method !== 'GET') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => handleWrite(req, res, url, body));
+      return;
+    }
+    if (spec.writable && req.method === 'GET' && DISCOVERY[path]) return send(res, 200, JSON.stringify(DISCOVERY[path]));
+    if (spec.writable && req.method === 'GET') {
+      const one = /^(.*)\/([^/]+)$/.exec(path);
+      const got = one && store.has(one[1]!) ? store.get(one[1]!)!.get(decodeURIComponent(one[2]!)) : undefined;
+      // one object carries its kind and apiVersion (list items need not)
+      if (one && store.has(one[1]!)) {
+        return got ? send(res, 200, JSON.stringify({ kind: KINDS[one[1]!], apiVersion: one[1]!.startsWith('/apis/') ? rbac : 'v1', ...got }))
+          : send(res, 404, status(404, 'NotFound', `${one[1]!.split('/').pop()} "${decodeURIComponent(one[2]!)}" not found`));
+      }
+    }
     if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (path === '/version') {
       const m = /^v(\d+)\.(\d+)/.exec(spec.kubeletVersion);
@@ -451,6 +603,8 @@ export async function startApiServerSim(spec: ApiServerSimSpec): Promise<ApiServ
     requests: () => requestCount,
     handshakes: () => handshakeCount,
     paths: () => [...seenPaths].sort(),
+    writes: () => [...writeLog],
+    object: (listPath, name) => store.get(listPath)?.get(name),
     async close() {
       if (closed) return;
       closed = true;
