@@ -693,7 +693,7 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
       const spec = formatSpec('cluster', o.format);
       if (!spec.write) continue;
       const findings = spec.findings === 'all' ? all : spec.findings === 'open' ? open : kept;
-      o.stream.write(spec.write({ ...head, nodes, findings, summary, rbacFails, ...(incomplete !== undefined ? { incomplete } : {}) }, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream) }));
+      o.stream.write(spec.write({ ...head, nodes, findings, summary, rbacFails, ...(incomplete !== undefined ? { incomplete } : {}) }, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream), ...(io.secrets ? { redact: (t: string) => io.secrets!.redact(t) } : {}) }));
     }
     const unwritten = outs.commit();
     if (unwritten !== undefined) {

@@ -61,7 +61,7 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
     // first, before the report: a run that audited nothing says what was not found and what to try
     if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);
     for (const o of outs.outputs) {
-      const ctx = { color: useColor(opts.color, o.stream), quiet: opts.quiet, all: opts.all, showConfig: opts.showConfig, width: reportWidth(o.stream) };
+      const ctx = { color: useColor(opts.color, o.stream), quiet: opts.quiet, all: opts.all, showConfig: opts.showConfig, width: reportWidth(o.stream), ...(io.secrets ? { redact: (t: string) => io.secrets!.redact(t) } : {}) };
       o.stream.write(formatSpec('node', o.format).write!(report, ctx));
     }
     const failed = outs.commit();

@@ -222,7 +222,7 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     const report: ScanJsonReport = { ...reportHeader('scan', scanInputs(plan, opts)), scan: summary, endpoints, findings, summary: counts };
     for (const o of outs.outputs) {
       const spec = formatSpec('scan', o.format);
-      if (spec.write) o.stream.write(spec.write(report, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream) }));
+      if (spec.write) o.stream.write(spec.write(report, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream), ...(io.secrets ? { redact: (t: string) => io.secrets!.redact(t) } : {}) }));
     }
   }
   const failed = outs.commit();

@@ -20,7 +20,7 @@ test('-o FORMAT=FILE, FORMAT=-, a bare FILE in the -f format, - alone', () => {
 
 test('a format the command cannot write is a usage error naming the ones it can', () => {
   assert.deepEqual(selectOutputs('node', 'json', ['jsonl=x']), { error: `--output jsonl=x: kubelet-guard node writes ${formatsOf('node').join(', ')}, not jsonl` });
-  assert.match((selectOutputs('cluster', 'json', ['xml=r.xml']) as { error: string }).error, /kubelet-guard cluster writes table, json, sarif.*not xml/);
+  assert.match((selectOutputs('cluster', 'json', ['xml=r.xml']) as { error: string }).error, /kubelet-guard cluster writes table, json, html, sarif.*not xml/);
   assert.match((selectOutputs('node', 'jsonl', undefined) as { error: string }).error, /--format jsonl: kubelet-guard node writes/);
 });
 
@@ -31,8 +31,8 @@ test('one report at most on standard output; a file at most once; a name is need
   assert.match((selectOutputs('node', 'json', ['sarif=']) as { error: string }).error, /no file name \(use sarif=- for standard output\)/);
 });
 
-test('the registry: every command writes table, json and sarif; streamed formats have no writer', () => {
-  for (const c of ['node', 'scan', 'cluster'] as const) for (const f of ['table', 'json', 'sarif']) assert.ok(f in FORMATS[c], `${c} ${f}`);
+test('the registry: every command writes table, json, html and sarif; streamed formats have no writer', () => {
+  for (const c of ['node', 'scan', 'cluster'] as const) for (const f of ['table', 'json', 'html', 'sarif']) assert.ok(f in FORMATS[c], `${c} ${f}`);
   assert.equal('write' in FORMATS.scan.jsonl, false);
   assert.equal('write' in FORMATS.cluster.json, false);
 });

@@ -12,6 +12,7 @@ import { formatTable } from './table.ts';
 import { formatScanTable } from './scan-table.ts';
 import { formatClusterTable } from './cluster-table.ts';
 import { formatSarif } from './sarif.ts';
+import { clusterHtml, nodeHtml, scanHtml } from './html.ts';
 import { inertMessage } from './terminal.ts';
 import type { ReportCommand } from './catalogue.ts';
 import type { ReportHeader } from './contract.ts';
@@ -27,6 +28,8 @@ export interface WriteContext {
   quiet?: boolean;
   all?: boolean;
   showConfig?: boolean;
+  /** the run's redaction (io.secrets), for writers that must redact before they escape (HTML) */
+  redact?: (text: string) => string;
 }
 
 export interface FormatSpec<R> {
@@ -61,17 +64,21 @@ export const FORMATS = {
   node: {
     table: { write: (r, c) => formatTable(r, c) },
     json: { write: (r) => formatJson(r) },
+    html: { write: (r, c) => nodeHtml(r, c.redact ? { redact: c.redact } : {}) },
     sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
   },
   scan: {
     table: { write: scanTable },
     json: { write: (r) => `${JSON.stringify(r, null, 2)}\n` },
     jsonl: {},
+    html: { write: (r, c) => scanHtml({ ...r, scan: { ...r.scan, targets: String(r.scan.targets) } }, c.redact ? { redact: c.redact } : {}) },
     sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary }) },
   },
   cluster: {
     table: { findings: 'table', write: (r, c) => `${r.incomplete !== undefined ? `INCOMPLETE: ${inertMessage(r.incomplete)}\n` : ''}${formatClusterTable(r, c)}` },
     json: {},
+    // every finding: the nodes × checks matrix shows the passes too
+    html: { findings: 'all', write: (r, c) => clusterHtml(r, c.redact ? { redact: c.redact } : {}) },
     sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
   },
 } as const satisfies { node: Record<string, FormatSpec<NodeReport>>; scan: Record<string, FormatSpec<ScanJsonReport>>; cluster: Record<string, FormatSpec<ClusterFullReport>> };

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../run-cli.ts';
+import { nodeHtml } from '../../src/report/html.ts';
+import type { NodeReport } from '../../src/report/model.ts';
 
 const ROOT = path.join(import.meta.dirname, '../../examples/nodes/insecure');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-outputs-'));
@@ -25,6 +27,15 @@ test('node: sarif, table and json files and json on standard output from one aud
   assert.deepEqual(fs.readdirSync(d).sort(), ['node.json', 'node.sarif', 'node.txt'], 'no temporary file left');
 });
 
+test('html: the HTML writer (report/html.ts) of the same audit, one line in the registry per command', async () => {
+  const d = fs.mkdtempSync(path.join(tmp, 'html-'));
+  const r = await runCli('node', '--root', ROOT, '-o', `html=${d}/node.html`, '-o', 'json=-');
+  assert.equal(r.code, 1);
+  const html = fs.readFileSync(`${d}/node.html`, 'utf8');
+  assert.equal(html, nodeHtml(JSON.parse(r.out) as NodeReport), 'the HTML of the JSON on standard output: one audit');
+  assert.match(html, /^<!DOCTYPE html>/);
+});
+
 test('a bare FILE is in the -f format; with -o, standard output gets only what -o names', async () => {
   const f = path.join(tmp, 'bare.json');
   const r = await runCli('node', '--root', ROOT, '-f', 'json', '-o', f);
@@ -39,15 +50,15 @@ test('a bare FILE is in the -f format; with -o, standard output gets only what -
 test('usage errors exit 2 before the audit, name the formats the command writes, and create no file', async () => {
   const d = fs.mkdtempSync(path.join(tmp, 'usage-'));
   const cases: Array<[string[], RegExp]> = [
-    [['node', '--root', ROOT, '-o', `jsonl=${d}/x.jsonl`], /--output jsonl=.*: kubelet-guard node writes table, json, sarif, not jsonl/],
-    [['node', '--root', ROOT, '-o', `html5=${d}/x.html`], /kubelet-guard node writes table, json, sarif, not html5/],
+    [['node', '--root', ROOT, '-o', `jsonl=${d}/x.jsonl`], /--output jsonl=.*: kubelet-guard node writes table, json, html, sarif, not jsonl/],
+    [['node', '--root', ROOT, '-o', `html5=${d}/x.html`], /kubelet-guard node writes table, json, html, sarif, not html5/],
     [['node', '--root', ROOT, '-o', 'json=-', '-o', 'sarif=-'], /only one report can go to standard output/],
     [['node', '--root', ROOT, '-o', `json=${d}/same`, '-o', `sarif=${d}/same`], /is given twice/],
     [['node', '--root', ROOT, '-o', `json=${d}/missing/r.json`], /r\.json: cannot write in .*missing: no such file or directory/],
     [['node', '--root', ROOT, '-o', `json=${d}`], /not a regular file/],
-    [['scan', '127.0.0.1', '--ports', '9', '-o', `xml=${d}/s.xml`], /kubelet-guard scan writes table, json, jsonl, sarif, not xml/],
-    [['cluster', '--kubeconfig', path.join(d, 'none'), '-o', `jsonl=${d}/c`], /kubelet-guard cluster writes table, json, sarif, not jsonl/],
-    [['node', '--root', ROOT, '--format', 'jsonl'], /argument 'jsonl' is invalid\. Allowed choices are table, json, sarif/],
+    [['scan', '127.0.0.1', '--ports', '9', '-o', `xml=${d}/s.xml`], /kubelet-guard scan writes table, json, jsonl, html, sarif, not xml/],
+    [['cluster', '--kubeconfig', path.join(d, 'none'), '-o', `jsonl=${d}/c`], /kubelet-guard cluster writes table, json, html, sarif, not jsonl/],
+    [['node', '--root', ROOT, '--format', 'jsonl'], /argument 'jsonl' is invalid\. Allowed choices are table, json, html, sarif/],
   ];
   for (const [args, msg] of cases) {
     const r = await runCli(...args);
@@ -70,7 +81,7 @@ test('scan: jsonl stays a stream on standard output by default; -o jsonl=FILE wr
 });
 
 test('--help names -o and the formats of each command', async () => {
-  for (const [cmd, formats] of [['node', 'table, json, sarif'], ['scan', 'table, json, jsonl, sarif'], ['cluster', 'table, json, sarif']] as const) {
+  for (const [cmd, formats] of [['node', 'table, json, html, sarif'], ['scan', 'table, json, jsonl, html, sarif'], ['cluster', 'table, json, html, sarif']] as const) {
     const r = await runCli(cmd, '--help');
     assert.match(r.out, /-o, --output <\[format=\]file>/);
     assert.ok(r.out.replace(/\s+/g, ' ').includes(`FORMAT (${formats})`), `${cmd}: ${r.out}`);
