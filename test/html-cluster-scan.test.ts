@@ -110,7 +110,7 @@ test('scan: counts, the host filter and the endpoints equal the JSON', { skip: c
   assert.equal(r.code, 1, r.err);
   const json = JSON.parse(r.out) as Omit<ScanReportJson, 'scan'> & { scan: Omit<ScanReportJson['scan'], 'targets'> & { targets: number } };
   // the JSON contract's targets is a number; the HTML writer takes it as the registry gives it (report/formats.ts)
-  const rep: ScanReportJson = { ...json, scan: { ...json.scan, targets: String(json.scan.targets) } };
+  const rep: ScanReportJson = json;
   const html = scanHtml(rep);
   const o = await open(browser, html);
   try {

@@ -169,7 +169,7 @@ test('cluster: hostile node names (markup, quotes, spaces, bidi) are text, and t
 test('scan: hostile answers (versions, users, TLS names, hosts) are text', { skip: chromiumSkip }, async () => {
   const rep: ScanReportJson = {
     tool: { name: 'kubelet-guard', version: '0.1.0' },
-    scan: { targets: ALL, ports: [10250], probes: 1, open: 1, elapsedMs: 12 },
+    scan: { targets: 1, ports: [10250], probes: 1, open: 1, elapsedMs: 12 },
     endpoints: [{ host: ALL, port: 10250, service: 'kubelet', state: 'open', anonymous: true, authorization: 'AlwaysAllow', user: ALL, reachable: ['pods', 'exec'], version: ALL, identity: ALL, probes: [], notes: [ALL] }],
     findings: [poisonFinding({ check: 'exposure-kubelet-anonymous-alwaysallow', title: 'x', section: 'exposure', cis: [], status: 'fail', severity: 'critical', message: 'open', evidence: [], subject: `${ALL}:10250` }, 0)],
     summary: { pass: 0, fail: 1, unknown: 0, 'not-applicable': 0, failBySeverity: { critical: 1, high: 0, medium: 0, low: 0, info: 0 } },

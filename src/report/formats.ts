@@ -71,7 +71,7 @@ export const FORMATS = {
     table: { write: scanTable },
     json: { write: (r) => `${JSON.stringify(r, null, 2)}\n` },
     jsonl: {},
-    html: { write: (r, c) => scanHtml({ ...r, scan: { ...r.scan, targets: String(r.scan.targets) } }, c.redact ? { redact: c.redact } : {}) },
+    html: { write: (r, c) => scanHtml(r, c.redact ? { redact: c.redact } : {}) },
     sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary }) },
   },
   cluster: {

@@ -46,7 +46,7 @@ function withOptions(opts: HtmlOptions | undefined, render: () => string): strin
 export interface ScanReportJson {
   tool: { name: string; version: string };
   generatedAt?: string;
-  scan: { targets: string; ports: number[]; probes: number; open: number; elapsedMs: number };
+  scan: { targets: number; ports: number[]; probes: number; open: number; elapsedMs: number };
   endpoints: Endpoint[];
   findings: Finding[];
   summary: Summary;
@@ -119,7 +119,7 @@ function nodePage(r: NodeReport): string {
 function scanPage(r: ScanReportJson): string {
   const hosts = [...new Set(r.endpoints.map((e) => e.host))];
   const facts: Array<[string, string]> = [
-    ['Targets', `${h(r.scan.targets)} address(es)`],
+    ['Targets', `${h(String(r.scan.targets))} address(es)`],
     ['Ports', h(r.scan.ports.join(', '))],
     ['Probes', h(String(r.scan.probes))],
     ['Open endpoints', h(String(r.scan.open))],
