@@ -107,6 +107,9 @@ function runNodeFix(opts: FixCommandOptions, io: Io): number {
 /** The plan's changes through the safe writer: content changes (with any mode or owner of the same file) and attribute-only changes. */
 function write(plan: Plan, opts: FixCommandOptions, root: string): { ok: true; lines: string[] } | { ok: false; error: string } {
   if (plan.regressions.length > 0) return { ok: false, error: `the plan would make ${plan.regressions.map((r) => r.check).join(', ')} worse: nothing written` };
+  // each fix was proven alone; together they must still close every finding they target
+  const open = plan.fixed.filter((f) => f.after !== 'pass' && f.after !== 'not-applicable');
+  if (open.length > 0) return { ok: false, error: `together, the plan's changes do not close ${open.map((f) => f.check).join(', ')}: nothing written` };
   const writes: PlannedWrite[] = [];
   const attrs: PlannedAttr[] = [];
   for (const c of plan.changes) {
