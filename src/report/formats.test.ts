@@ -31,8 +31,8 @@ test('one report at most on standard output; a file at most once; a name is need
   assert.match((selectOutputs('node', 'json', ['sarif=']) as { error: string }).error, /no file name \(use sarif=- for standard output\)/);
 });
 
-test('the registry: every command writes table, json, html and sarif; streamed formats have no writer', () => {
-  for (const c of ['node', 'scan', 'cluster'] as const) for (const f of ['table', 'json', 'html', 'sarif']) assert.ok(f in FORMATS[c], `${c} ${f}`);
+test('the registry: every command writes table, json, html, sarif, junit and markdown; streamed formats have no writer', () => {
+  for (const c of ['node', 'scan', 'cluster'] as const) for (const f of ['table', 'json', 'html', 'sarif', 'junit', 'markdown']) assert.ok(f in FORMATS[c], `${c} ${f}`);
   assert.equal('write' in FORMATS.scan.jsonl, false);
   assert.equal('write' in FORMATS.cluster.json, false);
 });

@@ -13,6 +13,8 @@ import { formatScanTable } from './scan-table.ts';
 import { formatClusterTable } from './cluster-table.ts';
 import { formatSarif } from './sarif.ts';
 import { clusterHtml, nodeHtml, scanHtml } from './html.ts';
+import { formatJunit } from './junit.ts';
+import { formatMarkdown } from './markdown.ts';
 import { inertMessage } from './terminal.ts';
 import type { ReportCommand } from './catalogue.ts';
 import type { ReportHeader } from './contract.ts';
@@ -66,6 +68,8 @@ export const FORMATS = {
     json: { write: (r) => formatJson(r) },
     html: { write: (r, c) => nodeHtml(r, c.redact ? { redact: c.redact } : {}) },
     sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
+    junit: { write: (r, c) => formatJunit({ command: 'node', target: r.target, generatedAt: r.generatedAt, findings: r.findings, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
+    markdown: { write: (r, c) => formatMarkdown({ command: 'node', target: r.target, findings: r.findings, summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
   },
   scan: {
     table: { write: scanTable },
@@ -73,6 +77,8 @@ export const FORMATS = {
     jsonl: {},
     html: { write: (r, c) => scanHtml(r, c.redact ? { redact: c.redact } : {}) },
     sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary }) },
+    junit: { write: (r, c) => formatJunit({ command: 'scan', target: `scan of ${r.scan.targets} address(es)`, generatedAt: r.generatedAt, findings: r.findings, ...(c.redact ? { redact: c.redact } : {}) }) },
+    markdown: { write: (r, c) => formatMarkdown({ command: 'scan', target: `scan of ${r.scan.targets} address(es)`, findings: r.findings, summary: r.summary, ...(c.redact ? { redact: c.redact } : {}) }) },
   },
   cluster: {
     table: { findings: 'table', write: (r, c) => `${r.incomplete !== undefined ? `INCOMPLETE: ${inertMessage(r.incomplete)}\n` : ''}${formatClusterTable(r, c)}` },
@@ -80,6 +86,9 @@ export const FORMATS = {
     // every finding: the nodes × checks matrix shows the passes too
     html: { findings: 'all', write: (r, c) => clusterHtml(r, c.redact ? { redact: c.redact } : {}) },
     sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
+    // every finding: a pass is a passed testcase
+    junit: { findings: 'all', write: (r, c) => formatJunit({ command: 'cluster', target: r.cluster.server, generatedAt: r.generatedAt, findings: r.findings, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
+    markdown: { findings: 'open', write: (r, c) => formatMarkdown({ command: 'cluster', target: r.cluster.server, findings: r.findings, summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
   },
 } as const satisfies { node: Record<string, FormatSpec<NodeReport>>; scan: Record<string, FormatSpec<ScanJsonReport>>; cluster: Record<string, FormatSpec<ClusterFullReport>> };
 

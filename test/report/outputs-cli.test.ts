@@ -50,15 +50,15 @@ test('a bare FILE is in the -f format; with -o, standard output gets only what -
 test('usage errors exit 2 before the audit, name the formats the command writes, and create no file', async () => {
   const d = fs.mkdtempSync(path.join(tmp, 'usage-'));
   const cases: Array<[string[], RegExp]> = [
-    [['node', '--root', ROOT, '-o', `jsonl=${d}/x.jsonl`], /--output jsonl=.*: kubelet-guard node writes table, json, html, sarif, not jsonl/],
-    [['node', '--root', ROOT, '-o', `html5=${d}/x.html`], /kubelet-guard node writes table, json, html, sarif, not html5/],
+    [['node', '--root', ROOT, '-o', `jsonl=${d}/x.jsonl`], /--output jsonl=.*: kubelet-guard node writes table, json, html, sarif, junit, markdown, not jsonl/],
+    [['node', '--root', ROOT, '-o', `html5=${d}/x.html`], /kubelet-guard node writes table, json, html, sarif, junit, markdown, not html5/],
     [['node', '--root', ROOT, '-o', 'json=-', '-o', 'sarif=-'], /only one report can go to standard output/],
     [['node', '--root', ROOT, '-o', `json=${d}/same`, '-o', `sarif=${d}/same`], /is given twice/],
     [['node', '--root', ROOT, '-o', `json=${d}/missing/r.json`], /r\.json: cannot write in .*missing: no such file or directory/],
     [['node', '--root', ROOT, '-o', `json=${d}`], /not a regular file/],
-    [['scan', '127.0.0.1', '--ports', '9', '-o', `xml=${d}/s.xml`], /kubelet-guard scan writes table, json, jsonl, html, sarif, not xml/],
-    [['cluster', '--kubeconfig', path.join(d, 'none'), '-o', `jsonl=${d}/c`], /kubelet-guard cluster writes table, json, html, sarif, not jsonl/],
-    [['node', '--root', ROOT, '--format', 'jsonl'], /argument 'jsonl' is invalid\. Allowed choices are table, json, html, sarif/],
+    [['scan', '127.0.0.1', '--ports', '9', '-o', `xml=${d}/s.xml`], /kubelet-guard scan writes table, json, jsonl, html, sarif, junit, markdown, not xml/],
+    [['cluster', '--kubeconfig', path.join(d, 'none'), '-o', `jsonl=${d}/c`], /kubelet-guard cluster writes table, json, html, sarif, junit, markdown, not jsonl/],
+    [['node', '--root', ROOT, '--format', 'jsonl'], /argument 'jsonl' is invalid\. Allowed choices are table, json, html, sarif, junit, markdown/],
   ];
   for (const [args, msg] of cases) {
     const r = await runCli(...args);
@@ -81,7 +81,7 @@ test('scan: jsonl stays a stream on standard output by default; -o jsonl=FILE wr
 });
 
 test('--help names -o and the formats of each command', async () => {
-  for (const [cmd, formats] of [['node', 'table, json, html, sarif'], ['scan', 'table, json, jsonl, html, sarif'], ['cluster', 'table, json, html, sarif']] as const) {
+  for (const [cmd, formats] of [['node', 'table, json, html, sarif, junit, markdown'], ['scan', 'table, json, jsonl, html, sarif, junit, markdown'], ['cluster', 'table, json, html, sarif, junit, markdown']] as const) {
     const r = await runCli(cmd, '--help');
     assert.match(r.out, /-o, --output <\[format=\]file>/);
     assert.ok(r.out.replace(/\s+/g, ' ').includes(`FORMAT (${formats})`), `${cmd}: ${r.out}`);
