@@ -27,6 +27,16 @@ export const EXIT_USAGE = 2;
 const outputOption = (command: 'node' | 'scan' | 'cluster'): Option =>
   new Option('-o, --output <[format=]file>', `also or instead write a report to FILE (- is standard output), in FORMAT (${formatsOf(command).join(', ')}) or the --format one; repeatable, the audit runs once; with -o only the outputs named are written`).argParser(collect);
 
+/** --ignore-file, --skip, --check, --baseline, --fail-on-new: the same on node, scan and cluster (report/triage.ts). */
+function addTriageOptions(c: Command): Command {
+  return c
+    .option('--ignore-file <file>', `suppressions with reasons (YAML; default ./.kubelet-guard-ignore.yaml if there): suppressed findings are still reported, but not counted for --fail-on`)
+    .option('--skip <ids>', 'do not run or report these checks at all, comma-separated, repeatable (unlike a suppression, nothing of them is reported)', collect)
+    .option('--check <ids>', 'run and report only these checks, comma-separated, repeatable', collect)
+    .option('--baseline <file>', 'a JSON report of an earlier run of this command: marks each failed or unknown finding new or unchanged, and lists the resolved ones')
+    .option('--fail-on-new', 'with --baseline: exit 1 only for new failures at or above --fail-on');
+}
+
 /** A repeatable option's values, in order. */
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
@@ -83,8 +93,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: (s, write) => write(commanderError(s)) })
     .showHelpAfterError(`(run ${name} --help for usage)`);
 
-  program
-    .command('node')
+  addTriageOptions(program.command('node'))
     .description("audit a node: the kubelet's effective configuration (each value with its source), the CIS worker and control-plane checks, static pods, etcd, runtime sockets and listeners; live, or offline with --root")
     .option('--root <dir>', "audit a node's filesystem offline (a mounted image, a backup); every path and symlink stays inside DIR")
     .addOption(new Option('-f, --format <format>', 'output format').choices(formatsOf('node')).default('table'))

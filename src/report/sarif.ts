@@ -138,6 +138,10 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       message: { text: resultText(f) },
       locations: [location],
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, where?.file) },
+      // an accepted finding stays a result, marked as suppressed outside the code (SARIF 3.35.x: kind external)
+      ...(f.suppressed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.suppressed.reason, properties: { source: f.suppressed.source, ...(f.suppressed.expires ? { expires: f.suppressed.expires } : {}) } }] } : {}),
+      // --baseline: SARIF's own baselineState (3.27.24)
+      ...(f.baseline ? { baselineState: f.baseline } : {}),
       properties: {
         status: f.status, severity: f.severity, section: f.section, ...(f.subject ? { subject: f.subject } : {}),
         ...(where && where.line === undefined ? { wholeFile: true } : {}),
