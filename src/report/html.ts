@@ -291,12 +291,15 @@ function findingHtml(f: Finding, id: number, owner: string | undefined): string 
   if (f.cis.length > 0) meta.push(`CIS ${h(f.cis.join(', '))}`);
   if (f.setting) meta.push(`setting <code>${h(f.setting)}</code>`);
   if (f.subject !== undefined) meta.push(`subject <code>${h(f.subject)}</code>`);
+  if (f.baseline) meta.push(f.baseline === 'new' ? '<strong>new since the baseline</strong>' : 'unchanged since the baseline');
+  // a suppressed finding is shown with its reason, never hidden (report/suppressions.ts)
+  const suppressed = f.suppressed ? `<p class="suppressed"><strong>Suppressed</strong> (not counted for --fail-on): ${h(f.suppressed.reason)} <span class="meta">(${h(f.suppressed.source)}${f.suppressed.expires ? `, until ${h(f.suppressed.expires)}` : ''})</span></p>\n` : '';
   const evidence = f.evidence.length > 0 ? `<p><strong>Evidence</strong></p><ul class="evidence">${f.evidence.map((e) => `<li>${evidenceHtml(e)}</li>`).join('')}</ul>` : '';
   return `<article class="finding st-${attr(f.status)}" id="f-${id}" ${data}>
 <h4>${badge(f.status)} ${sev(f.severity)} <span>${h(f.title)}</span></h4>
 <p class="meta">${meta.join(' · ')}</p>
 <p class="pre">${h(f.message)}</p>
-${evidence}${fixHtml(f)}
+${suppressed}${evidence}${fixHtml(f)}
 </article>`;
 }
 
