@@ -109,8 +109,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
       code = runNodeCommand(opts, io);
     });
 
-  program
-    .command('scan')
+  addTriageOptions(program.command('scan'))
     .description('probe hosts and networks for exposed kubelets (10250, 10255, 10248) and etcd (2379, 2380), safely: nothing runs in a workload, nothing is written, no redirect is followed')
     .argument('[targets...]', 'addresses, CIDRs (10.0.0.0/24, fd00::/120), ranges (10.0.0.1-20), host names, @FILE, or - for standard input')
     .option('--targets-file <file>', 'a file of targets, one per line (# comments)')

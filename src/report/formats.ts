@@ -20,6 +20,7 @@ import type { Finding } from '../checks/types.ts';
 import type { Summary } from '../checks/run.ts';
 import type { Endpoint } from '../scan/types.ts';
 import type { ClusterNode } from '../commands/cluster.ts';
+import type { TriageReport } from './triage.ts';
 
 /** How the output a writer writes to looks: a terminal's width and colour, and the table's options. */
 export interface WriteContext {
@@ -44,7 +45,7 @@ export type ScanJsonReport = ReportHeader & {
   endpoints: Endpoint[];
   findings: Finding[];
   summary: Summary;
-};
+} & TriageReport;
 
 export type ClusterJsonHead = ReportHeader & { cluster: { server: string; nodes: number } };
 
@@ -55,10 +56,10 @@ export type ClusterFullReport = ClusterJsonHead & {
   summary: Summary;
   rbacFails?: Record<string, number>;
   incomplete?: string;
-};
+} & TriageReport;
 
 const scanTable = (r: ScanJsonReport, c: WriteContext) =>
-  formatScanTable({ endpoints: r.endpoints, findings: r.findings, summary: { ...r.scan, targets: String(r.scan.targets) } }, c);
+  formatScanTable({ endpoints: r.endpoints, findings: r.findings, summary: { ...r.scan, targets: String(r.scan.targets) }, ...(r.suppressions ? { suppressions: r.suppressions } : {}), ...(r.baseline ? { baseline: r.baseline } : {}) }, c);
 
 export const FORMATS = {
   node: {

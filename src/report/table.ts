@@ -87,9 +87,8 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
     '',
     `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''}${bySev ? ` (${bySev})` : ''}; ${c.green(`${s.pass} passed`)}, ${unknownColor(c)(`${s.unknown} unknown`)}, ${na} not applicable${naHidden}`,
   );
-  const sup = report.findings.filter((f) => f.suppressed).length;
-  const b = report.baseline;
-  if (sup > 0 || b) lines.push([sup > 0 ? `${sup} suppressed (listed above with their reasons; not counted for --fail-on)` : '', b ? `baseline ${inert(b.file)}: ${b.new} new, ${b.unchanged} unchanged, ${b.resolved.length} resolved` : ''].filter(Boolean).join('; '));
+  const tail = triageSummary(report);
+  if (tail) lines.push(tail);
   const fixable = report.findings.filter((f) => f.status === 'fail' && f.fixes?.length).length;
   if (fixable > 0) {
     const cmd = `kubelet-guard fix${report.mode === 'offline' ? ` --root ${shellWord(report.target)}` : ''}`;
@@ -98,8 +97,15 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   return wrapText(lines.join('\n') + '\n', width);
 }
 
+/** The summary's line of suppressed findings and baseline counts, or '' when neither was used. */
+export function triageSummary(report: Pick<NodeReport, 'findings' | 'baseline'>): string {
+  const sup = report.findings.filter((f) => f.suppressed).length;
+  const b = report.baseline;
+  return [sup > 0 ? `${sup} suppressed (listed above with their reasons; not counted for --fail-on)` : '', b ? `baseline ${inert(b.file)}: ${b.new} new, ${b.unchanged} unchanged, ${b.resolved.length} resolved` : ''].filter(Boolean).join('; ');
+}
+
 /** The suppressed findings, each with its reason and where the suppression is written; expired and stale entries; resolved findings. */
-function triageSection(report: Pick<NodeReport, 'findings' | 'suppressions' | 'baseline'>, status: Record<Status, string>, c: Colors, width: number): string[] {
+export function triageSection(report: Pick<NodeReport, 'findings' | 'suppressions' | 'baseline'>, status: Record<Status, string>, c: Colors, width: number): string[] {
   const out: string[] = [];
   const sup = report.findings.filter((f) => f.suppressed);
   if (sup.length > 0) {
