@@ -139,8 +139,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
       code = await runScanCommand(targets, opts, io);
     });
 
-  program
-    .command('cluster')
+  addTriageOptions(program.command('cluster'))
     .description("audit a cluster through its API server: every node's live kubelet configuration (via nodes/proxy configz), who can reach the kubelet API (RBAC), pods that bypass the API server, hidden static pods, namespaces without Pod Security, and kubeadm's control-plane pods")
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'the kubeconfig context (default: its current-context)')
