@@ -21,6 +21,7 @@ import type { Summary } from '../checks/run.ts';
 import type { Endpoint } from '../scan/types.ts';
 import type { ClusterNode } from '../commands/cluster.ts';
 import type { TriageReport } from './triage.ts';
+import { suppressionWarnings } from './suppressions.ts';
 
 /** How the output a writer writes to looks: a terminal's width and colour, and the table's options. */
 export interface WriteContext {
@@ -61,26 +62,29 @@ export type ClusterFullReport = ClusterJsonHead & {
 const scanTable = (r: ScanJsonReport, c: WriteContext) =>
   formatScanTable({ endpoints: r.endpoints, findings: r.findings, summary: { ...r.scan, targets: String(r.scan.targets) }, ...(r.suppressions ? { suppressions: r.suppressions } : {}), ...(r.baseline ? { baseline: r.baseline } : {}) }, c);
 
+/** Expired and stale suppressions as SARIF notifications of the run. */
+const sarifNotes = (r: TriageReport): { notes?: string[] } => (r.suppressions ? { notes: suppressionWarnings(r.suppressions) } : {});
+
 export const FORMATS = {
   node: {
     table: { write: (r, c) => formatTable(r, c) },
     json: { write: (r) => formatJson(r) },
     html: { write: (r, c) => nodeHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
+    sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
   },
   scan: {
     table: { write: scanTable },
     json: { write: (r) => `${JSON.stringify(r, null, 2)}\n` },
     jsonl: {},
     html: { write: (r, c) => scanHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary }) },
+    sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary, ...sarifNotes(r) }) },
   },
   cluster: {
     table: { findings: 'table', write: (r, c) => `${r.incomplete !== undefined ? `INCOMPLETE: ${inertMessage(r.incomplete)}\n` : ''}${formatClusterTable(r, c)}` },
     json: {},
     // every finding: the nodes × checks matrix shows the passes too
     html: { findings: 'all', write: (r, c) => clusterHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
+    sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
   },
 } as const satisfies { node: Record<string, FormatSpec<NodeReport>>; scan: Record<string, FormatSpec<ScanJsonReport>>; cluster: Record<string, FormatSpec<ClusterFullReport>> };
 

@@ -29,6 +29,8 @@ export interface SarifInput {
   /** why the audit is incomplete (exit 3), if it is */
   incomplete?: string;
   summary?: Summary;
+  /** warnings about the run itself: expired and stale suppressions (report/suppressions.ts) */
+  notes?: string[];
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -159,7 +161,10 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       ...(usesRoot ? { originalUriBaseIds: { [NODE_ROOT]: { uri: rootUri, description: { text: input.root !== undefined ? "the node's root filesystem (--root)" : "the node's root filesystem (live)" } } } } : {}),
       invocations: [{
         executionSuccessful: true,
-        ...(input.incomplete !== undefined ? { toolExecutionNotifications: [{ level: 'warning', message: { text: `incomplete: ${input.incomplete}` } }] } : {}),
+        ...(input.incomplete !== undefined || input.notes?.length ? { toolExecutionNotifications: [
+          ...(input.incomplete !== undefined ? [{ level: 'warning', message: { text: `incomplete: ${input.incomplete}` } }] : []),
+          ...(input.notes ?? []).map((text) => ({ level: 'warning', message: { text } })),
+        ] } : {}),
       }],
       results,
       properties: { command: input.command, target: input.target, ...(input.summary ? { summary: input.summary } : {}) },

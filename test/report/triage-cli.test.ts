@@ -84,6 +84,9 @@ test('an expired suppression no longer suppresses: a warning on stderr and in th
   assert.equal(rep.findings.find((f) => f.check === 'kubelet-tls-cert-files')!.suppressed, undefined);
   assert.deepEqual(rep.suppressions?.expired.map((e) => [e.check, e.expires, e.matches]), [['kubelet-tls-cert-files', '2001-01-31', 1]]);
   assert.deepEqual(rep.suppressions?.stale.map((e) => [e.check, e.source]), [['kubelet-anonymous-auth', `${file}:6`]]);
+  const sarif = JSON.parse((await runCli('node', '--root', WORKER, '--ignore-file', file, '-f', 'sarif')).out) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications?: Array<{ message: { text: string } }> }> }> };
+  assertSarifSchema(sarif);
+  assert.deepEqual(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications?.map((x) => x.message.text.split(' (')[0]), ['suppression expired on 2001-01-31', 'stale suppression']);
   const table = await runCli('node', '--root', WORKER, '--ignore-file', file);
   assert.match(table.out, /Suppressions to review\n\s+EXPIRED .*kubelet-tls-cert-files: expired on 2001-01-31/);
 });
