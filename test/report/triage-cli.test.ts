@@ -87,6 +87,8 @@ test('an expired suppression no longer suppresses: a warning on stderr and in th
   const sarif = JSON.parse((await runCli('node', '--root', WORKER, '--ignore-file', file, '-f', 'sarif')).out) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications?: Array<{ message: { text: string } }> }> }> };
   assertSarifSchema(sarif);
   assert.deepEqual(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications?.map((x) => x.message.text.split(' (')[0]), ['suppression expired on 2001-01-31', 'stale suppression']);
+  const html = (await runCli('node', '--root', WORKER, '--ignore-file', file, '-f', 'html')).out;
+  assert.match(html, /<ul class="notes"><li>suppression expired on 2001-01-31 [^<]*<\/li><li>stale suppression [^<]*<\/li><\/ul>/);
   const table = await runCli('node', '--root', WORKER, '--ignore-file', file);
   assert.match(table.out, /Suppressions to review\n\s+EXPIRED .*kubelet-tls-cert-files: expired on 2001-01-31/);
 });
@@ -163,6 +165,7 @@ test('a baseline from a real earlier run: unchanged (a moved line too), new afte
   assert.match(table.out, /kubelet-read-only-port\) NEW/);
   assert.match(table.out, /Resolved since the baseline \(1\)\n\s+GONE\s+kubelet-pod-pids-limit/);
   assert.ok(table.out.replace(/\s+/g, ' ').includes(`: 1 new, ${open - 1} unchanged, 1 resolved`), 'the summary counts (the line may wrap)');
+  assert.match((await runCli('node', '--root', root, '-f', 'html', '--baseline', base)).out, /<li>baseline [^<]*: 1 new, \d+ unchanged, 1 resolved \(kubelet-pod-pids-limit\)<\/li>/);
   const sarif = await runCli('node', '--root', root, '-f', 'sarif', '--baseline', base);
   const log = JSON.parse(sarif.out) as { runs: Array<{ results: Array<{ ruleId: string; baselineState?: string }> }> };
   assertSarifSchema(log);
