@@ -48,6 +48,7 @@ test('each error names the file, the line and what was expected', () => {
   assert.match(errorOf('- check: kubelet-anonymous-auth\n  reason: x\n  severity: low\n'), /^ig\.yaml:3: unknown key "severity"/);
   assert.match(errorOf('- check: kubelet-anonymous-auth\n  reason: [a]\n'), /^ig\.yaml:2: reason: expected a string/);
   assert.match(errorOf('- kubelet-anonymous-auth\n'), /^ig\.yaml:1: expected a suppression/);
+  assert.match(errorOf('- check: kubelet-anonymous-auth\n  reason: a\n  reason: b\n'), /^ig\.yaml:3: \[0\]\.reason is set twice \(also line 2\)/);
   assert.match(errorOf('- check: [\n'), /^ig\.yaml(:\d+)?: /);
   assert.match(errorOf('- check: kubelet-anonymous-auth\n  reason: x\n---\n- check: cert-not-expired\n'), /^ig\.yaml:3: only one YAML document/);
 });

@@ -45,6 +45,9 @@ export function parseIgnoreFile(text: string, fileName: string, knownCheck: (id:
   const at = (line: number | undefined) => `${fileName}${line ? `:${line}` : ''}`;
   const y = decodeK8sYaml(text);
   if (y.status !== 'ok') return { error: `${at(y.problem.line)}: ${y.problem.message}` };
+  // a key written twice in one entry (the last would win silently): say which
+  const dup = y.duplicates[0];
+  if (dup) return { error: `${at(dup.line)}: ${dup.path} is set twice (also line ${dup.previousLine}); write each key once` };
   if (y.later.nonEmpty > 0) return { error: `${at(y.later.line)}: only one YAML document is read; expected a single list of suppressions` };
   const root = y.root;
   // an empty file suppresses nothing

@@ -72,7 +72,10 @@ export class Triage {
     const notes = this.suppressions?.notes();
     // an entry for a check this command never reports (another command's, or skipped) is not stale here
     const suppressions = notes ? { expired: notes.expired, stale: notes.stale.filter((s) => ofThis(s.check)) } : undefined;
-    return { ...(suppressions ? { suppressions } : {}), ...(this.baseline ? { baseline: this.baseline.summary() } : {}) };
+    // a baseline finding of a check left out by --skip/--check is not resolved: it was not looked at
+    const b = this.baseline?.summary();
+    const baseline = b ? { ...b, resolved: b.resolved.filter((f) => this.runs(f.check)) } : undefined;
+    return { ...(suppressions ? { suppressions } : {}), ...(baseline ? { baseline } : {}) };
   }
 
   /** The lines for standard error: expired and stale suppressions. */

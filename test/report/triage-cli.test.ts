@@ -166,6 +166,8 @@ test('a baseline from a real earlier run: unchanged (a moved line too), new afte
   assert.match(table.out, /Resolved since the baseline \(1\)\n\s+GONE\s+kubelet-pod-pids-limit/);
   assert.ok(table.out.replace(/\s+/g, ' ').includes(`: 1 new, ${open - 1} unchanged, 1 resolved`), 'the summary counts (the line may wrap)');
   assert.match((await runCli('node', '--root', root, '-f', 'html', '--baseline', base)).out, /<li>baseline [^<]*: 1 new, \d+ unchanged, 1 resolved \(kubelet-pod-pids-limit\)<\/li>/);
+  const skipped = json((await runCli('node', '--root', root, '-f', 'json', '--baseline', base, '--skip', 'kubelet-pod-pids-limit')).out);
+  assert.deepEqual(skipped.baseline?.resolved, [], 'a skipped check is not looked at: not resolved');
   const sarif = await runCli('node', '--root', root, '-f', 'sarif', '--baseline', base);
   const log = JSON.parse(sarif.out) as { runs: Array<{ results: Array<{ ruleId: string; baselineState?: string }> }> };
   assertSarifSchema(log);
