@@ -27,6 +27,16 @@ export const EXIT_USAGE = 2;
 const outputOption = (command: 'node' | 'scan' | 'cluster'): Option =>
   new Option('-o, --output <[format=]file>', `also or instead write a report to FILE (- is standard output), in FORMAT (${formatsOf(command).join(', ')}) or the --format one; repeatable, the audit runs once; with -o only the outputs named are written`).argParser(collect);
 
+/** --ignore-file, --skip, --check, --baseline, --fail-on-new: the same on node, scan and cluster (report/triage.ts). */
+function addTriageOptions(c: Command): Command {
+  return c
+    .option('--ignore-file <file>', `suppressions with reasons (YAML; default ./.kubelet-guard-ignore.yaml if there): suppressed findings are still reported, but not counted for --fail-on`)
+    .option('--skip <ids>', 'do not run or report these checks at all, comma-separated, repeatable (unlike a suppression, nothing of them is reported)', collect)
+    .option('--check <ids>', 'run and report only these checks, comma-separated, repeatable', collect)
+    .option('--baseline <file>', 'a JSON report of an earlier run of this command: marks each failed or unknown finding new or unchanged, and lists the resolved ones')
+    .option('--fail-on-new', 'with --baseline: exit 1 only for new failures at or above --fail-on');
+}
+
 /** A repeatable option's values, in order. */
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
@@ -83,8 +93,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: (s, write) => write(commanderError(s)) })
     .showHelpAfterError(`(run ${name} --help for usage)`);
 
-  program
-    .command('node')
+  addTriageOptions(program.command('node'))
     .description("audit a node: the kubelet's effective configuration (each value with its source), the CIS worker and control-plane checks, static pods, etcd, runtime sockets and listeners; live, or offline with --root")
     .option('--root <dir>', "audit a node's filesystem offline (a mounted image, a backup); every path and symlink stays inside DIR")
     .addOption(new Option('-f, --format <format>', 'output format').choices(formatsOf('node')).default('table'))
@@ -100,8 +109,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
       code = runNodeCommand(opts, io);
     });
 
-  program
-    .command('scan')
+  addTriageOptions(program.command('scan'))
     .description('probe hosts and networks for exposed kubelets (10250, 10255, 10248) and etcd (2379, 2380), safely: nothing runs in a workload, nothing is written, no redirect is followed')
     .argument('[targets...]', 'addresses, CIDRs (10.0.0.0/24, fd00::/120), ranges (10.0.0.1-20), host names, @FILE, or - for standard input')
     .option('--targets-file <file>', 'a file of targets, one per line (# comments)')
@@ -131,8 +139,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
       code = await runScanCommand(targets, opts, io);
     });
 
-  program
-    .command('cluster')
+  addTriageOptions(program.command('cluster'))
     .description("audit a cluster through its API server: every node's live kubelet configuration (via nodes/proxy configz), who can reach the kubelet API (RBAC), pods that bypass the API server, hidden static pods, namespaces without Pod Security, and kubeadm's control-plane pods")
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'the kubeconfig context (default: its current-context)')

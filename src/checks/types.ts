@@ -91,6 +91,10 @@ export interface Finding {
   fixes?: FixProposal[];
   /** on failure without fixes: why `kubelet-guard fix` proposes none */
   noFix?: string;
+  /** accepted by an entry of the ignore file (report/suppressions.ts): reported, not counted for --fail-on */
+  suppressed?: { reason: string; expires?: string; source: string };
+  /** with --baseline (report/baseline.ts): whether the baseline report held this finding */
+  baseline?: 'new' | 'unchanged';
 }
 
 /**

@@ -32,6 +32,8 @@ import { bypassCandidate, bypassPods, hiddenStaticPods, indexMirrorPod, isStatic
 import { reportWidth } from '../report/wrap.ts';
 import { startJsonStream } from '../report/cluster-json.ts';
 import { formatSpec, selectOutputs, type ClusterJsonHead } from '../report/formats.ts';
+import { loadTriage, triageInputs, type Triage, type TriageReport } from '../report/triage.ts';
+import { utcDay } from '../report/suppressions.ts';
 import { openOutputs, type OpenOutputs } from '../report/output-files.ts';
 import { reportHeader } from '../report/contract.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
@@ -72,6 +74,11 @@ export interface ClusterCommandOptions {
   nodeAuditConcurrency?: string;
   /** ms between looks at a Job's pod (hidden: for tests) */
   nodeAuditPoll?: string;
+  ignoreFile?: string;
+  skip?: string[];
+  check?: string[];
+  baseline?: string;
+  failOnNew?: boolean;
 }
 
 type Counts = Omit<Summary, 'failBySeverity'>;
@@ -98,6 +105,9 @@ export interface ClusterReport {
   summary: Summary;
   /** every RBAC check's failed findings, by check id, when the table got only its first TABLE_MAX_RBAC_FAILS */
   rbacFails?: Record<string, number>;
+  /** with an ignore file or --baseline (report/triage.ts) */
+  suppressions?: TriageReport['suppressions'];
+  baseline?: TriageReport['baseline'];
 }
 
 /**
@@ -368,6 +378,11 @@ function formatNodeProgress(p: NodeProgress, columns: number): string {
 }
 
 export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Promise<number> {
+  const triage = loadTriage('cluster', opts, process.cwd(), utcDay(new Date()));
+  if ('error' in triage) {
+    io.err.write(`kubelet-guard cluster: ${inertMessage(triage.error)}`);
+    return 2;
+  }
   const targets = selectOutputs('cluster', opts.format, opts.output);
   if ('error' in targets) {
     io.err.write(`kubelet-guard cluster: ${inertMessage(targets.error)}`);
@@ -381,7 +396,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
     return 2;
   }
   try {
-    return await auditCluster(opts, io, outs);
+    return await auditCluster(opts, io, outs, triage);
   } finally {
     outs.abort(); // what was not committed: a usage error, an exception
   }
@@ -393,10 +408,11 @@ function clusterInputs(opts: ClusterCommandOptions): Record<string, unknown> {
     kubeconfig: opts.kubeconfig, context: opts.context, concurrency: Number(opts.concurrency), timeoutMs: Number(opts.timeout),
     deadline: opts.deadline ?? DEFAULT_DEADLINE, failOn: opts.failOn, nodeAudit: opts.nodeAudit === true,
     ...(opts.nodeAudit ? { nodes: opts.nodes, image: opts.image ?? DEFAULT_NODE_AUDIT_IMAGE, namespace: opts.namespace ?? DEFAULT_NODE_AUDIT_NAMESPACE, nodeAuditTimeout: opts.nodeAuditTimeout ?? DEFAULT_NODE_AUDIT_TIMEOUT } : {}),
+    ...triageInputs(opts),
   };
 }
 
-async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutputs): Promise<number> {
+async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutputs, triage: Triage): Promise<number> {
   const usage = (msg: string) => {
     io.err.write(`kubelet-guard cluster: ${inertMessage(msg)}`);
     return 2;
@@ -575,11 +591,15 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
     const summary = summarize([]);
     let failing = false;
     let judged = 0;
-    const report = async (f: Finding): Promise<void> => {
+    // each finding marked (suppressed, baseline) or left out (--skip/--check) before it is counted or
+    // written; `node` is the node it is about (a node's own findings), for an ignore file's node: pattern
+    const report = async (raw: Finding, node?: string): Promise<void> => {
+      const f = triage.mark(raw, node);
+      if (!f) return;
       summary[f.status]++;
       if (judges(f)) judged++;
       if (f.status === 'fail') summary.failBySeverity[f.severity]++;
-      failing ||= failedAtOrAbove([f], opts.failOn);
+      failing ||= triage.counts(f) && failedAtOrAbove([f], opts.failOn);
       if (json) await json.finding(f);
       if (wants.has('table') && inTable(f)) kept.push(f);
       if (wants.has('open') && (f.status === 'fail' || f.status === 'unknown')) open.push(f);
@@ -641,8 +661,9 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
         waiting.set(i, { node, findings });
         for (let next = waiting.get(turn); next; next = waiting.get(turn)) {
           waiting.delete(turn++);
-          nodes.push(next.node);
-          for (const f of next.findings) await report(f);
+          // a node's counts are of the checks run and reported (--skip/--check), like the findings
+          nodes.push({ ...next.node, summary: counts(next.findings.filter((f) => triage.runs(f.check))) });
+          for (const f of next.findings) await report(f, next.node.name);
         }
       }
     } finally {
@@ -688,12 +709,14 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
             ? `lists that could not be read: ${unreadLists.join(', ')}; what they hold is unknown`
             : none !== undefined ? `nothing judged on ${api.server}: ${none}; see the unknown findings for what could not be read` : nodeAuditGap;
     if (incomplete !== undefined) io.err.write(`kubelet-guard cluster: ${inertMessage(`incomplete: ${incomplete}`)}`);
-    if (json) await json.end({ nodes, summary, ...(incomplete !== undefined ? { incomplete } : {}) });
+    const triaged = triage.report();
+    for (const w of triage.warnings(triaged)) io.err.write(`kubelet-guard cluster: warning: ${inertMessage(w)}`);
+    if (json) await json.end({ nodes, summary, ...(incomplete !== undefined ? { incomplete } : {}), ...triaged });
     for (const o of outs.outputs) {
       const spec = formatSpec('cluster', o.format);
       if (!spec.write) continue;
       const findings = spec.findings === 'all' ? all : spec.findings === 'open' ? open : kept;
-      o.stream.write(spec.write({ ...head, nodes, findings, summary, rbacFails, ...(incomplete !== undefined ? { incomplete } : {}) }, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream), ...(io.secrets ? { redact: (t: string) => io.secrets!.redact(t) } : {}) }));
+      o.stream.write(spec.write({ ...head, nodes, findings, summary, rbacFails, ...(incomplete !== undefined ? { incomplete } : {}), ...triaged }, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream), ...(io.secrets ? { redact: (t: string) => io.secrets!.redact(t) } : {}) }));
     }
     const unwritten = outs.commit();
     if (unwritten !== undefined) {

@@ -14,6 +14,8 @@ import { registerNodeSecrets } from '../report/node-secrets.ts';
 import { inertMessage } from '../report/terminal.ts';
 import { reportWidth } from '../report/wrap.ts';
 import { reasonOf } from '../sources/errno.ts';
+import { loadTriage, triageInputs } from '../report/triage.ts';
+import { utcDay } from '../report/suppressions.ts';
 
 export interface NodeCommandOptions {
   root?: string;
@@ -26,6 +28,11 @@ export interface NodeCommandOptions {
   all?: boolean;
   showConfig?: boolean;
   color?: boolean;
+  ignoreFile?: string;
+  skip?: string[];
+  check?: string[];
+  baseline?: string;
+  failOnNew?: boolean;
 }
 
 export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
@@ -37,6 +44,11 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   const badVersion = versionProblem(opts.kubeletVersion);
   if (badVersion) {
     io.err.write(`kubelet-guard: ${inertMessage(badVersion)}`);
+    return 2;
+  }
+  const triage = loadTriage('node', opts, process.cwd(), utcDay(new Date()));
+  if ('error' in triage) {
+    io.err.write(`kubelet-guard: ${inertMessage(triage.error)}`);
     return 2;
   }
   const targets = selectOutputs('node', opts.format, opts.output);
@@ -54,10 +66,13 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   try {
     const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
     if (io.secrets) registerNodeSecrets(facts, io.secrets);
-    const findings = runChecks(NODE_CHECKS, facts);
+    // --skip/--check: the checks left out are not run at all; the rest are marked (suppressed, baseline)
+    const findings = runChecks(NODE_CHECKS.filter((c) => triage.runs(c.meta.id)), facts).flatMap((f) => triage.mark(f, facts.target) ?? []);
+    const triaged = triage.report();
     const incomplete = nodeIncomplete(facts, findings, opts.root);
-    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, failOn: opts.failOn }, facts.now);
-    const report = { ...buildNodeReport(facts, findings, header), ...(incomplete !== undefined ? { incomplete } : {}) };
+    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, failOn: opts.failOn, ...triageInputs(opts) }, facts.now);
+    const report = { ...buildNodeReport(facts, findings, header), ...(incomplete !== undefined ? { incomplete } : {}), ...triaged };
+    for (const w of triage.warnings(triaged)) io.err.write(`kubelet-guard node: warning: ${inertMessage(w)}`);
     // first, before the report: a run that audited nothing says what was not found and what to try
     if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);
     for (const o of outs.outputs) {
@@ -69,7 +84,7 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
       io.err.write(`kubelet-guard: cannot write the report: ${inertMessage(failed)}`);
       return 2;
     }
-    return auditExitCode(failedAtOrAbove(findings, opts.failOn), incomplete);
+    return auditExitCode(failedAtOrAbove(findings.filter((f) => triage.counts(f)), opts.failOn), incomplete);
   } finally {
     outs.abort();
   }

@@ -3,6 +3,8 @@
 // gets. Results stream as they come (jsonl), so a /16 never accumulates in memory.
 import type { Io } from '../cli.ts';
 import type { FailOn } from '../checks/run.ts';
+import { loadTriage, triageInputs, type Triage } from '../report/triage.ts';
+import { utcDay } from '../report/suppressions.ts';
 import { auditExitCode, failedAtOrAbove, runChecks, summarize } from '../checks/run.ts';
 import { NODE_CHECKS } from '../checks/index.ts';
 import type { Finding } from '../checks/types.ts';
@@ -49,6 +51,11 @@ export interface ScanCommandOptions {
   failOn: FailOn;
   color?: boolean;
   progress?: boolean;
+  ignoreFile?: string;
+  skip?: string[];
+  check?: string[];
+  baseline?: string;
+  failOnNew?: boolean;
 }
 
 const KUBELET_PORTS = new Set([10250]);
@@ -95,6 +102,8 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     return usage((e as Error).message);
   }
 
+  const triage = loadTriage('scan', opts, process.cwd(), utcDay(new Date()));
+  if ('error' in triage) return usage(triage.error);
   const targets = selectOutputs('scan', opts.format, opts.output);
   if ('error' in targets) return usage(targets.error);
   let outs: OpenOutputs;
@@ -104,7 +113,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     return usage((e as Error).message);
   }
   try {
-    return await scanTo(outs, { args, ports: ports.ports, parsed, count, concurrency, rate, connectMs, phaseMs, identity, etcdIdentity }, opts, io);
+    return await scanTo(outs, { args, ports: ports.ports, parsed, count, concurrency, rate, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
   } finally {
     outs.abort();
   }
@@ -121,6 +130,8 @@ interface ScanPlan {
   phaseMs: number;
   identity: Identity | undefined;
   etcdIdentity: { cert: string; key: string } | undefined;
+  /** --skip/--check, suppressions, --baseline (report/triage.ts) */
+  triage: Triage;
 }
 
 /** The sweep, its findings streamed to the jsonl outputs as they come, the whole report to the others at the end. */
@@ -145,15 +156,17 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     const s = summarize(fs);
     for (const k of ['pass', 'fail', 'unknown', 'not-applicable'] as const) counts[k] += s[k];
     for (const k of Object.keys(s.failBySeverity) as Array<keyof typeof s.failBySeverity>) counts.failBySeverity[k] += s.failBySeverity[k];
-    if (failedAtOrAbove(fs, opts.failOn)) failing = true;
+    if (failedAtOrAbove(fs.filter((f) => plan.triage.counts(f)), opts.failOn)) failing = true;
     if (keep) findings.push(...fs);
   };
+  // each finding marked (suppressed, baseline) or left out (--skip/--check) before it is streamed or counted; a scan's node is the host
+  const triaged = (host: string, fs: readonly Finding[]): Finding[] => fs.flatMap((f) => plan.triage.mark(f, host) ?? []);
   const progress = opts.progress !== false ? createProgressWriter(io.err as unknown as Parameters<typeof createProgressWriter>[0]) : undefined;
 
   let open = 0;
   // The checks about a kubelet as a whole (its CVEs) judge each host once, from all its ports.
   const hosts = createHostGroups(ports.ports.length, (host, eps) => {
-    const own = runHostChecks(ENDPOINT_CHECKS, host, eps);
+    const own = triaged(host, runHostChecks(ENDPOINT_CHECKS, host, eps));
     if (own.length === 0) return;
     line({ host, findings: own });
     tally(own);
@@ -186,9 +199,9 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
 
   const onEndpoint = (ep: Endpoint) => {
     open++;
-    const own = runEndpointChecks(ENDPOINT_CHECKS, [ep]);
+    const own = triaged(ep.host, runEndpointChecks(ENDPOINT_CHECKS, [ep]));
     const fromConfigz = ep.collected?.configz?.effective
-      ? runChecks(NODE_CHECKS.filter((c) => c.meta.section === 'cis-4.2' || c.meta.section === 'kubelet-api'), nodeFactsFromConfigz(ep.collected.configz.effective, ep.host, ep.collected.metrics?.kubeletVersion)).map((f) => ({ ...f, subject: `${ep.host}:${ep.port}${f.subject ? ` ${f.subject}` : ''}` }))
+      ? triaged(ep.host, runChecks(NODE_CHECKS.filter((c) => c.meta.section === 'cis-4.2' || c.meta.section === 'kubelet-api'), nodeFactsFromConfigz(ep.collected.configz.effective, ep.host, ep.collected.metrics?.kubeletVersion)).map((f) => ({ ...f, subject: `${ep.host}:${ep.port}${f.subject ? ` ${f.subject}` : ''}` })))
       : [];
     line({ endpoint: ep, findings: [...own, ...fromConfigz] });
     if (keep) endpoints.push(ep);
@@ -217,9 +230,11 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
 
   // the sweep's size is at most SWEEP_HARD_LIMIT (2^24) addresses: a number
   const summary = { targets: Number(count), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
-  line({ summary: { ...summary, findings: counts } });
+  const triageReport = plan.triage.report();
+  for (const w of plan.triage.warnings(triageReport)) io.err.write(`kubelet-guard scan: warning: ${inertMessage(w)}`);
+  line({ summary: { ...summary, findings: counts }, ...triageReport });
   if (keep) {
-    const report: ScanJsonReport = { ...reportHeader('scan', scanInputs(plan, opts)), scan: summary, endpoints, findings, summary: counts };
+    const report: ScanJsonReport = { ...reportHeader('scan', scanInputs(plan, opts)), scan: summary, endpoints, findings, summary: counts, ...triageReport };
     for (const o of outs.outputs) {
       const spec = formatSpec('scan', o.format);
       if (spec.write) o.stream.write(spec.write(report, { color: useColor(opts.color, o.stream), width: reportWidth(o.stream), ...(io.secrets ? { redact: (t: string) => io.secrets!.redact(t) } : {}) }));
@@ -247,6 +262,7 @@ function scanInputs(plan: ScanPlan, opts: ScanCommandOptions): Record<string, un
     ...(opts.etcdCert !== undefined ? { etcdCert: opts.etcdCert } : {}),
     collect: opts.collect === true, concurrency: plan.concurrency, rate: plan.rate,
     connectTimeoutMs: plan.connectMs, timeoutMs: plan.phaseMs, failOn: opts.failOn,
+    ...Object.fromEntries(Object.entries(triageInputs(opts)).filter(([, v]) => v !== undefined)),
   };
 }
 

@@ -6,6 +6,7 @@ import { NODE_AUDIT_PROVENANCE } from '../cluster/node-audit-log.ts';
 import pc from 'picocolors';
 import type { Finding } from '../checks/types.ts';
 import type { ClusterReport } from '../commands/cluster.ts';
+import { triageSection, triageSummary } from './table.ts';
 import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
 import { DEFAULT_WIDTH, wrapText } from './wrap.ts';
@@ -97,7 +98,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
     `  pods bypassing the API server: ${count('workload-bypass')}, namespaces without Pod Security baseline: ${count('namespace-pod-security')}`,
     `  static pods hidden from the API server: ${count('hidden-static-pods')}`);
 
-  const shown = r.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
+  const shown = r.findings.filter((f) => (f.status === 'fail' || f.status === 'unknown') && !f.suppressed);
   if (shown.length > 0) {
     out.push('', c.bold('Findings'));
     const mark = statusMarks(c);
@@ -111,7 +112,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
       const listed = inert(on.slice(0, MAX_NAMES).join(', ')) + (on.length > MAX_NAMES ? `, … +${on.length - MAX_NAMES}` : '');
       const rest = many ? text(f.subject ?? '').replace(/^<node>[ /]?/, '') : '';
       const subject = many ? `${rest ? ` [${rest}]` : ''} [${on.length} nodes: ${listed}]` : f.subject ? ` [${oneLine(f.subject)}]` : '';
-      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}`);
+      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}${f.baseline === 'new' ? ` ${c.bold('NEW')}` : ''}`);
       out.push(`    ${c.dim(text(f.message))}`);
       for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
       if (f.evidence[0]?.note?.startsWith(NODE_AUDIT_PROVENANCE)) out.push(`    ${c.dim("from the node audit Job: the node's own report")}`);
@@ -124,7 +125,27 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
   }
   const s = r.summary;
   // the worst failures are named from the findings the table holds (all but the RBAC ones past its bound)
-  const worst = worstFailures(r.findings);
+  // suppressed findings: one line per check and suppression (a suppression may cover every node), with the reason
+  const sup = new Map<string, { f: Finding; n: number }>();
+  for (const f of r.findings) {
+    if (!f.suppressed) continue;
+    const key = JSON.stringify([f.check, f.status, f.suppressed.source]);
+    const g = sup.get(key);
+    if (g) g.n++;
+    else sup.set(key, { f, n: 1 });
+  }
+  if (sup.size > 0) {
+    out.push('', c.bold('Suppressed (reported, not counted for --fail-on)'));
+    const mark = statusMarks(c);
+    for (const { f, n } of sup.values()) {
+      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)} ${c.dim(`(${inert(f.check)})`)}${n > 1 ? ` ×${n}` : f.subject ? ` [${oneLine(f.subject)}]` : ''}`);
+      out.push(`    ${c.yellow('suppressed:')} ${oneLine(f.suppressed!.reason)} ${c.dim(`(${inert(f.suppressed!.source)}${f.suppressed!.expires ? `, until ${inert(f.suppressed!.expires)}` : ''})`)}`);
+    }
+  }
+  out.push(...triageSection({ findings: [], ...(r.suppressions ? { suppressions: r.suppressions } : {}), ...(r.baseline ? { baseline: r.baseline } : {}) }, statusMarks(c), c, opts.width ?? DEFAULT_WIDTH));
+  const worst = worstFailures(r.findings.filter((f) => !f.suppressed));
   out.push('', `${c.bold('Summary:')} ${r.cluster.nodes} nodes, ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''} (critical ${s.failBySeverity.critical}, high ${s.failBySeverity.high}), ${unknownColor(c)(`${s.unknown} unknown`)}, ${s.pass} passed`);
+  const tail = triageSummary(r);
+  if (tail) out.push(tail);
   return wrapText(out.join('\n') + '\n', opts.width ?? DEFAULT_WIDTH);
 }

@@ -22,6 +22,8 @@ import type { Finding } from '../checks/types.ts';
 import type { Summary } from '../checks/run.ts';
 import type { Endpoint } from '../scan/types.ts';
 import type { ClusterNode } from '../commands/cluster.ts';
+import type { TriageReport } from './triage.ts';
+import { suppressionWarnings } from './suppressions.ts';
 
 /** How the output a writer writes to looks: a terminal's width and colour, and the table's options. */
 export interface WriteContext {
@@ -46,7 +48,7 @@ export type ScanJsonReport = ReportHeader & {
   endpoints: Endpoint[];
   findings: Finding[];
   summary: Summary;
-};
+} & TriageReport;
 
 export type ClusterJsonHead = ReportHeader & { cluster: { server: string; nodes: number } };
 
@@ -57,17 +59,20 @@ export type ClusterFullReport = ClusterJsonHead & {
   summary: Summary;
   rbacFails?: Record<string, number>;
   incomplete?: string;
-};
+} & TriageReport;
 
 const scanTable = (r: ScanJsonReport, c: WriteContext) =>
-  formatScanTable({ endpoints: r.endpoints, findings: r.findings, summary: { ...r.scan, targets: String(r.scan.targets) } }, c);
+  formatScanTable({ endpoints: r.endpoints, findings: r.findings, summary: { ...r.scan, targets: String(r.scan.targets) }, ...(r.suppressions ? { suppressions: r.suppressions } : {}), ...(r.baseline ? { baseline: r.baseline } : {}) }, c);
+
+/** Expired and stale suppressions as SARIF notifications of the run. */
+const sarifNotes = (r: TriageReport): { notes?: string[] } => (r.suppressions ? { notes: suppressionWarnings(r.suppressions) } : {});
 
 export const FORMATS = {
   node: {
     table: { write: (r, c) => formatTable(r, c) },
     json: { write: (r) => formatJson(r) },
     html: { write: (r, c) => nodeHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
+    sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
     junit: { write: (r, c) => formatJunit({ command: 'node', target: r.target, generatedAt: r.generatedAt, findings: r.findings, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
     markdown: { write: (r, c) => formatMarkdown({ command: 'node', target: r.target, findings: r.findings, summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
   },
@@ -76,7 +81,7 @@ export const FORMATS = {
     json: { write: (r) => `${JSON.stringify(r, null, 2)}\n` },
     jsonl: {},
     html: { write: (r, c) => scanHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary }) },
+    sarif: { write: (r) => formatSarif({ command: 'scan', findings: r.findings, target: `scan of ${r.scan.targets} address(es)`, summary: r.summary, ...sarifNotes(r) }) },
     junit: { write: (r, c) => formatJunit({ command: 'scan', target: `scan of ${r.scan.targets} address(es)`, generatedAt: r.generatedAt, findings: r.findings, ...(c.redact ? { redact: c.redact } : {}) }) },
     markdown: { write: (r, c) => formatMarkdown({ command: 'scan', target: `scan of ${r.scan.targets} address(es)`, findings: r.findings, summary: r.summary, ...(c.redact ? { redact: c.redact } : {}) }) },
   },
@@ -85,7 +90,7 @@ export const FORMATS = {
     json: {},
     // every finding: the nodes × checks matrix shows the passes too
     html: { findings: 'all', write: (r, c) => clusterHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary }) },
+    sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
     // every finding: a pass is a passed testcase
     junit: { findings: 'all', write: (r, c) => formatJunit({ command: 'cluster', target: r.cluster.server, generatedAt: r.generatedAt, findings: r.findings, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
     markdown: { findings: 'open', write: (r, c) => formatMarkdown({ command: 'cluster', target: r.cluster.server, findings: r.findings, summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },

@@ -16,6 +16,8 @@ import type { NodeReport } from './model.ts';
 import { failuresFirst } from './marks.ts';
 import { CSP, CSS, SCRIPT } from './html-assets.ts';
 import { escapeAttr, escapeHtml } from './html-escape.ts';
+import type { TriageReport } from './triage.ts';
+import { suppressionWarnings } from './suppressions.ts';
 
 export interface HtmlOptions {
   /**
@@ -42,6 +44,15 @@ function withOptions(opts: HtmlOptions | undefined, render: () => string): strin
   }
 }
 
+/** Expired and stale suppressions, and the baseline's counts, as the page's notes. */
+function triageNotes(r: TriageReport): string[] {
+  const b = r.baseline;
+  return [
+    ...(r.suppressions ? suppressionWarnings(r.suppressions) : []),
+    ...(b ? [`baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.resolved.length} resolved${b.resolved.length ? ` (${b.resolved.slice(0, 20).map((x) => `${x.check}${x.subject ? ` ${x.subject}` : ''}`).join(', ')}${b.resolved.length > 20 ? ', …' : ''})` : ''}`] : []),
+  ];
+}
+
 /** `kubelet-guard scan --format json`'s report. */
 export interface ScanReportJson {
   tool: { name: string; version: string };
@@ -50,6 +61,8 @@ export interface ScanReportJson {
   endpoints: Endpoint[];
   findings: Finding[];
   summary: Summary;
+  suppressions?: TriageReport['suppressions'];
+  baseline?: TriageReport['baseline'];
 }
 
 /** `kubelet-guard cluster --format json`'s report (ClusterReport of commands/cluster.ts, findings all or only failed/unknown). */
@@ -63,6 +76,8 @@ export interface ClusterReportJson {
   findings: Finding[];
   summary: Summary;
   rbacFails?: Record<string, number>;
+  suppressions?: TriageReport['suppressions'];
+  baseline?: TriageReport['baseline'];
 }
 
 export const STATUS_WORD: Record<Status, string> = { fail: 'FAIL', unknown: 'UNKNOWN', pass: 'PASS', 'not-applicable': 'N/A' };
@@ -108,6 +123,7 @@ function nodePage(r: NodeReport): string {
     heading: 'Node report',
     facts,
     incomplete: r.incomplete,
+    notes: triageNotes(r),
     findings: r.findings,
     summary: r.summary,
     before: '',
@@ -130,6 +146,7 @@ function scanPage(r: ScanReportJson): string {
     title: `kubelet-guard scan report: ${r.scan.targets} address(es)`,
     heading: 'Network scan report',
     facts,
+    notes: triageNotes(r),
     findings: r.findings,
     summary: r.summary,
     owner: { label: 'Host', names: hosts, of: ownerBy(hosts, ': ') },
@@ -154,6 +171,7 @@ function clusterPage(r: ClusterReportJson): string {
     heading: 'Cluster report',
     facts,
     incomplete: r.incomplete,
+    notes: triageNotes(r),
     findings: r.findings,
     summary: r.summary,
     owner: { label: 'Node', names, of },
@@ -185,6 +203,8 @@ interface PageSpec {
   heading: string;
   facts: Array<[string, string]>;
   incomplete?: string;
+  /** expired and stale suppressions, the baseline's counts (report/triage.ts) */
+  notes?: string[];
   findings: readonly Finding[];
   summary: Summary;
   owner?: { label: string; names: readonly string[]; of: (f: Finding) => string | undefined };
@@ -215,6 +235,7 @@ function page(p: PageSpec): string {
 </header>
 <main>
 ${p.incomplete !== undefined ? `<p class="warn" role="alert"><strong>INCOMPLETE:</strong> ${h(p.incomplete)}</p>` : ''}
+${p.notes?.length ? `<ul class="notes">${p.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
 ${summaryHtml(p, ids)}
 ${p.before}
 ${findingsHtml(p, ids)}
@@ -291,12 +312,15 @@ function findingHtml(f: Finding, id: number, owner: string | undefined): string 
   if (f.cis.length > 0) meta.push(`CIS ${h(f.cis.join(', '))}`);
   if (f.setting) meta.push(`setting <code>${h(f.setting)}</code>`);
   if (f.subject !== undefined) meta.push(`subject <code>${h(f.subject)}</code>`);
+  if (f.baseline) meta.push(f.baseline === 'new' ? '<strong>new since the baseline</strong>' : 'unchanged since the baseline');
+  // a suppressed finding is shown with its reason, never hidden (report/suppressions.ts)
+  const suppressed = f.suppressed ? `<p class="suppressed"><strong>Suppressed</strong> (not counted for --fail-on): ${h(f.suppressed.reason)} <span class="meta">(${h(f.suppressed.source)}${f.suppressed.expires ? `, until ${h(f.suppressed.expires)}` : ''})</span></p>\n` : '';
   const evidence = f.evidence.length > 0 ? `<p><strong>Evidence</strong></p><ul class="evidence">${f.evidence.map((e) => `<li>${evidenceHtml(e)}</li>`).join('')}</ul>` : '';
   return `<article class="finding st-${attr(f.status)}" id="f-${id}" ${data}>
 <h4>${badge(f.status)} ${sev(f.severity)} <span>${h(f.title)}</span></h4>
 <p class="meta">${meta.join(' · ')}</p>
 <p class="pre">${h(f.message)}</p>
-${evidence}${fixHtml(f)}
+${suppressed}${evidence}${fixHtml(f)}
 </article>`;
 }
 

@@ -5,6 +5,7 @@ import { REDACTED, redactArg, redactArgv, redactUrl } from '../facts/redact.ts';
 import type { Finding } from '../checks/types.ts';
 import { summarize, type Summary } from '../checks/run.ts';
 import type { ReportHeader } from './contract.ts';
+import type { TriageReport } from './triage.ts';
 
 /** The JSON contract's header (contract.ts) first: schemaVersion, generatedAt, tool, inputs. */
 export interface NodeReport extends ReportHeader {
@@ -28,6 +29,10 @@ export interface NodeReport extends ReportHeader {
   effectiveConfig: EffectiveConfig;
   findings: Finding[];
   summary: Summary;
+  /** with an ignore file: its expired and stale entries (triage.ts) */
+  suppressions?: TriageReport['suppressions'];
+  /** with --baseline: new and unchanged counts, the resolved findings */
+  baseline?: TriageReport['baseline'];
 }
 
 

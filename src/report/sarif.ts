@@ -29,6 +29,8 @@ export interface SarifInput {
   /** why the audit is incomplete (exit 3), if it is */
   incomplete?: string;
   summary?: Summary;
+  /** warnings about the run itself: expired and stale suppressions (report/suppressions.ts) */
+  notes?: string[];
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -138,6 +140,10 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       message: { text: resultText(f) },
       locations: [location],
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, where?.file) },
+      // an accepted finding stays a result, marked as suppressed outside the code (SARIF 3.35.x: kind external)
+      ...(f.suppressed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.suppressed.reason, properties: { source: f.suppressed.source, ...(f.suppressed.expires ? { expires: f.suppressed.expires } : {}) } }] } : {}),
+      // --baseline: SARIF's own baselineState (3.27.24)
+      ...(f.baseline ? { baselineState: f.baseline } : {}),
       properties: {
         status: f.status, severity: f.severity, section: f.section, ...(f.subject ? { subject: f.subject } : {}),
         ...(where && where.line === undefined ? { wholeFile: true } : {}),
@@ -155,7 +161,10 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       ...(usesRoot ? { originalUriBaseIds: { [NODE_ROOT]: { uri: rootUri, description: { text: input.root !== undefined ? "the node's root filesystem (--root)" : "the node's root filesystem (live)" } } } } : {}),
       invocations: [{
         executionSuccessful: true,
-        ...(input.incomplete !== undefined ? { toolExecutionNotifications: [{ level: 'warning', message: { text: `incomplete: ${input.incomplete}` } }] } : {}),
+        ...(input.incomplete !== undefined || input.notes?.length ? { toolExecutionNotifications: [
+          ...(input.incomplete !== undefined ? [{ level: 'warning', message: { text: `incomplete: ${input.incomplete}` } }] : []),
+          ...(input.notes ?? []).map((text) => ({ level: 'warning', message: { text } })),
+        ] } : {}),
       }],
       results,
       properties: { command: input.command, target: input.target, ...(input.summary ? { summary: input.summary } : {}) },

@@ -7,11 +7,15 @@ import type { Endpoint } from '../scan/types.ts';
 import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
 import { DEFAULT_WIDTH, wrapText } from './wrap.ts';
+import { triageSection, triageSummary } from './table.ts';
+import type { TriageReport } from './triage.ts';
 
 export interface ScanReport {
   endpoints: Endpoint[];
   findings: Finding[];
   summary: { targets: string; ports: number[]; probes: number; open: number; elapsedMs: number };
+  suppressions?: TriageReport['suppressions'];
+  baseline?: TriageReport['baseline'];
 }
 
 export function formatScanTable(r: ScanReport, opts: { color: boolean; width?: number }): string {
@@ -41,19 +45,23 @@ export function formatScanTable(r: ScanReport, opts: { color: boolean; width?: n
     }
   }
   // the failures first, most severe first; then the unknown findings in the order found
-  const shown = [...failuresFirst(r.findings, (f) => f), ...r.findings.filter((f) => f.status === 'unknown')];
+  const open = r.findings.filter((f) => !f.suppressed);
+  const shown = [...failuresFirst(open, (f) => f), ...open.filter((f) => f.status === 'unknown')];
   if (shown.length > 0) {
     out.push('', c.bold('Findings'));
     const mark = statusMarks(c);
     for (const f of shown) {
-      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`);
+      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}${f.baseline === 'new' ? ` ${c.bold('NEW')}` : ''}`);
       out.push(`    ${c.dim(oneLine(f.message))}`);
       if (f.status === 'fail' && f.remediation) out.push(`    ${c.cyan('fix:')} ${oneLine(f.remediation)}`);
     }
   }
+  out.push(...triageSection(r, statusMarks(c), c, opts.width ?? DEFAULT_WIDTH));
   const failed = r.findings.filter((f) => f.status === 'fail').length;
   const unknown = r.findings.filter((f) => f.status === 'unknown').length;
-  const worst = worstFailures(r.findings);
+  const worst = worstFailures(open);
   out.push('', `${c.bold('Summary:')} ${r.summary.probes} probes, ${r.summary.open} open endpoints, ${c.red(`${failed} failed`)}${worst ? ` — ${worst}` : ''}${unknown > 0 ? `, ${unknownColor(c)(`${unknown} unknown`)}` : ''}, ${(r.summary.elapsedMs / 1000).toFixed(1)} s`);
+  const tail = triageSummary(r);
+  if (tail) out.push(tail);
   return wrapText(out.join('\n') + '\n', opts.width ?? DEFAULT_WIDTH);
 }

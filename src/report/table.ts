@@ -61,24 +61,25 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   if (opts.showConfig) lines.push(...configSection(report, c));
 
   // the failures first, most severe first, each with its fix
-  const failed = failuresFirst(report.findings, (f) => f);
+  const failed = failuresFirst(report.findings.filter((f) => !f.suppressed), (f) => f);
   if (failed.length > 0) {
     lines.push('', c.bold(c.red('Failed, most severe first')));
     for (const f of failed) lines.push(...row(f, status, c, width));
   }
   // then the rest by section: passes unless --quiet, not-applicable only with --all
-  const listed = (f: Finding) =>
-    f.status === 'unknown' || (f.status === 'pass' && !opts.quiet) || (f.status === 'not-applicable' && opts.all === true && !opts.quiet);
+  const listed = (f: Finding) => !f.suppressed && (
+    f.status === 'unknown' || (f.status === 'pass' && !opts.quiet) || (f.status === 'not-applicable' && opts.all === true && !opts.quiet));
   for (const [key, title] of Object.entries(SECTIONS)) {
     const fs = report.findings.filter((f) => f.section === key && listed(f));
     if (fs.length === 0) continue;
     lines.push('', c.bold(title));
     for (const f of fs) lines.push(...row(f, status, c, width));
   }
+  lines.push(...triageSection(report, status, c, width));
 
   const s = report.summary;
   const bySev = Object.entries(s.failBySeverity).filter(([, n]) => n > 0).map(([sev, n]) => `${n} ${sev}`).join(', ');
-  const worst = worstFailures(report.findings);
+  const worst = worstFailures(report.findings.filter((f) => !f.suppressed));
   const na = s['not-applicable'];
   // --quiet lists only failed and unknown findings, --all or not: the hint to --all only without it
   const naHidden = na === 0 ? '' : opts.quiet ? ' (not listed)' : opts.all !== true ? ' (not listed; --all lists them)' : '';
@@ -86,6 +87,8 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
     '',
     `${c.bold('Summary:')} ${c.red(`${s.fail} failed`)}${worst ? ` — ${worst}` : ''}${bySev ? ` (${bySev})` : ''}; ${c.green(`${s.pass} passed`)}, ${unknownColor(c)(`${s.unknown} unknown`)}, ${na} not applicable${naHidden}`,
   );
+  const tail = triageSummary(report);
+  if (tail) lines.push(tail);
   const fixable = report.findings.filter((f) => f.status === 'fail' && f.fixes?.length).length;
   if (fixable > 0) {
     const cmd = `kubelet-guard fix${report.mode === 'offline' ? ` --root ${shellWord(report.target)}` : ''}`;
@@ -94,13 +97,45 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   return wrapText(lines.join('\n') + '\n', width);
 }
 
+/** The summary's line of suppressed findings and baseline counts, or '' when neither was used. */
+export function triageSummary(report: Pick<NodeReport, 'findings' | 'baseline'>): string {
+  const sup = report.findings.filter((f) => f.suppressed).length;
+  const b = report.baseline;
+  return [sup > 0 ? `${sup} suppressed (listed above with their reasons; not counted for --fail-on)` : '', b ? `baseline ${inert(b.file)}: ${b.new} new, ${b.unchanged} unchanged, ${b.resolved.length} resolved` : ''].filter(Boolean).join('; ');
+}
+
+/** The suppressed findings, each with its reason and where the suppression is written; expired and stale entries; resolved findings. */
+export function triageSection(report: Pick<NodeReport, 'findings' | 'suppressions' | 'baseline'>, status: Record<Status, string>, c: Colors, width: number): string[] {
+  const out: string[] = [];
+  const sup = report.findings.filter((f) => f.suppressed);
+  if (sup.length > 0) {
+    out.push('', c.bold('Suppressed (reported, not counted for --fail-on)'));
+    for (const f of sup) out.push(...row(f, status, c, width));
+  }
+  const n = report.suppressions;
+  if (n && (n.expired.length > 0 || n.stale.length > 0)) {
+    out.push('', c.bold(c.yellow('Suppressions to review')));
+    for (const e of n.expired) out.push(`  ${c.yellow('EXPIRED')} ${inert(e.source)} ${inert(e.check)}: expired on ${inert(e.expires ?? '')}, no longer suppresses${e.matches ? ` (${e.matches} finding${e.matches > 1 ? 's' : ''})` : ''}`);
+    for (const e of n.stale) out.push(`  ${c.yellow('STALE  ')} ${inert(e.source)} ${inert(e.check)}: matched no finding`);
+  }
+  const resolved = report.baseline?.resolved ?? [];
+  if (resolved.length > 0) {
+    out.push('', c.bold(c.green(`Resolved since the baseline (${resolved.length})`)));
+    for (const r of resolved.slice(0, 50)) out.push(`  ${c.green('GONE')}  ${inert(r.check)}${r.subject ? ` [${oneLine(r.subject)}]` : ''} (was ${r.status}, ${r.severity})`);
+    if (resolved.length > 50) out.push(`  … and ${resolved.length - 50} more (the JSON report lists them all)`);
+  }
+  return out;
+}
+
 function row(f: Finding, status: Record<Status, string>, c: Colors, width: number): string[] {
   const id = (f.cis.length > 0 ? f.cis.join(',') : '-').padEnd(7);
   const sev = sevColor(f.severity, c)(f.severity.padEnd(8));
-  const head = `  ${status[f.status]}  ${inert(id)} ${sev} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}`;
+  const mark = f.baseline === 'new' ? ` ${c.bold('NEW')}` : '';
+  const head = `  ${status[f.status]}  ${inert(id)} ${sev} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}${mark}`;
   const indent = ' '.repeat(4);
   // a head's continuation lines start under its title, apart from the message lines below
   const out = [...wrapLine(head, width, TITLE_COLUMN), `${indent}${c.dim(oneLine(f.message))}`];
+  if (f.suppressed) out.push(`${indent}${c.yellow('suppressed:')} ${oneLine(f.suppressed.reason)} ${c.dim(`(${inert(f.suppressed.source)}${f.suppressed.expires ? `, until ${inert(f.suppressed.expires)}` : ''})`)}`);
   if (f.status === 'fail' && f.remediation) out.push(`${indent}${c.cyan('fix:')} ${oneLine(f.remediation)}`);
   return out;
 }
