@@ -68,3 +68,10 @@ test('the run\'s redaction comes before escaping: a secret holding & and < is ma
 test('xmlEscape escapes the five XML specials', () => {
   assert.equal(xmlEscape(`<a href="x" b='y'>&</a>`), '&lt;a href=&quot;x&quot; b=&apos;y&apos;&gt;&amp;&lt;/a&gt;');
 });
+
+test('a suppressed failure is a skipped testcase with its reason and source, not a failure of the build', () => {
+  const x = junit([finding({ status: 'fail', message: 'open', suppressed: { reason: 'lab node', source: '.kubelet-guard-ignore.yaml:2' } })]);
+  assert.match(x, /<skipped message="suppressed \(\.kubelet-guard-ignore\.yaml:2\): lab node; open"\/>/);
+  assert.match(x, /<testsuites [^>]*failures="0" errors="0" skipped="1"/);
+  assert.doesNotMatch(x, /<failure/);
+});

@@ -65,7 +65,7 @@ function failureBody(f: Finding, esc: (s: string) => string): string {
     esc(f.message),
     ...f.evidence.map((e) => `evidence: ${esc(evidenceText(e))}`),
     ...(fix ? [`fix: ${esc(fix)}`] : []),
-    ...(f.fixes?.length ? ['kubelet-guard fix makes this change (it shows the diff first; --apply writes it)'] : []),
+    ...(f.fixes?.length ? ['kubelet-guard fix makes this change (it shows the plan first; --write applies it)'] : []),
     ...(f.noFix ? [`kubelet-guard fix changes nothing here: ${esc(f.noFix)}`] : []),
   ];
   return lines.join('\n');
@@ -74,6 +74,8 @@ function failureBody(f: Finding, esc: (s: string) => string): string {
 function testcase(f: Finding, esc: (s: string) => string): string {
   const head = `<testcase classname="${esc(f.section)}" name="${esc(testName(f))}" time="0"`;
   if (f.status === 'pass') return `    ${head}/>`;
+  // accepted in the ignore file: reported with its reason, not a failure of the build (as --fail-on)
+  if (f.status === 'fail' && f.suppressed) return `    ${head}>\n      <skipped message="${esc(`suppressed (${f.suppressed.source}): ${f.suppressed.reason}; ${f.message}`)}"/>\n    </testcase>`;
   if (f.status === 'fail') return `    ${head}>\n      <failure message="${esc(f.message)}" type="${f.severity}">${failureBody(f, esc)}</failure>\n    </testcase>`;
   const why = f.status === 'unknown' ? `unknown (the evidence could not be read, so no verdict): ${f.message}` : `not applicable: ${f.message}`;
   return `    ${head}>\n      <skipped message="${esc(why)}"/>\n    </testcase>`;
@@ -113,9 +115,9 @@ export function formatJunit(input: JunitInput): string {
     if (list.length === 0) continue;
     suite(section, SECTIONS[section] ?? section, list.map((f) => testcase(f, esc)), {
       tests: list.length,
-      failures: list.filter((f) => f.status === 'fail').length,
+      failures: list.filter((f) => f.status === 'fail' && !f.suppressed).length,
       errors: 0,
-      skipped: list.filter((f) => f.status === 'unknown' || f.status === 'not-applicable').length,
+      skipped: list.filter((f) => f.status === 'unknown' || f.status === 'not-applicable' || (f.status === 'fail' && f.suppressed)).length,
     });
   }
   return [

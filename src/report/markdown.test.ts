@@ -97,3 +97,9 @@ test('the run\'s redaction comes before escaping', () => {
   assert.ok(!out.includes('tok`en') && out.includes('Bearer <redacted>'));
   assert.ok(!render(out).includes('<redacted>'), 'the marker is text, not a tag');
 });
+
+test('a suppressed failure is listed apart with its reason, never among the failures to act on', () => {
+  const text = md([finding({ status: 'fail', check: 'kubelet-read-only-port', message: 'open', suppressed: { reason: 'lab node', source: 'ignore.yaml:2' } })]);
+  assert.doesNotMatch(text, /### Failed/);
+  assert.match(text, /### Suppressed \(1\): failed, accepted in the ignore file\n\n- `kubelet-read-only-port`: `lab node \(ignore\.yaml:2\)`/);
+});

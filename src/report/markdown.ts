@@ -74,7 +74,7 @@ function findingBlock(f: Finding, n: number, cl: (s: string) => string): string 
   if (f.subject) head.push(`Subject: ${codeSpan(cl(f.subject))}`);
   if (where.length) head.push(`Evidence: ${where.join(', ')}`);
   const body = [cl(f.message), ...(fix ? [`Fix: ${cl(fix)}`] : []), ...(f.noFix ? [`kubelet-guard fix changes nothing here: ${cl(f.noFix)}`] : [])];
-  const hint = f.fixes?.length ? ['`kubelet-guard fix` makes this change (it shows the diff first; `--apply` writes it).'] : [];
+  const hint = f.fixes?.length ? ['`kubelet-guard fix` makes this change (it shows the plan first; `--write` applies it).'] : [];
   // two trailing spaces: a line break inside one paragraph
   return [head.join('  \n'), '', codeBlock(body), ...(hint.length ? ['', ...hint] : [])].join('\n');
 }
@@ -95,7 +95,9 @@ export function formatMarkdown(input: MarkdownInput): string {
   if (input.incomplete !== undefined) head.push(`**Incomplete:** the audit did not run in full:`, '', codeBlock([cl(input.incomplete)]), '');
   head.push(...summaryLines(input.summary), '');
 
-  const failed = failuresFirst(input.findings, (f) => f);
+  // accepted in the ignore file: listed apart with the reason, never among the failures to act on
+  const failed = failuresFirst(input.findings, (f) => f).filter((f) => !f.suppressed);
+  const suppressed = input.findings.filter((f) => f.status === 'fail' && f.suppressed);
   const unknown = input.findings.filter((f) => f.status === 'unknown');
   const unknownLines = unknown.slice(0, UNKNOWN_MAX).map((f) => `- ${codeSpan(cl(f.check))}${f.subject ? ` ${codeSpan(cl(f.subject))}` : ''}: ${codeSpan(cl(f.message))}`);
   if (unknown.length > UNKNOWN_MAX) unknownLines.push(`- … and ${unknown.length - UNKNOWN_MAX} more unknown`);
@@ -130,5 +132,12 @@ export function formatMarkdown(input: MarkdownInput): string {
   }
   const leftUnknown = unknown.length - unknownTold;
   out.push(...tail(failed.length - shown, leftUnknown));
+  if (suppressed.length) {
+    const lines = suppressed.slice(0, UNKNOWN_MAX).map((f) => `- ${codeSpan(cl(f.check))}${f.subject ? ` ${codeSpan(cl(f.subject))}` : ''}: ${codeSpan(cl(`${f.suppressed!.reason} (${f.suppressed!.source})`))}`);
+    if (suppressed.length > UNKNOWN_MAX) lines.push(`- … and ${suppressed.length - UNKNOWN_MAX} more suppressed`);
+    const part = ['', `### Suppressed (${suppressed.length}): failed, accepted in the ignore file`, '', ...lines];
+    if (size(out) + size(part) <= limit) out.push(...part);
+    else out.push('', `_${suppressed.length} suppressed finding(s) not listed here (size limit); their reasons are in the JSON and HTML reports._`);
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }
