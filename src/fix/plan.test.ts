@@ -100,3 +100,16 @@ test('an edit the editor refuses is refused with its words (a key written twice)
   assert.deepEqual(plan.changes, []);
   assert.match(plan.refused[0]!.why, /readOnlyPort/);
 });
+
+test('many fixes that pass together are proven by one re-audit; when they do not, at most 200 are tried one by one and the rest say so', () => {
+  const many = Array.from({ length: 205 }, (_, i) => valueCheck(`port-${i}`, 'readOnlyPort', 0, setPort(0)));
+  const all = makePlan({ ...node(), catalogue: many });
+  assert.equal(all.fixed.length, 205);
+  assert.deepEqual(all.refused, []);
+  // one fix that does not close its finding makes the set fail together
+  const bad = valueCheck('bad', 'eventRecordQPS', 7, (file) => [{ kind: 'config-set', file, path: ['eventRecordQPS'], value: 9 }]);
+  const plan = makePlan({ ...node(), catalogue: [bad, ...many] });
+  assert.equal(plan.refused.find((r) => r.check === 'bad')?.check, 'bad');
+  const capped = plan.refused.filter((r) => /only 200 are tried one by one/.test(r.why));
+  assert.equal(capped.length, 6); // 206 fixes in all, the first 200 tried
+});

@@ -116,27 +116,31 @@ export function makePlan(opts: PlanOptions): Plan {
   const refused: Plan['refused'] = [];
   const accepted: Finding[] = [];
 
-  // Each fix alone first: it must be buildable, close its finding, and break nothing.
-  for (const f of failing.filter((x) => wanted(x) && x.fixes?.length)) {
-    const built = build(opts.fs, [f]);
-    if (!built.ok) {
-      refused.push({ ...refOf(f), why: built.why });
-      continue;
+  const candidates = failing.filter((x) => wanted(x) && x.fixes?.length);
+  // Together first (one re-audit): when they build without a conflict, every target then passes and
+  // nothing got worse, that is the proof, whatever the number of fixes.
+  const together = build(opts.fs, candidates);
+  if (together.ok && provenTogether(candidates, base, audit(new PlannedFs(opts.fs.root, together.overlay)))) accepted.push(...candidates);
+  else {
+    // Otherwise each fix alone, to tell which one fails or breaks what (a conflict is then settled
+    // among the proven ones): at most MAX_TRIALS re-audits, so a node of thousands of failing files
+    // does not cost thousands of audits of it.
+    for (const [i, f] of candidates.entries()) {
+      if (i >= MAX_TRIALS) {
+        refused.push({ ...refOf(f), why: `not proven: the plan's fixes do not all pass together, and only ${MAX_TRIALS} are tried one by one; re-run with --check or --severity` });
+        continue;
+      }
+      const one = build(opts.fs, [f]);
+      if (!one.ok) {
+        refused.push({ ...refOf(f), why: one.why });
+        continue;
+      }
+      const why = unproven(f, base, audit(new PlannedFs(opts.fs.root, one.overlay)));
+      if (why) refused.push({ ...refOf(f), why });
+      else accepted.push(f);
     }
-    const after = audit(new PlannedFs(opts.fs.root, built.overlay));
-    const why = unproven(f, base, after);
-    if (why) refused.push({ ...refOf(f), why });
-    else accepted.push(f);
   }
-  // Then together: a fix that conflicts with one kept before it is refused.
-  let built = build(opts.fs, accepted);
-  while (!built.ok && built.culprit) {
-    const c = built.culprit;
-    accepted.splice(accepted.indexOf(c), 1);
-    refused.push({ ...refOf(c), why: built.why });
-    built = build(opts.fs, accepted);
-  }
-  if (!built.ok) throw new Error(`the plan cannot be built: ${built.why}`); // a bug: each fix was built alone
+  const built = buildRefusing(opts.fs, accepted, refused).built;
 
   const after = audit(new PlannedFs(opts.fs.root, built.overlay));
   const afterByKey = new Map(after.findings.map((f) => [keyOf(f), f]));
@@ -156,6 +160,26 @@ export function makePlan(opts: PlanOptions): Plan {
     restart: restartsOf(accepted.flatMap((f) => f.fixes ?? [])),
     notes,
   };
+}
+
+/** Re-audits tried one fix at a time when the fixes together do not pass. */
+const MAX_TRIALS = 200;
+
+/** The fixes built together, each that conflicts with one before it refused (and left out). */
+function buildRefusing(fs: RootFs, fixes: readonly Finding[], refused: Plan['refused']): { built: Extract<Built, { ok: true }> } {
+  const kept = [...fixes];
+  for (;;) {
+    const b = build(fs, kept);
+    if (b.ok) return { built: b };
+    kept.splice(kept.indexOf(b.culprit), 1);
+    refused.push({ ...refOf(b.culprit), why: b.why });
+  }
+}
+
+/** Whether every fix's finding passes on the planned node and nothing got worse. */
+function provenTogether(fixes: readonly Finding[], base: { findings: Finding[] }, after: { findings: Finding[] }): boolean {
+  const byKey = new Map(after.findings.map((f) => [keyOf(f), f]));
+  return fixes.every((f) => closed(afterOf(f, after.findings, byKey)?.status)) && regressionsOf(base, after).length === 0;
 }
 
 /** The finding of the same check and subject after the plan; a check that now reports otherwise counts by its worst result. */
@@ -196,11 +220,11 @@ function regressionsOf(base: { findings: Finding[] }, after: { findings: Finding
 
 type Built =
   | { ok: true; overlay: Map<string, Overlay>; changes: FileChange[] }
-  | { ok: false; why: string; culprit?: Finding };
+  | { ok: false; why: string; culprit: Finding };
 
 interface Pending {
   path: string;
-  create?: { content: string; mode: number };
+  create?: { content: string; mode: number; from: Finding };
   edits: Array<{ p: FixProposal; from: Finding }>;
   mode?: { to: number; from: Finding };
   owner?: { to: Extract<FixProposal, { kind: 'owner' }>; from: Finding };
@@ -229,7 +253,7 @@ function build(fs: RootFs, findings: readonly Finding[]): Built {
       pf.fixes.push(p);
       if (p.kind === 'dropin-create') {
         if (pf.create && pf.create.content !== p.content) return { ok: false, why: `two fixes create ${target.path} with different contents`, culprit: f };
-        pf.create = { content: p.content, mode: p.mode };
+        pf.create = { content: p.content, mode: p.mode, from: f };
       } else if (p.kind === 'mode') {
         if (pf.mode && pf.mode.to !== p.mode) return { ok: false, why: `two fixes want different modes for ${target.path}`, culprit: f };
         pf.mode = { to: p.mode, from: f };
@@ -250,12 +274,12 @@ function build(fs: RootFs, findings: readonly Finding[]): Built {
     const o: Overlay = {};
     const st = pf.create ? undefined : fs.stat(pf.path);
     if (pf.create) {
-      if (fs.stat(pf.path, { follow: false }).exists !== false) return { ok: false, why: `${pf.path} exists already`, culprit: pf.edits[0]?.from };
+      if (fs.stat(pf.path, { follow: false }).exists !== false) return { ok: false, why: `${pf.path} exists already`, culprit: pf.create.from };
       change.create = true;
       o.created = true;
       o.mode = pf.create.mode;
     } else if (st?.exists !== true) {
-      return { ok: false, why: `${pf.path} cannot be examined: ${st?.error ?? 'it does not exist'}`, culprit: pf.edits[0]?.from ?? pf.mode?.from ?? pf.owner?.from };
+      return { ok: false, why: `${pf.path} cannot be examined: ${st?.error ?? 'it does not exist'}`, culprit: (pf.edits[0]?.from ?? pf.mode?.from ?? pf.owner?.from)! };
     }
     if (pf.create || pf.edits.length > 0) {
       let text: string;

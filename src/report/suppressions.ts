@@ -179,15 +179,8 @@ export class SuppressionSet {
   }
 }
 
-export interface SuppressionNote {
-  check: string;
-  subject?: string;
-  node?: string;
-  file?: string;
-  reason: string;
-  expires?: string;
-  source: string;
-}
+/** An entry as the expired and stale notes name it: the entry itself. */
+export type SuppressionNote = Suppression;
 
 export interface SuppressionNotes {
   expired: Array<SuppressionNote & { matches: number }>;
