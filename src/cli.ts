@@ -15,6 +15,7 @@ import type { ExplainCommandOptions, RbacForCommandOptions } from './commands/ex
 import type { FixCommandOptions } from './commands/fix.ts';
 import type { ChecksCommandOptions } from './commands/checks.ts';
 import { formatsOf } from './report/formats.ts';
+import { DISTRIBUTIONS } from './distros/index.ts';
 
 import { createOutput, type Io, type Output } from './report/output.ts';
 import { inert, inertMessage } from './report/terminal.ts';
@@ -100,6 +101,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .addOption(outputOption('node'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--kubelet-version <version>', 'the kubelet version, when the node does not say (e.g. 1.31.4)')
+    .addOption(distributionOption())
     .option('--quiet', 'list only failed and unknown checks')
     .option('--all', 'also list the not-applicable checks (counted in the summary, listed only with --all; JSON always holds them)')
     .option('--show-config', 'also print the effective configuration with the source of each value (table format)')
@@ -209,6 +211,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--check <ids>', 'only fix these checks, comma-separated, repeatable', collect)
     .addOption(new Option('--severity <severity>', 'only fix findings at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info']))
     .option('--kubelet-version <version>', 'the kubelet version, when the evidence does not show it')
+    .addOption(distributionOption())
     .option('--cluster', 'plan the cluster-side fixes through the API server: least-privilege roles for subjects that reach the kubelet, Pod Security labels (with --write: applied, server-side dry-run first)')
     .option('--kubeconfig <file>', 'with --cluster: the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'with --cluster: the kubeconfig context (default: its current-context)')
@@ -280,4 +283,9 @@ export async function runProcess(argv: string[]): Promise<void> {
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
   process.exitCode = await main(argv, undefined, (o) => (output = o));
+}
+
+/** --distribution NAME: audit the node as this distribution, not the one detected (src/distros). */
+function distributionOption(): Option {
+  return new Option('--distribution <name>', 'audit the node as this distribution instead of the one detected').choices(DISTRIBUTIONS.map((d) => d.name));
 }

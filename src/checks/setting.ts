@@ -40,6 +40,8 @@ export function describeSource(s: EffectiveSetting): string {
       return 'the kubelet flag default (no --config file sets it)';
     case 'configz':
       return `read from the live configz${at}`;
+    case 'distribution-default':
+      return `set by the distribution: ${s.source.detail ?? ''}${at}`;
   }
 }
 

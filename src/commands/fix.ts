@@ -21,6 +21,7 @@ export interface FixCommandOptions {
   check?: string[];
   severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
   kubeletVersion?: string;
+  distribution?: string;
   cluster?: boolean;
   kubeconfig?: string;
   context?: string;
@@ -67,6 +68,7 @@ function runNodeFix(opts: FixCommandOptions, io: Io): number {
     fs: new RootFs(root),
     ...(opts.root !== undefined ? { root: opts.root } : {}),
     ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion.replace(/^v/, '') } : {}),
+    ...(opts.distribution !== undefined ? { distribution: opts.distribution } : {}),
     ...(checks ? { checks } : {}),
     ...(opts.severity ? { severity: opts.severity } : {}),
   });
@@ -93,7 +95,7 @@ function runNodeFix(opts: FixCommandOptions, io: Io): number {
     return EXIT_NOT_PROVEN;
   }
   // The proof on disk: the audit re-run from the written files; every fixed finding must pass.
-  const facts = gatherNodeFacts({ ...(opts.root !== undefined ? { root: opts.root } : {}), ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion.replace(/^v/, '') } : {}), kubeletFromFiles: true });
+  const facts = gatherNodeFacts({ ...(opts.root !== undefined ? { root: opts.root } : {}), ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion.replace(/^v/, '') } : {}), distribution: plan.facts.distribution?.name, kubeletFromFiles: true });
   const after = runChecks(NODE_CHECKS, facts);
   const open = plan.fixed.filter((f) => after.some((a) => a.check === f.check && (a.subject ?? '') === (f.subject ?? '') && a.status !== 'pass' && a.status !== 'not-applicable'));
   if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), written: result.lines, reaudit: { open: open.map((f) => ({ check: f.check, ...(f.subject ? { subject: f.subject } : {}) })) } }, null, 2)}\n`);

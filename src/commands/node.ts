@@ -24,6 +24,8 @@ export interface NodeCommandOptions {
   output?: string[];
   failOn: FailOn;
   kubeletVersion?: string;
+  /** --distribution NAME (src/distros), instead of the one detected */
+  distribution?: string;
   quiet?: boolean;
   all?: boolean;
   showConfig?: boolean;
@@ -64,13 +66,13 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
     return 2;
   }
   try {
-    const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, '') });
+    const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, ''), ...(opts.distribution !== undefined ? { distribution: opts.distribution } : {}) });
     if (io.secrets) registerNodeSecrets(facts, io.secrets);
     // --skip/--check: the checks left out are not run at all; the rest are marked (suppressed, baseline)
     const findings = runChecks(NODE_CHECKS.filter((c) => triage.runs(c.meta.id)), facts).flatMap((f) => triage.mark(f, facts.target) ?? []);
     const triaged = triage.report();
     const incomplete = nodeIncomplete(facts, findings, opts.root);
-    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, failOn: opts.failOn, ...triageInputs(opts) }, facts.now);
+    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, distribution: opts.distribution, failOn: opts.failOn, ...triageInputs(opts) }, facts.now);
     const report = { ...buildNodeReport(facts, findings, header), ...(incomplete !== undefined ? { incomplete } : {}), ...triaged };
     for (const w of triage.warnings(triaged)) io.err.write(`kubelet-guard node: warning: ${inertMessage(w)}`);
     // first, before the report: a run that audited nothing says what was not found and what to try

@@ -1,10 +1,11 @@
 // Facts: plain, JSON-able data gathered by sources and judged by checks. A live node, an offline
 // root and (later) a remote probe or the API server produce the same shapes, so one check serves all.
 import type { StatResult } from '../sources/root-fs.ts';
+import type { DistributionFact } from '../distros/types.ts';
 
 /** Where a value came from. `file` and `line` (1-based) where its text is in a file. */
 export interface Provenance {
-  kind: 'flag' | 'config-file' | 'drop-in' | 'flag-default' | 'config-default' | 'configz';
+  kind: 'flag' | 'config-file' | 'drop-in' | 'flag-default' | 'config-default' | 'configz' | 'distribution-default';
   file?: string;
   line?: number;
   /** e.g. the flag text `--read-only-port=10255`, or "the file writes 0s; the defaulter replaces zero". */
@@ -30,6 +31,8 @@ export interface Arg {
   line?: number;
   /** how it got there, e.g. `$KUBELET_EXTRA_ARGS from /etc/default/kubelet`. */
   via?: string;
+  /** a word the distribution itself adds (not the user's): who adds it and where that is written, e.g. "k3s (k3s-io/k3s pkg/daemons/agent/agent_linux.go)" */
+  by?: string;
 }
 
 /** A flag after pflag parsing. */
@@ -39,6 +42,8 @@ export interface ParsedFlag {
   text: string; // as written, e.g. `--read-only-port=0`
   file?: string;
   line?: number;
+  /** the distribution adds it itself (Arg.by) */
+  by?: string;
 }
 
 /** Something the evidence says that a check should report (a file the kubelet would refuse, …). */
@@ -55,8 +60,8 @@ export interface Diagnostic {
 }
 
 export interface KubeletInvocation {
-  /** how it was found: a running process, or the systemd unit that would start it. */
-  from: 'process' | 'systemd-unit' | 'manual';
+  /** how it was found: a running process, the systemd unit that would start it, or the distribution's own files (k3s's config.yaml, MicroK8s's args file) */
+  from: 'process' | 'systemd-unit' | 'manual' | 'distribution';
   pid?: number;
   argv: Arg[];
   /** environment of the process (names only are kept for secrets' sake, values redacted by reporters). */
@@ -113,6 +118,8 @@ export interface KubeletFacts {
 
 export interface NodeFacts {
   target: string; // "live node" or the --root folder
+  /** the distribution found (or named by --distribution), its version and why; absent for facts not read from a node's files (scan, cluster) */
+  distribution?: DistributionFact;
   mode: 'live' | 'offline';
   /** whether the evidence could be read fully (live mode needs root). */
   privileged: boolean;

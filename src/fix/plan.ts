@@ -10,6 +10,8 @@ import type { Check, Finding, Severity, Status } from '../checks/types.ts';
 import { SEVERITIES } from '../checks/types.ts';
 import type { NodeFacts } from '../facts/types.ts';
 import { gatherNodeFacts, type NodeOptions } from '../sources/node.ts';
+import { distributionNamed, managedFile } from '../distros/index.ts';
+import type { Distribution } from '../distros/types.ts';
 import { normalize, type RootFs } from '../sources/root-fs.ts';
 import { restartsOf } from './describe.ts';
 import type { EditResult } from './edit-result.ts';
@@ -83,32 +85,15 @@ const keyOf = (f: { check: string; subject?: string }) => `${f.check}\u0000${f.s
 const refOf = (f: Finding): FindingRef => ({ check: f.check, ...(f.subject ? { subject: f.subject } : {}), title: f.title, severity: f.severity });
 const closed = (s: Status | undefined) => s === 'pass' || s === 'not-applicable';
 
-/** kubeadm rewrites these on `kubeadm upgrade` / `join`: a change there does not last. */
-const REGENERATED: Record<string, string> = {
-  '/var/lib/kubelet/kubeadm-flags.env': 'kubeadm rewrites /var/lib/kubelet/kubeadm-flags.env on `kubeadm upgrade node` and `kubeadm join`: also set the flag in kubeadm\'s nodeRegistration.kubeletExtraArgs, or it comes back',
-  '/var/lib/kubelet/config.yaml': 'kubeadm rewrites /var/lib/kubelet/config.yaml from the kubelet-config ConfigMap on `kubeadm upgrade node`: also change the ConfigMap (kubectl -n kube-system edit cm kubelet-config), or the change is undone at the next upgrade',
-};
-
-/**
- * Files a distribution's agent writes again at every boot: a change there is undone, so it is not
- * made (the fix belongs in the agent's own input). EKS AL2023: nodeadm (awslabs/amazon-eks-ami,
- * nodeadm/internal/kubelet) writes the kubelet's config, its drop-in, environment and unit from
- * the NodeConfig in the instance's user data.
- */
-const MANAGED: Array<{ match: (p: string) => boolean; why: string }> = [
-  {
-    match: (p) => p === '/etc/kubernetes/kubelet/config.json' || p === '/etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf' || p === '/etc/eks/kubelet/environment',
-    why: "nodeadm (EKS) writes this file again at every boot from the NodeConfig in the instance's user data: make the change there (spec.kubelet.config or spec.kubelet.flags), or it is undone",
-  },
-];
-
 export function makePlan(opts: PlanOptions): Plan {
   const catalogue = opts.catalogue ?? NODE_CHECKS;
-  const audit = (fs: RootFs) => {
-    const facts = gatherNodeFacts({ ...opts, fs, kubeletFromFiles: true });
+  const audit = (fs: RootFs, distribution = opts.distribution) => {
+    const facts = gatherNodeFacts({ ...opts, fs, kubeletFromFiles: true, ...(distribution !== undefined ? { distribution } : {}) });
     return { facts, findings: runChecks(catalogue, facts) };
   };
   const base = audit(opts.fs);
+  // the planned files are audited as the same distribution (a fix never changes which one it is)
+  const distro = distributionNamed(base.facts.distribution?.name ?? 'generic')!;
   const failing = base.findings.filter((f) => f.status === 'fail');
   const wanted = (f: Finding) =>
     (!opts.checks || opts.checks.includes(f.check)) && (!opts.severity || SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(opts.severity));
@@ -119,8 +104,8 @@ export function makePlan(opts: PlanOptions): Plan {
   const candidates = failing.filter((x) => wanted(x) && x.fixes?.length);
   // Together first (one re-audit): when they build without a conflict, every target then passes and
   // nothing got worse, that is the proof, whatever the number of fixes.
-  const together = build(opts.fs, candidates);
-  if (together.ok && provenTogether(candidates, base, audit(new PlannedFs(opts.fs.root, together.overlay)))) accepted.push(...candidates);
+  const together = build(opts.fs, candidates, distro);
+  if (together.ok && provenTogether(candidates, base, audit(new PlannedFs(opts.fs.root, together.overlay), distro.name))) accepted.push(...candidates);
   else {
     // Otherwise each fix alone, to tell which one fails or breaks what (a conflict is then settled
     // among the proven ones): at most MAX_TRIALS re-audits, so a node of thousands of failing files
@@ -130,23 +115,25 @@ export function makePlan(opts: PlanOptions): Plan {
         refused.push({ ...refOf(f), why: `not proven: the plan's fixes do not all pass together, and only ${MAX_TRIALS} are tried one by one; re-run with --check or --severity` });
         continue;
       }
-      const one = build(opts.fs, [f]);
+      const one = build(opts.fs, [f], distro);
       if (!one.ok) {
         refused.push({ ...refOf(f), why: one.why });
         continue;
       }
-      const why = unproven(f, base, audit(new PlannedFs(opts.fs.root, one.overlay)));
+      const why = unproven(f, base, audit(new PlannedFs(opts.fs.root, one.overlay), distro.name));
       if (why) refused.push({ ...refOf(f), why });
       else accepted.push(f);
     }
   }
-  const built = buildRefusing(opts.fs, accepted, refused).built;
+  const built = buildRefusing(opts.fs, accepted, refused, distro).built;
 
-  const after = audit(new PlannedFs(opts.fs.root, built.overlay));
+  const after = audit(new PlannedFs(opts.fs.root, built.overlay), distro.name);
   const afterByKey = new Map(after.findings.map((f) => [keyOf(f), f]));
   const fixed = accepted.map((f) => outcome(f, afterOf(f, after.findings, afterByKey)));
   const regressions = regressionsOf(base, after);
-  const notes = [...new Set(built.changes.flatMap((c) => (REGENERATED[c.path] && c.after !== undefined ? [REGENERATED[c.path]!] : [])))];
+  // files rewritten on upgrade are changed, with a note of where the change must also go
+  const rewritten = (path: string) => { const m = managedFile(distro, path); return m?.when === 'upgrade' ? [m.why] : []; };
+  const notes = [...new Set(built.changes.flatMap((c) => (c.after !== undefined ? rewritten(c.path) : [])))];
   if (opts.fs.live && built.changes.length > 0) notes.push('the plan changes the files the kubelet starts from: the running kubelet keeps its settings until it is restarted');
   return {
     target: base.facts.target,
@@ -166,10 +153,10 @@ export function makePlan(opts: PlanOptions): Plan {
 const MAX_TRIALS = 200;
 
 /** The fixes built together, each that conflicts with one before it refused (and left out). */
-function buildRefusing(fs: RootFs, fixes: readonly Finding[], refused: Plan['refused']): { built: Extract<Built, { ok: true }> } {
+function buildRefusing(fs: RootFs, fixes: readonly Finding[], refused: Plan['refused'], distro: Distribution): { built: Extract<Built, { ok: true }> } {
   const kept = [...fixes];
   for (;;) {
-    const b = build(fs, kept);
+    const b = build(fs, kept, distro);
     if (b.ok) return { built: b };
     kept.splice(kept.indexOf(b.culprit), 1);
     refused.push({ ...refOf(b.culprit), why: b.why });
@@ -235,15 +222,16 @@ interface Pending {
 /** Edits are applied in this order: a created file first, words added before words replaced (an added word may follow one that is replaced). */
 const ORDER: Record<FixProposal['kind'], number> = { 'dropin-create': 0, 'flag-add': 1, 'flag-set': 2, 'config-set': 3, 'manifest-set': 4, mode: 5, owner: 6 };
 
-function build(fs: RootFs, findings: readonly Finding[]): Built {
+/** A file the distribution writes again at boot is refused: the change belongs in the distribution's own input (src/distros). */
+function build(fs: RootFs, findings: readonly Finding[], distro: Distribution): Built {
   const files = new Map<string, Pending>();
   const seen = new Set<string>();
   for (const f of findings) {
     for (const p of [...(f.fixes ?? [])].sort((a, b) => ORDER[a.kind] - ORDER[b.kind])) {
       const target = targetOf(fs, p);
       if (!target.ok) return { ok: false, why: target.why, culprit: f };
-      const managed = MANAGED.find((m) => m.match(target.path));
-      if (managed) return { ok: false, why: `${target.path}: ${managed.why}`, culprit: f };
+      const managed = managedFile(distro, target.path);
+      if (managed?.when === 'boot') return { ok: false, why: `${target.path}: ${managed.why}`, culprit: f };
       const pf: Pending = files.get(target.path) ?? { path: target.path, edits: [], closes: new Map(), fixes: [] };
       files.set(target.path, pf);
       pf.closes.set(keyOf(f), refOf(f));

@@ -144,6 +144,8 @@ function fromConfigFile(f: FieldSpec, path: string, doc: ConfigDoc | undefined):
 }
 
 function flagSource(f: ParsedFlag): Provenance {
+  // a flag the distribution adds itself (k3s's own kubelet arguments): its default, not the user's
+  if (f.by !== undefined) return { kind: 'distribution-default', ...(f.file !== undefined ? { file: f.file, line: f.line } : {}), detail: `${f.text}, set by ${f.by}` };
   return { kind: 'flag', file: f.file, line: f.line, detail: f.text };
 }
 

@@ -54,7 +54,7 @@ export function parsePflags(args: readonly Arg[]): ParsedArgs {
     }
     const bad = checkValue(spec, value);
     if (bad) fatal(a, `invalid value "${value}" for flag --${spec.name}: ${bad}; the kubelet refuses to start`);
-    flags.push({ name: spec.name, value, text, file: a.file, line: a.line });
+    flags.push({ name: spec.name, value, text, file: a.file, line: a.line, ...(a.by !== undefined ? { by: a.by } : {}) });
   }
   return { flags, diagnostics };
 }

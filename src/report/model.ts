@@ -14,13 +14,14 @@ export interface NodeReport extends ReportHeader {
   privileged: boolean;
   /** present when the run audited nothing (exit 3): what was not found and what to try */
   incomplete?: string;
+  distribution?: NodeFacts['distribution'];
   kubelet: {
     found: boolean;
     missing?: string;
     from?: string;
     pid?: number;
     unit?: { file: string; dropIns: string[] };
-    argv?: Array<{ text: string; file?: string; line?: number }>;
+    argv?: Array<{ text: string; file?: string; line?: number; by?: string }>;
     version?: { value: string; source: string };
     configFile?: string;
     configDir?: string;
@@ -43,6 +44,7 @@ export function buildNodeReport(facts: NodeFacts, findings: Finding[], header: R
     target: facts.target,
     mode: facts.mode,
     privileged: facts.privileged,
+    ...(facts.distribution ? { distribution: facts.distribution } : {}),
     kubelet: {
       found: !facts.kubelet.missing,
       ...(facts.kubelet.missing ? { missing: facts.kubelet.missing } : {}),
@@ -58,9 +60,9 @@ export function buildNodeReport(facts: NodeFacts, findings: Finding[], header: R
   };
 }
 
-function argvOut(argv: ReadonlyArray<{ text: string; file?: string; line?: number }>): Array<{ text: string; file?: string; line?: number }> {
+function argvOut(argv: ReadonlyArray<{ text: string; file?: string; line?: number; by?: string }>): Array<{ text: string; file?: string; line?: number; by?: string }> {
   const texts = redactArgv(argv.map((a) => a.text));
-  return argv.map((a, i) => ({ text: texts[i]!, file: a.file, line: a.line }));
+  return argv.map((a, i) => ({ text: texts[i]!, file: a.file, line: a.line, ...(a.by !== undefined ? { by: a.by } : {}) }));
 }
 
 /** staticPodURLHeader values are credentials more often than not; staticPodURL may carry some. */

@@ -48,9 +48,11 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   // a run that audited nothing says so first, with what to try (exit 3)
   if (report.incomplete !== undefined) lines.push(c.yellow(c.bold(`INCOMPLETE: ${oneLine(report.incomplete)}`)), '');
   lines.push(c.bold(`kubelet-guard node audit: ${inert(report.target)}`));
+  const d = report.distribution;
+  if (d) lines.push(`  distribution: ${inert(d.title)}${d.version ? ` ${inert(d.version.value)}` : ''} (${oneLine(d.evidence.join('; '))})`);
   if (!k.found) lines.push(`  kubelet: ${c.yellow('not found')}: ${oneLine(k.missing ?? '')}`);
   else {
-    const how = k.from === 'process' ? `process ${k.pid}` : `systemd unit ${inert(k.unit?.file ?? '')}`;
+    const how = k.from === 'process' ? `process ${k.pid}` : k.from === 'distribution' ? `started by ${inert(d?.title ?? 'the distribution')}${k.unit ? ` (${inert(k.unit.file)})` : ''}` : `systemd unit ${inert(k.unit?.file ?? '')}`;
     const dropIns = k.unit && k.unit.dropIns.length > 0 ? ` (+${k.unit.dropIns.length} drop-in${k.unit.dropIns.length > 1 ? 's' : ''})` : '';
     lines.push(`  kubelet: ${how}${k.from === 'process' ? '' : dropIns}`);
     lines.push(`  config:  ${k.configFile !== undefined ? inert(k.configFile) : 'no --config (flag defaults apply)'}${k.configDir ? `, drop-ins from ${inert(k.configDir)} (${k.dropIns.length})` : ''}`);

@@ -1,8 +1,8 @@
-// The kubelet's version from the Debian package database (kubeadm's deb packages): the stanza
+// A package's version from the Debian package database (kubeadm's deb packages): the stanza
 // "Package: kubelet" with an installed Status, e.g. "Version: 1.33.4-1.1" → "1.33.4".
 import type { RootFs } from './root-fs.ts';
 
-export function readDpkgVersion(fs: RootFs): { value: string; source: string } | undefined {
+export function readDpkgVersion(fs: RootFs, pkg = 'kubelet'): { value: string; source: string } | undefined {
   const r = fs.read('/var/lib/dpkg/status', 64 * 1024 * 1024);
   if (!r.ok) return undefined;
   const text = r.bytes.toString('utf8');
@@ -13,10 +13,10 @@ export function readDpkgVersion(fs: RootFs): { value: string; source: string } |
     const end = m ? m.index : text.length;
     const stanza = text.slice(start, end);
     start = m ? sep.lastIndex : text.length + 1;
-    if (!/^Package: kubelet$/m.test(stanza)) continue;
+    if (!stanza.split('\n').includes(`Package: ${pkg}`)) continue;
     if (!/^Status: .*\binstalled$/m.test(stanza)) continue;
     const v = /^Version: (?:\d+:)?([0-9]+\.[0-9]+\.[0-9]+)/m.exec(stanza);
-    if (v) return { value: v[1]!, source: '/var/lib/dpkg/status (package kubelet)' };
+    if (v) return { value: v[1]!, source: `/var/lib/dpkg/status (package ${pkg})` };
   }
   return undefined;
 }

@@ -1,12 +1,12 @@
-// Gathers a node's evidence into NodeFacts: the kubelet invocation (a running process in live mode,
-// else its systemd unit), the --config file and --config-dir drop-ins, the effective config, the
+// Gathers a node's evidence into NodeFacts: the distribution (src/distros), the kubelet invocation
+// as that distribution starts it (src/sources/launch), the --config file and --config-dir drop-ins, the effective config, the
 // files checks ask about, certificates, kube-proxy and the kubelet version. All I/O of the node
 // audit happens here (and in the modules it calls); nothing here judges.
-import type { Arg, Diagnostic, KubeletFacts, KubeletInvocation, KubeProxyFacts, NodeFacts, ParsedFlag } from '../facts/types.ts';
+import type { Diagnostic, KubeletFacts, KubeProxyFacts, NodeFacts, ParsedFlag } from '../facts/types.ts';
+import type { Distribution } from '../distros/types.ts';
+import { detectDistribution } from '../distros/detect.ts';
 import { RootFs, joinNodePath, type DirEntry, type FileType, type StatResult } from './root-fs.ts';
-import { reconstructUnit } from './systemd-unit.ts';
 import { readKubeletCertificates } from './certificates.ts';
-import { findProcesses } from './proc.ts';
 import { parsePflags } from '../kubelet/pflag.ts';
 import { parseConfigDoc, type ConfigDoc } from '../kubelet/config-file.ts';
 import { computeEffectiveConfig } from '../kubelet/effective-config.ts';
@@ -30,6 +30,8 @@ export interface NodeOptions {
   now?: Date;
   /** live: the kubelet as its unit would start it, not the running process (what `fix` changes and proves) */
   kubeletFromFiles?: boolean;
+  /** --distribution NAME: skip detection (src/distros) */
+  distribution?: string;
 }
 
 /**
@@ -50,7 +52,8 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
     if (p && !(p in files)) files[p] = fs.stat(p);
   };
 
-  const kubelet = gatherKubelet(fs, live, opts);
+  const detected = detectDistribution(fs, live, opts.distribution);
+  const kubelet = gatherKubelet(fs, live, opts, detected.distro);
   const unit = kubelet.invocation?.unit;
   if (unit) [unit.file, ...unit.dropIns].forEach(statFile);
   statFile(kubelet.configFile);
@@ -72,6 +75,7 @@ export function gatherNodeFacts(opts: NodeOptions): NodeFacts {
 
   return {
     target: live ? 'live node' : (opts.root as string),
+    distribution: detected.fact,
     mode: live ? 'live' : 'offline',
     privileged,
     ...(privileged ? {} : { privilegeNote: 'live mode runs as a non-root user: the kubelet process, its files and keys may be unreadable, and checks that need them are unknown; run as root for a full audit' }),
@@ -102,50 +106,22 @@ function nodeOs(live: boolean, kubelet: KubeletFacts): Pick<NodeFacts, 'os'> {
   return {};
 }
 
-function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions): KubeletFacts {
+function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions, distro: Distribution): KubeletFacts {
   const diagnostics: Diagnostic[] = [];
-  let invocation: KubeletInvocation | undefined;
-  let missing: string | undefined;
-  let hidden: string | undefined;
-
-  if (live && !opts.kubeletFromFiles) {
-    const procs = findProcesses(fs, 'kubelet');
-    if (procs.error) diagnostics.push({ code: 'proc-unreadable', severity: 'info', message: procs.error });
-    const p = procs.found[0];
-    if (p) {
-      if (procs.found.length > 1) diagnostics.push({ code: 'several-kubelets', severity: 'info', message: `${procs.found.length} kubelet processes are running (pids ${procs.found.map((x) => x.pid).join(', ')}); auditing pid ${p.pid}` });
-      let argv: Arg[] = p.argv.map((text) => ({ text, via: `/proc/${p.pid}/cmdline` }));
-      // The unit that started it names the files CIS 4.1.1/4.1.2 ask about, and, when it would
-      // start the same command line, the file and line of every word (for exact fixes).
-      const u = reconstructUnit(fs);
-      if (u.unit && u.argv.length > 0) {
-        const same = u.argv.length === argv.length && u.argv.every((a, i) => a.text === argv[i]!.text);
-        if (same) argv = u.argv;
-        else diagnostics.push({ code: 'unit-drift', severity: 'low', message: `the running kubelet (pid ${p.pid}) was started with another command line than ${u.unit.file} gives now: a changed unit or env file awaits a restart; the running process is audited`, file: u.unit.file });
-      }
-      invocation = { from: 'process', pid: p.pid, argv, env: p.env, flags: [], ...(u.unit ? { unit: u.unit } : {}) };
-    }
-  }
-  if (!invocation) {
-    const u = reconstructUnit(fs);
-    diagnostics.push(...u.diagnostics);
-    if (u.argv.length > 0 && u.unit) {
-      invocation = { from: 'systemd-unit', argv: u.argv, env: u.env, unit: u.unit, flags: [] };
-      if (u.incomplete) hidden = `part of the kubelet's command line could not be read (${u.incomplete.join('; ')}), so any setting may be overridden by a flag not seen`;
-    } else {
-      missing = live
-        ? `no kubelet process is running${u.missing ? ` and ${u.missing}` : ''}`
-        : (u.missing ?? 'no kubelet.service unit with an ExecStart was found');
-    }
-  }
+  const launch = distro.unseen
+    ? { diagnostics: [], missing: distro.unseen }
+    : distro.launch({ fs, live, fromFiles: opts.kubeletFromFiles === true });
+  diagnostics.push(...launch.diagnostics);
+  const invocation = launch.invocation;
 
   const version = opts.kubeletVersion
     ? { value: opts.kubeletVersion, source: '--kubelet-version' }
-    : readDpkgVersion(fs);
+    : (launch.kubeletVersion ?? readDpkgVersion(fs));
 
   if (!invocation) {
-    return { missing, version, dropIns: [], effective: {}, diagnostics };
+    return { missing: launch.missing, version, dropIns: [], effective: {}, diagnostics };
   }
+  const hidden = launch.hidden;
 
   const parsed = parsePflags(invocation.argv.slice(1));
   invocation.flags = parsed.flags;

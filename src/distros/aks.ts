@@ -1,0 +1,13 @@
+// Azure Kubernetes Service (AKS): not yet described (issue 14): no marks, so it is never detected; --distribution aks audits it as a kubelet.service.
+import type { Distribution } from './types.ts';
+import { systemdLaunch } from '../sources/launch/systemd.ts';
+
+export const aks: Distribution = {
+  name: 'aks',
+  title: 'Azure Kubernetes Service (AKS)',
+  runs: 'process',
+  launch: systemdLaunch(),
+  marks: [],
+  benchmark: 'cis-aks',
+  sources: [],
+};

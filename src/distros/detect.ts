@@ -1,0 +1,67 @@
+// Which distribution a node runs, from the marks each distribution's data lists: the first
+// distribution of the registry (most specific first) with a mark on the node wins; none found is
+// `generic` (a kubelet.service of unknown make). `--distribution NAME` overrides.
+import type { RootFs } from '../sources/root-fs.ts';
+import { findProcesses } from '../sources/proc.ts';
+import { readDpkgVersion } from '../sources/dpkg.ts';
+import { SYSTEM_UNIT_PATH } from '../sources/systemd-unit.ts';
+import { DISTRIBUTIONS, distributionNamed } from './index.ts';
+import type { Distribution, DistributionFact, Mark, VersionSource } from './types.ts';
+
+export interface Detected {
+  distro: Distribution;
+  fact: DistributionFact;
+}
+
+export function detectDistribution(fs: RootFs, live: boolean, override?: string): Detected {
+  if (override !== undefined) {
+    const distro = distributionNamed(override);
+    if (!distro) throw new Error(`unknown distribution ${override}`); // the CLI checks the name first
+    return { distro, fact: factOf(distro, [`--distribution ${distro.name}`], readVersion(fs, distro), true) };
+  }
+  for (const distro of DISTRIBUTIONS) {
+    const found = distro.marks.flatMap((m) => markFound(fs, live, m) ?? []);
+    if (found.length > 0) return { distro, fact: factOf(distro, found, readVersion(fs, distro)) };
+  }
+  const generic = distributionNamed('generic')!;
+  return { distro: generic, fact: factOf(generic, ['no distribution\'s marks were found'], readVersion(fs, generic)) };
+}
+
+function factOf(d: Distribution, evidence: string[], version: DistributionFact['version'], overridden = false): DistributionFact {
+  return { name: d.name, title: d.title, ...(version ? { version } : {}), evidence, ...(overridden ? { overridden } : {}) };
+}
+
+/** The mark in words when it is on the node. */
+function markFound(fs: RootFs, live: boolean, m: Mark): string | undefined {
+  if ('file' in m) return fs.stat(m.file, { follow: false }).exists === true ? `${m.file} exists` : undefined;
+  if ('process' in m) {
+    if (!live) return undefined;
+    const p = findProcesses(fs, m.process).found[0];
+    return p ? `a ${m.process} process runs (pid ${p.pid})` : undefined;
+  }
+  if ('unit' in m) {
+    for (const dir of SYSTEM_UNIT_PATH) {
+      const path = `${dir}/${m.unit}`;
+      if (fs.stat(path, { follow: false }).exists === true) return `the systemd unit ${path} exists`;
+    }
+    return undefined;
+  }
+  return readDpkgVersion(fs, m.dpkg) ? `the Debian package ${m.dpkg} is installed` : undefined;
+}
+
+function readVersion(fs: RootFs, d: Distribution): DistributionFact['version'] {
+  for (const v of d.version ?? []) {
+    const found = versionFrom(fs, v);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function versionFrom(fs: RootFs, v: VersionSource): DistributionFact['version'] {
+  if ('dpkg' in v) return readDpkgVersion(fs, v.dpkg);
+  const r = fs.read(v.file, 1024 * 1024);
+  if (!r.ok) return undefined;
+  const m = v.pattern.exec(r.bytes.toString('utf8'));
+  // a version is short and plain: anything else in the file is not one (hostile text stays out)
+  return m?.[1] && /^[0-9A-Za-z.+_~-]{1,64}$/.test(m[1]) ? { value: m[1], source: v.file } : undefined;
+}

@@ -1,0 +1,90 @@
+// A distribution as data: how it ships the kubelet (where it runs, where its flags come from, what
+// it sets itself, which files it writes again), how to recognise it on a node, and which benchmark
+// numbers its checks. Sources read this; checks never ask which distribution a node runs.
+import type { Diagnostic, KubeletInvocation } from '../facts/types.ts';
+import type { RootFs } from '../sources/root-fs.ts';
+
+export type DistroName =
+  | 'kubeadm' | 'kind' | 'k3s' | 'rke2' | 'microk8s' | 'aks' | 'gke' | 'eks-al2' | 'eks-al2023'
+  | 'bottlerocket' | 'openshift' | 'talos' | 'generic';
+
+/** Something on a node that shows the distribution. Any one mark is enough; the registry's order decides between distributions. */
+export type Mark =
+  /** a node path that exists (file, folder or symlink) */
+  | { file: string }
+  /** live: a running process whose argv[0] basename is this */
+  | { process: string }
+  /** a systemd unit of this name in the system unit search path */
+  | { unit: string }
+  /** a Debian package installed (/var/lib/dpkg/status) */
+  | { dpkg: string };
+
+/** Where the distribution's version is written on a node: the first that answers wins. */
+export type VersionSource =
+  /** the first capture group of `pattern` in the file's text */
+  | { file: string; pattern: RegExp }
+  | { dpkg: string };
+
+/** A file the distribution (or its installer) writes again: a change there does not last. */
+export interface ManagedFile {
+  /** node paths; a path ending in `/` covers everything below it */
+  paths: string[];
+  /** 'boot': rewritten at every start (a fix there is refused); 'upgrade': rewritten on upgrade (the fix is made, with a note) */
+  when: 'boot' | 'upgrade';
+  /** who writes it and where the change belongs instead */
+  why: string;
+}
+
+export interface LaunchContext {
+  fs: RootFs;
+  live: boolean;
+  /** live: the kubelet as its files would start it, not the running process (what `fix` changes and proves) */
+  fromFiles: boolean;
+}
+
+/** How the distribution starts its kubelet, as read from a node. */
+export interface Launch {
+  invocation?: KubeletInvocation;
+  diagnostics: Diagnostic[];
+  /** part of the command line could not be read: any setting may be overridden by a flag not seen */
+  hidden?: string;
+  /** why no kubelet command line was found */
+  missing?: string;
+  /** the kubelet's version where the distribution shows it (k3s v1.31.4+k3s1 runs kubelet 1.31.4) */
+  kubeletVersion?: { value: string; source: string };
+}
+
+/** Reads the kubelet's command line the way the distribution builds it. */
+export type LaunchModel = (ctx: LaunchContext) => Launch;
+
+export interface Distribution {
+  name: DistroName;
+  /** as its makers write it: "K3s", "Amazon EKS (Amazon Linux 2)" */
+  title: string;
+  /** where its kubelet runs */
+  runs: 'process' | 'embedded' | 'child' | 'container';
+  /** how its kubelet's command line is read */
+  launch: LaunchModel;
+  /** what shows it on a node (any one) */
+  marks: Mark[];
+  version?: VersionSource[];
+  /** files it writes again, and where a change belongs instead */
+  managed?: ManagedFile[];
+  /** set when the kubelet's configuration cannot be seen from the node: why, and what to run instead */
+  unseen?: string;
+  /** the benchmark profile chosen by default (src/profiles) */
+  benchmark: string;
+  /** the files of the distribution's own sources this data was read from (repository and path) */
+  sources: string[];
+}
+
+/** What the node audit found: which distribution, its version, and why. */
+export interface DistributionFact {
+  name: DistroName;
+  title: string;
+  version?: { value: string; source: string };
+  /** the marks found, in words ("/etc/rancher/k3s/config.yaml exists"), or "--distribution k3s" */
+  evidence: string[];
+  /** chosen by --distribution, not detected */
+  overridden?: boolean;
+}
