@@ -35,6 +35,14 @@ export interface ManagedFile {
   why: string;
 }
 
+/** Fields of a Node object, each a pattern it must match; a label must be present. */
+export interface NodeObjectMark {
+  providerID?: RegExp;
+  kubeletVersion?: RegExp;
+  osImage?: RegExp;
+  label?: string;
+}
+
 export interface LaunchContext {
   fs: RootFs;
   live: boolean;
@@ -72,6 +80,11 @@ export interface Distribution {
   managed?: ManagedFile[];
   /** set when the kubelet's configuration cannot be seen from the node: why, and what to run instead */
   unseen?: string;
+  /**
+   * How a Node object shows it to `kubelet-guard cluster` (status.nodeInfo, spec.providerID,
+   * labels): the first entry whose every field matches names the platform of that node.
+   */
+  nodeObject?: NodeObjectMark[];
   /** the benchmark profile chosen by default (src/profiles) */
   benchmark: string;
   /** the files of the distribution's own sources this data was read from (repository and path) */
