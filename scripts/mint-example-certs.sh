@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 EX=examples/nodes
-ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure"
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke"
 for name in "$@"; do
   [[ " $ALL " == *" $name "* ]] || { echo "mint-example-certs: unknown example \"$name\" (one of: $ALL)" >&2; exit 2; }
 done
@@ -211,6 +211,79 @@ cat "$WORK/eks-srv.crt" "$WORK/eks-srv.key" > "$N/var/lib/kubelet/pki/kubelet-se
 ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-20-08-15-42.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
 
 fi # eks-al2023
+
+# ---------------------------------------------------------------- eks-al2 (bootstrap.sh)
+if want eks-al2; then
+N=$EX/eks-al2
+mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
+rsa_key "$WORK/eks2-ca.key" 2048
+issue "/CN=kubernetes" "$WORK/eks2-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
+  "$(at '2026-09-15 18:20:00')" "$(plus100y '2026-09-15 18:20:00')" "$CA_EXT"
+# serverTLSBootstrap: true (templates/al2/runtime/kubelet-config.json) -> kubelet-serving CSR
+HOST=ip-10-0-10-220.us-west-2.compute.internal
+ec_key "$WORK/eks2-srv.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/eks2-srv.key" "$WORK/eks2-srv.crt" \
+  "$(at '2026-11-18 09:20:11')" "$(plus100y '2026-11-18 09:20:11')" \
+  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST,IP:10.0.10.220" \
+  "$N/etc/kubernetes/pki/ca.crt" "$WORK/eks2-ca.key"
+cat "$WORK/eks2-srv.crt" "$WORK/eks2-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-18-09-25-11.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-18-09-25-11.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
+fi # eks-al2
+
+# ---------------------------------------------------------------- aks (AgentBaker)
+if want aks; then
+N=$EX/aks
+mkdir -p "$N/etc/kubernetes/certs" "$N/var/lib/kubelet/pki"
+HOST=aks-nodepool1-12345678-vmss000000
+rsa_key "$WORK/aks-ca.key" 4096
+issue "/CN=ca" "$WORK/aks-ca.key" "$N/etc/kubernetes/certs/ca.crt" \
+  "$(at '2026-10-02 11:04:00')" "$(plus100y '2026-10-02 11:04:00')" "$CA_EXT"
+# TLS bootstrap (10-tlsbootstrap.conf): the rotating client certificate
+ec_key "$WORK/aks-client.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/aks-client.key" "$WORK/aks-client.crt" \
+  "$(at '2026-11-10 14:02:31')" "$(plus100y '2026-11-10 14:02:31')" "$CLIENT_EXT_EC" \
+  "$N/etc/kubernetes/certs/ca.crt" "$WORK/aks-ca.key"
+cat "$WORK/aks-client.crt" "$WORK/aks-client.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-10-14-07-31.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-10-14-07-31.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+# serving certificate rotation (serverTLSBootstrap: true, label kubelet-serving-ca=cluster)
+ec_key "$WORK/aks-srv.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/aks-srv.key" "$WORK/aks-srv.crt" \
+  "$(at '2026-11-10 14:02:33')" "$(plus100y '2026-11-10 14:02:33')" \
+  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST,IP:10.224.0.4" \
+  "$N/etc/kubernetes/certs/ca.crt" "$WORK/aks-ca.key"
+cat "$WORK/aks-srv.crt" "$WORK/aks-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-10-14-07-33.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-10-14-07-33.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
+bootstrap_kubeconfig "$N/etc/kubernetes/certs/ca.crt" https://example-aks-dns-0a1b2c3d.hcp.eastus.azmk8s.io:443 > "$N/var/lib/kubelet/kubeconfig"
+fi # aks
+
+# ---------------------------------------------------------------- gke (GCE reference, cluster/gce)
+if want gke; then
+N=$EX/gke
+mkdir -p "$N/etc/srv/kubernetes/pki" "$N/var/lib/kubelet/pki"
+HOST=gke-example-gke-default-pool-1a2b3c4d-x7k9
+rsa_key "$WORK/gke-ca.key" 2048
+issue "/CN=0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" "$WORK/gke-ca.key" "$N/etc/srv/kubernetes/pki/ca-certificates.crt" \
+  "$(at '2026-10-20 08:00:00')" "$(plus100y '2026-10-20 08:00:00')" "$CA_EXT"
+ec_key "$WORK/gke-client.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/gke-client.key" "$WORK/gke-client.crt" \
+  "$(at '2026-11-18 09:14:02')" "$(plus100y '2026-11-18 09:14:02')" "$CLIENT_EXT_EC" \
+  "$N/etc/srv/kubernetes/pki/ca-certificates.crt" "$WORK/gke-ca.key"
+cat "$WORK/gke-client.crt" "$WORK/gke-client.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-18-09-19-02.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-18-09-19-02.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+# no tlsCertFile, no serverTLSBootstrap in the reference kubelet-config.yaml: the kubelet's own
+# self-signed pair in --cert-dir (client-go certutil.GenerateSelfSignedCertKey)
+TS=$(unix '2026-11-18 09:14:00')
+rsa_key "$WORK/gke-ss-ca.key" 2048
+issue "/CN=$HOST-ca@$TS" "$WORK/gke-ss-ca.key" "$WORK/gke-ss-ca.crt" \
+  "$(at '2026-11-18 08:14:00')" "$(plus100y '2026-11-18 08:14:00')" "$CA_EXT"
+rsa_key "$N/var/lib/kubelet/pki/kubelet.key" 2048
+issue "/CN=$HOST@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/gke-ss.crt" \
+  "$(at '2026-11-18 08:14:00')" "$(plus100y '2026-11-18 08:14:00')" \
+  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST" \
+  "$WORK/gke-ss-ca.crt" "$WORK/gke-ss-ca.key"
+cat "$WORK/gke-ss.crt" "$WORK/gke-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
+bootstrap_kubeconfig "$N/etc/srv/kubernetes/pki/ca-certificates.crt" https://10.128.0.2 > "$N/var/lib/kubelet/kubeconfig"
+fi # gke
 
 # ---------------------------------------------------------------- insecure
 if want insecure; then
