@@ -10,7 +10,7 @@ export const VERSION_FILE_MAX_BYTES = 1024 * 1024;
 
 export interface VersionFile {
   file: string;
-  /** the first capture group must start with MAJOR.MINOR.PATCH (a leading "v" is dropped) */
+  /** the first capture group: MAJOR.MINOR.PATCH with an optional plain suffix (a leading "v" is dropped) */
   pattern: RegExp;
 }
 
@@ -27,6 +27,7 @@ export function kubeletVersionFromFile(fs: Parameters<LaunchModel>[0]['fs'], sou
   const r = fs.read(source.file, VERSION_FILE_MAX_BYTES);
   if (!r.ok) return undefined;
   const m = source.pattern.exec(r.bytes.toString('utf8'));
-  const v = m?.[1] ? /^v?([0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,6})(?![0-9])/.exec(m[1]) : null;
+  // the whole capture must be plain ("v1.33.5-eks-3025e55"), or none of it is taken
+  const v = m?.[1] && m[1].length <= 64 ? /^v?([0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,6})(?:[-+~_.][0-9A-Za-z.+_~-]*)?$/.exec(m[1]) : null;
   return v ? { value: v[1]!, source: source.file } : undefined;
 }
