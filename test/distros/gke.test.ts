@@ -53,6 +53,8 @@ test('gke: verdicts (the reference opens the read-only port; the files say what 
   assert.match(ro.remediation ?? '', /--system-config-from-file=FILE.*insecureKubeletReadonlyPortEnabled/);
   assert.match(ro.remediation ?? '', /--no-enable-insecure-kubelet-readonly-port/);
   assert.equal(verdict(r, 'cert-serving-ca-signed'), 'fail'); // no tlsCertFile, no serverTLSBootstrap: self-signed
+  // --cert-dir=/var/lib/kubelet/pki/ (trailing slash, as util.sh writes it): the kubelet joins the path
+  assert.match(findingOf(r, 'kubelet-tls-cert-files')!.message, /serves \/var\/lib\/kubelet\/pki\/kubelet\.crt,/);
   assert.equal(verdict(r, 'cve-known-kubelet-vulnerabilities', 'CVE-2025-0426'), 'fail'); // 1.31.5 with 10255 open
   assert.equal(verdict(r, 'file-kubelet-kubeconfig-perms'), 'pass');
   assert.equal(verdict(r, 'file-client-ca-perms'), 'pass'); // umask 077 in create-node-pki

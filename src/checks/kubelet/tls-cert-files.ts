@@ -12,6 +12,7 @@
 // (kubelet-facts §1; cmd/kubelet/app/server.go InitializeTLS). With serverTLSBootstrap true it
 // requests a serving certificate from the API server by CSR instead, which CIS accepts too (its
 // rationale is a serving certificate the API server can verify).
+import path from 'node:path';
 import type { NodeFacts } from '../../facts/types.ts';
 import type { Check, CheckResult, Evidence } from '../types.ts';
 import { describeSource, evidenceOf, fixSetting, lookup } from '../setting.ts';
@@ -75,7 +76,7 @@ export const tlsCertFiles: Check = {
     const dir = certDir && !certDir.unknown && typeof certDir.value === 'string' && certDir.value !== '' ? certDir.value : '/var/lib/kubelet/pki';
     return {
       status: 'fail',
-      message: `neither tlsCertFile/tlsPrivateKeyFile nor serverTLSBootstrap is set: the kubelet serves ${dir}/kubelet.crt, which it generates self-signed when it cannot read it (cert-serving-ca-signed judges the file)`,
+      message: `neither tlsCertFile/tlsPrivateKeyFile nor serverTLSBootstrap is set: the kubelet serves ${path.posix.join(dir, 'kubelet.crt')}, which it generates self-signed when it cannot read it (cert-serving-ca-signed judges the file)`,
       evidence,
       remediation: remedy(facts, CERT),
     };
