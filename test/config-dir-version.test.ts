@@ -1,9 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDirVersions, gatherNodeFacts } from '../src/sources/node.ts';
+import { tempDir } from './support/tmp.ts';
 
-const EKS = fileURLToPath(new URL('../examples/nodes/eks-al2023', import.meta.url));
+// the eks-al2023 example without /etc/eks/kubelet-version.txt (which names its kubelet): version unknown
+const EKS = tempDir('kg-eks-noversion-');
+assert.equal(spawnSync('cp', ['-a', `${fileURLToPath(new URL('../examples/nodes/eks-al2023', import.meta.url))}/.`, EKS]).status, 0);
+fs.rmSync(path.join(EKS, 'etc/eks/kubelet-version.txt'));
 
 test('--config-dir with the kubelet version unknown: a refusal that names the versions (before 1.28; 1.28-1.29 without the alpha variable)', () => {
   assert.equal(configDirVersions({}), 'before 1.30');
