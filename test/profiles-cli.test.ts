@@ -174,6 +174,7 @@ describe('cluster', () => {
     assert.deepEqual(rep.findings.find((f) => f.check === 'rbac-kubelet-access')?.benchmark, { profile: 'cis-eks', ids: [], beyond: true });
     const table = fs.readFileSync(tableFile, 'utf8');
     assert.match(table, /benchmark: CIS Amazon EKS Benchmark v1\.8\.0 \(cis-eks\), chosen by --benchmark cis-eks/);
-    assert.match(table, /\(kubelet-anonymous-auth, cis-eks 3\.2\.1\)/);
+    assert.match(table, /FAIL {2}3\.2\.1 +critical +The kubelet's secure API rejects anonymous requests/);
+    assert.match(table, /FAIL {2}beyond +(critical|high|medium|low) /);
   });
 });

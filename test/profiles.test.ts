@@ -11,6 +11,7 @@ import { NODE_CHECKS } from '../src/checks/index.ts';
 import { catalogue } from '../src/report/catalogue.ts';
 import { DISTRIBUTIONS } from '../src/distros/index.ts';
 import type { Finding } from '../src/checks/types.ts';
+import fs from 'node:fs';
 
 const ID = /^\d+(\.\d+){1,2}$/;
 const known = new Set(catalogue().map((c) => c.id));
@@ -97,4 +98,16 @@ test('a finding under a profile: its ids, or beyond the benchmark said plainly; 
   assert.equal(sectionTitle('cis-4.2', 'cis-eks'), 'Kubelet');
   assert.equal(sectionTitle('control-plane', 'cis-openshift'), 'API server: the kubelet path');
   assert.equal(sectionTitle('kubelet-api', 'cis-eks'), 'Kubelet API exposure');
+});
+
+test('the README\'s table of profiles is the data: each profile with its benchmark, version, kube-bench folder and counts', () => {
+  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  for (const p of PROFILES) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${p.name}\` |`));
+    assert.ok(row, p.name);
+    const folder = p.source.files[0]!.split('/')[1]!;
+    assert.ok(row.includes(`| ${profileTitle(p)} | \`${folder}\` |`), row);
+    const mapped = p.controls.filter((c) => c.checks?.length).length;
+    if (p.name !== 'cis-kubernetes') assert.ok(row.includes(`${mapped} of ${p.controls.length}`), row);
+  }
 });
