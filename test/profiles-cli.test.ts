@@ -110,6 +110,16 @@ describe('node', () => {
     assert.match(table, /PASS {2}beyond +critical +The kubelet's secure API rejects anonymous requests/);
   });
 
+  test('--distribution given: its profile, said as given; --benchmark still wins over it (the JSON valid with both inputs)', async () => {
+    const given = await audit('kubeadm-worker', '--distribution', 'eks-al2023');
+    assert.equal(given.rep.benchmark?.reason, 'the distribution given (--distribution): Amazon EKS (Amazon Linux 2023, nodeadm)');
+    assert.equal(given.rep.benchmark?.profile, 'cis-eks');
+    const both = await audit('kubeadm-worker', '--distribution', 'eks-al2023', '--benchmark', 'cis-k3s');
+    assert.equal(both.rep.benchmark?.chosenBy, 'flag');
+    assert.deepEqual(find(both.rep, 'kubelet-anonymous-auth').benchmark, { profile: 'cis-k3s', ids: ['4.2.1'] });
+    assert.deepEqual(find(both.rep, 'file-client-ca-perms').benchmark, { profile: 'cis-k3s', ids: [], beyond: true }, 'K3s 4.1.7 asks 600, the check 644');
+  });
+
   test('--benchmark with no such profile: a usage error naming the profiles', async () => {
     const r = await runCli('node', '--root', path.join(EXAMPLES, 'kubeadm-worker'), '--benchmark', 'cis-nope');
     assert.equal(r.code, 2);
