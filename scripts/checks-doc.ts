@@ -7,6 +7,19 @@ import { NODE_CHECKS } from '../src/checks/index.ts';
 import { checks as ENDPOINT_CHECKS } from '../src/checks/scan/index.ts';
 import { SECTIONS } from '../src/checks/types.ts';
 import { CLUSTER_FINDINGS } from '../src/cluster/findings.ts';
+import { PROFILES, idsOf } from '../src/profiles/index.ts';
+import { profileTitle } from '../src/profiles/types.ts';
+
+/** The benchmark profiles other than CIS Kubernetes (its ids are the CIS v1.12 column). */
+const OTHERS = PROFILES.filter((p) => p.name !== 'cis-kubernetes');
+
+/** A check's ids under the other profiles: "cis-eks 3.2.1 · cis-k3s 4.2.1", or "-". */
+function otherIds(check: string): string {
+  return OTHERS.flatMap((p) => {
+    const ids = idsOf(p, check);
+    return ids.length ? [`${p.name} ${ids.join(', ')}`] : [];
+  }).join(' · ') || '-';
+}
 
 export function renderChecksDoc(): string {
   const out = [
@@ -16,17 +29,19 @@ export function renderChecksDoc(): string {
     'audit\'s checks (`kubelet-guard node`) and, under "Network exposure", the scan\'s (`kubelet-guard scan`). Each check',
     'gives `pass`, `fail`, `unknown` (evidence missing or unreadable, with the reason) or',
     '`not-applicable`; a failure carries the exact fix for the node audited. Each id is an anchor',
-    '(`docs/checks.md#ID`): `kubelet-guard checks` and the SARIF rules link to it.',
+    '(`docs/checks.md#ID`): `kubelet-guard checks` and the SARIF rules link to it. "Other benchmarks" gives',
+    'the ids the other benchmark profiles number a check by ([Benchmark profiles](#benchmark-profiles)); a check',
+    'a profile leaves out is reported as beyond the benchmark under it.',
   ];
   const all = [...NODE_CHECKS, ...ENDPOINT_CHECKS];
   for (const [key, title] of Object.entries(SECTIONS)) {
     const cs = all.filter((c) => c.meta.section === key);
     if (cs.length === 0) continue;
-    out.push('', `## ${title}`, '', '| id | CIS v1.12 | severity | setting | passes when | why it matters |', '|---|---|---|---|---|---|');
+    out.push('', `## ${title}`, '', '| id | CIS v1.12 | other benchmarks | severity | setting | passes when | why it matters |', '|---|---|---|---|---|---|---|');
     const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     for (const { meta } of cs) {
       const also = meta.emits?.length ? ` (or ${[...new Set(meta.emits.map((e) => e.severity))].join(', ')}†)` : '';
-      out.push(`| <a id="${meta.id}"></a>\`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${meta.severity}${also} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
+      out.push(`| <a id="${meta.id}"></a>\`${meta.id}\` | ${meta.cis.join(', ') || '-'} | ${otherIds(meta.id)} | ${meta.severity}${also} | ${meta.setting ? `\`${meta.setting}\`` : '-'} | ${cell(meta.title)} | ${cell(meta.rationale)} |`);
     }
     // † a finding carries the check's severity unless it says otherwise; every other severity a check gives is listed with when
     const others = cs.filter((c) => c.meta.emits?.length);
@@ -35,6 +50,7 @@ export function renderChecksDoc(): string {
       for (const { meta } of others) for (const e of meta.emits!) out.push(`- \`${meta.id}\` ${e.severity}: ${cell(e.when)}`);
     }
   }
+  out.push(...profilesDoc());
   out.push('', '# Cluster findings', '',
     '`kubelet-guard cluster` runs the node checks of "CIS 4.2 Kubelet", "Kubelet API exposure" and "Known kubelet',
     'vulnerabilities" on each node\'s live configuration (`/configz` through the API server; settings only a flag',
@@ -47,6 +63,28 @@ export function renderChecksDoc(): string {
     out.push(`| <a id="${id}"></a>\`${id}\` | ${SECTIONS[m.section]} | ${m.severity} | ${cell(m.failsWhen)} | ${cell(m.rationale)} |`);
   }
   return out.join('\n') + '\n';
+}
+
+/** Each profile other than CIS Kubernetes: where it was read, what it covers, and every control it lists with the checks that judge it or why none does. */
+function profilesDoc(): string[] {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const out = ['', '# Benchmark profiles', '',
+    '`--benchmark NAME` (node, fix, cluster; default: the profile of the distribution found, else `cis-kubernetes`) numbers',
+    'the findings by a platform\'s benchmark; `kubelet-guard checks --benchmark NAME` lists its mapping. A control is',
+    'mapped only when it asks what a check judges (the same setting, the same threshold); every other control listed',
+    'says why it is not. The profiles are data, one file each in `src/profiles/`, read from kube-bench\'s `cfg/` folders.',
+    '', '| profile | benchmark | kube-bench files | controls listed | mapped |', '|---|---|---|---|---|'];
+  for (const p of PROFILES) {
+    out.push(`| \`${p.name}\` | ${profileTitle(p)} | ${p.source.files.map((f) => `\`${f}\``).join(', ')} | ${p.name === 'cis-kubernetes' ? 'those a check names' : p.controls.length} | ${p.controls.filter((c) => c.checks?.length).length} |`);
+  }
+  for (const p of OTHERS) {
+    out.push('', `## ${p.name}: ${profileTitle(p)}`, '', `Read from [${p.source.repository}](https://github.com/${p.source.repository}/tree/${p.source.commit}/${p.source.files[0]!.replace(/\/[^/]*$/, '')}) at \`${p.source.commit.slice(0, 12)}\`. ${cell(p.scope)}`,
+      '', '| control | the benchmark asks | checks | |', '|---|---|---|---|');
+    for (const c of p.controls) {
+      out.push(`| ${c.id} | ${cell(c.title ?? '')}${c.assessment ? ` (${c.assessment})` : ''} | ${c.checks?.map((id) => `[\`${id}\`](#${id})`).join(', ') ?? '-'} | ${c.unmapped ? `not mapped: ${cell(c.unmapped)}` : ''} |`);
+    }
+  }
+  return out;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) fs.writeFileSync('docs/checks.md', renderChecksDoc());

@@ -60,6 +60,7 @@ export function jsonSample(r: NodeReport): string {
     target: r.target,
     mode: r.mode,
     privileged: r.privileged,
+    ...(r.benchmark ? { benchmark: r.benchmark } : {}),
     kubelet: { ...r.kubelet, argv: [...(r.kubelet.argv ?? []).slice(0, 2), ELLIPSIS] },
     effectiveConfig: { ...Object.fromEntries(settings.filter((k) => k in r.effectiveConfig).map((k) => [k, r.effectiveConfig[k]])), [ELLIPSIS]: `${Object.keys(r.effectiveConfig).length - settings.length} more: every v1beta1 field, the flag-only settings, and featureGates.<Gate> for each gate named` },
     findings: [...pick(['kubelet-read-only-port', 'cert-serving-ca-signed']), `${ELLIPSIS} ${r.findings.length - 2} more`],

@@ -16,6 +16,7 @@ import type { FixCommandOptions } from './commands/fix.ts';
 import type { ChecksCommandOptions } from './commands/checks.ts';
 import { formatsOf } from './report/formats.ts';
 import { DISTRIBUTIONS } from './distros/index.ts';
+import { PROFILES } from './profiles/index.ts';
 
 import { createOutput, type Io, type Output } from './report/output.ts';
 import { inert, inertMessage } from './report/terminal.ts';
@@ -102,6 +103,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--kubelet-version <version>', 'the kubelet version, when the node does not say (e.g. 1.31.4)')
     .addOption(distributionOption())
+    .addOption(benchmarkOption())
     .option('--quiet', 'list only failed and unknown checks')
     .option('--all', 'also list the not-applicable checks (counted in the summary, listed only with --all; JSON always holds them)')
     .option('--show-config', 'also print the effective configuration with the source of each value (table format)')
@@ -152,6 +154,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .addOption(outputOption('cluster'))
     .option('--no-progress', 'no progress line on standard error (it is only drawn on a terminal)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .addOption(benchmarkOption('number the findings by this benchmark profile (default cis-kubernetes: the nodes of a cluster may run different distributions)'))
     .option('--color', 'force colour on')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--node-audit', "CREATES OBJECTS: run the node audit on each node as a Job (reading the node's files, static pods, sockets and certificates) and merge its report; every Job is deleted when done")
@@ -171,6 +174,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .command('checks')
     .description('list every check of node, scan and cluster: id, title, section, severity, CIS ids, setting, rationale, remediation, and its anchor in docs/checks.md')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(benchmarkOption("list this benchmark profile: each check with the profile's ids (or beyond the benchmark), and the profile's controls no check judges, with why"))
     .action(async (opts: ChecksCommandOptions) => {
       const { runChecksCommand } = await import('./commands/checks.ts');
       code = runChecksCommand(opts, io);
@@ -212,6 +216,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .addOption(new Option('--severity <severity>', 'only fix findings at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info']))
     .option('--kubelet-version <version>', 'the kubelet version, when the evidence does not show it')
     .addOption(distributionOption())
+    .addOption(benchmarkOption())
     .option('--cluster', 'plan the cluster-side fixes through the API server: least-privilege roles for subjects that reach the kubelet, Pod Security labels (with --write: applied, server-side dry-run first)')
     .option('--kubeconfig <file>', 'with --cluster: the kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'with --cluster: the kubeconfig context (default: its current-context)')
@@ -288,4 +293,9 @@ export async function runProcess(argv: string[]): Promise<void> {
 /** --distribution NAME: audit the node as this distribution, not the one detected (src/distros). */
 function distributionOption(): Option {
   return new Option('--distribution <name>', 'audit the node as this distribution instead of the one detected').choices(DISTRIBUTIONS.map((d) => d.name));
+}
+
+/** --benchmark NAME: number the findings by this benchmark profile (src/profiles), not the distribution's own. */
+function benchmarkOption(description = "number the findings by this benchmark profile instead of the one the distribution found names (default: the distribution's, else cis-kubernetes); checks it leaves out are shown as beyond the benchmark"): Option {
+  return new Option('--benchmark <name>', description).choices(PROFILES.map((p) => p.name));
 }

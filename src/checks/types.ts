@@ -79,7 +79,10 @@ export interface Finding {
   check: string;
   title: string;
   section: Section;
+  /** CIS Kubernetes Benchmark v1.12 ids, whatever the report's profile */
   cis: string[];
+  /** the report's benchmark profile (src/profiles): its ids for this check, or none and `beyond` when the profile leaves the check out */
+  benchmark?: { profile: string; ids: string[]; beyond?: true };
   setting?: string;
   subject?: string;
   status: Status;

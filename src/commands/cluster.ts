@@ -36,6 +36,7 @@ import { loadTriage, triageInputs, type Triage, type TriageReport } from '../rep
 import { utcDay } from '../report/suppressions.ts';
 import { openOutputs, type OpenOutputs } from '../report/output-files.ts';
 import { reportHeader } from '../report/contract.ts';
+import { chooseProfile, withBenchmark, type BenchmarkChoice } from '../profiles/index.ts';
 import { createProgressWriter, formatDuration, type ProgressStream } from '../scan/progress.ts';
 import { useColor } from './node.ts';
 import { inertMessage } from '../report/terminal.ts';
@@ -51,6 +52,8 @@ const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IMAGE_RE = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,511}$/;
 
 export interface ClusterCommandOptions {
+  /** --benchmark NAME (src/profiles): the findings' numbering (default cis-kubernetes) */
+  benchmark?: string;
   kubeconfig?: string;
   context?: string;
   concurrency: string;
@@ -100,6 +103,8 @@ export interface ClusterNode {
 export interface ClusterReport {
   tool: { name: string; version: string };
   cluster: { server: string; nodes: number };
+  /** the benchmark profile whose ids the findings carry */
+  benchmark?: BenchmarkChoice;
   nodes: ClusterNode[];
   findings: Finding[];
   summary: Summary;
@@ -406,7 +411,7 @@ export async function runClusterCommand(opts: ClusterCommandOptions, io: Io): Pr
 function clusterInputs(opts: ClusterCommandOptions): Record<string, unknown> {
   return {
     kubeconfig: opts.kubeconfig, context: opts.context, concurrency: Number(opts.concurrency), timeoutMs: Number(opts.timeout),
-    deadline: opts.deadline ?? DEFAULT_DEADLINE, failOn: opts.failOn, nodeAudit: opts.nodeAudit === true,
+    deadline: opts.deadline ?? DEFAULT_DEADLINE, failOn: opts.failOn, nodeAudit: opts.nodeAudit === true, benchmark: opts.benchmark,
     ...(opts.nodeAudit ? { nodes: opts.nodes, image: opts.image ?? DEFAULT_NODE_AUDIT_IMAGE, namespace: opts.namespace ?? DEFAULT_NODE_AUDIT_NAMESPACE, nodeAuditTimeout: opts.nodeAuditTimeout ?? DEFAULT_NODE_AUDIT_TIMEOUT } : {}),
     ...triageInputs(opts),
   };
@@ -572,7 +577,9 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
     }
 
     // ---- the report: cluster-wide findings now, each node's as its turn comes ----
-    const head: ClusterJsonHead = { ...reportHeader('cluster', clusterInputs(opts)), cluster: { server: api.server, nodes: nodeRefs.length } };
+    // one profile for the whole report: a cluster's nodes may run different distributions
+    const { profile, choice } = chooseProfile(opts.benchmark, undefined, 'the default (a cluster report numbers every node alike; --benchmark chooses another)');
+    const head: ClusterJsonHead = { ...reportHeader('cluster', clusterInputs(opts)), cluster: { server: api.server, nodes: nodeRefs.length }, benchmark: choice };
     const jsonOut = outs.outputs.find((o) => o.format === 'json');
     const json = jsonOut ? await startJsonStream(jsonOut.stream, head) : undefined;
     // what the other formats need held (formats.ts): the table's capped list, every failed and unknown one, or all
@@ -594,7 +601,7 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
     // each finding marked (suppressed, baseline) or left out (--skip/--check) before it is counted or
     // written; `node` is the node it is about (a node's own findings), for an ignore file's node: pattern
     const report = async (raw: Finding, node?: string): Promise<void> => {
-      const f = triage.mark(raw, node);
+      const f = triage.mark(withBenchmark(raw, profile), node);
       if (!f) return;
       summary[f.status]++;
       if (judges(f)) judged++;

@@ -5,6 +5,7 @@ import { runChecks } from '../checks/run.ts';
 import { firewallJson, iptablesScript, nftRuleset, parseCidrList } from '../fix/firewall.ts';
 import { makePlan, type Plan } from '../fix/plan.ts';
 import { formatPlanText, planJson } from '../fix/plan-report.ts';
+import { chooseProfile, idsOf } from '../profiles/index.ts';
 import { applyWrites, type PlannedAttr, type PlannedWrite } from '../fix/safe-write.ts';
 import { octal, shellWord } from '../fix/describe.ts';
 import type { Io } from '../report/output.ts';
@@ -31,6 +32,8 @@ export interface FixCommandOptions {
   etcdAllow?: string[];
   format?: 'text' | 'json' | 'yaml' | 'nft' | 'iptables';
   color?: boolean;
+  /** --benchmark NAME (src/profiles): the ids the plan's findings are listed with */
+  benchmark?: string;
 }
 
 const USAGE = 2;
@@ -79,18 +82,20 @@ function runNodeFix(opts: FixCommandOptions, io: Io): number {
     io.err.write(`kubelet-guard fix: ${inertMessage(incomplete)}`);
     return EXIT_INCOMPLETE;
   }
+  const { profile, choice } = chooseProfile(opts.benchmark, plan.facts.distribution);
+  const bench = { choice, ids: (check: string) => idsOf(profile, check) };
   if (!opts.write) {
-    io.out.write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan));
+    io.out.write(format === 'json' ? `${JSON.stringify(planJson(plan, bench), null, 2)}\n` : formatPlanText(plan, { benchmark: bench }));
     return EXIT_DONE;
   }
-  if (format === 'text') io.out.write(formatPlanText(plan, { write: true }));
+  if (format === 'text') io.out.write(formatPlanText(plan, { write: true, benchmark: bench }));
   if (plan.changes.length === 0) {
-    if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), written: [] }, null, 2)}\n`);
+    if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan, bench), written: [] }, null, 2)}\n`);
     return EXIT_DONE;
   }
   const result = write(plan, opts, root);
   if (!result.ok) {
-    if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), error: result.error }, null, 2)}\n`);
+    if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan, bench), error: result.error }, null, 2)}\n`);
     io.err.write(`kubelet-guard fix: ${inertMessage(result.error)}`);
     return EXIT_NOT_PROVEN;
   }
@@ -98,7 +103,7 @@ function runNodeFix(opts: FixCommandOptions, io: Io): number {
   const facts = gatherNodeFacts({ ...(opts.root !== undefined ? { root: opts.root } : {}), ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion.replace(/^v/, '') } : {}), distribution: plan.facts.distribution?.name, kubeletFromFiles: true });
   const after = runChecks(NODE_CHECKS, facts);
   const open = plan.fixed.filter((f) => after.some((a) => a.check === f.check && (a.subject ?? '') === (f.subject ?? '') && a.status !== 'pass' && a.status !== 'not-applicable'));
-  if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan), written: result.lines, reaudit: { open: open.map((f) => ({ check: f.check, ...(f.subject ? { subject: f.subject } : {}) })) } }, null, 2)}\n`);
+  if (format === 'json') io.out.write(`${JSON.stringify({ ...planJson(plan, bench), written: result.lines, reaudit: { open: open.map((f) => ({ check: f.check, ...(f.subject ? { subject: f.subject } : {}) })) } }, null, 2)}\n`);
   else {
     io.out.write(`\nWritten:\n${result.lines.map((l) => `  ${inert(l)}`).join('\n')}\n`);
     io.out.write(open.length === 0 ? `Re-audit of the written files: all ${plan.fixed.length} fixed findings pass.\n` : `Re-audit of the written files: ${open.length} fixed finding(s) do not pass: ${open.map((f) => inert(f.check)).join(', ')}\n`);

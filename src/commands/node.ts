@@ -16,6 +16,7 @@ import { reportWidth } from '../report/wrap.ts';
 import { reasonOf } from '../sources/errno.ts';
 import { loadTriage, triageInputs } from '../report/triage.ts';
 import { utcDay } from '../report/suppressions.ts';
+import { chooseProfile, withBenchmark } from '../profiles/index.ts';
 
 export interface NodeCommandOptions {
   root?: string;
@@ -26,6 +27,8 @@ export interface NodeCommandOptions {
   kubeletVersion?: string;
   /** --distribution NAME (src/distros), instead of the one detected */
   distribution?: string;
+  /** --benchmark NAME (src/profiles), instead of the distribution's own */
+  benchmark?: string;
   quiet?: boolean;
   all?: boolean;
   showConfig?: boolean;
@@ -68,12 +71,13 @@ export function runNodeCommand(opts: NodeCommandOptions, io: Io): number {
   try {
     const facts = gatherNodeFacts({ root: opts.root, kubeletVersion: opts.kubeletVersion?.replace(/^v/, ''), ...(opts.distribution !== undefined ? { distribution: opts.distribution } : {}) });
     if (io.secrets) registerNodeSecrets(facts, io.secrets);
+    const { profile, choice } = chooseProfile(opts.benchmark, facts.distribution);
     // --skip/--check: the checks left out are not run at all; the rest are marked (suppressed, baseline)
-    const findings = runChecks(NODE_CHECKS.filter((c) => triage.runs(c.meta.id)), facts).flatMap((f) => triage.mark(f, facts.target) ?? []);
+    const findings = runChecks(NODE_CHECKS.filter((c) => triage.runs(c.meta.id)), facts).flatMap((f) => triage.mark(withBenchmark(f, profile), facts.target) ?? []);
     const triaged = triage.report();
     const incomplete = nodeIncomplete(facts, findings, opts.root);
-    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, distribution: opts.distribution, failOn: opts.failOn, ...triageInputs(opts) }, facts.now);
-    const report = { ...buildNodeReport(facts, findings, header), ...(incomplete !== undefined ? { incomplete } : {}), ...triaged };
+    const header = reportHeader('node', { root: opts.root, kubeletVersion: opts.kubeletVersion, distribution: opts.distribution, benchmark: opts.benchmark, failOn: opts.failOn, ...triageInputs(opts) }, facts.now);
+    const report = { ...buildNodeReport(facts, findings, header, choice), ...(incomplete !== undefined ? { incomplete } : {}), ...triaged };
     for (const w of triage.warnings(triaged)) io.err.write(`kubelet-guard node: warning: ${inertMessage(w)}`);
     // first, before the report: a run that audited nothing says what was not found and what to try
     if (incomplete !== undefined) io.err.write(`kubelet-guard node: ${inertMessage(incomplete)}`);

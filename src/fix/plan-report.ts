@@ -6,6 +6,13 @@ import type { Severity } from '../checks/types.ts';
 import { inert } from '../report/terminal.ts';
 import { describeRestart, octal, shellWord } from './describe.ts';
 import type { FileChange, FindingRef, Plan } from './plan.ts';
+import { choiceText, type BenchmarkChoice } from '../profiles/index.ts';
+
+/** The plan's benchmark profile (src/profiles): its ids for each finding listed. */
+export interface PlanBenchmark {
+  choice: BenchmarkChoice;
+  ids: (check: string) => string[];
+}
 
 /** A line that may carry a secret: an env value, a token, a password, key or certificate data. */
 const SECRET_LINE = /(^|[\s"'{,-])(value|token|password|passwd|secret|bearer|[a-z_-]*key-data|[a-z_-]*cert(?:ificate)?-data|[a-z_]*_(?:token|password|secret|key))["']?\s*[:=]/i;
@@ -23,12 +30,20 @@ export function diffOf(c: FileChange): string | undefined {
 }
 
 const ref = (f: FindingRef) => `${f.check}${f.subject ? ` (${f.subject})` : ''}`;
+/** " [3.2.1]", " [beyond benchmark]", or nothing without a profile. */
+const idsText = (f: FindingRef, b: PlanBenchmark | undefined): string => {
+  if (!b) return '';
+  const ids = b.ids(f.check);
+  return ` [${ids.length > 0 ? `${b.choice.profile} ${ids.join(', ')}` : 'beyond benchmark'}]`;
+};
 const sev = (s: Severity) => s.padEnd(8);
 
-export function formatPlanText(plan: Plan, opts: { write?: boolean } = {}): string {
+export function formatPlanText(plan: Plan, opts: { write?: boolean; benchmark?: PlanBenchmark } = {}): string {
+  const b = opts.benchmark;
   const out: string[] = [];
   const n = plan.changes.length;
   out.push(`Fix ${opts.write ? '' : 'plan '}for ${inert(plan.target)}: ${n === 0 ? 'nothing to change' : `${n} file${n > 1 ? 's' : ''} to change`}${opts.write || n === 0 ? '' : ' (nothing is written; --write applies it)'}`);
+  if (b) out.push(`Benchmark: ${inert(choiceText(b.choice))}`);
   for (const c of plan.changes) {
     out.push('', `${inert(c.path)}${c.create ? ' (new file)' : ''}`);
     out.push(`  closes: ${c.closes.map((f) => inert(ref(f))).join(', ')}`);
@@ -39,19 +54,19 @@ export function formatPlanText(plan: Plan, opts: { write?: boolean } = {}): stri
   }
   if (plan.fixed.length > 0) {
     out.push('', 'Proof: the audit re-run on the planned files (in memory):');
-    for (const f of plan.fixed) out.push(`  ${f.before.toUpperCase()} → ${f.after.toUpperCase()}  ${sev(f.severity)} ${inert(ref(f))}`);
+    for (const f of plan.fixed) out.push(`  ${f.before.toUpperCase()} → ${f.after.toUpperCase()}  ${sev(f.severity)} ${inert(ref(f))}${idsText(f, b)}`);
   }
   if (plan.regressions.length > 0) {
     out.push('', 'Worse after the plan (it will not be written):');
-    for (const f of plan.regressions) out.push(`  ${f.before.toUpperCase()} → ${f.after.toUpperCase()}  ${sev(f.severity)} ${inert(ref(f))}: ${inert(f.message)}`);
+    for (const f of plan.regressions) out.push(`  ${f.before.toUpperCase()} → ${f.after.toUpperCase()}  ${sev(f.severity)} ${inert(ref(f))}${idsText(f, b)}: ${inert(f.message)}`);
   }
   if (plan.refused.length > 0) {
     out.push('', 'Not fixed: the proposed change cannot be made or proven:');
-    for (const f of plan.refused) out.push(`  ${sev(f.severity)} ${inert(ref(f))}: ${inert(f.why)}`);
+    for (const f of plan.refused) out.push(`  ${sev(f.severity)} ${inert(ref(f))}${idsText(f, b)}: ${inert(f.why)}`);
   }
   if (plan.manual.length > 0) {
     out.push('', 'Not fixed: no change is proposed (see the remediation in `kubelet-guard node`):');
-    for (const f of plan.manual) out.push(`  ${sev(f.severity)} ${inert(ref(f))}: ${inert(f.why)}`);
+    for (const f of plan.manual) out.push(`  ${sev(f.severity)} ${inert(ref(f))}${idsText(f, b)}: ${inert(f.why)}`);
   }
   const restart = describeRestart(plan.restart);
   if (restart || plan.notes.length > 0) out.push('');
@@ -61,9 +76,12 @@ export function formatPlanText(plan: Plan, opts: { write?: boolean } = {}): stri
 }
 
 /** The plan as data: each change with its diff (masked as in the text), never whole file contents. */
-export function planJson(plan: Plan): object {
+export function planJson(plan: Plan, b?: PlanBenchmark): object {
+  // each finding listed with the profile's ids (none and beyond: a check the profile leaves out)
+  const withIds = <T extends FindingRef>(fs: readonly T[]) => (b ? fs.map((f) => { const ids = b.ids(f.check); return { ...f, benchmark: { profile: b.choice.profile, ids, ...(ids.length === 0 ? { beyond: true } : {}) } }; }) : fs);
   return {
     target: plan.target,
+    ...(b ? { benchmark: b.choice } : {}),
     changes: plan.changes.map((c) => ({
       path: c.path,
       ...(c.create ? { create: true } : {}),
@@ -73,10 +91,10 @@ export function planJson(plan: Plan): object {
       closes: c.closes,
       fixes: c.fixes,
     })),
-    fixed: plan.fixed,
-    regressions: plan.regressions,
-    refused: plan.refused,
-    manual: plan.manual,
+    fixed: withIds(plan.fixed),
+    regressions: withIds(plan.regressions),
+    refused: withIds(plan.refused),
+    manual: withIds(plan.manual),
     restart: plan.restart,
     notes: plan.notes,
   };

@@ -10,6 +10,10 @@ import { triageSection, triageSummary } from './table.ts';
 import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
 import { DEFAULT_WIDTH, wrapText } from './wrap.ts';
+import { choiceText } from '../profiles/index.ts';
+
+/** The id column, as the node table's: the profile's ids, "beyond" for a check it has no control for (nothing without a profile). */
+const idsOf = (f: Finding): string => (!f.benchmark ? '' : `${inert(f.benchmark.ids.length > 0 ? f.benchmark.ids.join(',') : 'beyond').padEnd(7)} `);
 
 /** Nodes (by subject prefix) where a check failed. */
 function nodesFailing(findings: readonly Finding[], check: string, nodes: ReadonlySet<string>): number {
@@ -72,6 +76,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
   const c = pc.createColors(opts.color);
   // every string from the kubeconfig or the API server goes through inert()/oneLine() (terminal.ts)
   const out: string[] = [c.bold(`kubelet-guard cluster: ${inert(r.cluster.server)}, ${r.cluster.nodes} node(s)`)];
+  if (r.benchmark) out.push(`  benchmark: ${oneLine(choiceText(r.benchmark))}; "beyond" marks a check it has no control for`);
   const names = new Set(r.nodes.map((n) => n.name));
   if (r.nodes.length > 0) {
     out.push('', c.bold('Nodes'));
@@ -112,7 +117,7 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
       const listed = inert(on.slice(0, MAX_NAMES).join(', ')) + (on.length > MAX_NAMES ? `, … +${on.length - MAX_NAMES}` : '');
       const rest = many ? text(f.subject ?? '').replace(/^<node>[ /]?/, '') : '';
       const subject = many ? `${rest ? ` [${rest}]` : ''} [${on.length} nodes: ${listed}]` : f.subject ? ` [${oneLine(f.subject)}]` : '';
-      out.push(`  ${mark[f.status]}  ${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}${f.baseline === 'new' ? ` ${c.bold('NEW')}` : ''}`);
+      out.push(`  ${mark[f.status]}  ${idsOf(f)}${sevColor(f.severity, c)(f.severity.padEnd(8))} ${oneLine(f.title)}${subject} ${c.dim(`(${inert(f.check)})`)}${f.baseline === 'new' ? ` ${c.bold('NEW')}` : ''}`);
       out.push(`    ${c.dim(text(f.message))}`);
       for (const e of f.evidence) if (e.note && !e.setting && f.check.startsWith('rbac-')) out.push(`    ${c.dim(`via ${text(e.note)}`)}`);
       if (f.evidence[0]?.note?.startsWith(NODE_AUDIT_PROVENANCE)) out.push(`    ${c.dim("from the node audit Job: the node's own report")}`);

@@ -24,6 +24,7 @@ import type { Endpoint } from '../scan/types.ts';
 import type { ClusterNode } from '../commands/cluster.ts';
 import type { TriageReport } from './triage.ts';
 import { suppressionWarnings } from './suppressions.ts';
+import type { BenchmarkChoice } from '../profiles/index.ts';
 
 /** How the output a writer writes to looks: a terminal's width and colour, and the table's options. */
 export interface WriteContext {
@@ -50,7 +51,7 @@ export type ScanJsonReport = ReportHeader & {
   summary: Summary;
 } & TriageReport;
 
-export type ClusterJsonHead = ReportHeader & { cluster: { server: string; nodes: number } };
+export type ClusterJsonHead = ReportHeader & { cluster: { server: string; nodes: number }; benchmark?: BenchmarkChoice };
 
 /** What a cluster report's writers get: the findings their spec asks for. */
 export type ClusterFullReport = ClusterJsonHead & {
@@ -72,9 +73,9 @@ export const FORMATS = {
     table: { write: (r, c) => formatTable(r, c) },
     json: { write: (r) => formatJson(r) },
     html: { write: (r, c) => nodeHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
-    junit: { write: (r, c) => formatJunit({ command: 'node', target: r.target, generatedAt: r.generatedAt, findings: r.findings, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
-    markdown: { write: (r, c) => formatMarkdown({ command: 'node', target: r.target, findings: r.findings, summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
+    sarif: { write: (r) => formatSarif({ command: 'node', findings: r.findings, ...(r.benchmark ? { benchmark: r.benchmark } : {}), target: r.target, ...(typeof r.inputs.options['root'] === 'string' ? { root: r.inputs.options['root'] } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
+    junit: { write: (r, c) => formatJunit({ command: 'node', target: r.target, generatedAt: r.generatedAt, findings: r.findings, ...(r.benchmark ? { benchmark: r.benchmark } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
+    markdown: { write: (r, c) => formatMarkdown({ command: 'node', target: r.target, findings: r.findings, ...(r.benchmark ? { benchmark: r.benchmark } : {}), summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
   },
   scan: {
     table: { write: scanTable },
@@ -90,10 +91,10 @@ export const FORMATS = {
     json: {},
     // every finding: the nodes × checks matrix shows the passes too
     html: { findings: 'all', write: (r, c) => clusterHtml(r, c.redact ? { redact: c.redact } : {}) },
-    sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
+    sarif: { findings: 'open', write: (r) => formatSarif({ command: 'cluster', findings: r.findings, ...(r.benchmark ? { benchmark: r.benchmark } : {}), target: r.cluster.server, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), summary: r.summary, ...sarifNotes(r) }) },
     // every finding: a pass is a passed testcase
-    junit: { findings: 'all', write: (r, c) => formatJunit({ command: 'cluster', target: r.cluster.server, generatedAt: r.generatedAt, findings: r.findings, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
-    markdown: { findings: 'open', write: (r, c) => formatMarkdown({ command: 'cluster', target: r.cluster.server, findings: r.findings, summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
+    junit: { findings: 'all', write: (r, c) => formatJunit({ command: 'cluster', target: r.cluster.server, generatedAt: r.generatedAt, findings: r.findings, ...(r.benchmark ? { benchmark: r.benchmark } : {}), ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
+    markdown: { findings: 'open', write: (r, c) => formatMarkdown({ command: 'cluster', target: r.cluster.server, findings: r.findings, ...(r.benchmark ? { benchmark: r.benchmark } : {}), summary: r.summary, ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}), ...(c.redact ? { redact: c.redact } : {}) }) },
   },
 } as const satisfies { node: Record<string, FormatSpec<NodeReport>>; scan: Record<string, FormatSpec<ScanJsonReport>>; cluster: Record<string, FormatSpec<ClusterFullReport>> };
 

@@ -18,6 +18,7 @@ import { CSP, CSS, SCRIPT } from './html-assets.ts';
 import { escapeAttr, escapeHtml } from './html-escape.ts';
 import type { TriageReport } from './triage.ts';
 import { suppressionWarnings } from './suppressions.ts';
+import { benchmarkRef, choiceText, sectionTitle as profileSectionTitle } from '../profiles/index.ts';
 
 export interface HtmlOptions {
   /**
@@ -91,7 +92,8 @@ const WORST_LISTED = 10;
 const badge = (s: Status) => `<span class="badge st-${attr(s)}">${STATUS_MARK[s] ?? '?'} ${h(STATUS_WORD[s] ?? s)}</span>`;
 const sev = (s: Severity) => `<span class="sev sev-${attr(s)}">${h(s)}</span>`;
 const num = (n: number) => h(String(n));
-const sectionTitle = (s: Section) => SECTIONS[s] ?? s;
+/** A section's heading under the report's profile (a newer report's unknown section: its key). */
+const sectionTitle = (s: Section, profile?: string) => (SECTIONS[s] ? profileSectionTitle(s, profile) : s);
 
 export function nodeHtml(r: NodeReport, opts?: HtmlOptions): string {
   return withOptions(opts, () => nodePage(r));
@@ -113,6 +115,7 @@ function nodePage(r: NodeReport): string {
     ['Generated', h(r.generatedAt)],
     ['Kubelet', k.found ? h(`found (${k.from ?? 'unknown source'}${k.pid !== undefined ? `, pid ${k.pid}` : ''})`) : h(`not found${k.missing ? `: ${k.missing}` : ''}`)],
   ];
+  if (r.benchmark) facts.push(['Benchmark', h(choiceText(r.benchmark))]);
   if (k.version) facts.push(['Kubelet version', `${h(k.version.value)} <span class="meta">(${h(k.version.source)})</span>`]);
   if (k.unit) facts.push(['Unit', `<code>${h(k.unit.file)}</code>${k.unit.dropIns.map((d) => `<br><code>${h(d)}</code>`).join('')}`]);
   if (k.configFile) facts.push(['Config file', `<code>${h(k.configFile)}</code>`]);
@@ -129,6 +132,7 @@ function nodePage(r: NodeReport): string {
     before: '',
     after: extra,
     version: r.tool.version,
+    ...(r.benchmark ? { profile: r.benchmark.profile } : {}),
   });
 }
 
@@ -212,6 +216,8 @@ interface PageSpec {
   before: string;
   after: string;
   version: string;
+  /** the report's benchmark profile: section headings without CIS Kubernetes numbers under another */
+  profile?: string;
 }
 
 function page(p: PageSpec): string {
@@ -284,14 +290,14 @@ function findingsHtml(p: PageSpec, ids: Map<Finding, number>): string {
   const form = `<form id="filters" hidden aria-label="Filter the findings">
 ${select('severity', 'Severity', SEVERITIES.map((v) => opt(v, v)).join(''))}
 ${select('status', 'Status', STATUS_ORDER.map((s) => opt(s, `${STATUS_WORD[s]} (${STATUS_LABEL[s].toLowerCase()})`)).join(''))}
-${select('section', 'Section', sections.map((s) => opt(s, sectionTitle(s))).join(''))}
+${select('section', 'Section', sections.map((s) => opt(s, sectionTitle(s, p.profile))).join(''))}
 ${owner ? select('owner', owner.label, `${opt('*', `(not tied to one ${owner.label.toLowerCase()})`)}${owner.names.map((n) => opt(`n:${n}`, n)).join('')}`) : ''}
 <button type="button" id="show-all">Show all</button>
 </form>`;
   const groups = sections.map((s, i) => {
     const fs = p.findings.filter((f) => f.section === s).map((f, j) => ({ f, j })).sort((a, b) => rank(a.f) - rank(b.f) || a.j - b.j).map(({ f }) => f);
     return `<section data-group aria-labelledby="sec-${i}">
-<h3 id="sec-${i}">${h(sectionTitle(s))} <span class="meta" data-count="${fs.length}">(${fs.length})</span></h3>
+<h3 id="sec-${i}">${h(sectionTitle(s, p.profile))} <span class="meta" data-count="${fs.length}">(${fs.length})</span></h3>
 ${fs.map((f) => findingHtml(f, ids.get(f)!, owner ? ownerValue(owner.of(f)) : undefined)).join('\n')}
 </section>`;
   });
@@ -309,7 +315,8 @@ const ownerValue = (name: string | undefined) => (name === undefined ? '*' : `n:
 function findingHtml(f: Finding, id: number, owner: string | undefined): string {
   const data = `data-finding data-status="${attr(f.status)}" data-severity="${attr(f.severity)}" data-section="${attr(f.section)}"${owner !== undefined ? ` data-owner="${attr(owner)}"` : ''}`;
   const meta = [`<code>${h(f.check)}</code>`];
-  if (f.cis.length > 0) meta.push(`CIS ${h(f.cis.join(', '))}`);
+  const ref = benchmarkRef(f);
+  if (ref !== undefined) meta.push(h(ref));
   if (f.setting) meta.push(`setting <code>${h(f.setting)}</code>`);
   if (f.subject !== undefined) meta.push(`subject <code>${h(f.subject)}</code>`);
   if (f.baseline) meta.push(f.baseline === 'new' ? '<strong>new since the baseline</strong>' : 'unchanged since the baseline');

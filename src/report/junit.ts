@@ -16,6 +16,7 @@
 import { SECTIONS, type Evidence, type Finding, type Section } from '../checks/types.ts';
 import { catalogueEntry } from './catalogue.ts';
 import { inert } from './terminal.ts';
+import { benchmarkRef, choiceText, sectionTitle, type BenchmarkChoice } from '../profiles/index.ts';
 
 export interface JunitInput {
   /** the suites' package and hostname: the node, the scan, the API server */
@@ -24,6 +25,8 @@ export interface JunitInput {
   generatedAt: string;
   findings: readonly Finding[];
   incomplete?: string;
+  /** the report's benchmark profile (node, cluster) */
+  benchmark?: BenchmarkChoice;
   redact?: (text: string) => string;
 }
 
@@ -60,7 +63,7 @@ function failureBody(f: Finding, esc: (s: string) => string): string {
   const fix = f.remediation ?? catalogueEntry(f.check)?.remediation;
   const lines = [
     `${esc(f.check)}: ${esc(f.title)}`,
-    `severity: ${f.severity}${f.cis.length ? ` (CIS ${esc(f.cis.join(', '))})` : ''}`,
+    `severity: ${f.severity}${benchmarkRef(f) !== undefined ? ` (${esc(benchmarkRef(f)!)})` : ''}`,
     ...(f.subject ? [`subject: ${esc(f.subject)}`] : []),
     esc(f.message),
     ...f.evidence.map((e) => `evidence: ${esc(evidenceText(e))}`),
@@ -102,6 +105,7 @@ export function formatJunit(input: JunitInput): string {
       `      <property name="section" value="${esc(title)}"/>`,
       `      <property name="target" value="${esc(input.target)}"/>`,
       `      <property name="generatedAt" value="${esc(input.generatedAt)}"/>`,
+      ...(input.benchmark ? [`      <property name="benchmark" value="${esc(choiceText(input.benchmark))}"/>`] : []),
       '    </properties>',
       ...cases,
       '  </testsuite>',
@@ -113,7 +117,7 @@ export function formatJunit(input: JunitInput): string {
   }
   for (const [section, list] of bySection) {
     if (list.length === 0) continue;
-    suite(section, SECTIONS[section] ?? section, list.map((f) => testcase(f, esc)), {
+    suite(section, SECTIONS[section] ? sectionTitle(section, input.benchmark?.profile) : section, list.map((f) => testcase(f, esc)), {
       tests: list.length,
       failures: list.filter((f) => f.status === 'fail' && !f.suppressed).length,
       errors: 0,

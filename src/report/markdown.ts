@@ -19,6 +19,7 @@ import { catalogueEntry } from './catalogue.ts';
 import { evidenceText } from './junit.ts';
 import { failuresFirst } from './marks.ts';
 import { inert } from './terminal.ts';
+import { benchmarkRef, choiceText, type BenchmarkChoice } from '../profiles/index.ts';
 
 /** GitHub's comment limit is 65,536 UTF-16 code units; this leaves room for a bot's own header. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -33,6 +34,8 @@ export interface MarkdownInput {
   findings: readonly Finding[];
   summary: Summary;
   incomplete?: string;
+  /** the report's benchmark profile (node, cluster) */
+  benchmark?: BenchmarkChoice;
   redact?: (text: string) => string;
   /** for tests: the size limit */
   limit?: number;
@@ -70,7 +73,8 @@ const SEV_LABEL: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', 
 function findingBlock(f: Finding, n: number, cl: (s: string) => string): string {
   const fix = f.remediation ?? catalogueEntry(f.check)?.remediation;
   const where = f.evidence.map((e) => codeSpan(cl(evidenceText(e)))).filter((x) => x !== '` `');
-  const head = [`**${n}. ${SEV_LABEL[f.severity]}** ${codeSpan(cl(f.check))} ${escapeMarkdown(f.title)}`];
+  const ref = benchmarkRef(f);
+  const head = [`**${n}. ${SEV_LABEL[f.severity]}** ${codeSpan(cl(f.check))} ${escapeMarkdown(f.title)}${ref !== undefined ? ` (${escapeMarkdown(ref)})` : ''}`];
   if (f.subject) head.push(`Subject: ${codeSpan(cl(f.subject))}`);
   if (where.length) head.push(`Evidence: ${where.join(', ')}`);
   const body = [cl(f.message), ...(fix ? [`Fix: ${cl(fix)}`] : []), ...(f.noFix ? [`kubelet-guard fix changes nothing here: ${cl(f.noFix)}`] : [])];
@@ -93,6 +97,7 @@ export function formatMarkdown(input: MarkdownInput): string {
   const limit = input.limit ?? MARKDOWN_LIMIT;
   const head: string[] = [`## kubelet-guard ${input.command} report: ${codeSpan(cl(input.target))}`, ''];
   if (input.incomplete !== undefined) head.push(`**Incomplete:** the audit did not run in full:`, '', codeBlock([cl(input.incomplete)]), '');
+  if (input.benchmark) head.push(`Benchmark: ${escapeMarkdown(choiceText(input.benchmark))}; a check it has no control for is marked beyond benchmark.`, '');
   head.push(...summaryLines(input.summary), '');
 
   // accepted in the ignore file: listed apart with the reason, never among the failures to act on

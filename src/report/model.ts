@@ -6,6 +6,7 @@ import type { Finding } from '../checks/types.ts';
 import { summarize, type Summary } from '../checks/run.ts';
 import type { ReportHeader } from './contract.ts';
 import type { TriageReport } from './triage.ts';
+import type { BenchmarkChoice } from '../profiles/index.ts';
 
 /** The JSON contract's header (contract.ts) first: schemaVersion, generatedAt, tool, inputs. */
 export interface NodeReport extends ReportHeader {
@@ -15,6 +16,8 @@ export interface NodeReport extends ReportHeader {
   /** present when the run audited nothing (exit 3): what was not found and what to try */
   incomplete?: string;
   distribution?: NodeFacts['distribution'];
+  /** the benchmark profile whose ids the findings carry, and why it was chosen */
+  benchmark?: BenchmarkChoice;
   kubelet: {
     found: boolean;
     missing?: string;
@@ -37,7 +40,7 @@ export interface NodeReport extends ReportHeader {
 }
 
 
-export function buildNodeReport(facts: NodeFacts, findings: Finding[], header: ReportHeader): NodeReport {
+export function buildNodeReport(facts: NodeFacts, findings: Finding[], header: ReportHeader, benchmark?: BenchmarkChoice): NodeReport {
   const inv = facts.kubelet.invocation;
   return {
     ...header,
@@ -45,6 +48,7 @@ export function buildNodeReport(facts: NodeFacts, findings: Finding[], header: R
     mode: facts.mode,
     privileged: facts.privileged,
     ...(facts.distribution ? { distribution: facts.distribution } : {}),
+    ...(benchmark ? { benchmark } : {}),
     kubelet: {
       found: !facts.kubelet.missing,
       ...(facts.kubelet.missing ? { missing: facts.kubelet.missing } : {}),

@@ -13,6 +13,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import type { Evidence, Finding, Severity } from '../checks/types.ts';
 import type { Summary } from '../checks/run.ts';
 import { catalogueEntry, repositoryUrl, type ReportCommand } from './catalogue.ts';
+import type { BenchmarkChoice } from '../profiles/index.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const NODE_ROOT = 'NODEROOT';
@@ -31,6 +32,8 @@ export interface SarifInput {
   summary?: Summary;
   /** warnings about the run itself: expired and stale suppressions (report/suppressions.ts) */
   notes?: string[];
+  /** the report's benchmark profile (node, cluster): its ids replace the CIS Kubernetes v1.12 ids */
+  benchmark?: BenchmarkChoice;
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -81,7 +84,7 @@ function resultText(f: Finding): string {
   return parts.join('\n');
 }
 
-function rule(id: string, fallback: Finding): Record<string, unknown> {
+function rule(id: string, fallback: Finding, benchmark: BenchmarkChoice | undefined): Record<string, unknown> {
   const c = catalogueEntry(id);
   const title = c?.title ?? fallback.title;
   const severity = c?.severity ?? fallback.severity;
@@ -91,7 +94,7 @@ function rule(id: string, fallback: Finding): Record<string, unknown> {
   const md = [
     `**${title}**`, '', c?.rationale ?? '',
     ...(remediation ? ['', c?.remediation ? `**Fix:** ${remediation}` : `**Fails when:** ${remediation}`] : []),
-    ...(cis.length ? ['', `CIS Kubernetes Benchmark v1.12: ${cis.join(', ')}`] : []),
+    ...benchmarkLines(cis, fallback.benchmark, benchmark),
     '', `[${id} in docs/checks.md](${c?.helpUri ?? `${repositoryUrl()}/blob/main/docs/checks.md`})`,
   ].join('\n');
   return {
@@ -103,10 +106,11 @@ function rule(id: string, fallback: Finding): Record<string, unknown> {
     help: { text: [c?.rationale, remediation ? `${c?.remediation ? 'Fix' : 'Fails when'}: ${remediation}` : undefined].filter(Boolean).join('\n'), markdown: md },
     defaultConfiguration: { level: LEVEL[severity] },
     properties: {
-      tags: ['security', 'kubernetes', c?.section ?? fallback.section, ...cis.map((x) => `CIS-${x}`)],
+      tags: ['security', 'kubernetes', c?.section ?? fallback.section, ...benchmarkTags(cis, fallback.benchmark)],
       severity,
       ...(sev ? { 'security-severity': sev } : {}),
       cis,
+      ...(fallback.benchmark ? { benchmark: fallback.benchmark } : {}),
       section: c?.section ?? fallback.section,
       ...(c?.setting ? { setting: c.setting } : {}),
     },
@@ -121,7 +125,7 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
   for (const f of open) {
     if (ruleIndex.has(f.check)) continue;
     ruleIndex.set(f.check, rules.length);
-    rules.push(rule(f.check, f));
+    rules.push(rule(f.check, f, input.benchmark));
   }
   let usesRoot = false;
   const results = open.map((f) => {
@@ -167,9 +171,27 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
         ] } : {}),
       }],
       results,
-      properties: { command: input.command, target: input.target, ...(input.summary ? { summary: input.summary } : {}) },
+      properties: { command: input.command, target: input.target, ...(input.benchmark ? { benchmark: input.benchmark } : {}), ...(input.summary ? { summary: input.summary } : {}) },
     }],
   };
+}
+
+/**
+ * The rule's benchmark line: the report's profile's ids, or that the check is beyond it, said
+ * plainly; without a profile (scan) the CIS Kubernetes Benchmark v1.12 ids.
+ */
+function benchmarkLines(cis: readonly string[], b: Finding['benchmark'], choice: BenchmarkChoice | undefined): string[] {
+  const title = choice?.title ?? b?.profile;
+  if (b && b.ids.length > 0) return ['', `${title}: ${b.ids.join(', ')}`];
+  if (b) return ['', `Beyond the benchmark: the ${title} has no control for what this check judges (it runs all the same).`];
+  return cis.length ? ['', `CIS Kubernetes Benchmark v1.12: ${cis.join(', ')}`] : [];
+}
+
+/** CIS-4.2.1 under the CIS Kubernetes Benchmark (and without a profile), cis-eks-3.2.1 under another, beyond-benchmark for a check it leaves out. */
+function benchmarkTags(cis: readonly string[], b: Finding['benchmark']): string[] {
+  if (!b) return cis.map((x) => `CIS-${x}`);
+  if (b.ids.length === 0) return ['beyond-benchmark'];
+  return b.ids.map((x) => (b.profile === 'cis-kubernetes' ? `CIS-${x}` : `${b.profile}-${x}`));
 }
 
 function logicalKind(command: ReportCommand): string {

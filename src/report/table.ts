@@ -10,6 +10,7 @@ import type { NodeReport } from './model.ts';
 import { failuresFirst, sevColor, statusMarks, unknownColor, worstFailures, type Colors } from './marks.ts';
 import { inert, inertLine as oneLine } from './terminal.ts';
 import { DEFAULT_WIDTH, wrapLine, wrapText } from './wrap.ts';
+import { choiceText, sectionTitle } from '../profiles/index.ts';
 
 /** Where a row's title starts: `  FAIL  4.2.1   critical Title`. */
 const TITLE_COLUMN = 25;
@@ -50,6 +51,7 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   lines.push(c.bold(`kubelet-guard node audit: ${inert(report.target)}`));
   const d = report.distribution;
   if (d) lines.push(`  distribution: ${inert(d.title)}${d.version ? ` ${inert(d.version.value)}` : ''} (${oneLine(d.evidence.join('; '))})`);
+  if (report.benchmark) lines.push(`  benchmark: ${oneLine(choiceText(report.benchmark))}; "beyond" marks a check it has no control for`);
   if (!k.found) lines.push(`  kubelet: ${c.yellow('not found')}: ${oneLine(k.missing ?? '')}`);
   else {
     const how = k.from === 'process' ? `process ${k.pid}` : k.from === 'distribution' ? `started by ${inert(d?.title ?? 'the distribution')}${k.unit ? ` (${inert(k.unit.file)})` : ''}` : `systemd unit ${inert(k.unit?.file ?? '')}`;
@@ -71,10 +73,10 @@ export function formatTable(report: NodeReport, opts: TableOptions): string {
   // then the rest by section: passes unless --quiet, not-applicable only with --all
   const listed = (f: Finding) => !f.suppressed && (
     f.status === 'unknown' || (f.status === 'pass' && !opts.quiet) || (f.status === 'not-applicable' && opts.all === true && !opts.quiet));
-  for (const [key, title] of Object.entries(SECTIONS)) {
+  for (const key of Object.keys(SECTIONS) as Array<keyof typeof SECTIONS>) {
     const fs = report.findings.filter((f) => f.section === key && listed(f));
     if (fs.length === 0) continue;
-    lines.push('', c.bold(title));
+    lines.push('', c.bold(sectionTitle(key, report.benchmark?.profile)));
     for (const f of fs) lines.push(...row(f, status, c, width));
   }
   lines.push(...triageSection(report, status, c, width));
@@ -130,7 +132,9 @@ export function triageSection(report: Pick<NodeReport, 'findings' | 'suppression
 }
 
 function row(f: Finding, status: Record<Status, string>, c: Colors, width: number): string[] {
-  const id = (f.cis.length > 0 ? f.cis.join(',') : '-').padEnd(7);
+  // the report's profile's ids, "beyond" for a check it has no control for; CIS v1.12 ids without a profile
+  const ids = f.benchmark ? (f.benchmark.ids.length > 0 ? f.benchmark.ids.join(',') : 'beyond') : f.cis.length > 0 ? f.cis.join(',') : '-';
+  const id = ids.padEnd(7);
   const sev = sevColor(f.severity, c)(f.severity.padEnd(8));
   const mark = f.baseline === 'new' ? ` ${c.bold('NEW')}` : '';
   const head = `  ${status[f.status]}  ${inert(id)} ${sev} ${oneLine(f.title)}${f.subject ? ` [${oneLine(f.subject)}]` : ''} ${c.dim(`(${inert(f.check)})`)}${mark}`;
