@@ -36,22 +36,13 @@ const FORBIDDEN: Readonly<Record<string, string>> = {
   memorySwap: 'the MCO refuses a KubeletConfig that sets memorySwap.swapBehavior',
 };
 
-/** A KubeletConfig setting `key` (dotted) to `value`, for the worker pool, as YAML. */
+/**
+ * A KubeletConfig setting `key` (dotted) to `value` for the worker pool, as one line of YAML (flow
+ * style) that `oc apply -f -` takes as it is.
+ */
 export function kubeletConfigExample(key: string, value: unknown): string {
-  const path = key.split('.');
-  const lines = path.map((p, i) => `${'  '.repeat(i + 2)}${p}:${i === path.length - 1 ? ` ${JSON.stringify(value)}` : ''}`);
-  return [
-    'apiVersion: machineconfiguration.openshift.io/v1',
-    'kind: KubeletConfig',
-    'metadata:',
-    '  name: kubelet-guard-worker',
-    'spec:',
-    '  machineConfigPoolSelector:',
-    '    matchLabels:',
-    '      pools.operator.machineconfiguration.openshift.io/worker: ""',
-    '  kubeletConfig:',
-    ...lines,
-  ].join('\n');
+  const setting = key.split('.').reduceRight<string>((inner, k) => `{${k}: ${inner}}`, JSON.stringify(value));
+  return `{apiVersion: machineconfiguration.openshift.io/v1, kind: KubeletConfig, metadata: {name: kubelet-guard-worker}, spec: {machineConfigPoolSelector: {matchLabels: {pools.operator.machineconfiguration.openshift.io/worker: ""}}, kubeletConfig: ${setting}}}`;
 }
 
 /** Where a change to an MCO-rendered kubelet file belongs on OpenShift. */
@@ -64,7 +55,7 @@ export function openshiftInstead(c: ManagedChange): string {
       return `${c.key} comes from the TLS security profile: set spec.tlsSecurityProfile in a KubeletConfig for the pool (or in the cluster's APIServer resource), e.g. \`type: Intermediate\``;
     }
     if (c.value === undefined) return `set ${c.key} in a KubeletConfig for the pool (spec.kubeletConfig), applied with \`oc apply -f\``;
-    return `apply a KubeletConfig for the pool (\`oc apply -f\`; the pool's nodes are updated and rebooted one by one):\n${kubeletConfigExample(c.key, c.value)}`;
+    return `apply a KubeletConfig for the pool with \`oc apply -f -\` (its nodes are then updated and rebooted one by one): ${kubeletConfigExample(c.key, c.value)}`;
   }
   if (c.flag !== undefined) {
     if (c.flag === 'v') return 'the log level comes from spec.logLevel of a KubeletConfig';
@@ -73,7 +64,7 @@ export function openshiftInstead(c: ManagedChange): string {
   return '';
 }
 
-const RENDERED = 'the machine-config-operator renders this file from the pool\'s MachineConfigs; the machine-config-daemon checks it at every start (a hand edit degrades the node: "content mismatch") and writes it again on the next update: the change belongs in a KubeletConfig or MachineConfig resource, applied with oc';
+const RENDERED = 'the machine-config-operator renders this file from the pool\'s MachineConfigs; the machine-config-daemon checks it at every start (a hand edit degrades the node: "content mismatch") and writes it again on the next update';
 
 export const openshift: Distribution = {
   name: 'openshift',
