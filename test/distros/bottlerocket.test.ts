@@ -120,7 +120,7 @@ test('verdicts of the key checks', () => {
 test('misconfigured: anonymous auth on and the read-only port open in the rendered config fail at that file and line; the fix names the settings', () => {
   const root = copy();
   // what a hand edit (or a custom template) would leave in the rendered file
-  edit(root, CONFIG, /anonymous:\n    enabled: false/, 'anonymous:\n    enabled: true');
+  edit(root, CONFIG, /anonymous:\n {4}enabled: false/, 'anonymous:\n    enabled: true');
   edit(root, CONFIG, /^readOnlyPort: 0$/m, 'readOnlyPort: 10255');
   const { findings } = audit(root);
   const anon = one(findings, 'kubelet-anonymous-auth')!;

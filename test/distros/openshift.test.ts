@@ -147,7 +147,7 @@ test('OpenShift\'s kubelet: unknown gates only warn, NodeLogQuery is on; an upst
 
 test('misconfigured: anonymous auth on and the read-only port open in kubelet.conf fail at that line; the fix is a KubeletConfig', () => {
   const root = copy();
-  edit(root, CONFIG, /anonymous:\n    enabled: false/, 'anonymous:\n    enabled: true');
+  edit(root, CONFIG, /anonymous:\n {4}enabled: false/, 'anonymous:\n    enabled: true');
   edit(root, CONFIG, /^podPidsLimit: 4096$/m, 'podPidsLimit: 4096\nreadOnlyPort: 10255');
   const { findings } = audit(root);
   const anon = one(findings, 'kubelet-anonymous-auth')!;
@@ -167,12 +167,13 @@ test('misconfigured: anonymous auth on and the read-only port open in kubelet.co
 });
 
 test('the KubeletConfig example is one line of YAML that parses to the resource', () => {
-  const obj = parse(kubeletConfigExample('authentication.anonymous.enabled', false)) as Record<string, any>;
+  type KubeletConfigObject = { apiVersion: string; kind: string; spec: { machineConfigPoolSelector: unknown; kubeletConfig: unknown } };
+  const obj = parse(kubeletConfigExample('authentication.anonymous.enabled', false)) as KubeletConfigObject;
   assert.equal(obj.kind, 'KubeletConfig');
   assert.equal(obj.apiVersion, 'machineconfiguration.openshift.io/v1');
   assert.deepEqual(obj.spec.machineConfigPoolSelector, { matchLabels: { 'pools.operator.machineconfiguration.openshift.io/worker': '' } });
   assert.deepEqual(obj.spec.kubeletConfig, { authentication: { anonymous: { enabled: false } } });
-  assert.deepEqual((parse(kubeletConfigExample('streamingConnectionIdleTimeout', '5m0s')) as Record<string, any>).spec.kubeletConfig, { streamingConnectionIdleTimeout: '5m0s' });
+  assert.deepEqual((parse(kubeletConfigExample('streamingConnectionIdleTimeout', '5m0s')) as KubeletConfigObject).spec.kubeletConfig, { streamingConnectionIdleTimeout: '5m0s' });
   // fields a KubeletConfig may not set say so instead
   assert.match(openshiftInstead({ key: 'featureGates.NodeSwap', value: true }), /FeatureGate resource/);
   assert.match(openshiftInstead({ key: 'tlsCipherSuites', value: [] }), /tlsSecurityProfile/);
