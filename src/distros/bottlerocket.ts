@@ -180,6 +180,8 @@ export const bottlerocket: Distribution = {
       why: 'this is Bottlerocket\'s read-only root filesystem (verified by dm-verity): it cannot be changed on the node; it changes only with the image',
     },
   ],
+  // status.nodeInfo.osImage is os-release's PRETTY_NAME: "Bottlerocket OS 1.26.1 (aws-k8s-1.31)"
+  nodeObject: [{ osImage: /^Bottlerocket OS / }],
   benchmark: 'cis-eks',
   sources: [
     'bottlerocket-os/bottlerocket-core-kit packages/kubernetes-1.31/kubelet.service',

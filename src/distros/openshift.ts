@@ -128,6 +128,9 @@ export const openshift: Distribution = {
     // template's `enableSystemLogQuery: true` needs
     gateDefaults: { NodeLogQuery: true },
   },
+  // kubelet.service labels every node node.openshift.io/os_id=${ID} (rhcos, scos or rhel); osImage is
+  // PRETTY_NAME ("Red Hat Enterprise Linux CoreOS 420.96.… (Plow)", "CentOS Stream CoreOS …")
+  nodeObject: [{ label: 'node.openshift.io/os_id' }, { osImage: /^(?:Red Hat Enterprise Linux|CentOS Stream) CoreOS / }],
   benchmark: 'cis-openshift',
   sources: [
     'openshift/machine-config-operator templates/worker/01-worker-kubelet/_base/units/kubelet.service.yaml',
