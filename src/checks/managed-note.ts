@@ -5,6 +5,7 @@
 // setting for that key); the proposals stay, so `kubelet-guard fix` refuses them with the same words.
 import type { NodeFacts } from '../facts/types.ts';
 import { distributionNamed, managedFile, managedWhy } from '../distros/index.ts';
+import { describeFixes } from '../fix/describe.ts';
 import type { CheckResult } from './types.ts';
 
 export type ManagedNote = (r: CheckResult) => CheckResult;
@@ -15,11 +16,14 @@ export function managedNote(facts: NodeFacts): ManagedNote | undefined {
   return (r) => {
     if (r.status !== 'fail' || !r.fixes?.length) return r;
     const said = new Set<string>();
-    for (const p of r.fixes) {
+    const rest = r.fixes.filter((p) => {
       const m = managedFile(d, p.file);
-      if (m?.when === 'boot') said.add(`${p.file}: ${managedWhy(m, p)}`);
-    }
+      if (m?.when !== 'boot') return true;
+      said.add(`${p.file}: ${managedWhy(m, p)}`);
+      return false;
+    });
     if (said.size === 0) return r;
-    return { ...r, remediation: `${[...said].join('. ')}.` };
+    // the changes that can be made are still said, after the ones that cannot
+    return { ...r, remediation: `${[...said].join('. ')}.${rest.length > 0 ? ` ${describeFixes(rest)}` : ''}` };
   };
 }

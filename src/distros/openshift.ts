@@ -92,7 +92,7 @@ export const openshift: Distribution = {
       paths: [
         '/etc/kubernetes/kubelet.conf', '/etc/systemd/system/kubelet.service', '/etc/systemd/system/kubelet.service.d/',
         '/etc/kubernetes/kubelet-ca.crt', '/etc/kubernetes/credential-providers/', '/etc/node-sizing-enabled.env',
-        '/usr/local/bin/kubenswrapper', '/etc/kubernetes/kubeconfig',
+        '/usr/local/bin/kubenswrapper',
       ],
       when: 'boot',
       why: RENDERED,
