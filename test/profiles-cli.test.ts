@@ -135,10 +135,10 @@ test('fix: the plan lists its findings with the profile\'s ids, beyond benchmark
   assert.match(text.out, /kubelet-rotate-certificates \[cis-eks 3\.2\.8\]/);
   assert.match(text.out, /file-kubelet-kubeconfig-perms \(\/var\/lib\/kubelet\/kubeconfig\) \[beyond benchmark\]/);
   const json = await runCli('fix', '--root', path.join(EXAMPLES, 'eks-al2023'), '--format', 'json', '--benchmark', 'cis-kubernetes');
-  const plan = JSON.parse(json.out) as { benchmark: BenchmarkChoice; fixed: Array<{ check: string; benchmark: Finding['benchmark'] }>; refused: Array<{ check: string; benchmark: Finding['benchmark'] }> };
+  const plan = JSON.parse(json.out) as { benchmark: BenchmarkChoice; fixed: Array<{ check: string; benchmark: Finding['benchmark'] }>; manual: Array<{ check: string; benchmark: Finding['benchmark'] }> };
   assert.equal(plan.benchmark.chosenBy, 'flag');
   assert.deepEqual(plan.fixed.find((f) => f.check === 'file-kubelet-kubeconfig-perms')?.benchmark, { profile: 'cis-kubernetes', ids: ['4.1.5'] });
-  assert.deepEqual(plan.refused.find((f) => f.check === 'kubelet-rotate-certificates')?.benchmark, { profile: 'cis-kubernetes', ids: ['4.2.10'] });
+  assert.deepEqual(plan.manual.find((f) => f.check === 'kubelet-rotate-certificates')?.benchmark, { profile: 'cis-kubernetes', ids: ['4.2.10'] });
 });
 
 test('checks --benchmark cis-eks: each check with its ids or beyond benchmark, and the controls no check judges, with why', async () => {

@@ -33,7 +33,13 @@ function factOf(d: Distribution, evidence: string[], version: DistributionFact['
 
 /** The mark in words when it is on the node. */
 function markFound(fs: RootFs, live: boolean, m: Mark): string | undefined {
-  if ('file' in m) return fs.stat(m.file, { follow: false }).exists === true ? `${m.file} exists` : undefined;
+  if ('file' in m) {
+    if (!m.pattern) return fs.stat(m.file, { follow: false }).exists === true ? `${m.file} exists` : undefined;
+    // a file's content (os-release's ID=): read bounded; the evidence names the pattern, never the
+    // file's text (which may be hostile)
+    const r = fs.read(m.file, MARK_BYTES);
+    return r.ok && m.pattern.test(r.bytes.toString('utf8')) ? `${m.file} matches ${m.pattern.source}` : undefined;
+  }
   if ('process' in m) {
     if (!live) return undefined;
     const p = findProcesses(fs, m.process).found[0];
@@ -48,6 +54,9 @@ function markFound(fs: RootFs, live: boolean, m: Mark): string | undefined {
   }
   return readDpkgVersion(fs, m.dpkg) ? `the Debian package ${m.dpkg} is installed` : undefined;
 }
+
+/** A mark's file is read this far (os-release is a few hundred bytes). */
+const MARK_BYTES = 64 * 1024;
 
 function readVersion(fs: RootFs, d: Distribution): DistributionFact['version'] {
   for (const v of d.version ?? []) {

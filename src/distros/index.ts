@@ -1,6 +1,7 @@
 // Every distribution the node audit knows, most specific first: detection takes the first whose
 // marks are on the node (kind before kubeadm, whose files a kind node also has; generic last).
-import type { Distribution } from './types.ts';
+import type { FixProposal } from '../fix/types.ts';
+import type { Distribution, ManagedChange, ManagedFile } from './types.ts';
 import { talos } from './talos.ts';
 import { microk8s } from './microk8s.ts';
 import { k3s } from './k3s.ts';
@@ -22,6 +23,30 @@ export function distributionNamed(name: string): Distribution | undefined {
 }
 
 /** The files a distribution writes again that cover this node path, if any. */
-export function managedFile(d: Distribution, path: string): { when: 'boot' | 'upgrade'; why: string } | undefined {
+export function managedFile(d: Distribution, path: string): ManagedFile | undefined {
   return d.managed?.find((m) => m.paths.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p)));
+}
+
+/** Why a change to a managed file does not last and, for this proposal, where it belongs instead. */
+export function managedWhy(m: ManagedFile, p?: FixProposal): string {
+  const c = p ? changeOf(p) : undefined;
+  const instead = c && m.instead ? m.instead(c) : '';
+  return instead ? `${m.why}; ${instead}` : m.why;
+}
+
+function changeOf(p: FixProposal): ManagedChange | undefined {
+  switch (p.kind) {
+    case 'config-set': return { key: p.path.join('.'), value: p.value };
+    case 'flag-set': return { flag: p.flag, ...(p.to !== null ? { value: flagValue(p.to) } : {}) };
+    case 'flag-add': return { flag: p.flag, value: flagValue(p.text) };
+    case 'mode': return { meta: 'mode' };
+    case 'owner': return { meta: 'owner' };
+    default: return undefined;
+  }
+}
+
+/** `--name=value` or `--name value` → value */
+function flagValue(word: string): string {
+  const m = /^--?[^=\s]+[=\s](.*)$/s.exec(word);
+  return m ? m[1]! : word;
 }

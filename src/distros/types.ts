@@ -10,8 +10,11 @@ export type DistroName =
 
 /** Something on a node that shows the distribution. Any one mark is enough; the registry's order decides between distributions. */
 export type Mark =
-  /** a node path that exists (file, folder or symlink) */
-  | { file: string }
+  /**
+   * a node path that exists (file, folder or symlink); with `pattern`, a file whose text (its first
+   * 64 KiB) matches it, e.g. /etc/os-release with ID=bottlerocket
+   */
+  | { file: string; pattern?: RegExp }
   /** live: a running process whose argv[0] basename is this */
   | { process: string }
   /** a systemd unit of this name in the system unit search path */
@@ -33,6 +36,24 @@ export interface ManagedFile {
   when: 'boot' | 'upgrade';
   /** who writes it and where the change belongs instead */
   why: string;
+  /**
+   * For one change the file would need, where it belongs instead, in words (the distribution's
+   * setting for that key, with the command; or that none exists). Appended to `why` wherever a
+   * change to the file is refused or explained.
+   */
+  instead?: (c: ManagedChange) => string;
+}
+
+/** A change a fix would make to a managed file. */
+export interface ManagedChange {
+  /** a kubelet config key as the effective config names it ("readOnlyPort", "authentication.anonymous.enabled") */
+  key?: string;
+  /** a kubelet flag, without dashes ("hostname-override") */
+  flag?: string;
+  /** the value wanted (absent: removed, or a mode/owner change) */
+  value?: unknown;
+  /** a mode or owner change */
+  meta?: 'mode' | 'owner';
 }
 
 /** Fields of a Node object, each a pattern it must match; a label must be present. */
@@ -85,6 +106,13 @@ export interface Distribution {
    * labels): the first entry whose every field matches names the platform of that node.
    */
   nodeObject?: NodeObjectMark[];
+  /** where the distribution's kubelet build behaves otherwise than upstream's, as the audit models it */
+  kubelet?: {
+    /** 'warn': a feature gate the kubelet does not know is warned about and ignored, not refused */
+    unknownFeatureGates?: 'warn';
+    /** feature gate defaults that differ from upstream's (read from the distribution's kubelet source) */
+    gateDefaults?: Readonly<Record<string, boolean>>;
+  };
   /** the benchmark profile chosen by default (src/profiles) */
   benchmark: string;
   /** the files of the distribution's own sources this data was read from (repository and path) */

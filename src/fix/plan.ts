@@ -10,7 +10,7 @@ import type { Check, Finding, Severity, Status } from '../checks/types.ts';
 import { SEVERITIES } from '../checks/types.ts';
 import type { NodeFacts } from '../facts/types.ts';
 import { gatherNodeFacts, type NodeOptions } from '../sources/node.ts';
-import { distributionNamed, managedFile } from '../distros/index.ts';
+import { distributionNamed, managedFile, managedWhy } from '../distros/index.ts';
 import type { Distribution } from '../distros/types.ts';
 import { normalize, type RootFs } from '../sources/root-fs.ts';
 import { restartsOf } from './describe.ts';
@@ -231,7 +231,7 @@ function build(fs: RootFs, findings: readonly Finding[], distro: Distribution): 
       const target = targetOf(fs, p);
       if (!target.ok) return { ok: false, why: target.why, culprit: f };
       const managed = managedFile(distro, target.path);
-      if (managed?.when === 'boot') return { ok: false, why: `${target.path}: ${managed.why}`, culprit: f };
+      if (managed?.when === 'boot') return { ok: false, why: `${target.path}: ${managedWhy(managed, p)}`, culprit: f };
       const pf: Pending = files.get(target.path) ?? { path: target.path, edits: [], closes: new Map(), fixes: [] };
       files.set(target.path, pf);
       pf.closes.set(keyOf(f), refOf(f));

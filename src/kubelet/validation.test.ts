@@ -151,3 +151,30 @@ test('property: any config text, flags and version never make validation throw',
     },
   ), { numRuns: 300 });
 });
+
+test('a kubelet build that only warns on unknown gates (OpenShift) refuses none of them, but still a locked one', () => {
+  const build = (config: string, version: string, extra: Partial<Parameters<typeof validateKubelet>[0]>) => {
+    const parsed = parsePflags([{ text: KUBECONFIG, file: '/etc/default/kubelet', line: 1 }]);
+    const doc = parseConfigDoc(Buffer.from(config), CONFIG, 'config-file');
+    const effective = computeEffectiveConfig({ flags: parsed.flags, configFile: { path: CONFIG, doc }, dropIns: [] });
+    return validateKubelet({ effective, flags: parsed.flags, version, ...extra });
+  };
+  const gates = `${HDR}featureGates:\n  AdminNetworkPolicy: true\n  DynamicKubeletConfig: true\n  nodeswap: true\n  NodeSwap: false\n`;
+  // upstream: an unknown gate, a removed one, a case variant, and a locked one (1.34)
+  const upstream = build(gates, '1.34.1', {}).map((r) => r.setting).sort();
+  assert.deepEqual(upstream, ['featureGates.AdminNetworkPolicy', 'featureGates.DynamicKubeletConfig', 'featureGates.NodeSwap', 'featureGates.nodeswap']);
+  assert.deepEqual(build(gates, '1.34.1', { unknownFeatureGates: 'warn' }).map((r) => r.setting), ['featureGates.NodeSwap']);
+});
+
+test('a kubelet build whose gate default differs (OpenShift: NodeLogQuery on) accepts what needs it', () => {
+  const conf = `${HDR}enableSystemLogQuery: true\n`;
+  assert.match(refusals(conf, [KUBECONFIG], '1.33.2').map((r) => r.message).join('\n'), /requires feature gate NodeLogQuery/);
+  const parsed = parsePflags([{ text: KUBECONFIG, file: '/etc/default/kubelet', line: 1 }]);
+  const doc = parseConfigDoc(Buffer.from(conf), CONFIG, 'config-file');
+  const effective = computeEffectiveConfig({ flags: parsed.flags, configFile: { path: CONFIG, doc }, dropIns: [] });
+  assert.deepEqual(validateKubelet({ effective, flags: parsed.flags, version: '1.33.2', gateDefaults: { NodeLogQuery: true } }), []);
+  // an explicit false still wins over the build's default
+  const off = parseConfigDoc(Buffer.from(`${conf}featureGates:\n  NodeLogQuery: false\n`), CONFIG, 'config-file');
+  const eff2 = computeEffectiveConfig({ flags: parsed.flags, configFile: { path: CONFIG, doc: off }, dropIns: [] });
+  assert.equal(validateKubelet({ effective: eff2, flags: parsed.flags, version: '1.33.2', gateDefaults: { NodeLogQuery: true } }).length, 1);
+});

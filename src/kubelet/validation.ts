@@ -64,6 +64,14 @@ export interface ValidationInput {
   flags: readonly ParsedFlag[];
   /** the kubelet's version ("1.33.4", "v1.31.2-eks-…"), when known */
   version?: string;
+  /**
+   * 'warn': this kubelet build only warns about a feature gate it does not know (OpenShift carries
+   * "UPSTREAM: <carry>: warn only about unknown feature gates"), so such a gate is no refusal;
+   * a gate it knows but cannot set (locked) still is.
+   */
+  unknownFeatureGates?: 'warn';
+  /** feature gate defaults of this kubelet build where they differ from upstream's (OpenShift: NodeLogQuery on) */
+  gateDefaults?: Readonly<Record<string, boolean>>;
 }
 
 /** 1.x minor of a version string, or undefined. */
@@ -157,6 +165,8 @@ export function validateKubelet(inp: ValidationInput): Refusal[] {
   for (const [name, on] of Object.entries(gateMap)) {
     const setting = `featureGates.${name}`;
     const spec = FEATURE_GATES[name];
+    const unknownWarns = inp.unknownFeatureGates === 'warn';
+    if (!spec && unknownWarns) continue;
     if (!spec) {
       const variant = caseVariantOf(name);
       if (variant) refuse(setting, `unrecognized feature gate: ${name} (gate names are case-sensitive: ${variant})`);
@@ -174,12 +184,12 @@ export function validateKubelet(inp: ValidationInput): Refusal[] {
       }
       continue;
     }
-    if (spec.since > (minor === undefined ? OLDEST_MODELLED_MINOR : 0) && (minor === undefined || minor < spec.since)) {
+    if (!unknownWarns && spec.since > (minor === undefined ? OLDEST_MODELLED_MINOR : 0) && (minor === undefined || minor < spec.since)) {
       const say = `unrecognized feature gate: ${name} (introduced in 1.${spec.since})`;
       if (minor === undefined) refuse(setting, say, `before 1.${spec.since}`);
       else refuse(setting, say);
     }
-    if (spec.removedIn !== undefined && (minor === undefined || minor >= spec.removedIn)) {
+    if (!unknownWarns && spec.removedIn !== undefined && (minor === undefined || minor >= spec.removedIn)) {
       const say = `unrecognized feature gate: ${name} (removed in 1.${spec.removedIn})`;
       refuse(setting, say, minor === undefined ? `1.${spec.removedIn} and later` : undefined);
     }
@@ -193,6 +203,8 @@ export function validateKubelet(inp: ValidationInput): Refusal[] {
   const gateOn = (name: string): boolean | 'depends' => {
     const explicit = gateMap[name];
     if (typeof explicit === 'boolean') return explicit;
+    const built = inp.gateDefaults?.[name];
+    if (typeof built === 'boolean') return built;
     const spec = FEATURE_GATES[name]!;
     if (spec.onSince === undefined) return false;
     if (minor === undefined) return spec.onSince <= OLDEST_MODELLED_MINOR ? true : 'depends';

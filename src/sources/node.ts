@@ -190,7 +190,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions, distro: Dis
 
   const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable, commandLineHidden: hidden });
   // What the kubelet of this version refuses after reading it all (validation.go, auth, TLS, gates, removed flags).
-  diagnostics.push(...refusalDiagnostics({ effective, flags: parsed.flags, version: version?.value }));
+  diagnostics.push(...refusalDiagnostics({ effective, flags: parsed.flags, version: version?.value, ...(distro.kubelet?.unknownFeatureGates ? { unknownFeatureGates: distro.kubelet.unknownFeatureGates } : {}), ...(distro.kubelet?.gateDefaults ? { gateDefaults: distro.kubelet.gateDefaults } : {}) }));
   return {
     invocation,
     version,

@@ -6,7 +6,13 @@ import type { Launch, LaunchModel } from '../../distros/types.ts';
 import { reconstructUnit } from '../systemd-unit.ts';
 import { findProcesses } from '../proc.ts';
 
-export function systemdLaunch(unitName = 'kubelet.service', processName = 'kubelet'): LaunchModel {
+/**
+ * `wrappers`: basenames of programs the unit's ExecStart runs that exec the rest of their argv
+ * unchanged (OpenShift's kubenswrapper): they are dropped from the front of the command line when
+ * the kubelet follows, so the kubelet's own argv is what is parsed and compared with the process.
+ */
+export function systemdLaunch(unitName = 'kubelet.service', processName = 'kubelet', wrappers: readonly string[] = []): LaunchModel {
+  const unit = (fs: Parameters<LaunchModel>[0]['fs']) => unwrapped(reconstructUnit(fs, unitName), wrappers, processName);
   return ({ fs, live, fromFiles }): Launch => {
     const diagnostics: Diagnostic[] = [];
     if (live && !fromFiles) {
@@ -18,7 +24,7 @@ export function systemdLaunch(unitName = 'kubelet.service', processName = 'kubel
         let argv: Arg[] = p.argv.map((text) => ({ text, via: `/proc/${p.pid}/cmdline` }));
         // The unit that started it names the files CIS 4.1.1/4.1.2 ask about, and, when it would
         // start the same command line, the file and line of every word (for exact fixes).
-        const u = reconstructUnit(fs, unitName);
+        const u = unit(fs);
         if (u.unit && u.argv.length > 0) {
           const same = u.argv.length === argv.length && u.argv.every((a, i) => a.text === argv[i]!.text);
           if (same) argv = u.argv;
@@ -28,7 +34,7 @@ export function systemdLaunch(unitName = 'kubelet.service', processName = 'kubel
         return { invocation, diagnostics };
       }
     }
-    const u = reconstructUnit(fs, unitName);
+    const u = unit(fs);
     diagnostics.push(...u.diagnostics);
     if (u.argv.length > 0 && u.unit) {
       const invocation: KubeletInvocation = { from: 'systemd-unit', argv: u.argv, env: u.env, unit: u.unit, flags: [] };
@@ -40,4 +46,12 @@ export function systemdLaunch(unitName = 'kubelet.service', processName = 'kubel
       : (u.missing ?? `no ${unitName} unit with an ExecStart was found`);
     return { diagnostics, missing };
   };
+}
+
+/** The unit's command line without leading exec wrappers, when the kubelet follows them. */
+function unwrapped<U extends { argv: Arg[] }>(u: U, wrappers: readonly string[], processName: string): U {
+  const base = (w: string) => w.slice(w.lastIndexOf('/') + 1);
+  let i = 0;
+  while (i < u.argv.length - 1 && wrappers.includes(base(u.argv[i]!.text))) i++;
+  return i > 0 && base(u.argv[i]!.text) === processName ? { ...u, argv: u.argv.slice(i) } : u;
 }
