@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 EX=examples/nodes
-ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure"
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure microk8s kind talos"
 for name in "$@"; do
   [[ " $ALL " == *" $name "* ]] || { echo "mint-example-certs: unknown example \"$name\" (one of: $ALL)" >&2; exit 2; }
 done
@@ -389,3 +389,115 @@ issue "/CN=cp-x@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/cx-ss.crt" \
   "$WORK/cx-ss-ca.crt" "$WORK/cx-ss-ca.key"
 cat "$WORK/cx-ss.crt" "$WORK/cx-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
 fi # kubeadm-control-plane-insecure
+
+# ---------------------------------------------------------------- microk8s (snap, kubelite)
+# canonical/microk8s microk8s-resources/actions/common/utils.sh: produce_certs (CA "/CN=10.152.183.1",
+# RSA 2048), create_user_certificates (kubelet.crt "/CN=system:node:<host>/O=system:nodes" with the
+# host name and IPs as SANs, signed by the CA for 3650 days, no key usage extensions: sign_certificate
+# passes only subjectAltName), create_kubeconfig_x509 (credentials/kubelet.config with the cert+key
+# embedded). The kubelet finds kubelet.crt/kubelet.key in --cert-dir and serves with them.
+if want microk8s; then
+N=$EX/microk8s/var/snap/microk8s/7449
+mkdir -p "$N/certs" "$N/credentials"
+rsa_key "$WORK/mk-ca.key" 2048
+issue "/CN=10.152.183.1" "$WORK/mk-ca.key" "$N/certs/ca.crt" \
+  "$(at '2026-11-03 09:00:00')" "$(plus100y '2026-11-03 09:00:00')" \
+  'basicConstraints=critical,CA:TRUE;keyUsage=critical,keyCertSign,cRLSign;subjectKeyIdentifier=hash'
+rsa_key "$N/certs/kubelet.key" 2048
+issue "/CN=system:node:mk8s-1/O=system:nodes" "$N/certs/kubelet.key" "$N/certs/kubelet.crt" \
+  "$(at '2026-11-03 09:00:05')" "$(plus100y '2026-11-03 09:00:05')" \
+  'subjectAltName=DNS:mk8s-1,IP:10.0.0.21' "$N/certs/ca.crt" "$WORK/mk-ca.key"
+cat > "$N/credentials/kubelet.config" <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$N/certs/ca.crt")
+    server: https://127.0.0.1:16443
+  name: microk8s-cluster
+contexts:
+- context:
+    cluster: microk8s-cluster
+    user: system:node:mk8s-1
+  name: microk8s
+current-context: microk8s
+kind: Config
+preferences: {}
+users:
+- name: system:node:mk8s-1
+  user:
+    client-certificate-data: $(b64 "$N/certs/kubelet.crt")
+    client-key-data: $(b64 "$N/certs/kubelet.key")
+EOF
+fi # microk8s
+
+# ---------------------------------------------------------------- kind (a worker node container)
+# kubeadm join inside the node container: the cluster CA, the rotating client certificate, and the
+# self-signed serving pair the kubelet writes (as for kubeadm-worker).
+if want kind; then
+N=$EX/kind
+mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
+rsa_key "$WORK/kd-ca.key" 2048
+issue "/CN=kubernetes" "$WORK/kd-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
+  "$(at '2026-11-04 11:00:00')" "$(plus100y '2026-11-04 11:00:00')" "$CA_EXT"
+ec_key "$WORK/kd-client.key"
+issue "/O=system:nodes/CN=system:node:kind-worker" "$WORK/kd-client.key" "$WORK/kd-client.crt" \
+  "$(at '2026-11-04 11:00:40')" "$(plus100y '2026-11-04 11:00:40')" "$CLIENT_EXT_EC" \
+  "$N/etc/kubernetes/pki/ca.crt" "$WORK/kd-ca.key"
+cat "$WORK/kd-client.crt" "$WORK/kd-client.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-04-11-05-40.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-04-11-05-40.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+TS=$(unix '2026-11-04 11:05:39')
+rsa_key "$WORK/kd-ss-ca.key" 2048
+issue "/CN=kind-worker-ca@$TS" "$WORK/kd-ss-ca.key" "$WORK/kd-ss-ca.crt" \
+  "$(at '2026-11-04 10:05:39')" "$(plus100y '2026-11-04 10:05:39')" "$CA_EXT"
+rsa_key "$N/var/lib/kubelet/pki/kubelet.key" 2048
+issue "/CN=kind-worker@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/kd-ss.crt" \
+  "$(at '2026-11-04 10:05:39')" "$(plus100y '2026-11-04 10:05:39')" \
+  'basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:kind-worker' \
+  "$WORK/kd-ss-ca.crt" "$WORK/kd-ss-ca.key"
+cat "$WORK/kd-ss.crt" "$WORK/kd-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
+bootstrap_kubeconfig "$N/etc/kubernetes/pki/ca.crt" https://kind-control-plane:6443 > "$N/etc/kubernetes/kubelet.conf"
+fi # kind
+
+# ---------------------------------------------------------------- talos (machined's files)
+# siderolabs/talos internal/app/machined/pkg/controllers/k8s/kubelet_service.go writePKI: the
+# accepted CAs to /etc/kubernetes/pki/ca.crt (0400) and a bootstrap kubeconfig with a bootstrap token
+# (here the documentation's example token, no real one) to /etc/kubernetes/bootstrap-kubeconfig; the
+# kubelet then writes /etc/kubernetes/kubeconfig-kubelet and its certificates in /var/lib/kubelet/pki.
+if want talos; then
+N=$EX/talos
+mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
+ec_key "$WORK/tl-ca.key"
+issue "/O=kubernetes/CN=kubernetes" "$WORK/tl-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
+  "$(at '2026-11-05 07:00:00')" "$(plus100y '2026-11-05 07:00:00')" "$CA_EXT"
+ec_key "$WORK/tl-client.key"
+issue "/O=system:nodes/CN=system:node:talos-w1" "$WORK/tl-client.key" "$WORK/tl-client.crt" \
+  "$(at '2026-11-05 07:05:00')" "$(plus100y '2026-11-05 07:05:00')" "$CLIENT_EXT_EC" \
+  "$N/etc/kubernetes/pki/ca.crt" "$WORK/tl-ca.key"
+cat "$WORK/tl-client.crt" "$WORK/tl-client.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-05-07-10-00.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-05-07-10-00.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+talos_kubeconfig() { # USER-LINES
+  cat <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$N/etc/kubernetes/pki/ca.crt")
+    server: https://10.5.0.2:6443
+  name: local
+contexts:
+- context:
+    cluster: local
+    user: kubelet@local
+  name: kubelet@local
+current-context: kubelet@local
+kind: Config
+preferences: {}
+users:
+- name: kubelet@local
+  user:
+$1
+EOF
+}
+talos_kubeconfig '    token: abcdef.0123456789abcdef' > "$N/etc/kubernetes/bootstrap-kubeconfig"
+talos_kubeconfig '    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
+    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem' > "$N/etc/kubernetes/kubeconfig-kubelet"
+fi # talos
