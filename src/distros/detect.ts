@@ -33,7 +33,11 @@ function factOf(d: Distribution, evidence: string[], version: DistributionFact['
 
 /** The mark in words when it is on the node. */
 function markFound(fs: RootFs, live: boolean, m: Mark): string | undefined {
-  if ('file' in m) return fs.stat(m.file, { follow: false }).exists === true ? `${m.file} exists` : undefined;
+  if ('file' in m) {
+    if (!m.pattern) return fs.stat(m.file, { follow: false }).exists === true ? `${m.file} exists` : undefined;
+    const r = fs.read(m.file, 64 * 1024);
+    return r.ok && m.pattern.test(r.bytes.toString('utf8')) ? `${m.file} matches ${m.pattern.source}` : undefined;
+  }
   if ('process' in m) {
     if (!live) return undefined;
     const p = findProcesses(fs, m.process).found[0];

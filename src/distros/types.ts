@@ -10,8 +10,8 @@ export type DistroName =
 
 /** Something on a node that shows the distribution. Any one mark is enough; the registry's order decides between distributions. */
 export type Mark =
-  /** a node path that exists (file, folder or symlink) */
-  | { file: string }
+  /** a node path that exists (file, folder or symlink); with `pattern`, a file whose first 64 KiB match it (Talos's /etc/os-release ID=talos) */
+  | { file: string; pattern?: RegExp }
   /** live: a running process whose argv[0] basename is this */
   | { process: string }
   /** a systemd unit of this name in the system unit search path */
