@@ -8,6 +8,9 @@ export const aks: Distribution = {
   runs: 'process',
   launch: systemdLaunch(),
   marks: [],
+  // Node object: AKS labels every node kubernetes.azure.com/cluster (the node resource group); the
+  // providerID azure:///subscriptions/... alone is any Kubernetes on Azure VMs
+  nodeObject: [{ label: 'kubernetes.azure.com/cluster' }],
   benchmark: 'cis-aks',
   sources: [],
 };

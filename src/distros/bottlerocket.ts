@@ -8,6 +8,9 @@ export const bottlerocket: Distribution = {
   runs: 'process',
   launch: systemdLaunch(),
   marks: [],
+  // Node object: osImage is Bottlerocket's PRETTY_NAME, "Bottlerocket OS 1.20.3 (aws-k8s-1.30)"
+  // (bottlerocket-os/bottlerocket os-release: PRETTY_NAME="Bottlerocket OS <version> (<variant>)")
+  nodeObject: [{ osImage: /^Bottlerocket OS [0-9]+\.[0-9]+\.[0-9]+/ }],
   benchmark: 'cis-eks',
   sources: [],
 };

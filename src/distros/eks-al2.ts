@@ -8,6 +8,11 @@ export const eksAl2: Distribution = {
   runs: 'process',
   launch: systemdLaunch(),
   marks: [],
+  // Node object: as for eks-al2023, with AL2's PRETTY_NAME "Amazon Linux 2" (exactly)
+  nodeObject: [
+    { kubeletVersion: /^v[0-9]+\.[0-9]+\.[0-9]+-eks-[0-9a-f]{7,}$/, osImage: /^Amazon Linux 2$/ },
+    { label: 'eks.amazonaws.com/nodegroup', osImage: /^Amazon Linux 2$/ },
+  ],
   benchmark: 'cis-eks',
   sources: [],
 };

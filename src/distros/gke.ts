@@ -8,6 +8,9 @@ export const gke: Distribution = {
   runs: 'process',
   launch: systemdLaunch(),
   marks: [],
+  // Node object: GKE's kubelet reports v1.29.6-gke.1038000; nodes carry the label
+  // cloud.google.com/gke-nodepool. A providerID gce://<project>/<zone>/<name> alone is any Kubernetes on GCE.
+  nodeObject: [{ kubeletVersion: /^v[0-9]+\.[0-9]+\.[0-9]+-gke\.[0-9]+$/ }, { label: 'cloud.google.com/gke-nodepool' }],
   benchmark: 'cis-gke',
   sources: [],
 };

@@ -29,6 +29,9 @@ export const kubeadm: Distribution = {
       why: 'kubeadm rewrites /var/lib/kubelet/config.yaml from the kubelet-config ConfigMap on `kubeadm upgrade node`: also change the ConfigMap (kubectl -n kube-system edit cm kubelet-config), or the change is undone at the next upgrade',
     },
   ],
+  // Node object: nothing kubeadm writes on a Node tells it apart from other installs, so a node is
+  // not named kubeadm from its Node object (unnamed rather than guessed)
+  nodeObject: [],
   benchmark: 'cis-kubernetes',
   sources: [
     'kubernetes/release cmd/krel/templates/latest/kubelet/kubelet.spec',

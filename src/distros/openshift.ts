@@ -8,6 +8,9 @@ export const openshift: Distribution = {
   runs: 'process',
   launch: systemdLaunch(),
   marks: [],
+  // Node object: the machine-config-operator labels nodes node.openshift.io/os_id (rhcos, rhel);
+  // osImage is RHCOS's PRETTY_NAME, "Red Hat Enterprise Linux CoreOS 416.94.202405291527-0"
+  nodeObject: [{ label: 'node.openshift.io/os_id' }, { osImage: /^Red Hat Enterprise Linux CoreOS / }],
   benchmark: 'cis-openshift',
   sources: [],
 };
