@@ -143,3 +143,29 @@ test('microk8s hostile: a huge args file is bounded, escapes stay data', async (
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('microk8s live: kubelite\'s own --kubelet-args-file and environment decide; its pid is the kubelet\'s', async () => {
+  const { RootFs } = await import('../../src/sources/root-fs.ts');
+  const { kubeliteLaunch } = await import('../../src/sources/launch/args-file.ts');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-microk8s-live-'));
+  try {
+    fs.mkdirSync(path.join(root, 'proc/4321'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'proc/4321/cmdline'), '/snap/microk8s/7449/kubelite\0--kubelet-args-file=$SNAP_DATA/args/other\0');
+    fs.writeFileSync(path.join(root, 'proc/4321/environ'), 'SNAP=/snap/microk8s/7449\0SNAP_DATA=/var/snap/microk8s/7449\0EXTRA=--read-only-port=0\0');
+    fs.mkdirSync(path.join(root, 'var/snap/microk8s/7449/args'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'var/snap/microk8s/7449/args/other'), '--anonymous-auth=false $EXTRA $UNSET\n');
+    const l = kubeliteLaunch()({ fs: new RootFs(root), live: true, fromFiles: false });
+    assert.equal(l.hidden, undefined); // live, an unset variable is "" as for kubelite
+    assert.equal(l.invocation?.pid, 4321);
+    assert.deepEqual(l.invocation?.argv.slice(1).map((a) => [a.text, a.file, a.line]), [
+      ['--anonymous-auth=false', '/var/snap/microk8s/7449/args/other', 1],
+      ['--read-only-port=0', '/var/snap/microk8s/7449/args/other', 1],
+      ['', '/var/snap/microk8s/7449/args/other', 1], // $UNSET: an empty argument, which the kubelet refuses
+    ]);
+    // offline, the same file: $EXTRA is not the snap's, so the command line is hidden
+    const off = kubeliteLaunch()({ fs: new RootFs(root), live: false, fromFiles: false });
+    assert.match(off.missing ?? off.hidden ?? '', /args\/kubelet|\$EXTRA/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
