@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { nodePlatform, MAX_FIELD } from './platform.ts';
 import { DISTRIBUTIONS } from '../distros/index.ts';
 
-const nodeObj = (o: { kubeletVersion?: string; osImage?: string; providerID?: string; labels?: Record<string, string> }): object => ({
+const nodeObj = (o: { kubeletVersion?: string; osImage?: string; providerID?: string; labels?: Record<string, string>; annotations?: Record<string, string> }): object => ({
   apiVersion: 'v1', kind: 'Node',
-  metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1', 'kubernetes.io/os': 'linux', ...o.labels } },
+  metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1', 'kubernetes.io/os': 'linux', ...o.labels }, annotations: { 'node.alpha.kubernetes.io/ttl': '0', ...o.annotations } },
   spec: { podCIDR: '10.244.1.0/24', ...(o.providerID !== undefined ? { providerID: o.providerID } : {}) },
   status: { nodeInfo: { kubeletVersion: o.kubeletVersion ?? 'v1.31.4', osImage: o.osImage ?? 'Ubuntu 24.04.1 LTS', operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.24', kernelVersion: '6.8.0-51-generic' } },
 });
@@ -24,7 +24,8 @@ const CASES: Array<[string, Parameters<typeof nodeObj>[0]]> = [
   ['openshift', { kubeletVersion: 'v1.29.5+29c2a05', osImage: 'Red Hat Enterprise Linux CoreOS 416.94.202405291527-0', labels: { 'node.openshift.io/os_id': 'rhcos' } }],
   ['talos', { kubeletVersion: 'v1.30.3', osImage: 'Talos (v1.7.5)' }],
   ['microk8s', { kubeletVersion: 'v1.32.3', labels: { 'microk8s.io/cluster': 'true', 'node.kubernetes.io/microk8s-controlplane': 'microk8s-controlplane' } }],
-  ['kind', { kubeletVersion: 'v1.33.1', osImage: 'Debian GNU/Linux 12 (bookworm)', providerID: 'kind://docker/kind/kind-worker' }],
+  ['kind', { kubeletVersion: 'v1.33.1', osImage: 'Debian GNU/Linux 12 (bookworm)', providerID: 'kind://docker/kind/kind-worker', annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock' } }],
+  ['kubeadm', { kubeletVersion: 'v1.33.4', osImage: 'Ubuntu 24.04.3 LTS', annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock' } }],
 ];
 
 for (const [want, o] of CASES) {
@@ -33,7 +34,7 @@ for (const [want, o] of CASES) {
     assert.equal(p?.name, want, JSON.stringify(p));
     assert.equal(p?.title, DISTRIBUTIONS.find((d) => d.name === want)?.title);
     assert.ok(p.evidence.length > 0);
-    assert.ok(p.evidence.every((e) => /^(spec\.providerID|status\.nodeInfo\.\w+) matches \/|^the label /.test(e)), p.evidence.join('; '));
+    assert.ok(p.evidence.every((e) => /^(spec\.providerID|status\.nodeInfo\.\w+) matches \/|^the (label|annotation) /.test(e)), p.evidence.join('; '));
   });
 }
 
@@ -42,7 +43,7 @@ test('every distribution that can name a node is named by one of the cases', () 
   for (const d of DISTRIBUTIONS) if ((d.nodeObject ?? []).length > 0) assert.ok(named.has(d.name), d.name);
 });
 
-test('an unknown platform stays unnamed: kubeadm on Ubuntu, a cloud providerID alone, nothing at all', () => {
+test('an unknown platform stays unnamed: a kubelet on Ubuntu without kubeadm\'s annotation, a cloud providerID alone, nothing at all', () => {
   assert.equal(nodePlatform(nodeObj({})), undefined);
   assert.equal(nodePlatform(nodeObj({ providerID: 'aws:///us-east-1a/i-0123456789abcdef0' })), undefined);
   assert.equal(nodePlatform(nodeObj({ providerID: 'gce://p/z/n' })), undefined);
@@ -64,7 +65,8 @@ test('hostile values are inert: wrong types, huge strings, escapes and prototype
   const esc = '\u001b]8;;http://evil\u0007x\u001b[2J';
   const hostile: unknown[] = [
     { metadata: { labels: ['microk8s.io/cluster'] }, spec: { providerID: 42 }, status: { nodeInfo: { kubeletVersion: { v: 'v1.31.4+k3s1' }, osImage: ['Talos (v1.7.5)'] } } },
-    { metadata: { labels: JSON.parse('{"__proto__": "x", "constructor": "y"}') as object } },
+    { metadata: { labels: JSON.parse('{"__proto__": "x", "constructor": "y"}') as object, annotations: 'kubeadm.alpha.kubernetes.io/cri-socket' } },
+    { metadata: { annotations: ['kubeadm.alpha.kubernetes.io/cri-socket'] } },
     nodeObj({ kubeletVersion: `v1.31.4+k3s1${'x'.repeat(MAX_FIELD)}` }),
     nodeObj({ osImage: `Talos (v1.7.5)${esc}` }),
     nodeObj({ osImage: `${esc}Talos (v1.7.5)` }),

@@ -21,6 +21,7 @@ export interface NodeSignals {
   kubeletVersion?: string;
   osImage?: string;
   labels: ReadonlySet<string>;
+  annotations: ReadonlySet<string>;
 }
 
 /** longer values are not matched (no real version, OS name or provider ID comes close) */
@@ -32,19 +33,22 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 
 /** The fields of a Node object (as parsed from JSON) that the marks read; anything else is ignored. */
 export function nodeSignals(node: unknown): NodeSignals {
-  const n = (node && typeof node === 'object' ? node : {}) as { metadata?: { labels?: unknown }; spec?: { providerID?: unknown }; status?: { nodeInfo?: { kubeletVersion?: unknown; osImage?: unknown } } };
-  const labels = new Set<string>();
-  const l = n.metadata?.labels;
-  if (l && typeof l === 'object' && !Array.isArray(l)) {
-    for (const k of Object.keys(l)) {
-      if (labels.size >= MAX_LABELS) break;
-      if (k.length <= MAX_FIELD) labels.add(k);
+  const n = (node && typeof node === 'object' ? node : {}) as { metadata?: { labels?: unknown; annotations?: unknown }; spec?: { providerID?: unknown }; status?: { nodeInfo?: { kubeletVersion?: unknown; osImage?: unknown } } };
+  const keys = (o: unknown): Set<string> => {
+    const out = new Set<string>();
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return out;
+    for (const k in o) {
+      if (out.size >= MAX_LABELS) break;
+      if (Object.hasOwn(o, k) && k.length <= MAX_FIELD) out.add(k);
     }
-  }
+    return out;
+  };
+  const labels = keys(n.metadata?.labels);
+  const annotations = keys(n.metadata?.annotations);
   const providerID = str(n.spec?.providerID);
   const kubeletVersion = str(n.status?.nodeInfo?.kubeletVersion);
   const osImage = str(n.status?.nodeInfo?.osImage);
-  return { ...(providerID !== undefined ? { providerID } : {}), ...(kubeletVersion !== undefined ? { kubeletVersion } : {}), ...(osImage !== undefined ? { osImage } : {}), labels };
+  return { ...(providerID !== undefined ? { providerID } : {}), ...(kubeletVersion !== undefined ? { kubeletVersion } : {}), ...(osImage !== undefined ? { osImage } : {}), labels, annotations };
 }
 
 /** The evidence when every field of the mark matches (a mark with no field matches nothing). */
@@ -62,6 +66,10 @@ function matches(m: NodeObjectMark, s: NodeSignals): string[] | undefined {
   if (m.label !== undefined) {
     if (!s.labels.has(m.label)) return undefined;
     evidence.push(`the label ${m.label} is set`);
+  }
+  if (m.annotation !== undefined) {
+    if (!s.annotations.has(m.annotation)) return undefined;
+    evidence.push(`the annotation ${m.annotation} is set`);
   }
   return evidence.length > 0 ? evidence : undefined;
 }

@@ -39,3 +39,15 @@ test('cluster: each node\'s platform in the JSON report and the table', async ()
     await sim.close();
   }
 });
+
+test('cluster --format html: the platform beside the version, escaped', async () => {
+  const sim = await startApiServerSim({ nodes: 2, podsPerNode: 1, bindings: 2, namespaces: 1, kubeletVersion: 'v1.33.2', configz: () => 'ok', nodePlatform: (i) => PLATFORMS[i] });
+  try {
+    const r = await runCli('cluster', '--kubeconfig', sim.kubeconfigPath, '--format', 'html', '--fail-on', 'none', '--no-progress');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /v1\.31\.4\+k3s1 <small>\(K3s\)<\/small>/);
+    assert.match(r.out, /<small>\(Talos Linux\)<\/small>/);
+  } finally {
+    await sim.close();
+  }
+});
