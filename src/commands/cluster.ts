@@ -480,7 +480,7 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
         // the platform is named now, so the node's labels and provider ID are not kept
         const platform = nodePlatform(n);
         const ref = { name, ...(typeof version === 'string' && version !== '' ? { version } : {}), ...(os === 'linux' || os === 'windows' ? { os } : {}), ...(platform ? { platform } : {}) };
-        if (!budget.take(name.length + (ref.version?.length ?? 0) + 32 + (platform ? 64 : 0))) {
+        if (!budget.take(name.length + (ref.version?.length ?? 0) + 32 + (platform ? sizeOf(platform) : 0))) {
           throw new BoundReached(`stopped after ${nodeRefs.length} nodes: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
         }
         nodeRefs.push(ref);
