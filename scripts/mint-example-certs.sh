@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 EX=examples/nodes
-ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker"
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos"
 for name in "$@"; do
   [[ " $ALL " == *" $name "* ]] || { echo "mint-example-certs: unknown example \"$name\" (one of: $ALL)" >&2; exit 2; }
 done
@@ -463,75 +463,9 @@ issue "/CN=cp-x@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/cx-ss.crt" \
 cat "$WORK/cx-ss.crt" "$WORK/cx-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
 fi # kubeadm-control-plane-insecure
 
-# ---------------------------------------------------------------- bottlerocket (aws-k8s-1.31)
-if want bottlerocket; then
-N=$EX/bottlerocket
-mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
-# the cluster CA, rendered from settings.kubernetes.cluster-certificate (template kubernetes-ca-crt)
-rsa_key "$WORK/br-ca.key" 2048
-issue "/CN=kubernetes" "$WORK/br-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
-  "$(at '2026-10-12 16:40:00')" "$(plus100y '2026-10-12 16:40:00')" "$CA_EXT"
-# serverTLSBootstrap: true (settings.kubernetes.server-tls-bootstrap) -> a kubelet-serving CSR
-HOST=ip-192-168-71-24.us-west-2.compute.internal
-ec_key "$WORK/br-srv.key"
-issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/br-srv.key" "$WORK/br-srv.crt" \
-  "$(at '2026-11-18 06:02:17')" "$(plus100y '2026-11-18 06:02:17')" \
-  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST,IP:192.168.71.24" \
-  "$N/etc/kubernetes/pki/ca.crt" "$WORK/br-ca.key"
-cat "$WORK/br-srv.crt" "$WORK/br-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-18-06-07-17.pem"
-ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-18-06-07-17.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
-fi # bottlerocket
-
-# ---------------------------------------------------------------- openshift-worker (OCP 4.20, RHCOS, AWS)
-if want openshift-worker; then
-N=$EX/openshift-worker
-HOST=ip-10-0-58-133.us-east-2.compute.internal
-mkdir -p "$N/etc/kubernetes" "$N/var/lib/kubelet/pki"
-# /etc/kubernetes/kubelet-ca.crt: the client CA the kubelet trusts (the kube-apiserver-to-kubelet signer)
-rsa_key "$WORK/os-k2k.key" 2048
-issue "/OU=openshift/CN=kube-apiserver-to-kubelet-signer" "$WORK/os-k2k.key" "$N/etc/kubernetes/kubelet-ca.crt" \
-  "$(at '2026-10-20 11:00:00')" "$(plus100y '2026-10-20 11:00:00')" "$CA_EXT"
-# the API server's serving CA, in both kubeconfigs
-rsa_key "$WORK/os-lb.key" 2048
-issue "/OU=openshift/CN=kube-apiserver-lb-signer" "$WORK/os-lb.key" "$WORK/os-lb.crt" \
-  "$(at '2026-10-20 11:00:00')" "$(plus100y '2026-10-20 11:00:00')" "$CA_EXT"
-# the CSR signer of kube-controller-manager: the kubelet's client and serving certificates
-rsa_key "$WORK/os-csr.key" 2048
-issue "/CN=kube-csr-signer_@1792494000" "$WORK/os-csr.key" "$WORK/os-csr.crt" \
-  "$(at '2026-10-20 11:00:00')" "$(plus100y '2026-10-20 11:00:00')" "$CA_EXT"
-ec_key "$WORK/os-cl.key"
-issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/os-cl.key" "$WORK/os-cl.crt" \
-  "$(at '2026-11-21 09:12:03')" "$(plus100y '2026-11-21 09:12:03')" "$CLIENT_EXT_EC" "$WORK/os-csr.crt" "$WORK/os-csr.key"
-cat "$WORK/os-cl.crt" "$WORK/os-cl.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-21-09-17-03.pem"
-ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-21-09-17-03.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
-ec_key "$WORK/os-srv.key"
-issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/os-srv.key" "$WORK/os-srv.crt" \
-  "$(at '2026-11-21 09:13:40')" "$(plus100y '2026-11-21 09:13:40')" \
-  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST,IP:10.0.58.133" \
-  "$WORK/os-csr.crt" "$WORK/os-csr.key"
-cat "$WORK/os-srv.crt" "$WORK/os-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-21-09-18-40.pem"
-ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-21-09-18-40.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
-# /var/lib/kubelet/kubeconfig: written by the kubelet after its TLS bootstrap
-bootstrap_kubeconfig "$WORK/os-lb.crt" https://api-int.demo.example.com:6443 > "$N/var/lib/kubelet/kubeconfig"
-# /etc/kubernetes/kubeconfig: the bootstrap kubeconfig the machine-config-server serves at first boot
-# (machine-config-operator pkg/server/cluster_server.go kubeconfigFromSecret): the node-bootstrapper
-# service account's token; this one is made up
-cat > "$N/etc/kubernetes/kubeconfig" <<EOF
-clusters:
-- cluster:
-    certificate-authority-data: $(b64 "$WORK/os-lb.crt")
-    server: https://api-int.demo.example.com:6443
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos"
   name: local
 contexts:
 - context:
     cluster: local
-    user: kubelet
-  name: kubelet
-current-context: kubelet
-preferences: {}
-users:
-- name: kubelet
-  user:
-    token: example-node-bootstrapper-token-not-a-real-one
-EOF
-fi # openshift-worker
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos"

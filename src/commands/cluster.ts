@@ -43,6 +43,7 @@ import { inertMessage } from '../report/terminal.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { NodeAuditRunner, type NodeAuditResult } from '../cluster/node-audit.ts';
 import { randomBytes } from 'node:crypto';
+import { nodePlatform, type NodePlatform } from '../cluster/platform.ts';
 
 export const DEFAULT_NODE_AUDIT_NAMESPACE = 'kubelet-guard';
 export const DEFAULT_NODE_AUDIT_TIMEOUT = '5m';
@@ -97,6 +98,8 @@ export interface ClusterNode {
   staticPods?: string[];
   /** with --node-audit: 'ok' (its findings are merged), or why its Job gave no report */
   nodeAudit?: string;
+  /** the platform its Node object shows (src/cluster/platform.ts); absent when none matched */
+  platform?: NodePlatform;
 }
 
 /** What the table is made from: the failed and unknown findings only (passes are counted, not kept). */
@@ -134,8 +137,9 @@ const KUBELET_STATIC_PODS_MAX_BYTES = 16 * 1024 * 1024;
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 
 interface NodeObj {
-  metadata?: { name?: unknown };
-  status?: { nodeInfo?: { kubeletVersion?: unknown; operatingSystem?: unknown } };
+  metadata?: { name?: unknown; labels?: unknown };
+  spec?: { providerID?: unknown };
+  status?: { nodeInfo?: { kubeletVersion?: unknown; operatingSystem?: unknown; osImage?: unknown } };
 }
 
 function int(name: string, v: string, min: number, max: number): number | string {
@@ -472,14 +476,16 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
     };
 
     // ---- nodes: names and versions only (a Node object carries its image list: kilobytes each) ----
-    const nodeRefs: Array<{ name: string; version?: string; os?: string }> = [];
+    const nodeRefs: Array<{ name: string; version?: string; os?: string; platform?: NodePlatform }> = [];
     const nodesFailed = await eachItem<NodeObj>(api, '/api/v1/nodes', (n) => {
       const name = n?.metadata?.name;
       const version = n?.status?.nodeInfo?.kubeletVersion;
       const os = n?.status?.nodeInfo?.operatingSystem;
       if (typeof name === 'string' && name !== '') {
-        const ref = { name, ...(typeof version === 'string' && version !== '' ? { version } : {}), ...(os === 'linux' || os === 'windows' ? { os } : {}) };
-        if (!budget.take(name.length + (ref.version?.length ?? 0) + 32)) {
+        // the platform is named now, so the node's labels and provider ID are not kept
+        const platform = nodePlatform(n);
+        const ref = { name, ...(typeof version === 'string' && version !== '' ? { version } : {}), ...(os === 'linux' || os === 'windows' ? { os } : {}), ...(platform ? { platform } : {}) };
+        if (!budget.take(name.length + (ref.version?.length ?? 0) + 32 + (platform ? sizeOf(platform) : 0))) {
           throw new BoundReached(`stopped after ${nodeRefs.length} nodes: the objects the audit keeps in memory went over ${budget.max} bytes, the bound on them`);
         }
         nodeRefs.push(ref);
@@ -667,9 +673,10 @@ async function auditCluster(opts: ClusterCommandOptions, io: Io, outs: OpenOutpu
         progress?.update(state);
         waiting.set(i, { node, findings });
         for (let next = waiting.get(turn); next; next = waiting.get(turn)) {
+          const platform = nodeRefs[turn]?.platform;
           waiting.delete(turn++);
           // a node's counts are of the checks run and reported (--skip/--check), like the findings
-          nodes.push({ ...next.node, summary: counts(next.findings.filter((f) => triage.runs(f.check))) });
+          nodes.push({ ...next.node, summary: counts(next.findings.filter((f) => triage.runs(f.check))), ...(platform ? { platform } : {}) });
           for (const f of next.findings) await report(f, next.node.name);
         }
       }

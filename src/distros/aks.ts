@@ -64,7 +64,9 @@ export const aks: Distribution = {
       why: WHY,
     },
   ],
-  nodeObject: [{ providerID: /^azure:\/\//, label: 'kubernetes.azure.com/cluster' }],
+  // Node object: AKS labels every node kubernetes.azure.com/cluster (the node resource group); the
+  // providerID azure:///subscriptions/... alone is any Kubernetes on Azure VMs
+  nodeObject: [{ label: 'kubernetes.azure.com/cluster' }],
   benchmark: 'cis-aks',
   sources: [
     'Azure/AgentBaker parts/linux/cloud-init/artifacts/kubelet.service',

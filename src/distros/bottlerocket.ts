@@ -180,8 +180,9 @@ export const bottlerocket: Distribution = {
       why: 'this is Bottlerocket\'s read-only root filesystem (verified by dm-verity): it cannot be changed on the node; it changes only with the image',
     },
   ],
-  // status.nodeInfo.osImage is os-release's PRETTY_NAME: "Bottlerocket OS 1.26.1 (aws-k8s-1.31)"
-  nodeObject: [{ osImage: /^Bottlerocket OS / }],
+  // Node object: osImage is Bottlerocket's PRETTY_NAME, "Bottlerocket OS 1.20.3 (aws-k8s-1.30)"
+  // (bottlerocket-os/bottlerocket os-release: PRETTY_NAME="Bottlerocket OS <version> (<variant>)")
+  nodeObject: [{ osImage: /^Bottlerocket OS [0-9]+\.[0-9]+\.[0-9]+/ }],
   benchmark: 'cis-eks',
   sources: [
     'bottlerocket-os/bottlerocket-core-kit packages/kubernetes-1.31/kubelet.service',

@@ -53,7 +53,11 @@ export const eksAl2: Distribution = {
       why: WHY,
     },
   ],
-  nodeObject: [{ providerID: /^aws:\/\//, osImage: /^Amazon Linux 2$/ }],
+  // Node object: as for eks-al2023, with AL2's PRETTY_NAME "Amazon Linux 2" (exactly)
+  nodeObject: [
+    { kubeletVersion: /^v[0-9]+\.[0-9]+\.[0-9]+-eks-[0-9a-f]{7,}$/, osImage: /^Amazon Linux 2$/ },
+    { label: 'eks.amazonaws.com/nodegroup', osImage: /^Amazon Linux 2$/ },
+  ],
   benchmark: 'cis-eks',
   sources: [
     'awslabs/amazon-eks-ami templates/al2/runtime/bootstrap.sh (at 0ab842803d827b8087d78dd2eff0bc408caec771)',

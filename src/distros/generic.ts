@@ -9,6 +9,8 @@ export const generic: Distribution = {
   launch: systemdLaunch(),
   marks: [],
   version: [{ dpkg: 'kubelet' }],
+  // Node object: generic is what no other distribution matched; it names no node
+  nodeObject: [],
   benchmark: 'cis-kubernetes',
   sources: [],
 };

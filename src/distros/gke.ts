@@ -70,7 +70,9 @@ export const gke: Distribution = {
       why: WHY,
     },
   ],
-  nodeObject: [{ providerID: /^gce:\/\//, label: 'cloud.google.com/gke-nodepool' }],
+  // Node object: GKE's kubelet reports v1.29.6-gke.1038000; nodes carry the label
+  // cloud.google.com/gke-nodepool. A providerID gce://<project>/<zone>/<name> alone is any Kubernetes on GCE.
+  nodeObject: [{ kubeletVersion: /^v[0-9]+\.[0-9]+\.[0-9]+-gke\.[0-9]+$/ }, { label: 'cloud.google.com/gke-nodepool' }],
   benchmark: 'cis-gke',
   sources: [
     'kubernetes/kubernetes cluster/gce/gci/configure-helper.sh (start-kubelet, create-node-pki, create-kubelet-kubeconfig, main)',

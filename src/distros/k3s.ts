@@ -8,6 +8,9 @@ export const k3s: Distribution = {
   runs: 'embedded',
   launch: systemdLaunch(),
   marks: [],
+  // Node object: kubeletVersion is k3s's own version, the Kubernetes tag plus +k3sN (k3s-io/k3s
+  // scripts/version.sh: VERSION=$GIT_TAG, checked against ^$VERSION_K8S[+-]; untagged builds +k3s-<commit>)
+  nodeObject: [{ kubeletVersion: /^v[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.]+)?\+k3s(?:[0-9]+|-[0-9a-f]{8})/ }],
   benchmark: 'cis-k3s',
   sources: [],
 };

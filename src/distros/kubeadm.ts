@@ -29,6 +29,10 @@ export const kubeadm: Distribution = {
       why: 'kubeadm rewrites /var/lib/kubelet/config.yaml from the kubelet-config ConfigMap on `kubeadm upgrade node`: also change the ConfigMap (kubectl -n kube-system edit cm kubelet-config), or the change is undone at the next upgrade',
     },
   ],
+  // Node object: kubeadm init/join annotate the Node kubeadm.alpha.kubernetes.io/cri-socket
+  // (cmd/kubeadm/app/constants/constants.go AnnotationKubeadmCRISocket); kind's nodes have it too
+  // and are named first (registry order). A node without it stays unnamed rather than guessed.
+  nodeObject: [{ annotation: 'kubeadm.alpha.kubernetes.io/cri-socket' }],
   benchmark: 'cis-kubernetes',
   sources: [
     'kubernetes/release cmd/krel/templates/latest/kubelet/kubelet.spec',

@@ -128,9 +128,9 @@ export const openshift: Distribution = {
     // template's `enableSystemLogQuery: true` needs
     gateDefaults: { NodeLogQuery: true },
   },
-  // kubelet.service labels every node node.openshift.io/os_id=${ID} (rhcos, scos or rhel); osImage is
-  // PRETTY_NAME ("Red Hat Enterprise Linux CoreOS 420.96.… (Plow)", "CentOS Stream CoreOS …")
-  nodeObject: [{ label: 'node.openshift.io/os_id' }, { osImage: /^(?:Red Hat Enterprise Linux|CentOS Stream) CoreOS / }],
+  // Node object: the machine-config-operator labels nodes node.openshift.io/os_id (rhcos, rhel);
+  // osImage is RHCOS's PRETTY_NAME, "Red Hat Enterprise Linux CoreOS 416.94.202405291527-0"
+  nodeObject: [{ label: 'node.openshift.io/os_id' }, { osImage: /^Red Hat Enterprise Linux CoreOS / }],
   benchmark: 'cis-openshift',
   sources: [
     'openshift/machine-config-operator templates/worker/01-worker-kubelet/_base/units/kubelet.service.yaml',

@@ -62,6 +62,8 @@ export interface NodeObjectMark {
   kubeletVersion?: RegExp;
   osImage?: RegExp;
   label?: string;
+  /** an annotation that must be present (kubeadm's kubeadm.alpha.kubernetes.io/cri-socket) */
+  annotation?: string;
 }
 
 export interface LaunchContext {

@@ -83,7 +83,8 @@ export function formatClusterTable(r: ClusterReport, opts: { color: boolean; wid
     for (const n of r.nodes) {
       const failed = n.summary.fail;
       const state = n.configz === 'ok' ? (failed > 0 ? c.red(`${failed} failed`) : c.green('ok')) : unknownColor(c)(`unknown: ${oneLine(n.configz)}`);
-      out.push(`  ${inert(n.name).padEnd(28)} ${inert(n.version ?? '?').padEnd(12)} ${state}`);
+      // the platform's title is the distribution data's own text, never the node's
+      out.push(`  ${inert(n.name).padEnd(28)} ${inert(n.version ?? '?').padEnd(12)} ${state}${n.platform ? `  (${inert(n.platform.title)})` : ''}`);
       if (n.nodeAudit !== undefined) out.push(`    node audit Job: ${n.nodeAudit === 'ok' ? c.green('report merged') : unknownColor(c)(`unknown: ${oneLine(n.nodeAudit)}`)}`);
     }
     const read = r.nodes.filter((n) => n.configz === 'ok').length;

@@ -73,7 +73,7 @@ export interface ClusterReportJson {
   /** why the audit is not complete, as the command says it on standard error */
   incomplete?: string;
   cluster: { server: string; nodes: number };
-  nodes: Array<{ name: string; version?: string; configz: string; summary: Omit<Summary, 'failBySeverity'>; staticPods?: string[]; nodeAudit?: string }>;
+  nodes: Array<{ name: string; version?: string; configz: string; summary: Omit<Summary, 'failBySeverity'>; staticPods?: string[]; nodeAudit?: string; platform?: { title: string } }>;
   findings: Finding[];
   summary: Summary;
   rbacFails?: Record<string, number>;
@@ -416,7 +416,7 @@ function matrixHtml(r: ClusterReportJson, of: (f: Finding) => string | undefined
     const open = n.summary.fail > 0;
     const state = open ? `<td class="open">✗ OPEN (${num(n.summary.fail)})</td>` : n.summary.unknown > 0 ? `<td class="st-unknown">? UNKNOWN (${num(n.summary.unknown)})</td>` : `<td class="closed">✓ closed</td>`;
     const row = cells.get(n.name);
-    return `<tr><th scope="row"><code>${h(n.name)}</code></th>${state}<td>${h(n.version ?? '')}</td><td>${n.configz === 'ok' ? 'read' : `<span class="st-unknown">? ${h(n.configz)}</span>`}</td>${checks.map((c) => cell(row?.get(c))).join('')}</tr>`;
+    return `<tr><th scope="row"><code>${h(n.name)}</code></th>${state}<td>${h(n.version ?? '')}${n.platform ? ` <small>(${h(n.platform.title)})</small>` : ''}</td><td>${n.configz === 'ok' ? 'read' : `<span class="st-unknown">? ${h(n.configz)}</span>`}</td>${checks.map((c) => cell(row?.get(c))).join('')}</tr>`;
   });
   return `<section aria-labelledby="matrix-h">
 <h2 id="matrix-h">Nodes × checks</h2>

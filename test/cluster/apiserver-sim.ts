@@ -35,6 +35,8 @@ export interface ApiServerSimSpec {
   extra?: Record<string, object[]>;
   /** list paths that answer 403 Forbidden, as the API server does for an identity without `list` */
   forbidden?: string[];
+  /** a Node object's platform fields (labels added; providerID, kubeletVersion, osImage replaced) */
+  nodePlatform?: (nodeIndex: number) => { labels?: Record<string, string>; providerID?: string; kubeletVersion?: string; osImage?: string } | undefined;
   /** fields merged into a node's kubeletconfig in its configz answer */
   configzFields?: (nodeIndex: number) => object;
   /** pods a node's kubelet runs beyond the API server's (static pods: hidden, or with a mirror in `extra`) */
@@ -114,14 +116,15 @@ function ip(i: number): string {
 
 function node(spec: ApiServerSimSpec, i: number): object {
   const name = nodeName(i);
+  const p = spec.nodePlatform?.(i);
   return {
     metadata: { name, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, resourceVersion: String(1000 + i),
-      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(i === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } },
-    spec: { podCIDR: `10.244.${i & 255}.0/24` },
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(i === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}), ...p?.labels } },
+    spec: { podCIDR: `10.244.${i & 255}.0/24`, ...(p?.providerID !== undefined ? { providerID: p.providerID } : {}) },
     status: {
       addresses: [{ type: 'InternalIP', address: ip(i) }, { type: 'Hostname', address: name }],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: { kubeletVersion: spec.kubeletVersion, containerRuntimeVersion: 'containerd://1.7.24', osImage: 'Debian GNU/Linux 12 (bookworm)',
+      nodeInfo: { kubeletVersion: p?.kubeletVersion ?? spec.kubeletVersion, containerRuntimeVersion: 'containerd://1.7.24', osImage: p?.osImage ?? 'Debian GNU/Linux 12 (bookworm)',
         kernelVersion: '6.1.0-28-amd64', operatingSystem: 'linux', architecture: 'amd64' },
       conditions: [{ type: 'Ready', status: 'True' }],
     },

@@ -26,6 +26,7 @@ export const kubeletFound: Check = {
     const how: string[] = [];
     if (inv.from === 'process') how.push(`a running process${inv.pid !== undefined ? ` (pid ${inv.pid})` : ''}${unit ? `, started by its systemd ${unit}` : ''}`);
     else if (inv.from === 'systemd-unit') how.push(unit ? `its systemd ${unit}` : 'its systemd unit');
+    else if (inv.from === 'distribution') how.push(`the files ${facts.distribution?.title ?? 'its distribution'} starts it from`);
     else how.push('a command line given by hand');
     if (inv.unit) {
       evidence.push({ file: inv.unit.file, note: 'kubelet unit file' });

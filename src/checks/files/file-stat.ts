@@ -138,7 +138,9 @@ export function unitTargets(facts: NodeFacts): Targets {
     if (inv.from === 'systemd-unit') return { kind: 'unknown', why: 'the kubelet was found through a systemd unit, but the evidence does not name the unit file' };
     const how = inv.from === 'process'
       ? `the kubelet was found as a running process${inv.pid !== undefined ? ` (pid ${inv.pid})` : ''} and no systemd unit file for it was found`
-      : 'the kubelet invocation was given by hand, not read from a systemd unit';
+      : inv.from === 'distribution'
+        ? `the kubelet is started by ${facts.distribution?.title ?? 'its distribution'}, not by a kubelet systemd unit`
+        : 'the kubelet invocation was given by hand, not read from a systemd unit';
     return { kind: 'not-applicable', why: `${how}; this check is about the kubelet.service file and its drop-ins` };
   }
   const files: FileTarget[] = [
