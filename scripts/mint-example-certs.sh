@@ -463,9 +463,187 @@ issue "/CN=cp-x@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/cx-ss.crt" \
 cat "$WORK/cx-ss.crt" "$WORK/cx-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
 fi # kubeadm-control-plane-insecure
 
-ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos"
+# ---------------------------------------------------------------- bottlerocket (aws-k8s-1.31)
+if want bottlerocket; then
+N=$EX/bottlerocket
+mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
+# the cluster CA, rendered from settings.kubernetes.cluster-certificate (template kubernetes-ca-crt)
+rsa_key "$WORK/br-ca.key" 2048
+issue "/CN=kubernetes" "$WORK/br-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
+  "$(at '2026-10-12 16:40:00')" "$(plus100y '2026-10-12 16:40:00')" "$CA_EXT"
+# serverTLSBootstrap: true (settings.kubernetes.server-tls-bootstrap) -> a kubelet-serving CSR
+HOST=ip-192-168-71-24.us-west-2.compute.internal
+ec_key "$WORK/br-srv.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/br-srv.key" "$WORK/br-srv.crt" \
+  "$(at '2026-11-18 06:02:17')" "$(plus100y '2026-11-18 06:02:17')" \
+  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST,IP:192.168.71.24" \
+  "$N/etc/kubernetes/pki/ca.crt" "$WORK/br-ca.key"
+cat "$WORK/br-srv.crt" "$WORK/br-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-18-06-07-17.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-18-06-07-17.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
+fi # bottlerocket
+
+# ---------------------------------------------------------------- openshift-worker (OCP 4.20, RHCOS, AWS)
+if want openshift-worker; then
+N=$EX/openshift-worker
+HOST=ip-10-0-58-133.us-east-2.compute.internal
+mkdir -p "$N/etc/kubernetes" "$N/var/lib/kubelet/pki"
+# /etc/kubernetes/kubelet-ca.crt: the client CA the kubelet trusts (the kube-apiserver-to-kubelet signer)
+rsa_key "$WORK/os-k2k.key" 2048
+issue "/OU=openshift/CN=kube-apiserver-to-kubelet-signer" "$WORK/os-k2k.key" "$N/etc/kubernetes/kubelet-ca.crt" \
+  "$(at '2026-10-20 11:00:00')" "$(plus100y '2026-10-20 11:00:00')" "$CA_EXT"
+# the API server's serving CA, in both kubeconfigs
+rsa_key "$WORK/os-lb.key" 2048
+issue "/OU=openshift/CN=kube-apiserver-lb-signer" "$WORK/os-lb.key" "$WORK/os-lb.crt" \
+  "$(at '2026-10-20 11:00:00')" "$(plus100y '2026-10-20 11:00:00')" "$CA_EXT"
+# the CSR signer of kube-controller-manager: the kubelet's client and serving certificates
+rsa_key "$WORK/os-csr.key" 2048
+issue "/CN=kube-csr-signer_@1792494000" "$WORK/os-csr.key" "$WORK/os-csr.crt" \
+  "$(at '2026-10-20 11:00:00')" "$(plus100y '2026-10-20 11:00:00')" "$CA_EXT"
+ec_key "$WORK/os-cl.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/os-cl.key" "$WORK/os-cl.crt" \
+  "$(at '2026-11-21 09:12:03')" "$(plus100y '2026-11-21 09:12:03')" "$CLIENT_EXT_EC" "$WORK/os-csr.crt" "$WORK/os-csr.key"
+cat "$WORK/os-cl.crt" "$WORK/os-cl.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-21-09-17-03.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-21-09-17-03.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+ec_key "$WORK/os-srv.key"
+issue "/O=system:nodes/CN=system:node:$HOST" "$WORK/os-srv.key" "$WORK/os-srv.crt" \
+  "$(at '2026-11-21 09:13:40')" "$(plus100y '2026-11-21 09:13:40')" \
+  "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$HOST,IP:10.0.58.133" \
+  "$WORK/os-csr.crt" "$WORK/os-csr.key"
+cat "$WORK/os-srv.crt" "$WORK/os-srv.key" > "$N/var/lib/kubelet/pki/kubelet-server-2026-11-21-09-18-40.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-server-2026-11-21-09-18-40.pem "$N/var/lib/kubelet/pki/kubelet-server-current.pem"
+# /var/lib/kubelet/kubeconfig: written by the kubelet after its TLS bootstrap
+bootstrap_kubeconfig "$WORK/os-lb.crt" https://api-int.demo.example.com:6443 > "$N/var/lib/kubelet/kubeconfig"
+# /etc/kubernetes/kubeconfig: the bootstrap kubeconfig the machine-config-server serves at first boot
+# (machine-config-operator pkg/server/cluster_server.go kubeconfigFromSecret): the node-bootstrapper
+# service account's token; this one is made up
+cat > "$N/etc/kubernetes/kubeconfig" <<EOF
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$WORK/os-lb.crt")
+    server: https://api-int.demo.example.com:6443
   name: local
 contexts:
 - context:
     cluster: local
-ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos"
+    user: kubelet
+  name: kubelet
+current-context: kubelet
+preferences: {}
+users:
+- name: kubelet
+  user:
+    token: example-node-bootstrapper-token-not-a-real-one
+EOF
+fi # openshift-worker
+
+# ---------------------------------------------------------------- microk8s (snap, kubelite)
+# canonical/microk8s microk8s-resources/actions/common/utils.sh: produce_certs (CA "/CN=10.152.183.1",
+# RSA 2048), create_user_certificates (kubelet.crt "/CN=system:node:<host>/O=system:nodes" with the
+# host name and IPs as SANs, signed by the CA for 3650 days, no key usage extensions: sign_certificate
+# passes only subjectAltName), create_kubeconfig_x509 (credentials/kubelet.config with the cert+key
+# embedded). The kubelet finds kubelet.crt/kubelet.key in --cert-dir and serves with them.
+if want microk8s; then
+N=$EX/microk8s/var/snap/microk8s/7449
+mkdir -p "$N/certs" "$N/credentials"
+rsa_key "$WORK/mk-ca.key" 2048
+issue "/CN=10.152.183.1" "$WORK/mk-ca.key" "$N/certs/ca.crt" \
+  "$(at '2026-11-03 09:00:00')" "$(plus100y '2026-11-03 09:00:00')" \
+  'basicConstraints=critical,CA:TRUE;keyUsage=critical,keyCertSign,cRLSign;subjectKeyIdentifier=hash'
+rsa_key "$N/certs/kubelet.key" 2048
+issue "/CN=system:node:mk8s-1/O=system:nodes" "$N/certs/kubelet.key" "$N/certs/kubelet.crt" \
+  "$(at '2026-11-03 09:00:05')" "$(plus100y '2026-11-03 09:00:05')" \
+  'subjectAltName=DNS:mk8s-1,IP:10.0.0.21' "$N/certs/ca.crt" "$WORK/mk-ca.key"
+cat > "$N/credentials/kubelet.config" <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$N/certs/ca.crt")
+    server: https://127.0.0.1:16443
+  name: microk8s-cluster
+contexts:
+- context:
+    cluster: microk8s-cluster
+    user: system:node:mk8s-1
+  name: microk8s
+current-context: microk8s
+kind: Config
+preferences: {}
+users:
+- name: system:node:mk8s-1
+  user:
+    client-certificate-data: $(b64 "$N/certs/kubelet.crt")
+    client-key-data: $(b64 "$N/certs/kubelet.key")
+EOF
+fi # microk8s
+
+# ---------------------------------------------------------------- kind (a worker node container)
+# kubeadm join inside the node container: the cluster CA, the rotating client certificate, and the
+# self-signed serving pair the kubelet writes (as for kubeadm-worker).
+if want kind; then
+N=$EX/kind
+mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
+rsa_key "$WORK/kd-ca.key" 2048
+issue "/CN=kubernetes" "$WORK/kd-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
+  "$(at '2026-11-04 11:00:00')" "$(plus100y '2026-11-04 11:00:00')" "$CA_EXT"
+ec_key "$WORK/kd-client.key"
+issue "/O=system:nodes/CN=system:node:kind-worker" "$WORK/kd-client.key" "$WORK/kd-client.crt" \
+  "$(at '2026-11-04 11:00:40')" "$(plus100y '2026-11-04 11:00:40')" "$CLIENT_EXT_EC" \
+  "$N/etc/kubernetes/pki/ca.crt" "$WORK/kd-ca.key"
+cat "$WORK/kd-client.crt" "$WORK/kd-client.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-04-11-05-40.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-04-11-05-40.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+TS=$(unix '2026-11-04 11:05:39')
+rsa_key "$WORK/kd-ss-ca.key" 2048
+issue "/CN=kind-worker-ca@$TS" "$WORK/kd-ss-ca.key" "$WORK/kd-ss-ca.crt" \
+  "$(at '2026-11-04 10:05:39')" "$(plus100y '2026-11-04 10:05:39')" "$CA_EXT"
+rsa_key "$N/var/lib/kubelet/pki/kubelet.key" 2048
+issue "/CN=kind-worker@$TS" "$N/var/lib/kubelet/pki/kubelet.key" "$WORK/kd-ss.crt" \
+  "$(at '2026-11-04 10:05:39')" "$(plus100y '2026-11-04 10:05:39')" \
+  'basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:kind-worker' \
+  "$WORK/kd-ss-ca.crt" "$WORK/kd-ss-ca.key"
+cat "$WORK/kd-ss.crt" "$WORK/kd-ss-ca.crt" > "$N/var/lib/kubelet/pki/kubelet.crt"
+bootstrap_kubeconfig "$N/etc/kubernetes/pki/ca.crt" https://kind-control-plane:6443 > "$N/etc/kubernetes/kubelet.conf"
+fi # kind
+
+# ---------------------------------------------------------------- talos (machined's files)
+# siderolabs/talos internal/app/machined/pkg/controllers/k8s/kubelet_service.go writePKI: the
+# accepted CAs to /etc/kubernetes/pki/ca.crt (0400) and a bootstrap kubeconfig with a bootstrap token
+# (here the documentation's example token, no real one) to /etc/kubernetes/bootstrap-kubeconfig; the
+# kubelet then writes /etc/kubernetes/kubeconfig-kubelet and its certificates in /var/lib/kubelet/pki.
+if want talos; then
+N=$EX/talos
+mkdir -p "$N/etc/kubernetes/pki" "$N/var/lib/kubelet/pki"
+ec_key "$WORK/tl-ca.key"
+issue "/O=kubernetes/CN=kubernetes" "$WORK/tl-ca.key" "$N/etc/kubernetes/pki/ca.crt" \
+  "$(at '2026-11-05 07:00:00')" "$(plus100y '2026-11-05 07:00:00')" "$CA_EXT"
+ec_key "$WORK/tl-client.key"
+issue "/O=system:nodes/CN=system:node:talos-w1" "$WORK/tl-client.key" "$WORK/tl-client.crt" \
+  "$(at '2026-11-05 07:05:00')" "$(plus100y '2026-11-05 07:05:00')" "$CLIENT_EXT_EC" \
+  "$N/etc/kubernetes/pki/ca.crt" "$WORK/tl-ca.key"
+cat "$WORK/tl-client.crt" "$WORK/tl-client.key" > "$N/var/lib/kubelet/pki/kubelet-client-2026-11-05-07-10-00.pem"
+ln -sfn /var/lib/kubelet/pki/kubelet-client-2026-11-05-07-10-00.pem "$N/var/lib/kubelet/pki/kubelet-client-current.pem"
+talos_kubeconfig() { # USER-LINES
+  cat <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $(b64 "$N/etc/kubernetes/pki/ca.crt")
+    server: https://10.5.0.2:6443
+  name: local
+contexts:
+- context:
+    cluster: local
+    user: kubelet@local
+  name: kubelet@local
+current-context: kubelet@local
+kind: Config
+preferences: {}
+users:
+- name: kubelet@local
+  user:
+$1
+EOF
+}
+talos_kubeconfig '    token: abcdef.0123456789abcdef' > "$N/etc/kubernetes/bootstrap-kubeconfig"
+talos_kubeconfig '    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
+    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem' > "$N/etc/kubernetes/kubeconfig-kubelet"
+fi # talos
