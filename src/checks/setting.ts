@@ -5,6 +5,7 @@ import { fieldByPath } from '../kubelet/kubelet-schema.ts';
 import type { CheckResult, Evidence } from './types.ts';
 import { describeFixes } from '../fix/describe.ts';
 import { proposeSetting } from '../fix/propose-setting.ts';
+import { distributionNamed } from '../distros/index.ts';
 
 export type Lookup = { ok: true; s: EffectiveSetting } | { ok: false; why: string };
 
@@ -72,6 +73,9 @@ function fixInWords(facts: NodeFacts, setting: string, want: SettingValue, flagW
   const flagText = flag ? `--${flag}=${flagWant ?? show(want)}` : undefined;
   const yaml = `\`${setting}\` to \`${show(want)}\``;
   const s = facts.kubelet.effective[setting];
+  // k3s, RKE2: the flag belongs in the distribution's own config (Distribution.flagHint)
+  const hint = facts.distribution ? distributionNamed(facts.distribution.name)?.flagHint : undefined;
+  if (hint) return `${hint.replace('{flag}', flagText ?? `${setting}: ${show(want)}`)}.`;
   if (s?.source.kind === 'flag') {
     return `${where(s.source.file, s.source.line)}: ${flagWant === '' ? `remove \`${s.source.detail}\`` : `replace \`${s.source.detail}\` with \`${flagText}\``}; ${restart}`;
   }
