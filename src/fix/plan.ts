@@ -266,6 +266,8 @@ function build(fs: RootFs, findings: readonly Finding[], distro: Distribution): 
       change.create = true;
       o.created = true;
       o.mode = pf.create.mode;
+      // the writer creates a file only with a planned mode (safe-write.ts): the drop-in's own
+      change.mode = { to: pf.create.mode };
     } else if (st?.exists !== true) {
       return { ok: false, why: `${pf.path} cannot be examined: ${st?.error ?? 'it does not exist'}`, culprit: (pf.edits[0]?.from ?? pf.mode?.from ?? pf.owner?.from)! };
     }
