@@ -7,8 +7,12 @@
 import type { Distribution } from './types.ts';
 import { k3sLaunch } from '../sources/launch/k3s.ts';
 
-/** Where k3s's default kubelet words are set (the v1.33 to v1.36 release lines read alike). */
-export const K3S_BY = 'k3s (k3s-io/k3s pkg/daemons/agent/agent_linux.go kubeletArgsAndConfig, release-1.33..1.36; --read-only-port=0 since v1.32.4+k3s1, k3s-io/k3s#12165)';
+/**
+ * Where k3s's default kubelet words are set: read in the stored k3s-io/k3s sources of the v1.32 to
+ * v1.37 development lines (no tagged snapshot could be fetched: the repository is over the size
+ * limit), which agree on these words.
+ */
+export const K3S_BY = 'k3s (k3s-io/k3s pkg/daemons/agent/agent_linux.go kubeletArgsAndConfig)';
 
 export const k3s: Distribution = {
   name: 'k3s',
@@ -65,6 +69,7 @@ export const k3s: Distribution = {
       why: 'install.sh writes the unit and its .env file again when it is run (to upgrade): also set kubelet-arg in /etc/rancher/k3s/config.yaml, or pass it to install.sh (INSTALL_K3S_EXEC), or the change is undone',
     },
   ],
+  restart: 'restart k3s, which runs the kubelet (systemctl daemon-reload && systemctl restart k3s, or k3s-agent on an agent)',
   flagHint: 'add `{flag}` to kubelet-arg in /etc/rancher/k3s/config.yaml and restart k3s',
   // The kubelet's version is k3s's: v1.33.4+k3s1 (pkg/version, set with -ldflags at build)
   nodeObject: [{ kubeletVersion: /^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/ }],

@@ -7,7 +7,7 @@
 import type { Distribution } from './types.ts';
 import { k3sLaunch } from '../sources/launch/k3s.ts';
 
-export const RKE2_BY = 'RKE2 (k3s-io/k3s pkg/daemons/agent/agent_linux.go kubeletArgsAndConfig, as vendored by rancher/rke2 v1.33..v1.36)';
+export const RKE2_BY = 'RKE2 (k3s-io/k3s pkg/daemons/agent/agent_linux.go kubeletArgsAndConfig, run by rancher/rke2)';
 
 export const rke2: Distribution = {
   name: 'rke2',
@@ -73,6 +73,7 @@ export const rke2: Distribution = {
       why: 'the RKE2 tarball or RPM installs this unit again on upgrade: set kubelet-arg in /etc/rancher/rke2/config.yaml instead, or the change is undone',
     },
   ],
+  restart: 'restart RKE2, which starts the kubelet (systemctl daemon-reload && systemctl restart rke2-server, or rke2-agent on an agent)',
   flagHint: 'add `{flag}` to kubelet-arg in /etc/rancher/rke2/config.yaml and restart rke2-server (or rke2-agent)',
   nodeObject: [{ kubeletVersion: /^v\d+\.\d+\.\d+(-rc\d+)?\+rke2r\d+$/ }],
   benchmark: 'cis-rke2',

@@ -101,6 +101,8 @@ export interface Distribution {
    * the flag text, e.g. "add `{flag}` to kubelet-arg in /etc/rancher/k3s/config.yaml and restart k3s".
    */
   flagHint?: string;
+  /** how the kubelet is restarted when it is not kubelet.service (k3s: the k3s unit, which runs it) */
+  restart?: string;
   /** the benchmark profile chosen by default (src/profiles) */
   benchmark: string;
   /** the files of the distribution's own sources this data was read from (repository and path) */

@@ -68,6 +68,8 @@ export interface Plan {
   /** findings that would fail (or become unknown) after the plan although they did not before: none in a plan that is kept */
   regressions: Outcome[];
   restart: Restart[];
+  /** how the kubelet is restarted on this distribution (Distribution.restart), when not kubelet.service */
+  restartKubelet?: string;
   notes: string[];
 }
 
@@ -145,6 +147,7 @@ export function makePlan(opts: PlanOptions): Plan {
     manual,
     regressions,
     restart: restartsOf(accepted.flatMap((f) => f.fixes ?? [])),
+    ...(distro.restart ? { restartKubelet: distro.restart } : {}),
     notes,
   };
 }

@@ -35,7 +35,9 @@ export function proposeSetting(facts: NodeFacts, setting: string, want: SettingV
   const hint = distro?.flagHint;
   if (hint) {
     const text = flagText ?? setting;
-    if (src.kind === 'flag' || src.kind === 'distribution-default') return { noFix: hint.replace('{flag}', text) };
+    if (src.kind === 'flag') return { noFix: hint.replace('{flag}', text) };
+    // a word the distribution passes itself: the user's kubelet-arg of that flag replaces it (k3s GetArgs)
+    if (src.kind === 'distribution-default') return { noFix: `${src.detail ?? setting}; a kubelet-arg of the same flag replaces it: ${hint.replace('{flag}', text)}` };
     const boot = src.file && distro && managedFile(distro, src.file)?.when === 'boot';
     if ((boot || src.kind === 'flag-default' || (src.kind === 'config-default' && !k.configFile)) && !flagOnly && k.configDir) {
       const file = lastDropIn(k.configDir, k.dropIns);

@@ -155,3 +155,76 @@ test('fix never edits the regenerated defaults drop-in; a failing default goes i
   const f = gatherNodeFacts({ root: EX });
   assert.equal(f.kubelet.configDir, '/var/lib/rancher/k3s/agent/etc/kubelet.conf.d');
 });
+
+test('--hostname-override: k3s always passes its node name (node-name in config.yaml, else the host name)', async () => {
+  const r = await report(EX);
+  assert.equal(verdict(r, 'kubelet-hostname-override'), 'fail');
+  assert.equal(r.effectiveConfig['--hostname-override']?.value, 'k3s-server-1');
+  assert.equal(r.effectiveConfig['--hostname-override']?.source.kind, 'distribution-default');
+  assert.match(r.effectiveConfig['--hostname-override']?.source.detail ?? '', /from the host name \(\/etc\/hostname\)/);
+  const dir = copy();
+  try {
+    fs.appendFileSync(`${dir}/etc/rancher/k3s/config.yaml`, 'node-name: Edge-7\n');
+    const f = gatherNodeFacts({ root: dir });
+    assert.equal(f.kubelet.effective['--hostname-override']?.value, 'edge-7'); // lowercased (GetHostnameAndIPs)
+    fs.rmSync(`${dir}/etc/hostname`);
+    fs.writeFileSync(`${dir}/etc/rancher/k3s/config.yaml`, 'write-kubeconfig-mode: "0600"\n');
+    const g = gatherNodeFacts({ root: dir });
+    assert.ok(g.kubelet.effective['--hostname-override']?.unknown, 'no node name and no host name: unknown');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('live: the k3s process retitled "/usr/local/bin/k3s server" (argv erased) runs the kubelet; its words come from the files', () => {
+  const dir = copy();
+  try {
+    fs.mkdirSync(`${dir}/proc/777/`, { recursive: true });
+    fs.mkdirSync(`${dir}/proc/sys/kernel`, { recursive: true });
+    // gspt.SetProcTitle writes the title over the argv area and zeroes the rest
+    fs.writeFileSync(`${dir}/proc/777/cmdline`, `/usr/local/bin/k3s server${'\0'.repeat(64)}`);
+    fs.writeFileSync(`${dir}/proc/777/environ`, 'K3S_DATA_DIR=/var/lib/rancher/k3s/data/abc\0');
+    fs.writeFileSync(`${dir}/proc/sys/kernel/hostname`, 'k3s-live\n');
+    const f = gatherNodeFacts({ fs: new RootFs(dir), privileged: true });
+    assert.equal(f.distribution?.name, 'k3s');
+    assert.equal(f.kubelet.invocation?.pid, 777);
+    assert.equal(f.kubelet.invocation?.from, 'distribution');
+    assert.match(f.kubelet.invocation?.argv[0]?.via ?? '', /inside k3s \(pid 777\).*not in \/proc/);
+    assert.equal(f.kubelet.effective['--hostname-override']?.value, 'k3s-live');
+    assert.equal(f.kubelet.effective['authentication.anonymous.enabled']?.value, false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the read-only-port gate and the unit-name specifiers k3s.service uses (%N)', async () => {
+  const { readOnlyPortFlag } = await import('../../src/sources/launch/k3s.ts');
+  const { resolveSpecifiers } = await import('../../src/sources/systemd/specifiers.ts');
+  assert.equal(readOnlyPortFlag('v1.32.3+k3s1'), false);
+  assert.equal(readOnlyPortFlag('v1.32.4+k3s1'), true);
+  assert.equal(readOnlyPortFlag('1.33.0'), true);
+  assert.equal(readOnlyPortFlag(undefined), undefined);
+  assert.deepEqual(resolveSpecifiers('-/etc/default/%N', 'k3s.service'), { text: '-/etc/default/k3s', unresolved: [], unknown: [] });
+  assert.equal(resolveSpecifiers('/x/%n/%p/%i', 'getty@tty1.service').text, '/x/getty@tty1.service/getty/tty1');
+  assert.deepEqual(resolveSpecifiers('%N').unresolved, ['%N']); // no unit name given: left as it was
+});
+
+test('fix: a bad value in the regenerated defaults drop-in is overridden by a drop-in after it; the regenerated file is never edited', async () => {
+  const dir = copy();
+  try {
+    const defaults = `${dir}/var/lib/rancher/k3s/agent/etc/kubelet.conf.d/00-k3s-defaults.conf`;
+    fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace('  anonymous:\n    enabled: false', '  anonymous:\n    enabled: true'));
+    fs.chmodSync(defaults, 0o644);
+    const r = await runCli('fix', '--root', dir, '--format', 'json');
+    const plan = JSON.parse(r.out) as { changes: Array<{ path: string; diff?: string }>; fixed: Array<{ check: string; after: string }>; refused: Array<{ check: string; why: string }> };
+    assert.ok(!plan.changes.some((c) => c.path.endsWith('00-k3s-defaults.conf')), 'the regenerated drop-in is not changed');
+    const mine = plan.changes.find((c) => c.path === '/var/lib/rancher/k3s/agent/etc/kubelet.conf.d/99-kubelet-guard.conf');
+    assert.match(mine?.diff ?? '', /\+ {2}anonymous:\n\+ {4}enabled: false/);
+    assert.equal(plan.fixed.find((f) => f.check === 'kubelet-anonymous-auth')?.after, 'pass');
+    // its mode cannot be fixed there either: k3s writes it again at every start
+    const refused = plan.refused.find((f) => f.check === 'file-kubelet-config-perms');
+    assert.match(refused?.why ?? '', /k3s writes this drop-in again at every start/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

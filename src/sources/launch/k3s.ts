@@ -82,7 +82,7 @@ export function k3sLaunch(f: K3sFlavour): LaunchModel {
   return (ctx: LaunchContext): Launch => {
     const diagnostics: Diagnostic[] = [];
     const shown = f.versionLink ? linkVersion(ctx.fs, f.versionLink) : undefined;
-    const built = fromFiles(ctx.fs, f, diagnostics, ctx.kubeletVersion ?? shown?.value);
+    const built = fromFiles(ctx.fs, f, diagnostics, ctx.kubeletVersion ?? shown?.value, ctx.live);
     if (shown) built.kubeletVersion = shown;
     if (ctx.live && !ctx.fromFiles) {
       const seen = liveProcess(ctx.fs, f, diagnostics, built);
@@ -92,7 +92,7 @@ export function k3sLaunch(f: K3sFlavour): LaunchModel {
   };
 }
 
-function fromFiles(fs: RootFs, f: K3sFlavour, diagnostics: Diagnostic[], kubeletVersion?: string): Launch {
+function fromFiles(fs: RootFs, f: K3sFlavour, diagnostics: Diagnostic[], kubeletVersion: string | undefined, live: boolean): Launch {
   // 1. the unit: k3s.service or k3s-agent.service (install.sh writes one of them)
   let unit: UnitReconstruction | undefined;
   for (const name of f.units) {
@@ -108,7 +108,7 @@ function fromFiles(fs: RootFs, f: K3sFlavour, diagnostics: Diagnostic[], kubelet
   if (unit?.incomplete) hidden.push(`part of ${f.program}'s unit could not be read (${unit.incomplete.join('; ')})`);
 
   const env = unit?.env ?? {};
-  const cli = unit ? readCli(unit.argv.slice(1)) : { kubeletArgs: [] as Arg[] };
+  const cli: Cli = unit ? readCli(unit.argv.slice(1)) : { kubeletArgs: [] };
   if (cli.problem) hidden.push(cli.problem);
 
   // 2. the config file and its drop-ins; K3S_CONFIG_FILE wins over --config (parser.go findConfigFileFlag)
@@ -137,9 +137,30 @@ function fromFiles(fs: RootFs, f: K3sFlavour, diagnostics: Diagnostic[], kubelet
     ['config-dir', confDir],
     ['kubeconfig', `${dataDir}/agent/kubelet.kubeconfig`],
   ]);
+  const vias = new Map<string, string>();
+  const bys = new Map<string, string>();
   const unsure: Launch['unsure'] = [];
+  // --hostname-override=<node name>, always (agent_linux.go: cfg.NodeName is never empty): the
+  // node-name flag, else <PROGRAM>_NODE_NAME, else the host name, lowercased (pkg/util GetHostnameAndIPs)
+  const envNode = `${f.program.toUpperCase()}_NODE_NAME`;
+  const named = cli.nodeName !== undefined ? { value: cli.nodeName, via: `--node-name on ${f.program}'s command line` }
+    : cfg.nodeName !== undefined ? { value: cfg.nodeName.value, via: `node-name in ${cfg.nodeName.file}` }
+      : env[envNode] ? { value: env[envNode], via: `${envNode} in ${f.program}'s unit environment` }
+        : hostName(fs, live);
+  if (cfg.withNodeId) unsure.push({ setting: '--hostname-override', why: `with-node-id is set: ${f.program} appends a node id kept outside its config to the node name` });
+  if (named && /^[\x21-\x7e]{1,253}$/.test(named.value)) {
+    defaults.set('hostname-override', named.value.toLowerCase());
+    vias.set('hostname-override', `the node name, from ${named.via}`);
+    bys.set('hostname-override', `${f.by.replace(/\)$/, '')}: the node name, from ${named.via})`);
+  } else {
+    defaults.set('hostname-override', '');
+    unsure.push({ setting: '--hostname-override', why: `${f.program} passes --hostname-override with its node name, and this node shows neither a node-name setting nor its host name` });
+  }
   const rop = readOnlyPortFlag(kubeletVersion);
-  if (rop === true) defaults.set('read-only-port', '0');
+  if (rop === true) {
+    defaults.set('read-only-port', '0');
+    bys.set('read-only-port', `${f.by.replace(/\)$/, '')}; since v1.32.4, k3s-io/k3s#12165)`);
+  }
   else if (rop === undefined) {
     unsure.push({ setting: 'readOnlyPort', why: `${f.program} passes --read-only-port=0 since v1.32.4 (k3s-io/k3s#12165); v1.32.0 to v1.32.3 did not, and the kubelet then serves the read-only port 10255 (k3s-io/k3s#12164). This node does not show which ${f.program} version it runs: give it with --kubelet-version` });
   }
@@ -147,12 +168,12 @@ function fromFiles(fs: RootFs, f: K3sFlavour, diagnostics: Diagnostic[], kubelet
     diagnostics.push({ code: 'distribution-defaults-missing', severity: 'info', message: `${defaultsFile} is not there: ${f.program} writes it at every start (since v1.32), so it has not started on this node yet or is older than v1.32 (which passed its kubelet defaults as flags that this audit does not model); the kubelet settings are audited without it`, file: defaultsFile });
   }
 
-  const words = getArgs(defaults, list, f.by);
+  const words = getArgs(defaults, list, f.by, vias, bys);
   let argv: Arg[] = words;
   if (f.leadingArgs) argv = [...f.leadingArgs.words.map((text) => ({ text, via: f.leadingArgs!.by, by: f.leadingArgs!.by })), ...argv];
   if (f.stripKlog) argv = argv.filter((a) => !KLOG_FLAGS.has(flagName(a.text)));
   // The flags k3s finds on the host at start are written nowhere on the node; none is a setting the checks read.
-  const leftOut = `; left out: the flags ${f.program} derives from the host at start (--hostname-override, --node-ip, --node-labels, --cloud-provider, --runtime-cgroups, --containerd), written nowhere on the node`;
+  const leftOut = `; left out: the flags ${f.program} derives from the host at start (--node-ip, --node-labels, --cloud-provider, --runtime-cgroups, --containerd), written nowhere on the node`;
   const argv0: Arg = f.live === 'embedded'
     ? { text: unit?.argv[0]?.text ?? `/usr/local/bin/${f.program}`, via: `the kubelet runs inside the ${f.program} process${leftOut}`, by: f.program }
     : { text: 'kubelet', via: `${f.program} starts \`kubelet\` from its data dir's bin folder${leftOut}`, by: f.leadingArgs?.by ?? f.program };
@@ -192,14 +213,15 @@ function linkVersion(fs: RootFs, v: { path: string; pattern: RegExp }): Launch['
 }
 
 /** The words of k3s's own command line that matter here (urfave/cli: `-name` and `--name`, `=value` or the next word). */
-function readCli(args: Arg[]): { kubeletArgs: Arg[]; config?: string; dataDir?: string; problem?: string } {
-  const out: { kubeletArgs: Arg[]; config?: string; dataDir?: string; problem?: string } = { kubeletArgs: [] };
+interface Cli { kubeletArgs: Arg[]; config?: string; dataDir?: string; nodeName?: string; problem?: string }
+function readCli(args: Arg[]): Cli {
+  const out: Cli = { kubeletArgs: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const m = /^--?([A-Za-z][A-Za-z0-9-]*)(=(.*))?$/s.exec(a.text);
     if (!m) continue;
     const name = m[1]!;
-    if (!['kubelet-arg', 'config', 'c', 'data-dir', 'd'].includes(name)) continue;
+    if (!['kubelet-arg', 'config', 'c', 'data-dir', 'd', 'node-name'].includes(name)) continue;
     let value: string | undefined = m[3];
     let at: Arg = a;
     if (m[2] === undefined) {
@@ -214,13 +236,15 @@ function readCli(args: Arg[]): { kubeletArgs: Arg[]; config?: string; dataDir?: 
     }
     if (name === 'kubelet-arg') out.kubeletArgs.push({ ...at, text: value! });
     else if (name === 'config' || name === 'c') out.config = value;
+    else if (name === 'node-name') out.nodeName = value;
     else out.dataDir = value;
   }
   return out;
 }
 
 /** The config file and its .d drop-ins, flattened as k3s does; kubelet-arg words with file and line. */
-function readConfigArgs(fs: RootFs, path: string, program: string): { words: ListWord[]; dataDir?: string; diagnostics: Diagnostic[]; hidden?: string } {
+interface ConfigArgs { words: ListWord[]; dataDir?: string; nodeName?: { value: string; file: string }; withNodeId?: boolean; diagnostics: Diagnostic[]; hidden?: string }
+function readConfigArgs(fs: RootFs, path: string, program: string): ConfigArgs {
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
   const dDir = `${path}.d`;
@@ -239,6 +263,8 @@ function readConfigArgs(fs: RootFs, path: string, program: string): { words: Lis
   // Values per key across the files, in the order keys were first seen (parser.go readConfigFile).
   let kubeletArgs: ListWord[] | undefined;
   let dataDir: string | undefined;
+  let nodeName: ConfigArgs['nodeName'];
+  let withNodeId = false;
   for (const file of files) {
     const r = fs.read(file, MAX_CONFIG_BYTES);
     if (!r.ok) {
@@ -264,12 +290,23 @@ function readConfigArgs(fs: RootFs, path: string, program: string): { words: Lis
       const append = rawKey.endsWith('+');
       const key = append ? rawKey.slice(0, -1) : rawKey;
       if (key === 'data-dir' && fld.value.kind === 'string') dataDir = fld.value.value;
+      if (key === 'node-name' && (fld.value.kind === 'string' || fld.value.kind === 'int')) nodeName = { value: String(fld.value.value), file };
+      if (key === 'with-node-id') withNodeId = fld.value.kind === 'bool' ? fld.value.value : fld.value.kind !== 'null';
       if (key !== 'kubelet-arg') continue;
       const items = listItems(fld.value, file, fld.line);
       kubeletArgs = append && kubeletArgs ? [...kubeletArgs, ...items] : items;
     }
   }
-  return { words: kubeletArgs ?? [], ...(dataDir ? { dataDir } : {}), diagnostics, ...(hidden ? { hidden } : {}) };
+  return { words: kubeletArgs ?? [], ...(dataDir ? { dataDir } : {}), ...(nodeName ? { nodeName } : {}), ...(withNodeId ? { withNodeId } : {}), diagnostics, ...(hidden ? { hidden } : {}) };
+}
+
+/** The host name k3s's os.Hostname() returns: live the kernel's, offline /etc/hostname. */
+function hostName(fs: RootFs, live: boolean): { value: string; via: string } | undefined {
+  const path = live ? '/proc/sys/kernel/hostname' : '/etc/hostname';
+  const r = fs.read(path, 4096);
+  if (!r.ok) return undefined;
+  const first = r.bytes.toString('utf8').split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  return first ? { value: first, via: `the host name (${path})` } : undefined;
 }
 
 /** convert.ToString of each item (a scalar is one item, as toSlice and formatSingleArg make it). */
@@ -317,7 +354,7 @@ function extractConfigArgs(list: ListWord[], dataDir: string, program: string, d
 }
 
 /** pkg/util/args.go GetArgs, with each word's provenance. */
-function getArgs(defaults: Map<string, string>, extra: ListWord[], by: string): Arg[] {
+function getArgs(defaults: Map<string, string>, extra: ListWord[], by: string, vias: Map<string, string>, bys: Map<string, string>): Arg[] {
   const initial = new Map(defaults);
   const multi = new Map<string, Arg[]>();
   for (const w of extra) {
@@ -329,7 +366,7 @@ function getArgs(defaults: Map<string, string>, extra: ListWord[], by: string): 
     const initialValue = initial.get(cleaned);
     const existing = multi.get(cleaned) ?? [];
     const mine: Arg = { text: `--${cleaned}=${value}`, ...(w.file ? { file: w.file, line: w.line } : {}), via: w.via, ...(w.by ? { by: w.by } : {}) };
-    const dflt: Arg[] = initialValue !== undefined ? [{ text: `--${cleaned}=${initialValue}`, via: by, by }] : [];
+    const dflt: Arg[] = initialValue !== undefined ? [{ text: `--${cleaned}=${initialValue}`, via: vias.get(cleaned) ?? by, by: bys.get(cleaned) ?? by }] : [];
     let next: Arg[];
     if (arg.endsWith('+')) next = [...dflt, ...existing, mine];
     else if (arg.endsWith('-')) next = [mine, ...dflt, ...existing];
@@ -337,7 +374,7 @@ function getArgs(defaults: Map<string, string>, extra: ListWord[], by: string): 
     initial.delete(cleaned);
     multi.set(cleaned, next);
   }
-  for (const [k, v] of initial) multi.set(k, [{ text: `--${k}=${v}`, via: by, by }]);
+  for (const [k, v] of initial) multi.set(k, [{ text: `--${k}=${v}`, via: vias.get(k) ?? by, by: bys.get(k) ?? by }]);
   // sort.Strings: bytewise
   const keys = [...multi.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   // fmt.Sprintf("%s%s=%s", "--", strings.TrimPrefix(arg, "--"), value): the text is already that
