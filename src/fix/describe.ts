@@ -52,7 +52,7 @@ export function restartsOf(fixes: readonly FixProposal[]): Restart[] {
   const out = new Set<Restart>();
   for (const f of fixes) {
     if (f.kind === 'flag-set' || f.kind === 'flag-add' || f.kind === 'config-set' || f.kind === 'dropin-create') out.add(f.file.includes('kube-proxy') ? 'kube-proxy' : 'kubelet');
-    else if (f.kind === 'manifest-set') out.add('static-pod');
+    else if (f.kind === 'manifest-set') out.add(f.restart ?? 'static-pod');
   }
   return [...out];
 }

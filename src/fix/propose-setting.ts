@@ -35,7 +35,16 @@ export function proposeSetting(facts: NodeFacts, setting: string, want: SettingV
   const hint = distro?.flagHint;
   if (hint) {
     const text = flagText ?? setting;
-    if (src.kind === 'flag') return { noFix: hint.replace('{flag}', text) };
+    if (src.kind === 'flag') {
+      // the deciding word is an item of the distribution's config.yaml: set that item, in its own style
+      const word = src.file && src.line ? k.invocation?.argv.find((a) => a.file === src.file && a.line === src.line && a.yaml && a.text === src.detail) : undefined;
+      const name = word?.yaml ? /^(--)?([^=]+)(=|$)/.exec(word.yaml.text) : null;
+      if (word?.yaml && name && flagText) {
+        const value = flagWant === '' ? undefined : `${name[1] ?? ''}${flagText.slice(2)}`;
+        if (value !== undefined) return { fixes: [{ kind: 'manifest-set', file: src.file!, path: word.yaml.path, value, line: src.line!, restart: 'kubelet' }] };
+      }
+      return { noFix: hint.replace('{flag}', text) };
+    }
     // a word the distribution passes itself: the user's kubelet-arg of that flag replaces it (k3s GetArgs)
     if (src.kind === 'distribution-default') return { noFix: `${src.detail ?? setting}; a kubelet-arg of the same flag replaces it: ${hint.replace('{flag}', text)}` };
     const boot = src.file && distro && managedFile(distro, src.file)?.when === 'boot';

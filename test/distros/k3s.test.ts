@@ -92,10 +92,35 @@ test('misconfigured: kubelet-arg anonymous-auth=true in config.yaml.d fails at t
     const f = finding(r, 'kubelet-anonymous-auth');
     assert.equal(f?.status, 'fail');
     assert.deepEqual(r.effectiveConfig['authentication.anonymous.enabled']?.source, { kind: 'flag', file: '/etc/rancher/k3s/config.yaml.d/60-debug.yaml', line: 3, detail: '--anonymous-auth=true' });
-    assert.match(f?.remediation ?? '', /add `--anonymous-auth=false` to kubelet-arg in \/etc\/rancher\/k3s\/config\.yaml and restart k3s/);
+    // the fix sets that item of the list, in the user's style (no leading --), and restarts k3s
+    assert.deepEqual(f?.fixes, [{ kind: 'manifest-set', file: '/etc/rancher/k3s/config.yaml.d/60-debug.yaml', path: ['kubelet-arg+', 0], value: 'anonymous-auth=false', line: 3, restart: 'kubelet' }]);
+    assert.ok((f?.remediation ?? "").includes("60-debug.yaml line 3: set `kubelet-arg+[0]` to `anonymous-auth=false`; then restart k3s"), f?.remediation);
     // the user's read-only-port replaces k3s's --read-only-port=0 (GetArgs), so it wins
     assert.equal(verdict(r, 'kubelet-read-only-port'), 'fail');
     assert.deepEqual(r.effectiveConfig['readOnlyPort']?.source, { kind: 'flag', file: '/etc/rancher/k3s/config.yaml.d/60-debug.yaml', line: 4, detail: '--read-only-port=10255' });
+    // written and proven by the re-audit; the file keeps its other lines
+    const w = await runCli('fix', '--root', dir, '--write', '--kubelet-version', 'v1.33.4+k3s1');
+    assert.equal(w.code, 0, `${w.out}\n${w.err}`);
+    assert.equal(fs.readFileSync(`${dir}/etc/rancher/k3s/config.yaml.d/60-debug.yaml`, 'utf8'), '# left over from debugging\nkubelet-arg+:\n  - "anonymous-auth=false"\n  - read-only-port=0\n');
+    const after = await report(dir, '--kubelet-version', 'v1.33.4+k3s1');
+    assert.equal(verdict(after, 'kubelet-anonymous-auth'), 'pass');
+    assert.equal(verdict(after, 'kubelet-read-only-port'), 'pass');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a word on the unit\'s ExecStart (--kubelet-arg) is not edited there: the fix says where it belongs', async () => {
+  const dir = copy();
+  try {
+    const unit = `${dir}/etc/systemd/system/k3s.service`;
+    fs.writeFileSync(unit, fs.readFileSync(unit, 'utf8').replace("'--kubelet-arg=streaming-connection-idle-timeout=5m'", "'--kubelet-arg=authorization-mode=AlwaysAllow'"));
+    const r = await report(dir);
+    const f = finding(r, 'kubelet-authorization-mode');
+    assert.equal(f?.status, 'fail');
+    assert.deepEqual(r.effectiveConfig['authorization.mode']?.source, { kind: 'flag', file: '/etc/systemd/system/k3s.service', line: 31, detail: '--authorization-mode=AlwaysAllow' });
+    assert.equal(f?.fixes, undefined);
+    assert.equal(f?.noFix, 'add `--authorization-mode=Webhook` to kubelet-arg in /etc/rancher/k3s/config.yaml and restart k3s');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -64,7 +64,8 @@ test('misconfigured: kubelet-arg authorization-mode=AlwaysAllow in config.yaml f
     assert.equal(verdict(r, 'kubelet-authorization-mode'), 'fail');
     assert.deepEqual(r.effectiveConfig['authorization.mode']?.source, { kind: 'flag', file: '/etc/rancher/rke2/config.yaml', line: 9, detail: '--authorization-mode=AlwaysAllow' });
     const f = r.findings.find((x) => x.check === 'kubelet-authorization-mode');
-    assert.match(f?.remediation ?? '', /kubelet-arg in \/etc\/rancher\/rke2\/config\.yaml/);
+    assert.deepEqual(f?.fixes, [{ kind: 'manifest-set', file: '/etc/rancher/rke2/config.yaml', path: ['kubelet-arg', 3], value: 'authorization-mode=Webhook', line: 9, restart: 'kubelet' }]);
+    assert.ok((f?.remediation ?? '').includes('then restart RKE2'), f?.remediation);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

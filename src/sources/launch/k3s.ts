@@ -73,6 +73,7 @@ interface ListWord {
   line?: number;
   via: string;
   by?: string;
+  yaml?: Arg['yaml'];
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -293,7 +294,7 @@ function readConfigArgs(fs: RootFs, path: string, program: string): ConfigArgs {
       if (key === 'node-name' && (fld.value.kind === 'string' || fld.value.kind === 'int')) nodeName = { value: String(fld.value.value), file };
       if (key === 'with-node-id') withNodeId = fld.value.kind === 'bool' ? fld.value.value : fld.value.kind !== 'null';
       if (key !== 'kubelet-arg') continue;
-      const items = listItems(fld.value, file, fld.line);
+      const items = listItems(fld.value, file, fld.line, rawKey);
       kubeletArgs = append && kubeletArgs ? [...kubeletArgs, ...items] : items;
     }
   }
@@ -310,21 +311,21 @@ function hostName(fs: RootFs, live: boolean): { value: string; via: string } | u
 }
 
 /** convert.ToString of each item (a scalar is one item, as toSlice and formatSingleArg make it). */
-function listItems(n: GoNode, file: string, keyLine: number): ListWord[] {
-  const one = (x: GoNode): ListWord | undefined => {
+function listItems(n: GoNode, file: string, keyLine: number, key: string): ListWord[] {
+  const one = (x: GoNode, path: Array<string | number>): ListWord | undefined => {
     const via = `kubelet-arg in ${file}`;
     switch (x.kind) {
       case 'string':
       case 'int':
       case 'float':
       case 'bool':
-        return { text: String(x.value), file, line: x.line || keyLine, via };
+        return { text: String(x.value), file, line: x.line || keyLine, via, ...(x.kind === 'string' ? { yaml: { path, text: x.value } } : {}) };
       default:
         return undefined;
     }
   };
-  if (n.kind === 'list') return n.items.flatMap((x) => one(x) ?? []);
-  return [one(n) ?? []].flat();
+  if (n.kind === 'list') return n.items.flatMap((x, i) => one(x, [key, i]) ?? []);
+  return [one(n, [key]) ?? []].flat();
 }
 
 /** pkg/daemons/agent/agent.go extractConfigArgs. */
@@ -365,7 +366,9 @@ function getArgs(defaults: Map<string, string>, extra: ListWord[], by: string, v
     const cleaned = arg.replace(/[-+]+$/, '');
     const initialValue = initial.get(cleaned);
     const existing = multi.get(cleaned) ?? [];
-    const mine: Arg = { text: `--${cleaned}=${value}`, ...(w.file ? { file: w.file, line: w.line } : {}), via: w.via, ...(w.by ? { by: w.by } : {}) };
+    // only a plain `key=value` item can be set in place by a fix (`key+=v` also keeps k3s's default)
+    const yaml = w.yaml && !/[-+]$/.test(arg) ? { yaml: w.yaml } : {};
+    const mine: Arg = { text: `--${cleaned}=${value}`, ...(w.file ? { file: w.file, line: w.line } : {}), via: w.via, ...(w.by ? { by: w.by } : {}), ...yaml };
     const dflt: Arg[] = initialValue !== undefined ? [{ text: `--${cleaned}=${initialValue}`, via: vias.get(cleaned) ?? by, by: bys.get(cleaned) ?? by }] : [];
     let next: Arg[];
     if (arg.endsWith('+')) next = [...dflt, ...existing, mine];
