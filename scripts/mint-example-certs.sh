@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 EX=examples/nodes
-ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos"
+ALL="kubeadm-worker legacy-flags eks-al2023 insecure kubeadm-control-plane kubeadm-control-plane-insecure eks-al2 aks gke bottlerocket openshift-worker microk8s kind talos k3s-server rke2-agent"
 for name in "$@"; do
   [[ " $ALL " == *" $name "* ]] || { echo "mint-example-certs: unknown example \"$name\" (one of: $ALL)" >&2; exit 2; }
 done
@@ -647,3 +647,55 @@ talos_kubeconfig '    token: abcdef.0123456789abcdef' > "$N/etc/kubernetes/boots
 talos_kubeconfig '    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
     client-key: /var/lib/kubelet/pki/kubelet-client-current.pem' > "$N/etc/kubernetes/kubeconfig-kubelet"
 fi # talos
+
+# ---------------------------------------------------------------- k3s-server, rke2-agent (k3s's agent code)
+# k3s and RKE2 mint their own CAs ("<program>-client-ca@<unix>", "<program>-server-ca@<unix>", ECDSA
+# P-256, k3s-io/k3s pkg/daemons/control/deps/deps.go) and write the agent's certificates under
+# <data-dir>/agent (pkg/agent/config/config.go): client-ca.crt, server-ca.crt, serving-kubelet.crt
+# (leaf + server CA) and client-kubelet.crt (leaf + client CA), their keys beside them.
+k3s_agent_pki() { # NODE_DIR PROGRAM NODE IP WHEN
+  local n=$1 prog=$2 node=$3 ip=$4 when=$5
+  local a=$n/var/lib/rancher/$prog/agent ts
+  ts=$(unix "$when")
+  mkdir -p "$a"
+  ec_key "$WORK/$prog-cca.key"; ec_key "$WORK/$prog-sca.key"
+  issue "/CN=$prog-client-ca@$ts" "$WORK/$prog-cca.key" "$a/client-ca.crt" "$(at "$when")" "$(plus100y "$when")" "$CA_EXT"
+  issue "/CN=$prog-server-ca@$ts" "$WORK/$prog-sca.key" "$a/server-ca.crt" "$(at "$when")" "$(plus100y "$when")" "$CA_EXT"
+  ec_key "$a/serving-kubelet.key"
+  issue "/CN=$node" "$a/serving-kubelet.key" "$WORK/$prog-srv.crt" "$(at "$when")" "$(plus100y "$when")" \
+    "basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature,keyEncipherment;extendedKeyUsage=serverAuth;authorityKeyIdentifier=keyid;subjectAltName=DNS:$node,DNS:localhost,IP:127.0.0.1,IP:$ip" \
+    "$a/server-ca.crt" "$WORK/$prog-sca.key"
+  cat "$WORK/$prog-srv.crt" "$a/server-ca.crt" > "$a/serving-kubelet.crt"
+  ec_key "$a/client-kubelet.key"
+  issue "/O=system:nodes/CN=system:node:$node" "$a/client-kubelet.key" "$WORK/$prog-cli.crt" "$(at "$when")" "$(plus100y "$when")" \
+    "$CLIENT_EXT_EC" "$a/client-ca.crt" "$WORK/$prog-cca.key"
+  cat "$WORK/$prog-cli.crt" "$a/client-ca.crt" > "$a/client-kubelet.crt"
+  # the kubeconfig k3s writes for the kubelet (pkg/agent/config/config.go); the agent reaches the
+  # API server through its local load balancer (6443 on a k3s server, 6444 on an RKE2 agent)
+  local server=https://127.0.0.1:6443
+  [ "$prog" = rke2 ] && server=https://127.0.0.1:6444
+  cat > "$a/kubelet.kubeconfig" <<EOF
+apiVersion: v1
+clusters:
+- cluster:
+    server: $server
+    certificate-authority: /var/lib/rancher/$prog/agent/server-ca.crt
+  name: local
+contexts:
+- context:
+    cluster: local
+    namespace: default
+    user: user
+  name: Default
+current-context: Default
+kind: Config
+preferences: {}
+users:
+- name: user
+  user:
+    client-certificate: /var/lib/rancher/$prog/agent/client-kubelet.crt
+    client-key: /var/lib/rancher/$prog/agent/client-kubelet.key
+EOF
+}
+if want k3s-server; then k3s_agent_pki "$EX/k3s-server" k3s k3s-server-1 192.0.2.11 '2026-11-03 09:00:00'; fi
+if want rke2-agent; then k3s_agent_pki "$EX/rke2-agent" rke2 rke2-agent-1 192.0.2.21 '2026-11-04 09:00:00'; fi

@@ -16,7 +16,7 @@ import { SEVERITIES, type Finding } from '../src/checks/types.ts';
 import type { NodeReport } from '../src/report/model.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-export const EXAMPLES = ['kubeadm-worker', 'legacy-flags', 'eks-al2023', 'insecure', 'kubeadm-control-plane', 'kubeadm-control-plane-insecure', 'eks-al2', 'aks', 'gke', 'bottlerocket', 'openshift-worker', 'microk8s', 'kind', 'talos'];
+export const EXAMPLES = ['kubeadm-worker', 'legacy-flags', 'eks-al2023', 'insecure', 'kubeadm-control-plane', 'kubeadm-control-plane-insecure', 'eks-al2', 'aks', 'gke', 'bottlerocket', 'openshift-worker', 'microk8s', 'kind', 'talos', 'k3s-server', 'rke2-agent'];
 
 /** The JSON report of `kubelet-guard node --root examples/nodes/<name>`, run in-process. */
 async function nodeReport(name: string): Promise<NodeReport> {

@@ -5,6 +5,7 @@ import { fieldByPath } from '../kubelet/kubelet-schema.ts';
 import type { CheckResult, Evidence } from './types.ts';
 import { describeFixes } from '../fix/describe.ts';
 import { proposeSetting } from '../fix/propose-setting.ts';
+import { distributionNamed } from '../distros/index.ts';
 
 export type Lookup = { ok: true; s: EffectiveSetting } | { ok: false; why: string };
 
@@ -56,7 +57,8 @@ export function show(v: SettingValue): string {
  */
 export function settingFix(facts: NodeFacts, setting: string, want: SettingValue, flagWant?: string): Pick<CheckResult, 'remediation' | 'fixes' | 'noFix'> {
   const p = proposeSetting(facts, setting, want, flagWant);
-  if ('fixes' in p) return { fixes: p.fixes, remediation: describeFixes(p.fixes) };
+  const restart = facts.distribution ? distributionNamed(facts.distribution.name)?.restart : undefined;
+  if ('fixes' in p) return { fixes: p.fixes, remediation: describeFixes(p.fixes, restart) };
   return { noFix: p.noFix, remediation: fixInWords(facts, setting, want, flagWant) };
 }
 
@@ -72,6 +74,9 @@ function fixInWords(facts: NodeFacts, setting: string, want: SettingValue, flagW
   const flagText = flag ? `--${flag}=${flagWant ?? show(want)}` : undefined;
   const yaml = `\`${setting}\` to \`${show(want)}\``;
   const s = facts.kubelet.effective[setting];
+  // k3s, RKE2: the flag belongs in the distribution's own config (Distribution.flagHint)
+  const hint = facts.distribution ? distributionNamed(facts.distribution.name)?.flagHint : undefined;
+  if (hint) return `${hint.replace('{flag}', flagText ?? `${setting}: ${show(want)}`)}.`;
   if (s?.source.kind === 'flag') {
     return `${where(s.source.file, s.source.line)}: ${flagWant === '' ? `remove \`${s.source.detail}\`` : `replace \`${s.source.detail}\` with \`${flagText}\``}; ${restart}`;
   }

@@ -68,9 +68,20 @@ function readVersion(fs: RootFs, d: Distribution): DistributionFact['version'] {
 
 function versionFrom(fs: RootFs, v: VersionSource): DistributionFact['version'] {
   if ('dpkg' in v) return readDpkgVersion(fs, v.dpkg);
-  const r = fs.read(v.file, 1024 * 1024);
-  if (!r.ok) return undefined;
-  const m = v.pattern.exec(r.bytes.toString('utf8'));
+  let text: string;
+  let source: string;
+  if ('link' in v) {
+    const l = fs.readlink(v.link);
+    if (!l.ok) return undefined;
+    text = l.target;
+    source = `${v.link} -> ${l.target}`;
+  } else {
+    const r = fs.read(v.file, 1024 * 1024);
+    if (!r.ok) return undefined;
+    text = r.bytes.toString('utf8');
+    source = v.file;
+  }
+  const m = v.pattern.exec(text);
   // a version is short and plain: anything else in the file is not one (hostile text stays out)
-  return m?.[1] && /^[0-9A-Za-z.+_~-]{1,64}$/.test(m[1]) ? { value: m[1], source: v.file } : undefined;
+  return m?.[1] && /^[0-9A-Za-z.+_~-]{1,64}$/.test(m[1]) && /^[\x20-\x7e]{1,4096}$/.test(source) ? { value: m[1], source } : undefined;
 }

@@ -26,6 +26,8 @@ export type Mark =
 export type VersionSource =
   /** the first capture group of `pattern` in the file's text */
   | { file: string; pattern: RegExp }
+  /** the first capture group of `pattern` in the target of the symlink `link` (RKE2's bin -> data/v1.33.4-rke2r1-<hash>/bin) */
+  | { link: string; pattern: RegExp }
   | { dpkg: string };
 
 /** A file the distribution (or its installer) writes again: a change there does not last. */
@@ -71,6 +73,8 @@ export interface LaunchContext {
   live: boolean;
   /** live: the kubelet as its files would start it, not the running process (what `fix` changes and proves) */
   fromFiles: boolean;
+  /** the kubelet version the user gave (--kubelet-version), for models whose words depend on it */
+  kubeletVersion?: string;
 }
 
 /** How the distribution starts its kubelet, as read from a node. */
@@ -83,6 +87,12 @@ export interface Launch {
   missing?: string;
   /** the kubelet's version where the distribution shows it (k3s v1.31.4+k3s1 runs kubelet 1.31.4) */
   kubeletVersion?: { value: string; source: string };
+  /**
+   * Settings whose value depends on a word the model cannot tell is there (k3s passes
+   * --read-only-port=0 only from v1.32.4): each is unknown, with this reason, unless a flag seen on
+   * the command line sets it.
+   */
+  unsure?: Array<{ setting: string; why: string }>;
 }
 
 /** Reads the kubelet's command line the way the distribution builds it. */
@@ -115,6 +125,14 @@ export interface Distribution {
     /** feature gate defaults that differ from upstream's (read from the distribution's kubelet source) */
     gateDefaults?: Readonly<Record<string, boolean>>;
   };
+  /**
+   * Where a kubelet flag belongs when the kubelet's command line is built by the distribution from
+   * its own configuration (no file holds the flag word as the kubelet sees it): `{flag}` stands for
+   * the flag text, e.g. "add `{flag}` to kubelet-arg in /etc/rancher/k3s/config.yaml and restart k3s".
+   */
+  flagHint?: string;
+  /** how the kubelet is restarted when it is not kubelet.service (k3s: the k3s unit, which runs it) */
+  restart?: string;
   /** the benchmark profile chosen by default (src/profiles) */
   benchmark: string;
   /** the files of the distribution's own sources this data was read from (repository and path) */

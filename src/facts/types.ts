@@ -33,6 +33,12 @@ export interface Arg {
   via?: string;
   /** a word the distribution itself adds (not the user's): who adds it and where that is written, e.g. "k3s (k3s-io/k3s pkg/daemons/agent/agent_linux.go)" */
   by?: string;
+  /**
+   * A word that stands in a YAML file as a list item or scalar of its own (k3s's config.yaml
+   * `kubelet-arg`): its path from the document's root and its text there ("anonymous-auth=true"),
+   * so that a fix can set that item. Not reported.
+   */
+  yaml?: { path: Array<string | number>; text: string };
 }
 
 /** A flag after pflag parsing. */

@@ -52,22 +52,25 @@ export function restartsOf(fixes: readonly FixProposal[]): Restart[] {
   const out = new Set<Restart>();
   for (const f of fixes) {
     if (f.kind === 'flag-set' || f.kind === 'flag-add' || f.kind === 'config-set' || f.kind === 'dropin-create') out.add(f.file.includes('kube-proxy') ? 'kube-proxy' : 'kubelet');
-    else if (f.kind === 'manifest-set') out.add('static-pod');
+    else if (f.kind === 'manifest-set') out.add(f.restart ?? 'static-pod');
   }
   return [...out];
 }
 
-export function describeRestart(r: readonly Restart[]): string {
+/** How the kubelet is restarted where no distribution says otherwise (Distribution.restart). */
+export const KUBELET_RESTART = 'restart the kubelet (systemctl daemon-reload && systemctl restart kubelet)';
+
+export function describeRestart(r: readonly Restart[], kubelet = KUBELET_RESTART): string {
   const words: string[] = [];
   // daemon-reload first: a changed unit or drop-in is only read then (harmless when none changed)
-  if (r.includes('kubelet')) words.push('restart the kubelet (systemctl daemon-reload && systemctl restart kubelet)');
+  if (r.includes('kubelet')) words.push(kubelet);
   if (r.includes('kube-proxy')) words.push('restart kube-proxy (systemctl daemon-reload && systemctl restart kube-proxy, or its pods)');
   if (r.includes('static-pod')) words.push('the kubelet restarts a static pod by itself when its manifest changes');
   return words.length > 0 ? `${words.join('; ')}.` : '';
 }
 
 /** The remediation of a result, from its proposals: each change, then what must restart. */
-export function describeFixes(fixes: readonly FixProposal[]): string {
-  const restart = describeRestart(restartsOf(fixes));
+export function describeFixes(fixes: readonly FixProposal[], kubeletRestart?: string): string {
+  const restart = describeRestart(restartsOf(fixes), kubeletRestart);
   return `${fixes.map(describeFix).join('; ')}${restart ? `; then ${restart}` : ''}`;
 }

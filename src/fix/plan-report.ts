@@ -68,7 +68,7 @@ export function formatPlanText(plan: Plan, opts: { write?: boolean; benchmark?: 
     out.push('', 'Not fixed: no change is proposed (see the remediation in `kubelet-guard node`):');
     for (const f of plan.manual) out.push(`  ${sev(f.severity)} ${inert(ref(f))}${idsText(f, b)}: ${inert(f.why)}`);
   }
-  const restart = describeRestart(plan.restart);
+  const restart = describeRestart(plan.restart, plan.restartKubelet);
   if (restart || plan.notes.length > 0) out.push('');
   if (restart) out.push(`After ${opts.write ? 'writing' : '--write'}: ${restart}`);
   for (const note of plan.notes) out.push(`Note: ${inert(note)}`);

@@ -68,6 +68,8 @@ export interface Plan {
   /** findings that would fail (or become unknown) after the plan although they did not before: none in a plan that is kept */
   regressions: Outcome[];
   restart: Restart[];
+  /** how the kubelet is restarted on this distribution (Distribution.restart), when not kubelet.service */
+  restartKubelet?: string;
   notes: string[];
 }
 
@@ -145,6 +147,7 @@ export function makePlan(opts: PlanOptions): Plan {
     manual,
     regressions,
     restart: restartsOf(accepted.flatMap((f) => f.fixes ?? [])),
+    ...(distro.restart ? { restartKubelet: distro.restart } : {}),
     notes,
   };
 }
@@ -266,6 +269,8 @@ function build(fs: RootFs, findings: readonly Finding[], distro: Distribution): 
       change.create = true;
       o.created = true;
       o.mode = pf.create.mode;
+      // the writer creates a file only with a planned mode (safe-write.ts): the drop-in's own
+      change.mode = { to: pf.create.mode };
     } else if (st?.exists !== true) {
       return { ok: false, why: `${pf.path} cannot be examined: ${st?.error ?? 'it does not exist'}`, culprit: (pf.edits[0]?.from ?? pf.mode?.from ?? pf.owner?.from)! };
     }

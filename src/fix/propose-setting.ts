@@ -11,6 +11,7 @@ import type { NodeFacts, SettingValue } from '../facts/types.ts';
 import { fieldByPath } from '../kubelet/kubelet-schema.ts';
 import { showValue } from './describe.ts';
 import type { FixProposal } from './types.ts';
+import { distributionNamed, managedFile } from '../distros/index.ts';
 
 export type SettingFix = { fixes: FixProposal[] } | { noFix: string };
 
@@ -27,6 +28,33 @@ export function proposeSetting(facts: NodeFacts, setting: string, want: SettingV
   const flag = flagOnly ? setting.slice(2) : fieldByPath(setting)?.flag;
   const flagText = flag ? `--${flag}=${flagWant ?? showValue(want)}` : undefined;
   const src = s.source;
+  // k3s, RKE2: the kubelet's flags are built from the distribution's own config (kubelet-arg in its
+  // config.yaml), not written as the kubelet sees them: say where they go; a setting of a drop-in the
+  // distribution writes again at every start is overridden by a drop-in of the user's own after it.
+  const distro = facts.distribution ? distributionNamed(facts.distribution.name) : undefined;
+  const hint = distro?.flagHint;
+  if (hint) {
+    const text = flagText ?? setting;
+    if (src.kind === 'flag') {
+      // the deciding word is an item of the distribution's config.yaml: set that item, in its own style
+      const word = src.file && src.line ? k.invocation?.argv.find((a) => a.file === src.file && a.line === src.line && a.yaml && a.text === src.detail) : undefined;
+      const name = word?.yaml ? /^(--)?([^=]+)(=|$)/.exec(word.yaml.text) : null;
+      if (word?.yaml && name && flagText) {
+        const value = flagWant === '' ? undefined : `${name[1] ?? ''}${flagText.slice(2)}`;
+        if (value !== undefined) return { fixes: [{ kind: 'manifest-set', file: src.file!, path: word.yaml.path, value, line: src.line!, restart: 'kubelet' }] };
+      }
+      return { noFix: hint.replace('{flag}', text) };
+    }
+    // a word the distribution passes itself: the user's kubelet-arg of that flag replaces it (k3s GetArgs)
+    if (src.kind === 'distribution-default') return { noFix: `${src.detail ?? setting}; a kubelet-arg of the same flag replaces it: ${hint.replace('{flag}', text)}` };
+    const boot = src.file && distro && managedFile(distro, src.file)?.when === 'boot';
+    if ((boot || src.kind === 'flag-default' || (src.kind === 'config-default' && !k.configFile)) && !flagOnly && k.configDir) {
+      const file = lastDropIn(k.configDir, k.dropIns);
+      if (!k.dropIns.includes(file)) return { fixes: [{ kind: 'dropin-create', file, content: DROP_IN_HEADER, mode: 0o600 }, configSet(file, setting, want)] };
+      return { fixes: [configSet(file, setting, want)] };
+    }
+    if (src.kind === 'flag-default' || boot) return { noFix: hint.replace('{flag}', text) };
+  }
   switch (src.kind) {
     case 'configz':
       return { noFix: 'read from the live configz through the API server: fix the node itself (kubelet-guard fix on the node)' };

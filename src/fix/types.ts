@@ -24,8 +24,10 @@ export type FixProposal =
   /**
    * Set (or, `value` absent, delete) a field of a static pod manifest: `path` from the document's
    * root, e.g. ['spec', 'containers', 0, 'command', 5]; an index equal to a sequence's length appends.
+   * Also an item of another YAML file that starts the kubelet (k3s's config.yaml kubelet-arg), with
+   * `restart: 'kubelet'` (a static pod manifest needs no restart).
    */
-  | { kind: 'manifest-set'; file: string; path: Array<string | number>; value?: unknown; line?: number };
+  | { kind: 'manifest-set'; file: string; path: Array<string | number>; value?: unknown; line?: number; restart?: Restart };
 
 export type FixKind = FixProposal['kind'];
 

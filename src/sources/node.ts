@@ -110,7 +110,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions, distro: Dis
   const diagnostics: Diagnostic[] = [];
   const launch = distro.unseen
     ? { diagnostics: [], missing: distro.unseen }
-    : distro.launch({ fs, live, fromFiles: opts.kubeletFromFiles === true });
+    : distro.launch({ fs, live, fromFiles: opts.kubeletFromFiles === true, ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion } : {}) });
   diagnostics.push(...launch.diagnostics);
   const invocation = launch.invocation;
 
@@ -189,6 +189,11 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions, distro: Dis
   }
 
   const effective = computeEffectiveConfig({ flags: parsed.flags, configFile, dropIns, dropInDirUnreadable, commandLineHidden: hidden });
+  // A word the distribution may or may not pass (by its version): unknown unless a flag seen sets it.
+  for (const u of launch.unsure ?? []) {
+    const s = effective[u.setting];
+    if (s && s.source.kind !== 'flag' && !s.unknown) s.unknown = u.why;
+  }
   // What the kubelet of this version refuses after reading it all (validation.go, auth, TLS, gates, removed flags).
   diagnostics.push(...refusalDiagnostics({ effective, flags: parsed.flags, version: version?.value, ...(distro.kubelet?.unknownFeatureGates ? { unknownFeatureGates: distro.kubelet.unknownFeatureGates } : {}), ...(distro.kubelet?.gateDefaults ? { gateDefaults: distro.kubelet.gateDefaults } : {}) }));
   return {

@@ -12,7 +12,9 @@ export interface ProcessInfo {
 
 const MAX_CMDLINE = 1024 * 1024;
 
-export function findProcesses(fs: RootFs, name: string): { found: ProcessInfo[]; error?: string } {
+/** Processes whose argv[0] basename is `name`, or whose argv[0] `name` accepts (a retitled process: "/usr/local/bin/k3s server"). */
+export function findProcesses(fs: RootFs, name: string | ((argv0: string) => boolean)): { found: ProcessInfo[]; error?: string } {
+  const matches = typeof name === 'string' ? (argv0: string) => argv0.split('/').pop() === name : name;
   const list = fs.entries('/proc', (n) => /^[0-9]+$/.test(n));
   if (!list.ok) return { found: [], error: `cannot list /proc: ${list.error}` };
   const found: ProcessInfo[] = [];
@@ -20,8 +22,7 @@ export function findProcesses(fs: RootFs, name: string): { found: ProcessInfo[];
     const cmd = fs.read(`/proc/${entry}/cmdline`, MAX_CMDLINE);
     if (!cmd.ok || cmd.bytes.length === 0) continue; // gone, or a kernel thread
     const argv = splitNul(cmd.bytes);
-    const exe = (argv[0] ?? '').split('/').pop();
-    if (exe !== name) continue;
+    if (!matches(argv[0] ?? '')) continue;
     const env: Record<string, string> = {};
     const e = fs.read(`/proc/${entry}/environ`, MAX_CMDLINE);
     if (e.ok) {

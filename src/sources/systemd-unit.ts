@@ -235,7 +235,7 @@ function reconstruct(fs: RootFs, unitName: string, out: UnitReconstruction, limi
             envFiles = [];
             break;
           }
-          const spec = resolveSpecifiers(e.value);
+          const spec = resolveSpecifiers(e.value, unitName);
           if (spec.unknown.length > 0) {
             diagnostics.push({ code: 'env-file-invalid', severity: 'low', message: `unknown specifier ${spec.unknown.join(', ')} in EnvironmentFile=${preview(e.value)}: ignored by systemd`, file: f.path, line: e.line });
             break;

@@ -69,4 +69,16 @@ export function isKubeletThrowawayCA(dn: string | undefined): boolean {
   return !!dn && /(?:^|, )CN=[^,]*-ca@\d+(?:,|$)/.test(dn);
 }
 
+/**
+ * The kubelet's self-signed pair: client-go GenerateSelfSignedCertKeyWithFixtures names the CA
+ * "<host>-ca@<unix>" and the leaf "<host>@<unix>". Both names are needed: k3s and RKE2 name their
+ * cluster CAs "k3s-server-ca@<unix>" (k3s-io/k3s pkg/daemons/control/deps) and sign a leaf named
+ * after the node, which the API server trusts.
+ */
+export function isKubeletSelfSignedPair(leaf: string | undefined, ca: string | undefined): boolean {
+  const c = /(?:^|, )CN=([^,]*)-ca@\d+(?:,|$)/.exec(ca ?? '');
+  const l = /(?:^|, )CN=([^,]*)@\d+(?:,|$)/.exec(leaf ?? '');
+  return !!c && !!l && c[1] === l[1];
+}
+
 export const DAY_MS = 86_400_000;

@@ -78,3 +78,17 @@ test('not-applicable: enableServer false', () => {
   const r = one(servingCaSigned, factsFrom({ config: KUBEADM_CONFIG + 'enableServer: false\n', patch: certs(serving({ selfSigned: true })) }));
   assert.equal(r.status, 'not-applicable');
 });
+
+test('pass: a k3s/RKE2 serving certificate, named after the node and signed by k3s-server-ca@<unix> shipped after it (not the kubelet throwaway pair)', () => {
+  const fact = serving({
+    path: '/var/lib/rancher/k3s/agent/serving-kubelet.crt',
+    subject: 'CN=k3s-server-1',
+    issuer: 'CN=k3s-server-ca@1793696400',
+    chain: [{ subject: 'CN=k3s-server-ca@1793696400', issuer: 'CN=k3s-server-ca@1793696400', selfSigned: true }],
+  });
+  const r = one(servingCaSigned, factsFrom({ config: KUBEADM_CONFIG, patch: certs(fact) }));
+  assert.equal(r.status, 'pass');
+  // a host named "k3s-server" whose kubelet self-signs: the leaf "<host>@<unix>" still shows the pair
+  const pair = serving({ path: selfSignedPath, origin: ORIGIN.selfSigned, subject: 'CN=k3s-server@1793696400', issuer: 'CN=k3s-server-ca@1793696400', chain: [{ subject: 'CN=k3s-server-ca@1793696400', issuer: 'CN=k3s-server-ca@1793696400', selfSigned: true }] });
+  assert.equal(one(servingCaSigned, factsFrom({ config: KUBEADM_CONFIG, patch: certs(pair) })).status, 'fail');
+});

@@ -13,7 +13,7 @@
 // certificate at all (every TLS handshake fails) until a CSR is approved: what it will serve
 // cannot be known, so that is unknown.
 import type { Check, CheckResult } from '../types.ts';
-import { factEvidence, isKubeletThrowawayCA, noEvidence, ORIGIN } from './common.ts';
+import { factEvidence, isKubeletThrowawayCA, isKubeletSelfSignedPair, noEvidence, ORIGIN } from './common.ts';
 
 const REMEDIATION =
   'Give the kubelet a CA-signed serving certificate: set serverTLSBootstrap: true in the kubelet config file and approve the kubelet-serving CSRs (kubectl get csr; kube-controller-manager does not approve them by itself), or set tlsCertFile/tlsPrivateKeyFile to a certificate signed by the cluster CA; restart the kubelet, then start the API server with --kubelet-certificate-authority so it verifies the kubelet.';
@@ -71,7 +71,7 @@ export const servingCaSigned: Check = {
       };
     }
     const root = (s.chain ?? []).find((c) => c.selfSigned && c.subject === s.issuer);
-    if (root && isKubeletThrowawayCA(root.subject)) {
+    if (root && isKubeletThrowawayCA(root.subject) && isKubeletSelfSignedPair(s.subject, root.subject)) {
       return {
         status: 'fail',
         message: `${s.path} is the kubelet's self-signed pair: ${s.subject} is signed by the throwaway CA ${root.subject} shipped in the same file, whose key the kubelet discarded; nothing the API server trusts vouches for it`,

@@ -7,8 +7,20 @@
 
 const KNOWN_SPECIFIERS = 'aAbBcCdDEfgGhHiIjJlLmMnNopPqrRsStTuUvVwWyY';
 
-export function resolveSpecifiers(s: string): { text: string; unresolved: string[]; unknown: string[] } {
+/**
+ * The specifiers a unit's own name decides (unit-printf.c: %n the unit name, %N it without the type
+ * suffix, %p its prefix, %i its instance, "" for a unit that is no template instance).
+ */
+function nameSpecifiers(unitName: string): Record<string, string> {
+  const dot = unitName.lastIndexOf('.');
+  const noSuffix = dot > 0 ? unitName.slice(0, dot) : unitName;
+  const at = noSuffix.indexOf('@');
+  return { n: unitName, N: noSuffix, p: at >= 0 ? noSuffix.slice(0, at) : noSuffix, i: at >= 0 ? noSuffix.slice(at + 1) : '' };
+}
+
+export function resolveSpecifiers(s: string, unitName?: string): { text: string; unresolved: string[]; unknown: string[] } {
   if (!s.includes('%')) return { text: s, unresolved: [], unknown: [] };
+  const byName = unitName ? nameSpecifiers(unitName) : {};
   let out = '';
   const unresolved: string[] = [];
   const unknown: string[] = [];
@@ -25,6 +37,7 @@ export function resolveSpecifiers(s: string): { text: string; unresolved: string
     }
     i++;
     if (d === '%') out += '%';
+    else if (d in byName) out += byName[d];
     else if (KNOWN_SPECIFIERS.includes(d)) {
       out += '%' + d; // not resolved here: needs the running system (host name, machine id, …)
       unresolved.push('%' + d);
