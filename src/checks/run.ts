@@ -1,15 +1,15 @@
 // Runs checks over facts and turns their results into findings. A check that throws is a bug in
 // kubelet-guard, reported as an `unknown` finding: it never hides the others or crashes the run.
 import type { NodeFacts } from '../facts/types.ts';
-import { managedNote } from './managed-note.ts';
+import { distributionNote } from './distribution-note.ts';
 import { refusalNote, withRefusalNote } from './refusal-note.ts';
 import { SECTIONS, SEVERITIES, type Check, type CheckMeta, type CheckResult, type Finding, type Severity } from './types.ts';
 
 export function runChecks(checks: readonly Check[], facts: NodeFacts): Finding[] {
   const out: Finding[] = [];
   const note = refusalNote(facts);
-  const managed = managedNote(facts) ?? ((r: CheckResult) => r);
-  for (const c of checks) for (const r of evaluateSafely(c.meta, () => c.evaluate(facts))) out.push(findingOf(c.meta, managed(withRefusalNote(c.meta, r, note)), r.subject));
+  const distro = distributionNote(facts) ?? ((r: CheckResult) => r);
+  for (const c of checks) for (const r of evaluateSafely(c.meta, () => c.evaluate(facts))) out.push(findingOf(c.meta, distro(withRefusalNote(c.meta, r, note)), r.subject));
   const order = Object.keys(SECTIONS);
   return out.sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section)); // stable
 }

@@ -57,8 +57,8 @@ export function show(v: SettingValue): string {
  */
 export function settingFix(facts: NodeFacts, setting: string, want: SettingValue, flagWant?: string): Pick<CheckResult, 'remediation' | 'fixes' | 'noFix'> {
   const p = proposeSetting(facts, setting, want, flagWant);
-  const restart = facts.distribution ? distributionNamed(facts.distribution.name)?.restart : undefined;
-  if ('fixes' in p) return { fixes: p.fixes, remediation: describeFixes(p.fixes, restart) };
+  // the kubelet's restart is said the distribution's way by the distribution note (checks/distribution-note.ts)
+  if ('fixes' in p) return { fixes: p.fixes, remediation: describeFixes(p.fixes) };
   return { noFix: p.noFix, remediation: fixInWords(facts, setting, want, flagWant) };
 }
 

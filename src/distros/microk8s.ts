@@ -47,6 +47,8 @@ export const microk8s: Distribution = {
   // Node object: default-args/kubelet sets --node-labels=microk8s.io/cluster=true,...; the kubelet
   // is upstream's (kubeletVersion plain, such as v1.32.3).
   nodeObject: [{ label: 'microk8s.io/cluster' }],
+  // the snap's service runs kubelite (snap/snapcraft.yaml apps.daemon-kubelite); `snap restart` restarts its unit
+  restart: 'restart kubelite, which runs the kubelet (snap restart microk8s.daemon-kubelite)',
   benchmark: 'cis-kubernetes',
   sources: [
     'canonical/microk8s microk8s-resources/default-args/kubelet',

@@ -1,4 +1,8 @@
-// A failing result whose fix would edit a file the node's distribution writes again at every boot
+// What a distribution changes in a failing result's advice (src/distros). The kubelet's restart:
+// checks say `systemctl restart kubelet`, which is wrong where the kubelet runs inside k3s or
+// kubelite; the distribution's own words (Distribution.restart) replace it.
+//
+// Managed files: a failing result whose fix would edit a file the node's distribution writes again at every boot
 // (src/distros: `managed`, when 'boot') must not tell the user to edit that file: the change would
 // be undone (AKS, GKE and EKS rewrite them from the node pool or user data, Bottlerocket renders
 // them from its settings, OpenShift's machine-config-daemon from the MachineConfigs). The finding
@@ -8,13 +12,24 @@
 // this runs on their results, like the refusal note.
 import type { NodeFacts } from '../facts/types.ts';
 import { distributionNamed, managedFile, managedWhy } from '../distros/index.ts';
-import { describeFixes } from '../fix/describe.ts';
+import { describeFixes, KUBELET_RESTART } from '../fix/describe.ts';
 import type { CheckResult } from './types.ts';
+import type { Distribution } from '../distros/types.ts';
 
-export type ManagedNote = (r: CheckResult) => CheckResult;
+export type DistributionNote = (r: CheckResult) => CheckResult;
 
-export function managedNote(facts: NodeFacts): ManagedNote | undefined {
+export function distributionNote(facts: NodeFacts): DistributionNote | undefined {
   const d = facts.distribution ? distributionNamed(facts.distribution.name) : undefined;
+  const restart = d?.restart;
+  const managed = managedNote(d);
+  if (!restart && !managed) return undefined;
+  return (r) => {
+    const m = managed ? managed(r) : r;
+    return restart && m.remediation?.includes(KUBELET_RESTART) ? { ...m, remediation: m.remediation.replaceAll(KUBELET_RESTART, restart) } : m;
+  };
+}
+
+function managedNote(d: Distribution | undefined): DistributionNote | undefined {
   if (!d?.managed?.some((m) => m.when === 'boot')) return undefined;
   return (r) => {
     if (r.status !== 'fail' || !r.fixes?.length) return r;
