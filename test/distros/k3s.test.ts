@@ -241,14 +241,14 @@ test('fix: a bad value in the regenerated defaults drop-in is overridden by a dr
     fs.writeFileSync(defaults, fs.readFileSync(defaults, 'utf8').replace('  anonymous:\n    enabled: false', '  anonymous:\n    enabled: true'));
     fs.chmodSync(defaults, 0o644);
     const r = await runCli('fix', '--root', dir, '--format', 'json');
-    const plan = JSON.parse(r.out) as { changes: Array<{ path: string; diff?: string }>; fixed: Array<{ check: string; after: string }>; refused: Array<{ check: string; why: string }> };
+    const plan = JSON.parse(r.out) as { changes: Array<{ path: string; diff?: string }>; fixed: Array<{ check: string; after: string }>; manual: Array<{ check: string; why: string }> };
     assert.ok(!plan.changes.some((c) => c.path.endsWith('00-k3s-defaults.conf')), 'the regenerated drop-in is not changed');
     const mine = plan.changes.find((c) => c.path === '/var/lib/rancher/k3s/agent/etc/kubelet.conf.d/99-kubelet-guard.conf');
     assert.match(mine?.diff ?? '', /\+ {2}anonymous:\n\+ {4}enabled: false/);
     assert.equal(plan.fixed.find((f) => f.check === 'kubelet-anonymous-auth')?.after, 'pass');
-    // its mode cannot be fixed there either: k3s writes it again at every start
-    const refused = plan.refused.find((f) => f.check === 'file-kubelet-config-perms');
-    assert.match(refused?.why ?? '', /k3s writes this drop-in again at every start/);
+    // its mode is not proposed there either: k3s writes it again at every start
+    const manual = plan.manual.find((f) => f.check === 'file-kubelet-config-perms');
+    assert.match(manual?.why ?? '', /k3s writes this drop-in again at every start/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
