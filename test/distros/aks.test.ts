@@ -3,7 +3,7 @@
 // provenance of each setting, the verdicts, a misconfigured copy, unknowns, and where a fix belongs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { audit, copyOf, edit, example, findingOf, lineOf, unreadable, verdict } from './cloud-support.ts';
+import { audit, copyOf, edit, example, findingOf, lineOf, unreadable, verdict } from './example-node.ts';
 
 test('aks: detected by AgentBaker files; no version on the node (never guessed)', async () => {
   const r = await example('aks');

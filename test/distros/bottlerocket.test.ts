@@ -14,7 +14,7 @@ import { makePlan } from '../../src/fix/plan.ts';
 import { gatherNodeFacts } from '../../src/sources/node.ts';
 import { RootFs, type ReadResult } from '../../src/sources/root-fs.ts';
 import { bottlerocketInstead } from '../../src/distros/bottlerocket.ts';
-import { tempDir } from '../support/tmp.ts';
+import { copyOf } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'bottlerocket', 'kubeadm-worker'], { stdio: 'inherit' });
 const EX = fileURLToPath(new URL('../../examples/nodes/bottlerocket', import.meta.url));
@@ -27,12 +27,7 @@ function audit(root: string, opts: { fs?: RootFs; distribution?: string } = {}) 
 }
 const one = (fs: Finding[], id: string) => fs.find((f) => f.check === id);
 
-function copy(): string {
-  const dst = tempDir('kg-bottlerocket-');
-  const r = spawnSync('cp', ['-a', `${EX}/.`, dst], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return dst;
-}
+const copy = () => copyOf('bottlerocket');
 function edit(root: string, file: string, from: string | RegExp, to: string): void {
   const p = path.join(root, file);
   const text = fs.readFileSync(p, 'utf8');

@@ -3,7 +3,7 @@
 // no version on the node; --kubelet-extra-args as the place of a fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { audit, copyOf, edit, example, findingOf, lineOf, oversized, unreadable, verdict } from './cloud-support.ts';
+import { audit, copyOf, edit, example, findingOf, lineOf, oversized, unreadable, verdict } from './example-node.ts';
 
 const ARGS = '/etc/systemd/system/kubelet.service.d/10-kubelet-args.conf';
 const EXTRA = '/etc/systemd/system/kubelet.service.d/30-kubelet-extra-args.conf';

@@ -3,7 +3,7 @@
 // as the place of a fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { audit, copyOf, edit, example, findingOf, lineOf, unreadable, verdict } from './cloud-support.ts';
+import { audit, copyOf, edit, example, findingOf, lineOf, unreadable, verdict } from './example-node.ts';
 
 const CONFIG = '/etc/kubernetes/kubelet/config.json';
 

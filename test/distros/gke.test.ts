@@ -9,7 +9,7 @@ import path from 'node:path';
 import { RootFs } from '../../src/sources/root-fs.ts';
 import { kubeletVersionFromFile } from '../../src/sources/launch/version-file.ts';
 import { gke } from '../../src/distros/gke.ts';
-import { audit, copyOf, edit, example, findingOf, lineOf, unreadable, verdict } from './cloud-support.ts';
+import { audit, copyOf, edit, example, findingOf, lineOf, unreadable, verdict } from './example-node.ts';
 
 test('gke: detected by the kube-env and kubelet-config.yaml; version from the kube-env release URL', async () => {
   const r = await example('gke');

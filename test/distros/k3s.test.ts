@@ -5,14 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { NodeReport } from '../../src/report/model.ts';
 import { runCli } from '../run-cli.ts';
 import { gatherNodeFacts } from '../../src/sources/node.ts';
 import { RootFs } from '../../src/sources/root-fs.ts';
 import { detectDistribution } from '../../src/distros/detect.ts';
 import { k3s } from '../../src/distros/k3s.ts';
+import { copyOf } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'k3s-server'], { stdio: 'inherit' });
 const EX = 'examples/nodes/k3s-server';
@@ -26,11 +25,7 @@ const finding = (r: NodeReport, check: string) => r.findings.find((f) => f.check
 const verdict = (r: NodeReport, check: string) => finding(r, check)?.status;
 
 /** A copy of the example to break, the way a user would. */
-function copy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-k3s-'));
-  spawnSync('cp', ['-a', `${EX}/.`, dir]);
-  return dir;
-}
+const copy = () => copyOf('k3s-server');
 
 test('k3s-server: detected from its unit and files, no version shown by the node', () => {
   const d = detectDistribution(new RootFs(EX), false);

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { NodeReport } from '../../src/report/model.ts';
 import { runCli } from '../run-cli.ts';
+import { copyOf } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'kind'], { stdio: 'inherit' });
 const EX = 'examples/nodes/kind';
@@ -19,11 +19,7 @@ async function report(root: string, ...more: string[]): Promise<NodeReport> {
   return JSON.parse(r.out) as NodeReport;
 }
 const verdict = (r: NodeReport, check: string) => r.findings.find((f) => f.check === check)?.status;
-function copy(): string {
-  const dst = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-kind-'));
-  assert.equal(spawnSync('cp', ['-a', `${EX}/.`, dst]).status, 0);
-  return dst;
-}
+const copy = () => copyOf('kind');
 
 test('kind: detected before kubeadm, version from /kind/version, kubeadm\'s layers with kind\'s units', async () => {
   const r = await report(EX);

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import type { NodeReport } from '../../src/report/model.ts';
 import { runCli } from '../run-cli.ts';
 import { argsFileWords, goExpand, goTrimSpace, MAX_LINE } from '../../src/sources/launch/args-file.ts';
+import { copyOf } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'microk8s'], { stdio: 'inherit' });
 const EX = 'examples/nodes/microk8s';
@@ -22,12 +23,7 @@ async function report(root: string, ...more: string[]): Promise<NodeReport> {
   return JSON.parse(r.out) as NodeReport;
 }
 const verdict = (r: NodeReport, check: string) => r.findings.find((f) => f.check === check)?.status;
-function copy(): string {
-  const dst = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-microk8s-'));
-  const r = spawnSync('cp', ['-a', `${EX}/.`, dst], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return dst;
-}
+const copy = () => copyOf('microk8s');
 
 test('microk8s: detected by the snap, version from snap.yaml, arguments from args/kubelet with their lines', async () => {
   const r = await report(EX);

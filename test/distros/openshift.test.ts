@@ -16,7 +16,7 @@ import { makePlan } from '../../src/fix/plan.ts';
 import { gatherNodeFacts } from '../../src/sources/node.ts';
 import { RootFs, type ReadResult } from '../../src/sources/root-fs.ts';
 import { kubeletConfigExample, openshiftInstead, openshiftKubeletMinor } from '../../src/distros/openshift.ts';
-import { tempDir } from '../support/tmp.ts';
+import { copyOf } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'openshift-worker'], { stdio: 'inherit' });
 const EX = fileURLToPath(new URL('../../examples/nodes/openshift-worker', import.meta.url));
@@ -29,12 +29,7 @@ function audit(root: string, opts: { fs?: RootFs; distribution?: string; kubelet
 }
 const one = (fs: Finding[], id: string) => fs.find((f) => f.check === id);
 
-function copy(): string {
-  const dst = tempDir('kg-openshift-');
-  const r = spawnSync('cp', ['-a', `${EX}/.`, dst], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return dst;
-}
+const copy = () => copyOf('openshift-worker');
 function edit(root: string, file: string, from: string | RegExp, to: string): void {
   const p = path.join(root, file);
   const text = fs.readFileSync(p, 'utf8');

@@ -4,13 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { NodeReport } from '../../src/report/model.ts';
 import { runCli } from '../run-cli.ts';
 import { gatherNodeFacts } from '../../src/sources/node.ts';
 import { RootFs } from '../../src/sources/root-fs.ts';
 import { detectDistribution } from '../../src/distros/detect.ts';
+import { copyOf } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'rke2-agent'], { stdio: 'inherit' });
 const EX = 'examples/nodes/rke2-agent';
@@ -21,11 +20,7 @@ async function report(root: string, ...more: string[]): Promise<NodeReport> {
   return JSON.parse(r.out) as NodeReport;
 }
 const verdict = (r: NodeReport, check: string) => r.findings.find((f) => f.check === check)?.status;
-function copy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kg-rke2-'));
-  spawnSync('cp', ['-a', `${EX}/.`, dir]);
-  return dir;
-}
+const copy = () => copyOf('rke2-agent');
 
 test('rke2-agent: detected, version from the bin symlink', () => {
   const d = detectDistribution(new RootFs(EX), false);

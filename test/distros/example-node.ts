@@ -1,4 +1,4 @@
-// Test support for the managed-cloud distributions (AKS, GKE, EKS AL2, EKS AL2023): the node audit
+// Test support for the distributions' example nodes: the node audit
 // of an example tree (or of a copy of it, changed the way a user would break it), as JSON.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
