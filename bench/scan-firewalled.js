@@ -158,11 +158,11 @@ async function main() {
 
   const nmapVersion = NMAP ? (spawnSync('nmap', ['--version'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '').split('\n')[0]?.replace(/ \(.*$/, '') : undefined;
   const nftVersion = (spawnSync('nft', ['--version'], { encoding: 'utf8' }).stdout ?? '').trim().replace(/ \(.*$/, '');
-  const rows = [];
+  const byRange = plans.map(() => []); // the table: range by range, the scanners side by side
   const growth = [];
   for (const s of scanners) {
     const med = [];
-    for (const p of plans) {
+    for (const [i, p] of plans.entries()) {
       const runs = results.get(`${p.cidr} ${s.id}`);
       const ok = runs.filter((r) => !r.failed);
       const wall = median(ok.map((r) => r.wallS));
@@ -176,7 +176,7 @@ async function main() {
         missedRuns ? `missed open ports in ${missedRuns} of ${runs.length} runs (${runs.map((r) => r.found).join(', ')} found)` : '',
         s.id === 'kg' ? 'defaults; every open port probed over HTTP(S) and classified' : 'finds open ports, does not classify',
       ].filter(Boolean);
-      rows.push(`| ${p.cidr} | ${s.label(p.cidr)} | ${Number.isNaN(wall) ? 'n/a' : `${wall.toFixed(2)} s`} | ${runs.map((r) => r.wallS.toFixed(1)).join(', ')} | ${Number.isNaN(rss) ? 'n/a' : `${rss.toFixed(1)} MiB`} | ${worst((r) => r.found)}/${exp} | ${s.id === 'kg' ? `${worst((r) => r.classified ?? 0)}/${exp}` : 'n/a'} | ${notes.join('; ')} |`);
+      byRange[i].push(`| ${p.cidr} | ${s.label(p.cidr)} | ${Number.isNaN(wall) ? 'n/a' : `${wall.toFixed(2)} s`} | ${runs.map((r) => r.wallS.toFixed(1)).join(', ')} | ${Number.isNaN(rss) ? 'n/a' : `${rss.toFixed(1)} MiB`} | ${worst((r) => r.found)}/${exp} | ${s.id === 'kg' ? `${worst((r) => r.classified ?? 0)}/${exp}` : 'n/a'} | ${notes.join('; ')} |`);
     }
     if (plans.length >= 2) growth.push(`| ${s.label('RANGE')} | ${med.map((m) => (Number.isNaN(m) ? 'n/a' : `${m.toFixed(2)} s`)).join(' | ')} | ${(med.at(-1) / med[0]).toFixed(2)}× |`);
   }
@@ -186,7 +186,7 @@ async function main() {
     '',
     '| range | scanner | wall (median) | runs (s) | peak RSS (median) | open ports found | classified | notes |',
     '|---|---|---|---|---|---|---|---|',
-    ...rows,
+    ...byRange.flat(),
     ...(growth.length ? ['', `| growth ${plans[0].cidr} → ${plans.at(-1).cidr} | ${plans.map((p) => p.cidr).join(' | ')} | growth |`, `|---|${plans.map(() => '---|').join('')}---|`, ...growth] : []),
   ].join('\n');
   console.log(`\n${table}`);
