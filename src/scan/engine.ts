@@ -1,5 +1,10 @@
 // The sweep engine: a fixed pool of workers pulling (host, port) pairs from one lazy iterator,
 // an optional token bucket, results streamed out as they come, progress at most every 100 ms.
+// Two pools when a probe has a second stage (`classify`): the first (a TCP connect, a socket
+// each, mostly waiting on the network) runs `concurrency` at a time; what it finds (an open port)
+// goes to the much smaller pool of classifications (HTTP/TLS exchanges), and the connects go on
+// meanwhile. A connect worker waits for a classification slot before taking its next pair, so at
+// most `concurrency` finds wait at once (backpressure, bounded memory).
 // Memory stays flat however large the sweep: nothing is accumulated but counters, and the only
 // buffer is one window of hosts for interleaving the ports.
 //
@@ -23,16 +28,21 @@ export interface SweepProgress {
   etaSeconds: number | null;
 }
 
-export interface SweepOptions<T> {
+export interface SweepOptions<T, C = T> {
   addresses: Iterable<string>;
   ports: number[];
-  /** probes in flight at most (a fixed pool of this many workers) */
+  /** probes (first stages) in flight at most (a fixed pool of this many workers) */
   concurrency: number;
+  /** the second stage of a probe that found something (an open port: what is it?), in its own
+   *  pool; without it, the probe's own result is the result */
+  classify?: (host: string, port: number, found: C, signal: AbortSignal) => Promise<T | undefined>;
+  /** classifications in flight at most (default: min(concurrency, 256)) */
+  classifyConcurrency?: number;
   /** probes started per second at most (a token bucket; bursts of at most ~50 ms worth) */
   ratePerSecond?: number;
   /** one probe; undefined means nothing there. It must honour the signal; the engine does not wait
    *  for one that does not, past the ceiling */
-  probe: (host: string, port: number, signal: AbortSignal) => Promise<T | undefined>;
+  probe: (host: string, port: number, signal: AbortSignal) => Promise<C | undefined>;
   /** every result as it comes, never accumulated; a throw here stops the sweep and rejects it */
   onResult: (r: T) => void;
   /** progress at most every 100 ms while the sweep runs, and once at its end */
@@ -44,13 +54,15 @@ export interface SweepOptions<T> {
   isFound?: (r: T) => boolean;
   /** a probe that throws: told here (default: ignored), and counted as done */
   onProbeError?: (host: string, port: number, error: unknown) => void;
-  /** the hard ceiling on one probe, in ms (default 30 000) */
+  /** the hard ceiling on one probe, in ms (default 30 000); a classification has its own */
   probeCeilingMs?: number;
   /** hosts taken at a time for spreading the ports across them (default: concurrency, ≤ 4096) */
   spread?: number;
 }
 
 export interface SweepSummary {
+  /** most first stages and classifications in flight at once */
+  peakInFlight: { probes: number; classifications: number };
   /** probes finished (answered, thrown, or cut by the ceiling); in-flight probes cut by an abort are not counted */
   done: number;
   elapsedMs: number;
@@ -133,10 +145,48 @@ class TokenBucket {
   }
 }
 
-interface Pending<T> {
+interface Pending {
   ctl: AbortController;
   deadline: number;
-  finish: (o: Outcome<T>) => void;
+  /** settles the stage from outside: the watchdog (ceiling) or a stop */
+  finish: (o: { kind: 'ceiling' } | { kind: 'aborted' }) => void;
+}
+
+/** A counting semaphore; a waiter gives up (false) when the signal aborts. */
+class Slots {
+  private free: number;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(n: number) {
+    this.free = n;
+  }
+
+  acquire(signal: AbortSignal): true | Promise<boolean> {
+    if (this.free > 0) {
+      this.free--;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = () => {
+        const i = this.waiters.indexOf(grant);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(false);
+      };
+      const grant = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      this.waiters.push(grant);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next(); // the slot passes straight to the waiter
+    else this.free++;
+  }
 }
 
 type Outcome<T> = { kind: 'ok'; value: T | undefined } | { kind: 'error'; error: unknown } | { kind: 'ceiling' } | { kind: 'aborted' };
@@ -145,16 +195,20 @@ function toTotal(n: bigint): bigint | number {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
 
-export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
+export function sweep<T>(opts: SweepOptions<T, T> & { classify?: undefined }): Promise<SweepSummary>;
+export function sweep<T, C>(opts: SweepOptions<T, C> & { classify: NonNullable<SweepOptions<T, C>['classify']> }): Promise<SweepSummary>;
+export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummary> {
   const concurrency = Math.floor(opts.concurrency);
   if (!(concurrency >= 1)) throw new RangeError(`concurrency must be at least 1, not ${opts.concurrency}`);
+  const classifyConcurrency = Math.floor(opts.classifyConcurrency ?? Math.min(concurrency, 256));
+  if (!(classifyConcurrency >= 1)) throw new RangeError(`classifyConcurrency must be at least 1, not ${opts.classifyConcurrency}`);
   if (opts.ratePerSecond !== undefined && !(opts.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be above 0, not ${opts.ratePerSecond}`);
   const ceilingMs = opts.probeCeilingMs ?? DEFAULT_PROBE_CEILING_MS;
   if (!(ceilingMs > 0)) throw new RangeError(`probeCeilingMs must be above 0, not ${ceilingMs}`);
   const ports = [...opts.ports];
 
   const started = performance.now();
-  const summary: SweepSummary = { done: 0, elapsedMs: 0, aborted: false, results: 0, errors: 0, ceilingHits: 0 };
+  const summary: SweepSummary = { done: 0, elapsedMs: 0, aborted: false, results: 0, errors: 0, ceilingHits: 0, peakInFlight: { probes: 0, classifications: 0 } };
   let found = 0;
 
   // total probes, when known
@@ -168,7 +222,7 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
   setMaxListeners(0, stop.signal); // every worker waiting on the rate limit listens to it
   let failure: { error: unknown } | undefined;
   // probes in flight and their deadlines: one watchdog timer for all of them, not one per probe
-  const inflight = new Set<Pending<T>>();
+  const inflight = new Set<Pending>();
   const halt = (reason: unknown) => {
     if (stop.signal.aborted) return;
     stop.abort(reason);
@@ -232,23 +286,19 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
     Math.min(1000, Math.max(5, ceilingMs / 10)),
   );
 
-  // one probe: settled by its own answer, the watchdog (ceiling) or a stop, whichever comes first
-  const runOne = (host: string, port: number): Promise<Outcome<T>> => {
+  // one stage of a probe: settled by its own answer, the watchdog (ceiling) or a stop, whichever comes first
+  const runOne = <V>(start: (signal: AbortSignal) => Promise<V | undefined>): Promise<Outcome<V>> => {
     const ctl = new AbortController();
-    return new Promise<Outcome<T>>((resolve) => {
-      const pending: Pending<T> = {
-        ctl,
-        deadline: performance.now() + ceilingMs,
-        finish: (o) => {
-          if (!inflight.delete(pending)) return; // settled already
-          resolve(o);
-        },
+    return new Promise<Outcome<V>>((resolve) => {
+      const finish = (o: Outcome<V>) => {
+        if (!inflight.delete(pending)) return; // settled already
+        resolve(o);
       };
-      const finish = pending.finish;
+      const pending: Pending = { ctl, deadline: performance.now() + ceilingMs, finish };
       inflight.add(pending);
-      let p: Promise<T | undefined>;
+      let p: Promise<V | undefined>;
       try {
-        p = opts.probe(host, port, ctl.signal);
+        p = start(ctl.signal);
       } catch (error) {
         finish({ kind: 'error', error });
         return;
@@ -258,6 +308,50 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
         (error: unknown) => finish({ kind: 'error', error }),
       );
     });
+  };
+
+  // a finished probe (or classification): counted, its result handed over; false once the sweep stops
+  const record = (host: string, port: number, o: Outcome<T>): boolean => {
+    if (o.kind === 'aborted') return false;
+    summary.done++;
+    if (o.kind === 'ceiling') summary.ceilingHits++;
+    else if (o.kind === 'error') {
+      summary.errors++;
+      try {
+        opts.onProbeError?.(host, port, o.error);
+      } catch {
+        // diagnostics only
+      }
+    } else if (o.value !== undefined) {
+      summary.results++;
+      try {
+        if (opts.isFound?.(o.value)) found++;
+        opts.onResult(o.value);
+      } catch (error) {
+        failure ??= { error };
+        halt(error);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const slots = new Slots(classifyConcurrency);
+  const classifying = new Set<Promise<void>>();
+  let probesInFlight = 0;
+  let classificationsInFlight = 0;
+  const classifyLater = (host: string, port: number, value: C, classify: NonNullable<SweepOptions<T, C>['classify']>) => {
+    const job = (async () => {
+      summary.peakInFlight.classifications = Math.max(summary.peakInFlight.classifications, ++classificationsInFlight);
+      try {
+        record(host, port, await runOne((signal) => classify(host, port, value, signal)));
+      } finally {
+        classificationsInFlight--;
+        slots.release();
+      }
+    })();
+    classifying.add(job);
+    void job.finally(() => classifying.delete(job));
   };
 
   let sinceYield = 0;
@@ -286,33 +380,27 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
         if (stop.signal.aborted) return;
       }
       const { host, port } = next.value;
-      const o = await runOne(host, port);
-      if (o.kind === 'aborted') return;
-      summary.done++;
-      if (o.kind === 'ceiling') summary.ceilingHits++;
-      else if (o.kind === 'error') {
-        summary.errors++;
-        try {
-          opts.onProbeError?.(host, port, o.error);
-        } catch {
-          // diagnostics only
-        }
-      } else if (o.value !== undefined) {
-        summary.results++;
-        try {
-          if (opts.isFound?.(o.value)) found++;
-          opts.onResult(o.value);
-        } catch (error) {
-          failure ??= { error };
-          halt(error);
+      summary.peakInFlight.probes = Math.max(summary.peakInFlight.probes, ++probesInFlight);
+      const o = await runOne((signal) => opts.probe(host, port, signal));
+      probesInFlight--;
+      if (o.kind === 'ok' && o.value !== undefined && opts.classify) {
+        // found: to the classification pool, once a slot is free (this worker waits for it: backpressure)
+        const got = slots.acquire(stop.signal);
+        if (got !== true && !(await got)) return;
+        if (stop.signal.aborted) {
+          slots.release();
           return;
         }
+        classifyLater(host, port, o.value, opts.classify);
+        continue;
       }
+      if (!record(host, port, o as Outcome<T>)) return;
     }
   };
 
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
+    while (classifying.size > 0) await Promise.all([...classifying]);
   } finally {
     clearInterval(watchdog);
     if (ticker) clearInterval(ticker);
