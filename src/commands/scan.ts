@@ -15,7 +15,7 @@ import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, par
 import { sweep } from '../scan/engine.ts';
 import { httpRequest, tcpConnect } from '../scan/http-client.ts';
 import { ConnectTiming, INITIAL_CONNECT_TIMEOUT_MS, connectWithRetry } from '../scan/connect-timing.ts';
-import { scanPools, type ScanPools } from '../scan/pools.ts';
+import { openFileLimit, scanPools, type ScanPools } from '../scan/pools.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { kubeletCredentials, probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
 import { probeEtcd } from '../scan/etcd.ts';
@@ -92,7 +92,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   if (!guard.ok) return usage(guard.error);
   const concurrency = opts.concurrency === undefined ? undefined : int('concurrency', opts.concurrency, 1, 4096);
   if (typeof concurrency === 'string') return usage(concurrency);
-  const pools = scanPools(concurrency);
+  const pools = scanPools(concurrency, openFileLimit());
   if (pools.clamped) io.err.write(`kubelet-guard scan: warning: --concurrency ${concurrency} lowered to ${pools.connects}: the process may open ${pools.fdLimit} files, and the scan stays under half of them\n`);
   const rate = opts.rate === undefined ? undefined : int('rate', opts.rate, 1, 1_000_000);
   if (typeof rate === 'string') return usage(rate);

@@ -35,7 +35,7 @@ export interface ScanPools {
 }
 
 /** The two pools: `requested` (--concurrency) sets the connects; otherwise as many as fit, ≤ 4,096. */
-export function scanPools(requested: number | undefined, limit: number | undefined = openFileLimit()): ScanPools {
+export function scanPools(requested: number | undefined, limit: number | undefined): ScanPools {
   const fdLimit = limit ?? ASSUMED_LIMIT;
   const budget = Math.max(2, Math.floor(fdLimit / 2));
   const classifications = Math.max(1, Math.min(MAX_CLASSIFICATIONS, Math.floor(budget / 8), requested ?? Infinity));
