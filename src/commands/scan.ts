@@ -15,7 +15,7 @@ import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, par
 import { sweep } from '../scan/engine.ts';
 import { httpRequest, tcpConnect } from '../scan/http-client.ts';
 import { ConnectTiming, INITIAL_CONNECT_TIMEOUT_MS, connectWithRetry } from '../scan/connect-timing.ts';
-import { openFileLimit, scanPools, type ScanPools } from '../scan/pools.ts';
+import { MAX_CLASSIFICATIONS, openFileLimit, scanPools, type ScanPools } from '../scan/pools.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { kubeletCredentials, probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
 import { probeEtcd } from '../scan/etcd.ts';
@@ -120,7 +120,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     return usage((e as Error).message);
   }
   try {
-    return await scanTo(outs, { args, ports: ports.ports, parsed, count, pools, rate, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
+    return await scanTo(outs, { args, ports: ports.ports, parsed, count, pools, concurrencyGiven: concurrency !== undefined, rate, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
   } finally {
     outs.abort();
   }
@@ -132,6 +132,8 @@ interface ScanPlan {
   parsed: Extract<Awaited<ReturnType<typeof expandTargetArgs>>, { ok: true }>;
   count: ReturnType<typeof countAddresses>;
   pools: ScanPools;
+  /** --concurrency given: the connects in flight stay at it */
+  concurrencyGiven: boolean;
   rate: number | undefined;
   /** --connect-timeout (fixed); undefined: adaptive */
   connectMs: number | undefined;
@@ -239,6 +241,8 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     addresses: iterateAddresses(parsed.targets),
     ports: ports.ports,
     concurrency: pools.connects,
+    // by default the connects in flight follow the load, from 256 up to the pool (engine.ts LoopGovernor)
+    ...(plan.concurrencyGiven ? {} : { adaptive: { from: MAX_CLASSIFICATIONS } }),
     classifyConcurrency: pools.classifications,
     ...(rate !== undefined ? { ratePerSecond: rate } : {}),
     addressCount: count,

@@ -36,6 +36,9 @@ export interface SweepOptions<T, C = T> {
   /** the second stage of a probe that found something (an open port: what is it?), in its own
    *  pool; without it, the probe's own result is the result */
   classify?: (host: string, port: number, found: C, signal: AbortSignal) => Promise<T | undefined>;
+  /** probes in flight follow the load instead of staying at `concurrency`: from `from` (also the
+   *  least), raised while the event loop keeps up, halved when it runs late (see LoopGovernor) */
+  adaptive?: { from: number };
   /** classifications in flight at most (default: min(concurrency, 256)) */
   classifyConcurrency?: number;
   /** probes started per second at most (a token bucket; bursts of at most ~50 ms worth) */
@@ -148,46 +151,83 @@ class TokenBucket {
 interface Pending {
   ctl: AbortController;
   deadline: number;
+  /** a first stage (a connect), not a classification */
+  probe: boolean;
   /** settles the stage from outside: the watchdog (ceiling) or a stop */
   finish: (o: { kind: 'ceiling' } | { kind: 'aborted' }) => void;
 }
 
-/** A counting semaphore; a waiter gives up (false) when the signal aborts. */
+/** A counting semaphore; `cancelAll` (a stop) gives every waiter false. No abort listener a waiter:
+ *  thousands of them, removed one by one, would cost O(n) each. */
 class Slots {
   private free: number;
-  private readonly waiters: Array<() => void> = [];
+  private readonly waiters: Array<(granted: boolean) => void> = [];
+  private cancelled = false;
 
   constructor(n: number) {
     this.free = n;
   }
 
-  acquire(signal: AbortSignal): true | Promise<boolean> {
+  acquire(): boolean | Promise<boolean> {
+    if (this.cancelled) return false;
     if (this.free > 0) {
       this.free--;
       return true;
     }
-    return new Promise<boolean>((resolve) => {
-      if (signal.aborted) return resolve(false);
-      const onAbort = () => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(false);
-      };
-      const grant = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      };
-      this.waiters.push(grant);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return new Promise<boolean>((resolve) => this.waiters.push(resolve));
   }
 
   release(): void {
     const next = this.waiters.shift();
-    if (next) next(); // the slot passes straight to the waiter
+    if (next) next(true); // the slot passes straight to the waiter
     else this.free++;
   }
+
+  cancelAll(): void {
+    this.cancelled = true;
+    for (const w of this.waiters.splice(0)) w(false);
+  }
 }
+
+/**
+ * How many probes may be in flight. A pending connect that waits on the network costs a socket and
+ * no CPU, so where most probes wait (dropped packets) thousands in flight are cheap and make the
+ * sweep fast; where every connect is answered at once (loopback, a LAN of closed ports) the sweep is
+ * CPU-bound, and more in flight only adds memory (measured on a loopback /16: 4,096 in flight,
+ * ~310 MiB and no faster than 256, ~180 MiB). Every 100 ms: with the pool full, the loop on time
+ * (under 50 ms late) and at least half the probes in flight waiting longer than a tick (on the
+ * network, not on this process), one `from` more; the loop over 100 ms late: halve.
+ */
+class LoopGovernor {
+  cap: number;
+  private readonly min: number;
+  private readonly max: number;
+  private last = performance.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(min: number, max: number, full: () => boolean, waitingOnNetwork: (olderThan: number) => boolean, onChange: () => void) {
+    this.min = min;
+    this.max = max;
+    this.cap = min;
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - this.last - GOVERNOR_TICK_MS;
+      this.last = now;
+      const before = this.cap;
+      if (late > GOVERNOR_LATE_MS) this.cap = Math.max(this.min, Math.floor(this.cap / 2));
+      else if (late < GOVERNOR_ON_TIME_MS && full() && waitingOnNetwork(now - GOVERNOR_TICK_MS)) this.cap = Math.min(this.max, this.cap + this.min);
+      if (this.cap > before) onChange();
+    }, GOVERNOR_TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+const GOVERNOR_TICK_MS = 100;
+const GOVERNOR_LATE_MS = 100;
+const GOVERNOR_ON_TIME_MS = 50;
 
 type Outcome<T> = { kind: 'ok'; value: T | undefined } | { kind: 'error'; error: unknown } | { kind: 'ceiling' } | { kind: 'aborted' };
 
@@ -223,9 +263,14 @@ export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummar
   let failure: { error: unknown } | undefined;
   // probes in flight and their deadlines: one watchdog timer for all of them, not one per probe
   const inflight = new Set<Pending>();
+  // workers waiting for room in flight (adaptive) or for a classification slot: a stop releases them
+  const waitingForCap: Array<(granted: boolean) => void> = [];
+  const slots = new Slots(classifyConcurrency);
   const halt = (reason: unknown) => {
     if (stop.signal.aborted) return;
     stop.abort(reason);
+    for (const w of waitingForCap.splice(0)) w(false);
+    slots.cancelAll();
     for (const p of inflight) {
       p.finish({ kind: 'aborted' });
       p.ctl.abort(reason);
@@ -287,14 +332,14 @@ export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummar
   );
 
   // one stage of a probe: settled by its own answer, the watchdog (ceiling) or a stop, whichever comes first
-  const runOne = <V>(start: (signal: AbortSignal) => Promise<V | undefined>): Promise<Outcome<V>> => {
+  const runOne = <V>(start: (signal: AbortSignal) => Promise<V | undefined>, probe: boolean): Promise<Outcome<V>> => {
     const ctl = new AbortController();
     return new Promise<Outcome<V>>((resolve) => {
       const finish = (o: Outcome<V>) => {
         if (!inflight.delete(pending)) return; // settled already
         resolve(o);
       };
-      const pending: Pending = { ctl, deadline: performance.now() + ceilingMs, finish };
+      const pending: Pending = { ctl, deadline: performance.now() + ceilingMs, probe, finish };
       inflight.add(pending);
       let p: Promise<V | undefined>;
       try {
@@ -336,15 +381,42 @@ export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummar
     return true;
   };
 
-  const slots = new Slots(classifyConcurrency);
   const classifying = new Set<Promise<void>>();
   let probesInFlight = 0;
   let classificationsInFlight = 0;
+  // adaptive: workers beyond the governor's cap wait here for a probe to finish or the cap to rise
+  // hands the room there is now to the waiting workers (each counted in flight at once)
+  const wakeForCap = (): void => {
+    while (waitingForCap.length > 0 && probesInFlight < (governor?.cap ?? Infinity)) waitingForCap.shift()!(true);
+  };
+  const governor: LoopGovernor | undefined = opts.adaptive ? new LoopGovernor(Math.min(concurrency, Math.max(1, Math.floor(opts.adaptive.from))), concurrency, () => probesInFlight >= (governor?.cap ?? 0), (before) => {
+    // started before `before`: its deadline is earlier than before + ceilingMs
+    let old = 0;
+    for (const p of inflight) if (p.probe && p.deadline < before + ceilingMs) old++;
+    return old * 2 >= probesInFlight;
+  }, wakeForCap) : undefined;
+  // a probe's place in flight, taken synchronously when there is room (so that workers started in
+  // one turn cannot all pass the same check); false when the sweep stops meanwhile
+  const takeProbeSlot = (): boolean | Promise<boolean> => {
+    if (!governor || probesInFlight < governor.cap) {
+      probesInFlight++;
+      return true;
+    }
+    // no abort listener a waiter (thousands of them, removed one by one, cost O(n) each): a stop
+    // hands every waiter false at once (halt)
+    if (stop.signal.aborted) return false;
+    return new Promise<boolean>((resolve) => {
+      waitingForCap.push((granted) => {
+        if (granted) probesInFlight++;
+        resolve(granted);
+      });
+    });
+  };
   const classifyLater = (host: string, port: number, value: C, classify: NonNullable<SweepOptions<T, C>['classify']>) => {
     const job = (async () => {
       summary.peakInFlight.classifications = Math.max(summary.peakInFlight.classifications, ++classificationsInFlight);
       try {
-        record(host, port, await runOne((signal) => classify(host, port, value, signal)));
+        record(host, port, await runOne((signal) => classify(host, port, value, signal), false));
       } finally {
         classificationsInFlight--;
         slots.release();
@@ -380,12 +452,15 @@ export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummar
         if (stop.signal.aborted) return;
       }
       const { host, port } = next.value;
-      summary.peakInFlight.probes = Math.max(summary.peakInFlight.probes, ++probesInFlight);
-      const o = await runOne((signal) => opts.probe(host, port, signal));
+      const slot = takeProbeSlot();
+      if (slot !== true && !(await slot)) return;
+      summary.peakInFlight.probes = Math.max(summary.peakInFlight.probes, probesInFlight);
+      const o = await runOne((signal) => opts.probe(host, port, signal), true);
       probesInFlight--;
+      wakeForCap();
       if (o.kind === 'ok' && o.value !== undefined && opts.classify) {
         // found: to the classification pool, once a slot is free (this worker waits for it: backpressure)
-        const got = slots.acquire(stop.signal);
+        const got = slots.acquire();
         if (got !== true && !(await got)) return;
         if (stop.signal.aborted) {
           slots.release();
@@ -402,6 +477,7 @@ export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummar
     await Promise.all(Array.from({ length: concurrency }, worker));
     while (classifying.size > 0) await Promise.all([...classifying]);
   } finally {
+    governor?.stop();
     clearInterval(watchdog);
     if (ticker) clearInterval(ticker);
     opts.signal?.removeEventListener('abort', onOuterAbort);
