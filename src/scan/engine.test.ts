@@ -428,3 +428,47 @@ test('two pools: a classification that throws or hangs is counted like a probe; 
   assert.equal(r.ceilingHits, 1);
   assert.deepEqual(errors, ['127.0.0.1']);
 });
+
+test('adaptive: probes that wait (on the network) raise the number in flight; answers at once keep it at the start', async () => {
+  const waiting = await sweep({
+    addresses: hosts(3000),
+    ports: [1],
+    concurrency: 1024,
+    adaptive: { from: 16 },
+    probe: () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 300)),
+    onResult: () => {},
+  });
+  assert.equal(waiting.done, 3000);
+  assert.ok(waiting.peakInFlight.probes > 16, `peak ${waiting.peakInFlight.probes}`);
+  assert.ok(waiting.peakInFlight.probes <= 1024);
+  const immediate = await sweep({
+    addresses: hosts(20000),
+    ports: [1],
+    concurrency: 1024,
+    adaptive: { from: 16 },
+    probe: async () => undefined,
+    onResult: () => {},
+  });
+  assert.equal(immediate.done, 20000);
+  assert.equal(immediate.peakInFlight.probes, 16);
+});
+
+test('adaptive: an abort releases the workers waiting for room in flight', async () => {
+  const ac = new AbortController();
+  let started = 0;
+  const r = await sweep({
+    addresses: hosts(500),
+    ports: [1],
+    concurrency: 100,
+    adaptive: { from: 2 },
+    signal: ac.signal,
+    probe: (_h, _p, signal) =>
+      new Promise<undefined>((resolve) => {
+        if (++started === 2) setImmediate(() => ac.abort());
+        signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      }),
+    onResult: () => {},
+  });
+  assert.equal(r.aborted, true);
+  assert.equal(started, 2);
+});
