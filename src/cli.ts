@@ -118,7 +118,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .argument('[targets...]', 'addresses, CIDRs (10.0.0.0/24, fd00::/120), ranges (10.0.0.1-20), host names, @FILE, or - for standard input')
     .option('--targets-file <file>', 'a file of targets, one per line (# comments)')
     .option('--ports <list>', 'ports to probe (default 10250,10255,10248,2379,2380)')
-    .option('--concurrency <n>', 'TCP connects in flight at once (default: up to 4096, within the open-file limit); open ports are classified at most 256 at a time')
+    .option('--concurrency <n>', 'a fixed number of TCP connects in flight (default: from 256 up to 4096 as the load allows, within the open-file limit); open ports are classified at most 256 at a time')
     .option('--rate <n>', 'at most this many new probes a second')
     .option('--connect-timeout <ms>', 'a fixed TCP connect timeout (default: adaptive, from the round trips observed per /24, 100 to 1000 ms; a timed-out connect is tried once more)')
     .option('--timeout <ms>', 'timeout of each later phase (TLS handshake, headers, body)', '3000')

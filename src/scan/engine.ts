@@ -384,8 +384,8 @@ export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummar
   const classifying = new Set<Promise<void>>();
   let probesInFlight = 0;
   let classificationsInFlight = 0;
-  // adaptive: workers beyond the governor's cap wait here for a probe to finish or the cap to rise
-  // hands the room there is now to the waiting workers (each counted in flight at once)
+  // adaptive: workers beyond the governor's cap wait (waitingForCap) for a probe to finish or the
+  // cap to rise; this hands the room there is now to them (each counted in flight at once)
   const wakeForCap = (): void => {
     while (waitingForCap.length > 0 && probesInFlight < (governor?.cap ?? Infinity)) waitingForCap.shift()!(true);
   };
