@@ -14,6 +14,9 @@ import { createHostGroups } from '../scan/host-groups.ts';
 import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, parsePorts, DEFAULT_PORTS } from '../scan/targets.ts';
 import { sweep } from '../scan/engine.ts';
 import { httpRequest, tcpConnect } from '../scan/http-client.ts';
+import { ConnectTiming, INITIAL_CONNECT_TIMEOUT_MS, connectWithRetry } from '../scan/connect-timing.ts';
+import { MAX_CLASSIFICATIONS, openFileLimit, scanPools, type ScanPools } from '../scan/pools.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { kubeletCredentials, probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
 import { probeEtcd } from '../scan/etcd.ts';
 import { analyseMetrics, analysePods, configzToEffective, nodeFactsFromConfigz } from '../scan/collect.ts';
@@ -32,9 +35,11 @@ import { reportHeader } from '../report/contract.ts';
 export interface ScanCommandOptions {
   ports?: string;
   targetsFile?: string;
-  concurrency: string;
+  /** connects in flight (default: as many as the file descriptors allow, at most 4,096) */
+  concurrency?: string;
   rate?: string;
-  connectTimeout: string;
+  /** a fixed connect timeout; default adaptive (connect-timing.ts) */
+  connectTimeout?: string;
   timeout: string;
   token?: string;
   tokenFile?: string;
@@ -85,11 +90,13 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   const count = countAddresses(parsed.targets);
   const guard = checkSweepSize(count, opts.allowLargeSweep === true);
   if (!guard.ok) return usage(guard.error);
-  const concurrency = int('concurrency', opts.concurrency, 1, 4096);
+  const concurrency = opts.concurrency === undefined ? undefined : int('concurrency', opts.concurrency, 1, 4096);
   if (typeof concurrency === 'string') return usage(concurrency);
+  const pools = scanPools(concurrency, openFileLimit());
+  if (pools.clamped) io.err.write(`kubelet-guard scan: warning: --concurrency ${concurrency} lowered to ${pools.connects}: the process may open ${pools.fdLimit} files, and the scan stays under half of them\n`);
   const rate = opts.rate === undefined ? undefined : int('rate', opts.rate, 1, 1_000_000);
   if (typeof rate === 'string') return usage(rate);
-  const connectMs = int('connect-timeout', opts.connectTimeout, 10, 60_000);
+  const connectMs = opts.connectTimeout === undefined ? undefined : int('connect-timeout', opts.connectTimeout, 10, 60_000);
   if (typeof connectMs === 'string') return usage(connectMs);
   const phaseMs = int('timeout', opts.timeout, 10, 120_000);
   if (typeof phaseMs === 'string') return usage(phaseMs);
@@ -113,7 +120,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     return usage((e as Error).message);
   }
   try {
-    return await scanTo(outs, { args, ports: ports.ports, parsed, count, concurrency, rate, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
+    return await scanTo(outs, { args, ports: ports.ports, parsed, count, pools, concurrencyGiven: concurrency !== undefined, rate, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
   } finally {
     outs.abort();
   }
@@ -124,9 +131,12 @@ interface ScanPlan {
   ports: number[];
   parsed: Extract<Awaited<ReturnType<typeof expandTargetArgs>>, { ok: true }>;
   count: ReturnType<typeof countAddresses>;
-  concurrency: number;
+  pools: ScanPools;
+  /** --concurrency given: the connects in flight stay at it */
+  concurrencyGiven: boolean;
   rate: number | undefined;
-  connectMs: number;
+  /** --connect-timeout (fixed); undefined: adaptive */
+  connectMs: number | undefined;
   phaseMs: number;
   identity: Identity | undefined;
   etcdIdentity: { cert: string; key: string } | undefined;
@@ -136,7 +146,7 @@ interface ScanPlan {
 
 /** The sweep, its findings streamed to the jsonl outputs as they come, the whole report to the others at the end. */
 async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io): Promise<number> {
-  const { parsed, count, concurrency, rate, connectMs, phaseMs, identity, etcdIdentity } = plan;
+  const { parsed, count, pools, rate, connectMs, phaseMs, identity, etcdIdentity } = plan;
   const ports = { ports: plan.ports };
   const jsonl = outs.outputs.filter((o) => o.format === 'jsonl').map((o) => o.stream);
   // only jsonl: nothing is held, whatever the sweep's size
@@ -145,7 +155,9 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     const text = `${JSON.stringify(v)}\n`;
     for (const s of jsonl) s.write(text);
   };
-  const timeouts = { connect: connectMs, tls: phaseMs, headers: phaseMs, body: phaseMs };
+  // a classification connects to a port that just answered: the initial (conservative) timeout, or the fixed one
+  const timeouts = { connect: connectMs ?? INITIAL_CONNECT_TIMEOUT_MS, tls: phaseMs, headers: phaseMs, body: phaseMs };
+  const timing = new ConnectTiming(connectMs !== undefined ? { fixedMs: connectMs } : {});
   const endpoints: Endpoint[] = [];
   // json and table hold every finding; jsonl streams them and keeps only the counts, the same
   // counts (summarize) either way, and whether one failed at or above --fail-on for the exit code
@@ -172,9 +184,19 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     tally(own);
   });
 
-  const probeOne = async (host: string, port: number): Promise<Endpoint | undefined> => {
-    const c = await tcpConnect(host, port, connectMs);
-    if (c.state !== 'open') return undefined;
+  // first stage, in the large pool: is the port open? (a timed-out connect is tried once more)
+  const connect = async (host: string, port: number): Promise<true | undefined> => {
+    hosts.started(host);
+    let open = false;
+    try {
+      open = (await connectWithRetry(host, port, timing, tcpConnect)).state === 'open';
+    } finally {
+      if (!open) hosts.finished(host);
+    }
+    return open || undefined;
+  };
+  // second stage, in the classification pool: what answers on the open port
+  const probeOne = async (host: string, port: number): Promise<Endpoint> => {
     let ep: Endpoint;
     // Credentials: the identity (token, certificate, kubeconfig user) only to a kubelet's secure
     // port, over TLS (kubelet.ts); etcd only ever sees the certificate given for it (--etcd-cert).
@@ -186,8 +208,7 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     if (opts.collect) await collect(ep, identity, timeouts);
     return ep;
   };
-  const probe = async (host: string, port: number): Promise<Endpoint | undefined> => {
-    hosts.started(host);
+  const classify = async (host: string, port: number): Promise<Endpoint | undefined> => {
     let ep: Endpoint | undefined;
     try {
       ep = await probeOne(host, port);
@@ -213,23 +234,41 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
   const stackLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   const started = Date.now();
-  const result = await sweep<Endpoint>({
+  // how late the event loop runs under the sweep's load (reported: a late loop delays every verdict)
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const result = await sweep<Endpoint, true>({
     addresses: iterateAddresses(parsed.targets),
     ports: ports.ports,
-    concurrency,
+    concurrency: pools.connects,
+    // by default the connects in flight follow the load, from 256 up to the pool (engine.ts LoopGovernor)
+    ...(plan.concurrencyGiven ? {} : { adaptive: { from: MAX_CLASSIFICATIONS } }),
+    classifyConcurrency: pools.classifications,
     ...(rate !== undefined ? { ratePerSecond: rate } : {}),
     addressCount: count,
-    probe,
+    probe: connect,
+    classify,
     onResult: onEndpoint,
     isFound: (ep) => ep.service === 'kubelet' || ep.service === 'etcd',
     ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
+  loopDelay.disable();
   hosts.flush();
   progress?.finish();
   Error.stackTraceLimit = stackLimit;
 
   // the sweep's size is at most SWEEP_HARD_LIMIT (2^24) addresses: a number
-  const summary = { targets: Number(count), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started };
+  const ms = (ns: number) => (Number.isFinite(ns) && loopDelay.count > 0 ? Math.round(ns / 1e5) / 10 : 0);
+  const summary = {
+    targets: Number(count), ports: ports.ports, probes: result.done, open, elapsedMs: Date.now() - started,
+    timing: {
+      connectTimeout: connectMs ?? 'adaptive',
+      connects: pools.connects, classifications: pools.classifications,
+      peakInFlight: result.peakInFlight,
+      ...timing.stats,
+      eventLoopDelayMs: { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    },
+  };
   const triageReport = plan.triage.report();
   for (const w of plan.triage.warnings(triageReport)) io.err.write(`kubelet-guard scan: warning: ${inertMessage(w)}`);
   line({ summary: { ...summary, findings: counts }, ...triageReport });
@@ -260,7 +299,7 @@ function scanInputs(plan: ScanPlan, opts: ScanCommandOptions): Record<string, un
     ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
     ...(opts.etcdCert !== undefined ? { etcdCert: opts.etcdCert } : {}),
-    collect: opts.collect === true, concurrency: plan.concurrency, rate: plan.rate,
+    collect: opts.collect === true, concurrency: plan.pools.connects, rate: plan.rate,
     connectTimeoutMs: plan.connectMs, timeoutMs: plan.phaseMs, failOn: opts.failOn,
     ...Object.fromEntries(Object.entries(triageInputs(opts)).filter(([, v]) => v !== undefined)),
   };

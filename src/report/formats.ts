@@ -45,7 +45,7 @@ export interface FormatSpec<R> {
 }
 
 export type ScanJsonReport = ReportHeader & {
-  scan: { targets: number; ports: number[]; probes: number; open: number; elapsedMs: number };
+  scan: { targets: number; ports: number[]; probes: number; open: number; elapsedMs: number; timing?: Record<string, unknown> };
   endpoints: Endpoint[];
   findings: Finding[];
   summary: Summary;

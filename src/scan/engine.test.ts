@@ -335,3 +335,140 @@ test('progress line: TTY only, throttled to 10 per second, cleared at the end', 
   pipe.finish();
   assert.deepEqual(piped, []);
 });
+
+test('two pools: connects go on while every classification slot is busy; neither pool exceeds its size', async () => {
+  const CONNECTS = 50;
+  const CLASSIFY = 3;
+  let probes = 0;
+  let maxProbes = 0;
+  let classifying = 0;
+  let maxClassifying = 0;
+  let whileSaturated = 0; // probes finished while all classification slots were taken
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  let fellBack = false;
+  const guard = setTimeout(() => {
+    fellBack = true;
+    open();
+  }, 20_000); // only against a hang: the assertion below is on what happened, not when
+  const classified: string[] = [];
+  const r = await sweep({
+    addresses: hosts(2000),
+    ports: [10250],
+    concurrency: CONNECTS,
+    classifyConcurrency: CLASSIFY,
+    probe: async (host) => {
+      maxProbes = Math.max(maxProbes, ++probes);
+      await new Promise((res) => setImmediate(res));
+      probes--;
+      if (classifying === CLASSIFY && ++whileSaturated >= 300) open();
+      return Number(host.split('.')[3]) % 20 === 0 ? host : undefined;
+    },
+    classify: async (host, _port, found: string) => {
+      maxClassifying = Math.max(maxClassifying, ++classifying);
+      await gate;
+      classifying--;
+      return `${found} classified`;
+    },
+    onResult: (x) => classified.push(x),
+  });
+  clearTimeout(guard);
+  assert.equal(fellBack, false, 'connects stopped while the classifications were busy');
+  assert.equal(maxProbes, CONNECTS);
+  assert.equal(maxClassifying, CLASSIFY);
+  assert.equal(r.done, 2000);
+  assert.equal(classified.length, hosts(2000).filter((h) => Number(h.split('.')[3]) % 20 === 0).length);
+  assert.ok(classified.every((c) => c.endsWith(' classified')));
+  assert.deepEqual(r.peakInFlight, { probes: CONNECTS, classifications: CLASSIFY });
+});
+
+test('two pools: an abort while connects wait for a classification slot ends the sweep', async () => {
+  const ac = new AbortController();
+  let signals = 0;
+  const r = await sweep({
+    addresses: hosts(500),
+    ports: [1],
+    concurrency: 20,
+    classifyConcurrency: 2,
+    signal: ac.signal,
+    probe: async (host) => host,
+    classify: (_h, _p, _f: string, signal) =>
+      new Promise<undefined>((resolve) => {
+        if (++signals === 2) setImmediate(() => ac.abort());
+        signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      }),
+    onResult: () => {},
+  });
+  assert.equal(r.aborted, true);
+  assert.equal(r.done, 0);
+});
+
+test('two pools: a classification that throws or hangs is counted like a probe; its ceiling is its own', async () => {
+  const errors: string[] = [];
+  const r = await sweep({
+    addresses: hosts(6),
+    ports: [1],
+    concurrency: 6,
+    classifyConcurrency: 6,
+    probeCeilingMs: 200,
+    probe: async (host) => host,
+    classify: async (host, _p, _f: string, signal) => {
+      const i = Number(host.split('.')[3]);
+      if (i === 1) throw new Error('bad answer');
+      if (i === 2) return new Promise<string>(() => {}); // never settles: cut by the ceiling
+      void signal;
+      return host;
+    },
+    onResult: () => {},
+    onProbeError: (h) => errors.push(h),
+  });
+  assert.equal(r.done, 6);
+  assert.equal(r.results, 4);
+  assert.equal(r.errors, 1);
+  assert.equal(r.ceilingHits, 1);
+  assert.deepEqual(errors, ['127.0.0.1']);
+});
+
+test('adaptive: probes that wait (on the network) raise the number in flight; answers at once keep it at the start', async () => {
+  const waiting = await sweep({
+    addresses: hosts(3000),
+    ports: [1],
+    concurrency: 1024,
+    adaptive: { from: 16 },
+    probe: () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 300)),
+    onResult: () => {},
+  });
+  assert.equal(waiting.done, 3000);
+  assert.ok(waiting.peakInFlight.probes > 16, `peak ${waiting.peakInFlight.probes}`);
+  assert.ok(waiting.peakInFlight.probes <= 1024);
+  const immediate = await sweep({
+    addresses: hosts(20000),
+    ports: [1],
+    concurrency: 1024,
+    adaptive: { from: 16 },
+    probe: async () => undefined,
+    onResult: () => {},
+  });
+  assert.equal(immediate.done, 20000);
+  assert.equal(immediate.peakInFlight.probes, 16);
+});
+
+test('adaptive: an abort releases the workers waiting for room in flight', async () => {
+  const ac = new AbortController();
+  let started = 0;
+  const r = await sweep({
+    addresses: hosts(500),
+    ports: [1],
+    concurrency: 100,
+    adaptive: { from: 2 },
+    signal: ac.signal,
+    probe: (_h, _p, signal) =>
+      new Promise<undefined>((resolve) => {
+        if (++started === 2) setImmediate(() => ac.abort());
+        signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      }),
+    onResult: () => {},
+  });
+  assert.equal(r.aborted, true);
+  assert.equal(started, 2);
+});

@@ -1,5 +1,10 @@
 // The sweep engine: a fixed pool of workers pulling (host, port) pairs from one lazy iterator,
 // an optional token bucket, results streamed out as they come, progress at most every 100 ms.
+// Two pools when a probe has a second stage (`classify`): the first (a TCP connect, a socket
+// each, mostly waiting on the network) runs `concurrency` at a time; what it finds (an open port)
+// goes to the much smaller pool of classifications (HTTP/TLS exchanges), and the connects go on
+// meanwhile. A connect worker waits for a classification slot before taking its next pair, so at
+// most `concurrency` finds wait at once (backpressure, bounded memory).
 // Memory stays flat however large the sweep: nothing is accumulated but counters, and the only
 // buffer is one window of hosts for interleaving the ports.
 //
@@ -23,16 +28,24 @@ export interface SweepProgress {
   etaSeconds: number | null;
 }
 
-export interface SweepOptions<T> {
+export interface SweepOptions<T, C = T> {
   addresses: Iterable<string>;
   ports: number[];
-  /** probes in flight at most (a fixed pool of this many workers) */
+  /** probes (first stages) in flight at most (a fixed pool of this many workers) */
   concurrency: number;
+  /** the second stage of a probe that found something (an open port: what is it?), in its own
+   *  pool; without it, the probe's own result is the result */
+  classify?: (host: string, port: number, found: C, signal: AbortSignal) => Promise<T | undefined>;
+  /** probes in flight follow the load instead of staying at `concurrency`: from `from` (also the
+   *  least), raised while the event loop keeps up, halved when it runs late (see LoopGovernor) */
+  adaptive?: { from: number };
+  /** classifications in flight at most (default: min(concurrency, 256)) */
+  classifyConcurrency?: number;
   /** probes started per second at most (a token bucket; bursts of at most ~50 ms worth) */
   ratePerSecond?: number;
   /** one probe; undefined means nothing there. It must honour the signal; the engine does not wait
    *  for one that does not, past the ceiling */
-  probe: (host: string, port: number, signal: AbortSignal) => Promise<T | undefined>;
+  probe: (host: string, port: number, signal: AbortSignal) => Promise<C | undefined>;
   /** every result as it comes, never accumulated; a throw here stops the sweep and rejects it */
   onResult: (r: T) => void;
   /** progress at most every 100 ms while the sweep runs, and once at its end */
@@ -44,13 +57,15 @@ export interface SweepOptions<T> {
   isFound?: (r: T) => boolean;
   /** a probe that throws: told here (default: ignored), and counted as done */
   onProbeError?: (host: string, port: number, error: unknown) => void;
-  /** the hard ceiling on one probe, in ms (default 30 000) */
+  /** the hard ceiling on one probe, in ms (default 30 000); a classification has its own */
   probeCeilingMs?: number;
   /** hosts taken at a time for spreading the ports across them (default: concurrency, ≤ 4096) */
   spread?: number;
 }
 
 export interface SweepSummary {
+  /** most first stages and classifications in flight at once */
+  peakInFlight: { probes: number; classifications: number };
   /** probes finished (answered, thrown, or cut by the ceiling); in-flight probes cut by an abort are not counted */
   done: number;
   elapsedMs: number;
@@ -133,11 +148,86 @@ class TokenBucket {
   }
 }
 
-interface Pending<T> {
+interface Pending {
   ctl: AbortController;
   deadline: number;
-  finish: (o: Outcome<T>) => void;
+  /** a first stage (a connect), not a classification */
+  probe: boolean;
+  /** settles the stage from outside: the watchdog (ceiling) or a stop */
+  finish: (o: { kind: 'ceiling' } | { kind: 'aborted' }) => void;
 }
+
+/** A counting semaphore; `cancelAll` (a stop) gives every waiter false. No abort listener a waiter:
+ *  thousands of them, removed one by one, would cost O(n) each. */
+class Slots {
+  private free: number;
+  private readonly waiters: Array<(granted: boolean) => void> = [];
+  private cancelled = false;
+
+  constructor(n: number) {
+    this.free = n;
+  }
+
+  acquire(): boolean | Promise<boolean> {
+    if (this.cancelled) return false;
+    if (this.free > 0) {
+      this.free--;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next(true); // the slot passes straight to the waiter
+    else this.free++;
+  }
+
+  cancelAll(): void {
+    this.cancelled = true;
+    for (const w of this.waiters.splice(0)) w(false);
+  }
+}
+
+/**
+ * How many probes may be in flight. A pending connect that waits on the network costs a socket and
+ * no CPU, so where most probes wait (dropped packets) thousands in flight are cheap and make the
+ * sweep fast; where every connect is answered at once (loopback, a LAN of closed ports) the sweep is
+ * CPU-bound, and more in flight only adds memory (measured on a loopback /16: 4,096 in flight,
+ * ~310 MiB and no faster than 256, ~180 MiB). Every 100 ms: with the pool full, the loop on time
+ * (under 50 ms late) and at least half the probes in flight waiting longer than a tick (on the
+ * network, not on this process), one `from` more; the loop over 100 ms late: halve.
+ */
+class LoopGovernor {
+  cap: number;
+  private readonly min: number;
+  private readonly max: number;
+  private last = performance.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(min: number, max: number, full: () => boolean, waitingOnNetwork: (olderThan: number) => boolean, onChange: () => void) {
+    this.min = min;
+    this.max = max;
+    this.cap = min;
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - this.last - GOVERNOR_TICK_MS;
+      this.last = now;
+      const before = this.cap;
+      if (late > GOVERNOR_LATE_MS) this.cap = Math.max(this.min, Math.floor(this.cap / 2));
+      else if (late < GOVERNOR_ON_TIME_MS && full() && waitingOnNetwork(now - GOVERNOR_TICK_MS)) this.cap = Math.min(this.max, this.cap + this.min);
+      if (this.cap > before) onChange();
+    }, GOVERNOR_TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+const GOVERNOR_TICK_MS = 100;
+const GOVERNOR_LATE_MS = 100;
+const GOVERNOR_ON_TIME_MS = 50;
 
 type Outcome<T> = { kind: 'ok'; value: T | undefined } | { kind: 'error'; error: unknown } | { kind: 'ceiling' } | { kind: 'aborted' };
 
@@ -145,16 +235,20 @@ function toTotal(n: bigint): bigint | number {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
 
-export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
+export function sweep<T>(opts: SweepOptions<T, T> & { classify?: undefined }): Promise<SweepSummary>;
+export function sweep<T, C>(opts: SweepOptions<T, C> & { classify: NonNullable<SweepOptions<T, C>['classify']> }): Promise<SweepSummary>;
+export async function sweep<T, C>(opts: SweepOptions<T, C>): Promise<SweepSummary> {
   const concurrency = Math.floor(opts.concurrency);
   if (!(concurrency >= 1)) throw new RangeError(`concurrency must be at least 1, not ${opts.concurrency}`);
+  const classifyConcurrency = Math.floor(opts.classifyConcurrency ?? Math.min(concurrency, 256));
+  if (!(classifyConcurrency >= 1)) throw new RangeError(`classifyConcurrency must be at least 1, not ${opts.classifyConcurrency}`);
   if (opts.ratePerSecond !== undefined && !(opts.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be above 0, not ${opts.ratePerSecond}`);
   const ceilingMs = opts.probeCeilingMs ?? DEFAULT_PROBE_CEILING_MS;
   if (!(ceilingMs > 0)) throw new RangeError(`probeCeilingMs must be above 0, not ${ceilingMs}`);
   const ports = [...opts.ports];
 
   const started = performance.now();
-  const summary: SweepSummary = { done: 0, elapsedMs: 0, aborted: false, results: 0, errors: 0, ceilingHits: 0 };
+  const summary: SweepSummary = { done: 0, elapsedMs: 0, aborted: false, results: 0, errors: 0, ceilingHits: 0, peakInFlight: { probes: 0, classifications: 0 } };
   let found = 0;
 
   // total probes, when known
@@ -168,10 +262,15 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
   setMaxListeners(0, stop.signal); // every worker waiting on the rate limit listens to it
   let failure: { error: unknown } | undefined;
   // probes in flight and their deadlines: one watchdog timer for all of them, not one per probe
-  const inflight = new Set<Pending<T>>();
+  const inflight = new Set<Pending>();
+  // workers waiting for room in flight (adaptive) or for a classification slot: a stop releases them
+  const waitingForCap: Array<(granted: boolean) => void> = [];
+  const slots = new Slots(classifyConcurrency);
   const halt = (reason: unknown) => {
     if (stop.signal.aborted) return;
     stop.abort(reason);
+    for (const w of waitingForCap.splice(0)) w(false);
+    slots.cancelAll();
     for (const p of inflight) {
       p.finish({ kind: 'aborted' });
       p.ctl.abort(reason);
@@ -232,23 +331,19 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
     Math.min(1000, Math.max(5, ceilingMs / 10)),
   );
 
-  // one probe: settled by its own answer, the watchdog (ceiling) or a stop, whichever comes first
-  const runOne = (host: string, port: number): Promise<Outcome<T>> => {
+  // one stage of a probe: settled by its own answer, the watchdog (ceiling) or a stop, whichever comes first
+  const runOne = <V>(start: (signal: AbortSignal) => Promise<V | undefined>, probe: boolean): Promise<Outcome<V>> => {
     const ctl = new AbortController();
-    return new Promise<Outcome<T>>((resolve) => {
-      const pending: Pending<T> = {
-        ctl,
-        deadline: performance.now() + ceilingMs,
-        finish: (o) => {
-          if (!inflight.delete(pending)) return; // settled already
-          resolve(o);
-        },
+    return new Promise<Outcome<V>>((resolve) => {
+      const finish = (o: Outcome<V>) => {
+        if (!inflight.delete(pending)) return; // settled already
+        resolve(o);
       };
-      const finish = pending.finish;
+      const pending: Pending = { ctl, deadline: performance.now() + ceilingMs, probe, finish };
       inflight.add(pending);
-      let p: Promise<T | undefined>;
+      let p: Promise<V | undefined>;
       try {
-        p = opts.probe(host, port, ctl.signal);
+        p = start(ctl.signal);
       } catch (error) {
         finish({ kind: 'error', error });
         return;
@@ -258,6 +353,77 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
         (error: unknown) => finish({ kind: 'error', error }),
       );
     });
+  };
+
+  // a finished probe (or classification): counted, its result handed over; false once the sweep stops
+  const record = (host: string, port: number, o: Outcome<T>): boolean => {
+    if (o.kind === 'aborted') return false;
+    summary.done++;
+    if (o.kind === 'ceiling') summary.ceilingHits++;
+    else if (o.kind === 'error') {
+      summary.errors++;
+      try {
+        opts.onProbeError?.(host, port, o.error);
+      } catch {
+        // diagnostics only
+      }
+    } else if (o.value !== undefined) {
+      summary.results++;
+      try {
+        if (opts.isFound?.(o.value)) found++;
+        opts.onResult(o.value);
+      } catch (error) {
+        failure ??= { error };
+        halt(error);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const classifying = new Set<Promise<void>>();
+  let probesInFlight = 0;
+  let classificationsInFlight = 0;
+  // adaptive: workers beyond the governor's cap wait (waitingForCap) for a probe to finish or the
+  // cap to rise; this hands the room there is now to them (each counted in flight at once)
+  const wakeForCap = (): void => {
+    while (waitingForCap.length > 0 && probesInFlight < (governor?.cap ?? Infinity)) waitingForCap.shift()!(true);
+  };
+  const governor: LoopGovernor | undefined = opts.adaptive ? new LoopGovernor(Math.min(concurrency, Math.max(1, Math.floor(opts.adaptive.from))), concurrency, () => probesInFlight >= (governor?.cap ?? 0), (before) => {
+    // started before `before`: its deadline is earlier than before + ceilingMs
+    let old = 0;
+    for (const p of inflight) if (p.probe && p.deadline < before + ceilingMs) old++;
+    return old * 2 >= probesInFlight;
+  }, wakeForCap) : undefined;
+  // a probe's place in flight, taken synchronously when there is room (so that workers started in
+  // one turn cannot all pass the same check); false when the sweep stops meanwhile
+  const takeProbeSlot = (): boolean | Promise<boolean> => {
+    if (!governor || probesInFlight < governor.cap) {
+      probesInFlight++;
+      return true;
+    }
+    // no abort listener a waiter (thousands of them, removed one by one, cost O(n) each): a stop
+    // hands every waiter false at once (halt)
+    if (stop.signal.aborted) return false;
+    return new Promise<boolean>((resolve) => {
+      waitingForCap.push((granted) => {
+        if (granted) probesInFlight++;
+        resolve(granted);
+      });
+    });
+  };
+  const classifyLater = (host: string, port: number, value: C, classify: NonNullable<SweepOptions<T, C>['classify']>) => {
+    const job = (async () => {
+      summary.peakInFlight.classifications = Math.max(summary.peakInFlight.classifications, ++classificationsInFlight);
+      try {
+        record(host, port, await runOne((signal) => classify(host, port, value, signal), false));
+      } finally {
+        classificationsInFlight--;
+        slots.release();
+      }
+    })();
+    classifying.add(job);
+    void job.finally(() => classifying.delete(job));
   };
 
   let sinceYield = 0;
@@ -286,34 +452,32 @@ export async function sweep<T>(opts: SweepOptions<T>): Promise<SweepSummary> {
         if (stop.signal.aborted) return;
       }
       const { host, port } = next.value;
-      const o = await runOne(host, port);
-      if (o.kind === 'aborted') return;
-      summary.done++;
-      if (o.kind === 'ceiling') summary.ceilingHits++;
-      else if (o.kind === 'error') {
-        summary.errors++;
-        try {
-          opts.onProbeError?.(host, port, o.error);
-        } catch {
-          // diagnostics only
-        }
-      } else if (o.value !== undefined) {
-        summary.results++;
-        try {
-          if (opts.isFound?.(o.value)) found++;
-          opts.onResult(o.value);
-        } catch (error) {
-          failure ??= { error };
-          halt(error);
+      const slot = takeProbeSlot();
+      if (slot !== true && !(await slot)) return;
+      summary.peakInFlight.probes = Math.max(summary.peakInFlight.probes, probesInFlight);
+      const o = await runOne((signal) => opts.probe(host, port, signal), true);
+      probesInFlight--;
+      wakeForCap();
+      if (o.kind === 'ok' && o.value !== undefined && opts.classify) {
+        // found: to the classification pool, once a slot is free (this worker waits for it: backpressure)
+        const got = slots.acquire();
+        if (got !== true && !(await got)) return;
+        if (stop.signal.aborted) {
+          slots.release();
           return;
         }
+        classifyLater(host, port, o.value, opts.classify);
+        continue;
       }
+      if (!record(host, port, o as Outcome<T>)) return;
     }
   };
 
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
+    while (classifying.size > 0) await Promise.all([...classifying]);
   } finally {
+    governor?.stop();
     clearInterval(watchdog);
     if (ticker) clearInterval(ticker);
     opts.signal?.removeEventListener('abort', onOuterAbort);

@@ -28,6 +28,8 @@ export interface TcpConnectResult {
   state: 'open' | 'closed' | 'filtered';
   ms: number;
   detail?: string;
+  /** filtered because no answer came in time (not a no-route or other error): worth a retry */
+  timedOut?: true;
 }
 
 /** A connection to itself (TCP simultaneous open on loopback) proves nothing listens: drop it. */
@@ -734,8 +736,9 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, opts: 
       clearTimeout(timer);
       sock.on('error', () => {});
       sock.destroy();
-      resolve({ state, ms: elapsed(), ...(detail !== undefined ? { detail } : {}) });
+      resolve({ state, ms: elapsed(), ...(detail !== undefined ? { detail } : {}), ...(timedOut ? { timedOut: true as const } : {}) });
     };
+    let timedOut = false;
     sock.on('error', (err) => {
       const code = errCode(err);
       if (code === 'ECONNREFUSED' || code === 'ECONNRESET') finish('closed', errnoWords(code));
@@ -745,7 +748,25 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, opts: 
       if (isSelfConnect(sock)) finish('closed', 'TCP self-connect: nothing listens on the port');
       else finish('open');
     });
-    // finish() runs only from these events and this timer, all later than this line
-    const timer = setTimeout(() => finish('filtered', `no answer within ${timeoutMs} ms`), clampMs(timeoutMs, 1000));
+    // finish() runs only from these events and this timer, all later than this line.
+    // The timer's firing proves only that the time passed, not that no answer came: when the event
+    // loop was busy past the deadline, the SYN-ACK (or RST) may be waiting in the kernel with its
+    // 'connect' not yet dispatched, and timers run before I/O in a loop turn. So the verdict waits
+    // for the check phase (setImmediate), after the poll phase that follows the timers: an answer
+    // that arrived before that poll, which is later than the deadline, is seen first.
+    const timer = setTimeout(() => {
+      if (done) return;
+      setImmediate(() => {
+        if (done) return;
+        // connected but its event not yet emitted: not a timeout
+        if (!sock.connecting && !sock.destroyed && sock.remoteAddress !== undefined) {
+          if (isSelfConnect(sock)) finish('closed', 'TCP self-connect: nothing listens on the port');
+          else finish('open');
+          return;
+        }
+        timedOut = true;
+        finish('filtered', `no answer within ${timeoutMs} ms`);
+      });
+    }, clampMs(timeoutMs, 1000));
   });
 }

@@ -71,6 +71,17 @@ test('jsonl streams one line per endpoint and a summary; usage errors exit 2', a
   const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(lines.length >= 3);
   assert.ok(lines.at(-1).summary);
+  // adaptive timing and two pools by default; --connect-timeout and --concurrency override them
+  const timing = lines.at(-1).summary.timing;
+  assert.equal(timing.connectTimeout, 'adaptive');
+  assert.ok(timing.connects >= timing.classifications && timing.classifications >= 1, JSON.stringify(timing));
+  assert.ok(timing.eventLoopDelayMs.max >= 0);
+  const fixed = await run('127.0.61.1-3', '--ports', String(open.ports.secure), '--format', 'jsonl', '--connect-timeout', '700', '--concurrency', '8');
+  const fixedTiming = JSON.parse(fixed.out.trim().split('\n').at(-1)!).summary.timing;
+  assert.equal(fixedTiming.connectTimeout, 700);
+  assert.equal(fixedTiming.connects, 8);
+  assert.equal(fixedTiming.classifications, 8);
+  assert.equal((await run('127.0.61.1', '--concurrency', '0')).code, 2);
   assert.equal((await run('10.0.0.0/8', '--no-progress')).code, 2); // over the sweep guard
   assert.equal((await run('300.1.2.3')).code, 2);
   assert.equal((await run()).code, 2);
