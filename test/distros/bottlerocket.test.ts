@@ -7,34 +7,21 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_CHECKS } from '../../src/checks/index.ts';
-import { runChecks } from '../../src/checks/run.ts';
 import type { Finding } from '../../src/checks/types.ts';
 import { makePlan } from '../../src/fix/plan.ts';
-import { gatherNodeFacts } from '../../src/sources/node.ts';
 import { RootFs, type ReadResult } from '../../src/sources/root-fs.ts';
 import { bottlerocketInstead } from '../../src/distros/bottlerocket.ts';
-import { copyOf } from './example-node.ts';
+import { auditFacts, copyOf, edit } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'bottlerocket', 'kubeadm-worker'], { stdio: 'inherit' });
 const EX = fileURLToPath(new URL('../../examples/nodes/bottlerocket', import.meta.url));
 const CONFIG = '/etc/kubernetes/kubelet/config';
 const EXEC_START = '/etc/systemd/system/kubelet.service.d/exec-start.conf';
 
-function audit(root: string, opts: { fs?: RootFs; distribution?: string } = {}) {
-  const facts = gatherNodeFacts({ root, now: new Date('2026-11-23T00:00:00Z'), ...opts });
-  return { facts, findings: runChecks(NODE_CHECKS, facts) };
-}
+const audit = auditFacts;
 const one = (fs: Finding[], id: string) => fs.find((f) => f.check === id);
 
 const copy = () => copyOf('bottlerocket');
-function edit(root: string, file: string, from: string | RegExp, to: string): void {
-  const p = path.join(root, file);
-  const text = fs.readFileSync(p, 'utf8');
-  const next = text.replace(from, to);
-  assert.notEqual(next, text, `${file}: nothing replaced`);
-  fs.writeFileSync(p, next);
-}
 
 test('detected from os-release (ID=bottlerocket) and the kubelet-config template, with its version', () => {
   const { facts } = audit(EX);

@@ -6,6 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeReport } from '../../src/report/model.ts';
+import type { NodeFacts } from '../../src/facts/types.ts';
+import type { Finding } from '../../src/checks/types.ts';
+import { NODE_CHECKS } from '../../src/checks/index.ts';
+import { runChecks } from '../../src/checks/run.ts';
+import { gatherNodeFacts, type NodeOptions } from '../../src/sources/node.ts';
 import { runCli } from '../run-cli.ts';
 import { tempDir } from '../support/tmp.ts';
 
@@ -21,6 +26,12 @@ export async function audit(root: string, ...extra: string[]): Promise<NodeRepor
 
 export const example = (name: string, ...extra: string[]) => audit(path.join(EXAMPLES, name), ...extra);
 
+/** The node audit in this process: the facts and the findings (a test's own RootFs, version or distribution). */
+export function auditFacts(root: string, opts: Omit<NodeOptions, 'root'> = {}): { facts: NodeFacts; findings: Finding[] } {
+  const facts = gatherNodeFacts({ root, now: new Date('2026-11-23T00:00:00Z'), ...opts });
+  return { facts, findings: runChecks(NODE_CHECKS, facts) };
+}
+
 /** A copy of an example node with modes, owners and symlinks (GNU cp -a). */
 export function copyOf(name: string): string {
   const dst = tempDir(`kg-${name}-`);
@@ -29,11 +40,11 @@ export function copyOf(name: string): string {
   return dst;
 }
 
-/** Rewrites a node file of a copied tree, keeping its mode. */
-export function edit(root: string, nodePath: string, change: (text: string) => string): void {
+/** Rewrites a node file of a copied tree, keeping its mode: by a function, or replacing `from` with `to`. */
+export function edit(root: string, nodePath: string, change: ((text: string) => string) | string | RegExp, to = ''): void {
   const host = path.join(root, nodePath);
   const before = fs.readFileSync(host, 'utf8');
-  const after = change(before);
+  const after = typeof change === 'function' ? change(before) : before.replace(change, to);
   assert.notEqual(after, before, `${nodePath} unchanged`);
   fs.writeFileSync(host, after);
 }

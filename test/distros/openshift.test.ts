@@ -5,38 +5,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { NODE_CHECKS } from '../../src/checks/index.ts';
-import { runChecks } from '../../src/checks/run.ts';
 import type { Finding } from '../../src/checks/types.ts';
 import { makePlan } from '../../src/fix/plan.ts';
-import { gatherNodeFacts } from '../../src/sources/node.ts';
 import { RootFs, type ReadResult } from '../../src/sources/root-fs.ts';
 import { kubeletConfigExample, openshiftInstead, openshiftKubeletMinor } from '../../src/distros/openshift.ts';
-import { copyOf } from './example-node.ts';
+import { auditFacts, copyOf, edit } from './example-node.ts';
 
 spawnSync(process.execPath, ['scripts/setup-examples.js', 'openshift-worker'], { stdio: 'inherit' });
 const EX = fileURLToPath(new URL('../../examples/nodes/openshift-worker', import.meta.url));
 const CONFIG = '/etc/kubernetes/kubelet.conf';
 const UNIT = '/etc/systemd/system/kubelet.service';
 
-function audit(root: string, opts: { fs?: RootFs; distribution?: string; kubeletVersion?: string } = {}) {
-  const facts = gatherNodeFacts({ root, now: new Date('2026-11-23T00:00:00Z'), ...opts });
-  return { facts, findings: runChecks(NODE_CHECKS, facts) };
-}
+const audit = auditFacts;
 const one = (fs: Finding[], id: string) => fs.find((f) => f.check === id);
 
 const copy = () => copyOf('openshift-worker');
-function edit(root: string, file: string, from: string | RegExp, to: string): void {
-  const p = path.join(root, file);
-  const text = fs.readFileSync(p, 'utf8');
-  const next = text.replace(from, to);
-  assert.notEqual(next, text, `${file}: nothing replaced`);
-  fs.writeFileSync(p, next);
-}
 
 test('detected from os-release (ID="rhcos") and the machine-config-daemon, OpenShift 4.20, kubelet 1.33', () => {
   const { facts } = audit(EX);
