@@ -111,8 +111,6 @@ export interface Distribution {
   version?: VersionSource[];
   /** files it writes again, and where a change belongs instead */
   managed?: ManagedFile[];
-  /** set when the kubelet's configuration cannot be seen from the node: why, and what to run instead */
-  unseen?: string;
   /**
    * How a Node object shows it to `kubelet-guard cluster` (status.nodeInfo, spec.providerID,
    * labels): the first entry whose every field matches names the platform of that node.

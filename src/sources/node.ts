@@ -108,9 +108,7 @@ function nodeOs(live: boolean, kubelet: KubeletFacts): Pick<NodeFacts, 'os'> {
 
 function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions, distro: Distribution): KubeletFacts {
   const diagnostics: Diagnostic[] = [];
-  const launch = distro.unseen
-    ? { diagnostics: [], missing: distro.unseen }
-    : distro.launch({ fs, live, fromFiles: opts.kubeletFromFiles === true, ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion } : {}) });
+  const launch = distro.launch({ fs, live, fromFiles: opts.kubeletFromFiles === true, ...(opts.kubeletVersion ? { kubeletVersion: opts.kubeletVersion } : {}) });
   diagnostics.push(...launch.diagnostics);
   const invocation = launch.invocation;
 
