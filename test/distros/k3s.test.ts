@@ -170,6 +170,23 @@ test('hostile config.yaml: a huge or deeply nested file is bounded, no crash', a
   }
 });
 
+test('hostile config.yaml.d: past 10,000 kubelet-arg words the rest is not read, and what it could set is unknown, never pass', async () => {
+  const dir = copy();
+  try {
+    const d = `${dir}/etc/rancher/k3s/config.yaml.d`;
+    fs.mkdirSync(d, { recursive: true });
+    // 3 files of 4,000 kubelet-arg+ items: 12,000 words
+    const body = `kubelet-arg+:\n${'  - "v=1"\n'.repeat(4_000)}`;
+    for (let i = 0; i < 3; i++) fs.writeFileSync(`${d}/${String(i).padStart(2, '0')}.yaml`, body);
+    // the last file turns anonymous authentication on: it is past the bound, so not read
+    fs.writeFileSync(`${d}/99-anon.yaml`, 'kubelet-arg+:\n  - anonymous-auth=true\n');
+    const r = await report(dir);
+    assert.equal(verdict(r, 'kubelet-anonymous-auth'), 'unknown');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('fix never edits the regenerated defaults drop-in; a failing default goes into a drop-in after it', () => {
   assert.equal(k3s.managed?.[0]?.when, 'boot');
   const f = gatherNodeFacts({ root: EX });

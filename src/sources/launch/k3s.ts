@@ -78,6 +78,10 @@ interface ListWord {
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const MAX_CONFIG_DROPINS = 1000;
+/** bytes of config.yaml and config.yaml.d read in all: a hostile folder of 1,000 files of 1 MiB must not exhaust memory */
+export const MAX_CONFIG_TOTAL_BYTES = 16 * 1024 * 1024;
+/** kubelet-arg words kept: beyond, the rest is not read (each costs the parser and the merge; no real node has thousands) */
+export const MAX_KUBELET_ARGS = 10_000;
 
 export function k3sLaunch(f: K3sFlavour): LaunchModel {
   return (ctx: LaunchContext): Launch => {
@@ -266,11 +270,17 @@ function readConfigArgs(fs: RootFs, path: string, program: string): ConfigArgs {
   let dataDir: string | undefined;
   let nodeName: ConfigArgs['nodeName'];
   let withNodeId = false;
+  let total = 0;
   for (const file of files) {
     const r = fs.read(file, MAX_CONFIG_BYTES);
     if (!r.ok) {
       hidden ??= `cannot read ${file}: ${r.error}`;
       continue;
+    }
+    total += r.bytes.length;
+    if (total > MAX_CONFIG_TOTAL_BYTES) {
+      hidden ??= `the ${program} configuration files hold more than ${MAX_CONFIG_TOTAL_BYTES} bytes: ${file} and the files after it were not read`;
+      break;
     }
     const doc = decodeK8sYaml(r.bytes.toString('utf8'));
     if (doc.status !== 'ok') {
@@ -295,7 +305,12 @@ function readConfigArgs(fs: RootFs, path: string, program: string): ConfigArgs {
       if (key === 'with-node-id') withNodeId = fld.value.kind === 'bool' ? fld.value.value : fld.value.kind !== 'null';
       if (key !== 'kubelet-arg') continue;
       const items = listItems(fld.value, file, fld.line, rawKey);
-      kubeletArgs = append && kubeletArgs ? [...kubeletArgs, ...items] : items;
+      if (append && kubeletArgs) for (const w of items) kubeletArgs.push(w); // no spread: a list may hold 100,000s
+      else kubeletArgs = items;
+      if (kubeletArgs.length > MAX_KUBELET_ARGS) {
+        hidden ??= `more than ${MAX_KUBELET_ARGS} kubelet-arg words in the ${program} configuration (at ${file}): the rest were not read`;
+        kubeletArgs.length = MAX_KUBELET_ARGS;
+      }
     }
   }
   return { words: kubeletArgs ?? [], ...(dataDir ? { dataDir } : {}), ...(nodeName ? { nodeName } : {}), ...(withNodeId ? { withNodeId } : {}), diagnostics, ...(hidden ? { hidden } : {}) };
