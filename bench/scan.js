@@ -248,7 +248,7 @@ async function engineRun(expected, nodeFlags = []) {
     const { sweep } = await import(${url('src/scan/engine.ts')});
     const { iterateAddresses, countAddresses, parseTargetSpec } = await import(${url('src/scan/targets.ts')});
     let tcpConnect, which = 'tcpConnect (src/scan/http-client.ts)';
-    try { ({ tcpConnect } = await import(${url('src/scan/http-client.ts')})); } catch (e) { tcpConnect = undefined; }
+    try { ({ tcpConnect } = await import(${url('src/scan/tcp-connect.ts')})); } catch (e) { tcpConnect = undefined; }
     if (typeof tcpConnect !== 'function') {
       which = 'the benchmark\\'s own connect (http-client.ts unavailable)';
       tcpConnect = (host, port, ms) => new Promise((resolve) => {

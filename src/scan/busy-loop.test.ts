@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { tcpConnect } from './http-client.ts';
+import { tcpConnect, tcpConnectHandle, tcpConnectSocket, type TcpConnect } from './tcp-connect.ts';
 import { sweep } from './engine.ts';
 import type { Connect } from './connect-timing.ts';
 
@@ -40,22 +40,25 @@ function busyWait(ms: number): void {
   }
 }
 
-test('tcpConnect: a connect that completed while the event loop was blocked is open, not filtered', async () => {
-  const ls = await listeners(16);
-  try {
-    const perListener = 128; // 2,048 connects pending at once, 128 a listener (well under the backlog)
-    const pending: Array<Promise<{ state: string }>> = [];
-    for (let k = 0; k < perListener; k++) for (const l of ls) pending.push(tcpConnect(l.host, l.port, 5));
-    // the connects are issued on the next tick; block right after them, before any poll: every
-    // 5 ms timer expires while the handshakes complete in the kernel
-    process.nextTick(() => busyWait(400));
-    const results = await Promise.all(pending);
-    const notOpen = results.filter((r) => r.state !== 'open');
-    assert.equal(notOpen.length, 0, `${notOpen.length} of ${results.length} open ports reported ${JSON.stringify(notOpen[0])}`);
-  } finally {
-    await Promise.all(ls.map((l) => new Promise((r) => l.server.close(r))));
-  }
-});
+const viaHandle: TcpConnect = (host, port, ms) => tcpConnectHandle(host, port, ms) ?? assert.fail('the handle is not usable here');
+for (const [name, connect] of [['libuv\'s handle', viaHandle], ['net.Socket', tcpConnectSocket]] as const) {
+  test(`tcpConnect through ${name}: a connect that completed while the event loop was blocked is open, not filtered`, async () => {
+    const ls = await listeners(16);
+    try {
+      const perListener = 128; // 2,048 connects pending at once, 128 a listener (well under the backlog)
+      const pending: Array<Promise<{ state: string }>> = [];
+      for (let k = 0; k < perListener; k++) for (const l of ls) pending.push(connect(l.host, l.port, 5));
+      // the connects are issued by now or on the next tick (net.Socket); block right after them,
+      // before any poll: every 5 ms timer expires while the handshakes complete in the kernel
+      process.nextTick(() => busyWait(400));
+      const results = await Promise.all(pending);
+      const notOpen = results.filter((r) => r.state !== 'open');
+      assert.equal(notOpen.length, 0, `${notOpen.length} of ${results.length} open ports reported ${JSON.stringify(notOpen[0])}`);
+    } finally {
+      await Promise.all(ls.map((l) => new Promise((r) => l.server.close(r))));
+    }
+  });
+}
 
 /** listeners on `hosts`, all on one port (the first one's, chosen by the kernel) */
 async function onOnePort(hosts: string[]): Promise<{ port: number; servers: net.Server[] }> {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConnectTiming, RttEstimator, connectWithRetry, networkKey, CONNECT_TIMEOUT_FLOOR_MS, INITIAL_CONNECT_TIMEOUT_MS, type Connect } from './connect-timing.ts';
-import type { TcpConnectResult } from './http-client.ts';
+import type { TcpConnectResult } from './tcp-connect.ts';
 
 const rtt = fc.double({ min: 0, max: 5000, noNaN: true });
 const bounds = fc.tuple(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 5000 })).map(([floor, extra]) => ({ floor, initial: floor + extra }));

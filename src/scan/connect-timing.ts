@@ -21,7 +21,7 @@
 // SYN-ACK is not a firewall), with twice the first attempt's timeout (RFC 6298 §5.5's back-off),
 // never above the initial: a host slower than its neighbours gets its answer counted.
 import { isIPv4, isIPv6 } from 'node:net';
-import type { TcpConnectResult } from './http-client.ts';
+import type { TcpConnectResult } from './tcp-connect.ts';
 
 export const INITIAL_CONNECT_TIMEOUT_MS = 1000;
 export const CONNECT_TIMEOUT_FLOOR_MS = 100;

@@ -453,7 +453,7 @@ test('adaptive: probes that wait (on the network) raise the number in flight; an
   assert.equal(immediate.peakInFlight.probes, 16);
 });
 
-test('adaptive: an abort releases the workers waiting for room in flight', async () => {
+test('adaptive: only as many probes start as the cap allows, and an abort ends the sweep', async () => {
   const ac = new AbortController();
   let started = 0;
   const r = await sweep({

@@ -4,7 +4,7 @@
 // deadline measured. Every server socket has an 'error' handler; everything is closed at the end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import fc from 'fast-check';
-import { httpRequest, sawCertificateRequest, tcpConnect } from './http-client.ts';
+import { httpRequest, sawCertificateRequest } from './http-client.ts';
 import type { HttpRequest, HttpResult } from './http-contract.ts';
 import { afterRequestHead } from '../../test/scan/hostile.ts';
+import { backlogFull } from '../../test/support/backlog-full.ts';
 
 const H = '127.0.0.1';
 const noop = (): void => {};
@@ -99,50 +100,6 @@ async function serve(server: net.Server, host = H): Promise<Running> {
 /** A raw TCP server: `onSocket` writes whatever bytes it likes. */
 function rawServer(onSocket: (s: net.Socket) => void, host = H): Promise<Running> {
   return serve(net.createServer(onSocket), host);
-}
-
-/** A listener with a full accept queue (python, backlog 0): the next SYN is dropped, connect hangs. */
-async function backlogFull(): Promise<{ port: number; close: () => Promise<void> } | undefined> {
-  let py: ChildProcess;
-  try {
-    py = spawn('python3', ['-c', "import socket,sys\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()"], { stdio: ['pipe', 'pipe', 'ignore'] });
-  } catch {
-    return undefined;
-  }
-  py.on('error', noop);
-  py.stdin?.on('error', noop);
-  const port = await new Promise<number | undefined>((resolve) => {
-    py.once('error', () => resolve(undefined));
-    py.once('exit', () => resolve(undefined));
-    py.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-  });
-  const exited = new Promise<void>((resolve) => {
-    py.once('close', () => resolve());
-    py.once('error', () => resolve());
-  });
-  const stop = async (): Promise<void> => {
-    py.stdin?.end();
-    py.kill();
-    await exited;
-  };
-  if (!port) {
-    await stop();
-    return undefined;
-  }
-  // fill the queue (one connection with backlog 0)
-  const filler = net.connect({ host: H, port });
-  filler.on('error', noop);
-  await new Promise<void>((resolve) => {
-    filler.once('connect', () => resolve());
-    filler.once('error', () => resolve());
-  });
-  return {
-    port,
-    close: async () => {
-      filler.destroy();
-      await stop();
-    },
-  };
 }
 
 function ipv6Available(): Promise<boolean> {
@@ -457,10 +414,6 @@ describe('per-phase deadlines (300 ms each; fired within 250–1500 ms on a load
       assert.equal(r.error, 'connect-timeout');
       within(r.ms, 'connect');
       t.diagnostic(`connect: deadline ${D} ms → fired at ${r.ms} ms`);
-      const c = await tcpConnect(H, full.port, D);
-      assert.equal(c.state, 'filtered');
-      within(c.ms, 'tcpConnect');
-      t.diagnostic(`tcpConnect: deadline ${D} ms → fired at ${c.ms} ms`);
     } finally {
       await full.close();
     }
@@ -537,26 +490,6 @@ describe('per-phase deadlines (300 ms each; fired within 250–1500 ms on a load
   });
 });
 
-// ---- tcpConnect ------------------------------------------------------------------------------------
-
-describe('tcpConnect', () => {
-  test('open, closed (refused) and a self-connect (closed)', async () => {
-    const srv = await serve(net.createServer((s) => s.end()));
-    const o = await tcpConnect(H, srv.port, 1000);
-    assert.equal(o.state, 'open');
-    const port = srv.port;
-    await srv.close();
-    const c = await tcpConnect(H, port, 1000);
-    assert.equal(c.state, 'closed');
-    // bind the local end to the same address and port: TCP simultaneous open connects to itself
-    const self = await tcpConnect(H, port, 1000, { localAddress: H, localPort: port });
-    assert.equal(self.state, 'closed');
-    assert.match(self.detail ?? '', /self-connect/);
-    const bad = await tcpConnect(H, 70000, 1000);
-    assert.equal(bad.state, 'filtered');
-  });
-});
-
 // ---- IPv6 ------------------------------------------------------------------------------------------
 
 describe('IPv6 (::1)', () => {
@@ -580,8 +513,6 @@ describe('IPv6 (::1)', () => {
     const tr = ok(await httpRequest({ host: '::1', port: tsrv.port, tls: true, method: 'GET', path: '/' }));
     assert.equal(tr.res.body.toString(), 'v6s');
     assert.ok(tr.res.tls?.peer?.sans?.includes('IP Address:0:0:0:0:0:0:0:1'));
-    const c = await tcpConnect('::1', tsrv.port, 1000);
-    assert.equal(c.state, 'open');
   });
 });
 

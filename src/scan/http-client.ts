@@ -12,7 +12,7 @@ import { X509Certificate, createDecipheriv, createHmac, type DecipherGCM } from 
 import { ByteSink } from '../net/byte-sink.ts';
 import { DEFAULT_TIMEOUTS } from './http-contract.ts';
 import type { HttpErrorKind, HttpRequest, HttpResponse, HttpResult, PeerCertificateInfo, Timeouts } from './http-contract.ts';
-import { errnoWords, errorWords } from '../sources/errno.ts';
+import { errorWords } from '../sources/errno.ts';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -23,14 +23,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type Phase = 'connect' | 'tls' | 'headers' | 'body' | 'done';
 type TlsFacts = NonNullable<HttpResponse['tls']>;
-
-export interface TcpConnectResult {
-  state: 'open' | 'closed' | 'filtered';
-  ms: number;
-  detail?: string;
-  /** filtered because no answer came in time (not a no-route or other error): worth a retry */
-  timedOut?: true;
-}
 
 /** A connection to itself (TCP simultaneous open on loopback) proves nothing listens: drop it. */
 function isSelfConnect(s: net.Socket): boolean {
@@ -709,64 +701,4 @@ function run(given: HttpRequest, resolve: (r: HttpResult) => void, maxBody: numb
   });
   armTimer(t.connect, () => fail('connect-timeout', `no TCP connection within ${t.connect} ms`));
   req.signal?.addEventListener('abort', onAbort, { once: true });
-}
-
-// ---- Port state ----------------------------------------------------------------------------------
-
-/**
- * One TCP connect: open, closed (refused, or a self-connect) or filtered (no answer in time, or no
- * route). `opts` binds the local end (tests use it to provoke a self-connect).
- */
-export function tcpConnect(host: string, port: number, timeoutMs: number, opts: { localAddress?: string; localPort?: number } = {}): Promise<TcpConnectResult> {
-  return new Promise<TcpConnectResult>((resolve) => {
-    const t0 = performance.now();
-    const elapsed = (): number => Math.round(performance.now() - t0);
-    let sock: net.Socket;
-    try {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${String(port)}`);
-      sock = net.connect({ host, port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}), ...(opts.localPort ? { localPort: opts.localPort } : {}) });
-    } catch (err) {
-      resolve({ state: 'filtered', ms: elapsed(), detail: errText(err) });
-      return;
-    }
-    let done = false;
-    const finish = (state: TcpConnectResult['state'], detail?: string): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.on('error', () => {});
-      sock.destroy();
-      resolve({ state, ms: elapsed(), ...(detail !== undefined ? { detail } : {}), ...(timedOut ? { timedOut: true as const } : {}) });
-    };
-    let timedOut = false;
-    sock.on('error', (err) => {
-      const code = errCode(err);
-      if (code === 'ECONNREFUSED' || code === 'ECONNRESET') finish('closed', errnoWords(code));
-      else finish('filtered', errText(err));
-    });
-    sock.once('connect', () => {
-      if (isSelfConnect(sock)) finish('closed', 'TCP self-connect: nothing listens on the port');
-      else finish('open');
-    });
-    // finish() runs only from these events and this timer, all later than this line.
-    // The timer's firing proves only that the time passed, not that no answer came: when the event
-    // loop was busy past the deadline, the SYN-ACK (or RST) may be waiting in the kernel with its
-    // 'connect' not yet dispatched, and timers run before I/O in a loop turn. So the verdict waits
-    // for the check phase (setImmediate), after the poll phase that follows the timers: an answer
-    // that arrived before that poll, which is later than the deadline, is seen first.
-    const timer = setTimeout(() => {
-      if (done) return;
-      setImmediate(() => {
-        if (done) return;
-        // connected but its event not yet emitted: not a timeout
-        if (!sock.connecting && !sock.destroyed && sock.remoteAddress !== undefined) {
-          if (isSelfConnect(sock)) finish('closed', 'TCP self-connect: nothing listens on the port');
-          else finish('open');
-          return;
-        }
-        timedOut = true;
-        finish('filtered', `no answer within ${timeoutMs} ms`);
-      });
-    }, clampMs(timeoutMs, 1000));
-  });
 }
