@@ -1,13 +1,15 @@
 // Benchmark: sweep 127.0.0.0/16 × 3 kubelet ports (196,608 probes) with kubelet-like servers at
 // random loopback addresses, and compare with nmap -sT on the same sweep. Loopback only.
-//   node bench/scan.js [--servers N] [--concurrency N] [--no-write] [--no-nmap]
+//   node bench/scan.js [--runs N] [--servers N] [--concurrency N] [--no-write] [--no-nmap]
 //
 // Each simulated kubelet binds its own 127.0.x.y (x in 1..254): 10250 over TLS (a certificate
 // minted once with openssl) answering 401 Unauthorized to everything, 10248 plain HTTP answering
 // /healthz with `ok`, and on every other host 10255 plain HTTP answering /pods with a pod list (the
 // others have the read-only port off, as current kubelets do, so a closed port on a live host is
-// in the sweep too). Then, each in its own process under GNU time (wall time, peak RSS):
-//   1. the engine (src/scan/engine.ts) with tcpConnect (src/scan/http-client.ts) as the probe: a
+// in the sweep too). Then, each in its own process under GNU time (wall time, CPU time, peak RSS),
+// the three side by side in every run (`--runs`, default 3; the table gives medians, since this
+// machine's speed varies between minutes by more than the differences measured):
+//   1. the engine (src/scan/engine.ts) with tcpConnect (src/scan/tcp-connect.ts) as the probe: a
 //      connect scan, what nmap -sT does;
 //   2. the CLI, `kubelet-guard scan 127.0.0.0/16 --ports 10250,10255,10248 --format jsonl`, which
 //      also classifies every open port over HTTP(S), when src/commands/scan.ts exists and runs;
@@ -25,6 +27,7 @@ import { pathToFileURL } from 'node:url';
 const args = process.argv.slice(2);
 const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || def : def);
 const SERVERS = Math.min(254, Math.max(1, opt('--servers', 55)));
+const RUNS = Math.min(20, Math.max(1, opt('--runs', 3)));
 const CONCURRENCY = opt('--concurrency', 256); // the CLI's default
 const CONNECT_TIMEOUT_MS = 1000; // loopback: a closed port answers RST at once, nothing is filtered
 const RUN_TIMEOUT_MS = 10 * 60_000;
@@ -106,29 +109,43 @@ async function main() {
   await selfCheck([...expected][0].split(':')[0]);
   console.log(`${hosts} simulated kubelets, ${expected.size} open ports (10250 and 10248 on each, 10255 on every other host), in 127.0.0.0/16`);
 
-  const rows = [];
-  rows.push(await engineRun(expected));
-  // V8 grows the young generation to 2 × 64 MiB under this allocation rate (sockets are garbage
-  // at once, but many): a smaller semi-space keeps RSS lower at a small cost in GC time
-  rows.push(await engineRun(expected, ['--max-semi-space-size=8']));
-  const cli = await cliRun(expected);
-  if (cli) rows.push(cli);
-  if (!args.includes('--no-nmap')) rows.push(await nmapRun(expected));
+  // the scanners side by side in each run; a skipped one is skipped once
+  const runs = { engine: [], cli: [], nmap: [] };
+  const skipped = {};
+  for (let i = 1; i <= RUNS; i++) {
+    console.log(`run ${i} of ${RUNS}`);
+    // V8 grows the young generation to 2 × 64 MiB under this allocation rate (sockets are garbage
+    // at once, but many): a smaller semi-space keeps RSS lower at a small cost in GC time (the bin
+    // starts Node with it)
+    runs.engine.push(await engineRun(expected, ['--max-semi-space-size=8']));
+    if (!skipped.cli) {
+      const cli = await cliRun(expected);
+      if (cli.skipped) skipped.cli = cli;
+      else runs.cli.push(cli);
+    }
+    if (!skipped.nmap && !args.includes('--no-nmap')) {
+      const n = await nmapRun(expected);
+      if (n.skipped) skipped.nmap = n;
+      else runs.nmap.push(n);
+    }
+  }
+  const rows = ['engine', 'cli', 'nmap'].flatMap((k) => (skipped[k] ? [skipped[k]] : runs[k].length ? [median(runs[k])] : []));
 
+  const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const table = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.versions.node}: 127.0.0.0/16 × ports 10250,10255,10248 = 196,608 probes, ${hosts} simulated kubelets with ${expected.size} open ports at random 127.0.x.y addresses. One run each.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.versions.node}: 127.0.0.0/16 × ports 10250,10255,10248 = 196,608 probes, ${hosts} simulated kubelets with ${expected.size} open ports at random 127.0.x.y addresses. ${RUNS === 1 ? 'One run' : `Medians of ${RUNS} runs, the scanners side by side in each (wall times in brackets: the fastest and slowest run)`}; CPU is user + system time.`,
     '',
-    '| scanner | wall | probes/s | peak RSS | found | notes |',
-    '|---|---|---|---|---|---|',
+    '| scanner | wall | probes/s | CPU | peak RSS | found | notes |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
       r.skipped
-        ? `| ${r.label} | n/a | n/a | n/a | n/a | ${r.notes} |`
-        : `| ${r.label} | ${(r.wallMs / 1000).toFixed(2)} s | ${Math.round(196_608 / (r.wallMs / 1000)).toLocaleString('en-US')} | ${r.rssMiB === undefined ? 'n/a' : `${r.rssMiB.toFixed(1)} MiB`} | ${r.found}/${expected.size}${r.missing ? ` (missing ${r.missing})` : ''}${r.extra ? ` (+${r.extra} not ours)` : ''} | ${r.notes} |`,
+        ? `| ${r.label} | n/a | n/a | n/a | n/a | n/a | ${r.notes} |`
+        : `| ${r.label} | ${secs(r.wallMs)}${r.runs > 1 ? ` (${secs(r.minMs)}–${secs(r.maxMs)})` : ''} | ${Math.round(196_608 / (r.wallMs / 1000)).toLocaleString('en-US')} | ${r.cpuS === undefined ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${r.rssMiB === undefined ? 'n/a' : `${r.rssMiB.toFixed(1)} MiB`} | ${r.found}/${expected.size}${r.missing ? ` (missing ${r.missing})` : ''}${r.extra ? ` (+${r.extra} not ours)` : ''} | ${r.notes} |`,
     ),
   ].join('\n');
   console.log(`\n${table}`);
   if (write) writeDoc(table);
-  const failed = rows.filter((r) => !r.skipped && r.missing > 0);
+  const failed = Object.values(runs).flat().filter((r) => r.missing > 0);
   if (failed.length) {
     console.error(`bench: ${failed.map((r) => r.label).join(', ')} missed simulated servers`);
     process.exitCode = 1;
@@ -187,12 +204,34 @@ async function selfCheck(host) {
 
 // --- runners -----------------------------------------------------------------------------------
 
+/** one row from a scanner's runs: the median wall and CPU time, the highest peak RSS, the fewest found */
+function median(rs) {
+  const mid = (xs) => {
+    const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
+    if (v.length === 0) return undefined;
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const worst = rs.reduce((a, b) => (b.found < a.found ? b : a));
+  return {
+    ...rs[0],
+    runs: rs.length,
+    wallMs: mid(rs.map((r) => r.wallMs)),
+    minMs: Math.min(...rs.map((r) => r.wallMs)),
+    maxMs: Math.max(...rs.map((r) => r.wallMs)),
+    cpuS: mid(rs.map((r) => r.cpuS)),
+    rssMiB: Math.max(...rs.map((r) => r.rssMiB ?? 0)) || undefined,
+    found: worst.found,
+    missing: worst.missing,
+    extra: Math.max(...rs.map((r) => r.extra)),
+  };
+}
+
 /** Runs argv under GNU time; calls onLine for each stdout line (never buffers the output). */
 function timed(argv, onLine, timeoutMs = RUN_TIMEOUT_MS) {
   return new Promise((resolve) => {
     const useTime = fs.existsSync(TIME);
     const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
-    const full = useTime ? [TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+    const full = useTime ? [TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
     const t0 = process.hrtime.bigint();
     const child = spawn(full[0], full.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let carry = '';
@@ -220,16 +259,19 @@ function timed(argv, onLine, timeoutMs = RUN_TIMEOUT_MS) {
       if (carry) onLine(carry);
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       let rssMiB;
+      let cpuS;
       try {
-        rssMiB = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024;
+        const [kib, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+        rssMiB = kib / 1024;
+        cpuS = user + sys;
       } catch {
         rssMiB = undefined;
       }
-      resolve({ code, wallMs, rssMiB, stderr, timedOut });
+      resolve({ code, wallMs, rssMiB, cpuS, stderr, timedOut });
     });
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolve({ code: -1, wallMs: 0, rssMiB: undefined, stderr: String(e), timedOut: false });
+      resolve({ code: -1, wallMs: 0, rssMiB: undefined, cpuS: undefined, stderr: String(e), timedOut: false });
     });
   });
 }
@@ -242,15 +284,15 @@ function tally(expected, found) {
 
 async function engineRun(expected, nodeFlags = []) {
   const url = (p) => JSON.stringify(pathToFileURL(path.join(root, p)).href);
-  // a tiny connect, used only while src/scan/http-client.ts is missing or broken
+  // a tiny connect, used only while src/scan/tcp-connect.ts is missing or broken
   const code = `
     import net from 'node:net';
     const { sweep } = await import(${url('src/scan/engine.ts')});
     const { iterateAddresses, countAddresses, parseTargetSpec } = await import(${url('src/scan/targets.ts')});
-    let tcpConnect, which = 'tcpConnect (src/scan/http-client.ts)';
+    let tcpConnect, which = 'tcpConnect (src/scan/tcp-connect.ts)';
     try { ({ tcpConnect } = await import(${url('src/scan/tcp-connect.ts')})); } catch (e) { tcpConnect = undefined; }
     if (typeof tcpConnect !== 'function') {
-      which = 'the benchmark\\'s own connect (http-client.ts unavailable)';
+      which = 'the benchmark\\'s own connect (tcp-connect.ts unavailable)';
       tcpConnect = (host, port, ms) => new Promise((resolve) => {
         const s = net.connect({ host, port });
         const done = (state) => { clearTimeout(t); s.destroy(); resolve({ state }); };
@@ -276,7 +318,7 @@ async function engineRun(expected, nodeFlags = []) {
   if (r.code !== 0 || !summary) throw new Error(`engine run failed (${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.slice(0, 2000)}`);
   console.log(`engine: ${summary.summary.done} probes in ${(r.wallMs / 1000).toFixed(2)} s, ${found.size} open, peak RSS ${r.rssMiB?.toFixed(1)} MiB; ${summary.which}`);
   const flags = nodeFlags.length ? ` (\`node ${nodeFlags.join(' ')}\`)` : '';
-  return { label: `engine + tcpConnect, concurrency ${CONCURRENCY}${flags}`, wallMs: r.wallMs, rssMiB: r.rssMiB ?? summary.maxRssKiB / 1024, ...tally(expected, found), notes: `connect scan, like nmap -sT; connect timeout ${CONNECT_TIMEOUT_MS} ms; ${summary.which}` };
+  return { label: `engine + tcpConnect, concurrency ${CONCURRENCY}${flags}`, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB ?? summary.maxRssKiB / 1024, ...tally(expected, found), notes: `connect scan, like nmap -sT; connect timeout ${CONNECT_TIMEOUT_MS} ms; ${summary.which}` };
 }
 
 async function cliRun(expected) {
@@ -313,7 +355,7 @@ async function cliRun(expected) {
     return { label, skipped: true, notes: `did not run: ${why.replace(/\|/g, '\\|')}` };
   }
   console.log(`cli: ${summary?.probes ?? '?'} probes in ${(r.wallMs / 1000).toFixed(2)} s, ${found.size} endpoints, peak RSS ${r.rssMiB?.toFixed(1)} MiB, via ${via}`);
-  return { label, wallMs: r.wallMs, rssMiB: r.rssMiB, ...tally(expected, found), notes: `default concurrency; every open port also probed over HTTP(S) and classified; via ${via}` };
+  return { label, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB, ...tally(expected, found), notes: `default concurrency; every open port also probed over HTTP(S) and classified; via ${via}` };
 }
 
 async function nmapRun(expected) {
@@ -339,7 +381,7 @@ async function nmapRun(expected) {
     return { label, skipped: true, notes: `${version} did not finish: ${why.replace(/\|/g, '\\|')}` };
   }
   console.log(`nmap: ${(r.wallMs / 1000).toFixed(2)} s, ${found.size} open, peak RSS ${r.rssMiB?.toFixed(1)} MiB`);
-  return { label, wallMs: r.wallMs, rssMiB: r.rssMiB, ...tally(expected, found), notes: version };
+  return { label, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB, ...tally(expected, found), notes: version };
 }
 
 // --- docs/benchmarks.md ------------------------------------------------------------------------

@@ -12,7 +12,8 @@
 // Every JSON report must equal the npm bin's for the same node.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
@@ -112,6 +113,37 @@ test('the single executable audits every example node with no node on PATH: the 
   for (const node of NODES) {
     const root = path.join(EXAMPLES, node);
     assertSameAudit(node, run(exe('x64'), ['node', '--root', root, '--format', 'json'], env), root);
+  }
+});
+
+test('the single executable connects in its main thread (Node aborts a worker that opens a socket there), says so for --threads, and finds the open port', async () => {
+  const server = net.createServer((s) => {
+    s.on('error', () => {});
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.183.9', port: 0 }, () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  let err = '';
+  try {
+    // spawned, not spawnSync: this process must keep accepting while the executable connects
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(exe('x64'), ['scan', '127.0.183.0/24', '--ports', String(port), '--threads', '2', '--format', 'jsonl', '--no-progress', '--timeout', '500'], { env: { PATH: tempDir('kg-no-node-'), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let o = '';
+      child.stdout.on('data', (d: Buffer) => (o += d));
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (code === 0 || code === 1) resolve(o);
+        else reject(new Error(`exit ${code}: ${err}`));
+      });
+    });
+    assert.match(err, /warning: --threads 2: the single executable connects in its main thread/);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { endpoint?: { host: string; port: number }; summary?: { timing: { threads: number } } });
+    assert.deepEqual(lines.filter((l) => l.endpoint).map((l) => `${l.endpoint!.host}:${l.endpoint!.port}`), [`127.0.183.9:${port}`]);
+    assert.equal(lines.find((l) => l.summary)?.summary?.timing.threads, 0);
+  } finally {
+    await new Promise((r) => server.close(r));
   }
 });
 

@@ -15,8 +15,10 @@ import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, par
 import { sweep } from '../scan/engine.ts';
 import { httpRequest } from '../scan/http-client.ts';
 import { tcpConnect } from '../scan/tcp-connect.ts';
+import { connectThreadsUnavailable, defaultConnectThreads, startConnectThreads, type ConnectThreads } from '../scan/connect-threads.ts';
 import { ConnectTiming, INITIAL_CONNECT_TIMEOUT_MS, connectWithRetry } from '../scan/connect-timing.ts';
 import { MAX_CLASSIFICATIONS, openFileLimit, scanPools, type ScanPools } from '../scan/pools.ts';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { kubeletCredentials, probeHealthz, probeKubelet, probeReadOnly } from '../scan/kubelet.ts';
 import { probeEtcd } from '../scan/etcd.ts';
@@ -39,6 +41,8 @@ export interface ScanCommandOptions {
   /** connects in flight (default: as many as the file descriptors allow, at most 4,096) */
   concurrency?: string;
   rate?: string;
+  /** connect threads (default: connect-threads.ts defaultConnectThreads) */
+  threads?: string;
   /** a fixed connect timeout; default adaptive (connect-timing.ts) */
   connectTimeout?: string;
   timeout: string;
@@ -99,6 +103,13 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   if (typeof rate === 'string') return usage(rate);
   const connectMs = opts.connectTimeout === undefined ? undefined : int('connect-timeout', opts.connectTimeout, 10, 60_000);
   if (typeof connectMs === 'string') return usage(connectMs);
+  let threads = opts.threads === undefined ? defaultConnectThreads(Number(count) * ports.ports.length, availableParallelism()) : int('threads', opts.threads, 0, 64);
+  if (typeof threads === 'string') return usage(threads);
+  const noThreads = threads > 0 ? connectThreadsUnavailable() : undefined;
+  if (noThreads !== undefined) {
+    if (opts.threads !== undefined) io.err.write(`kubelet-guard scan: warning: --threads ${threads}: ${noThreads}\n`);
+    threads = 0;
+  }
   const phaseMs = int('timeout', opts.timeout, 10, 120_000);
   if (typeof phaseMs === 'string') return usage(phaseMs);
   let identity: Identity | undefined;
@@ -121,7 +132,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
     return usage((e as Error).message);
   }
   try {
-    return await scanTo(outs, { args, ports: ports.ports, parsed, count, pools, concurrencyGiven: concurrency !== undefined, rate, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
+    return await scanTo(outs, { args, ports: ports.ports, parsed, count, pools, concurrencyGiven: concurrency !== undefined, rate, threads, connectMs, phaseMs, identity, etcdIdentity, triage }, opts, io);
   } finally {
     outs.abort();
   }
@@ -136,6 +147,8 @@ interface ScanPlan {
   /** --concurrency given: the connects in flight stay at it */
   concurrencyGiven: boolean;
   rate: number | undefined;
+  /** threads making the connects (0: the main thread) */
+  threads: number;
   /** --connect-timeout (fixed); undefined: adaptive */
   connectMs: number | undefined;
   phaseMs: number;
@@ -147,6 +160,16 @@ interface ScanPlan {
 
 /** The sweep, its findings streamed to the jsonl outputs as they come, the whole report to the others at the end. */
 async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io): Promise<number> {
+  // the connects on other CPUs where the sweep is large enough (connect-threads.ts); else here
+  const threads = plan.threads > 0 ? startConnectThreads(plan.threads) : undefined;
+  try {
+    return await sweepTo(outs, plan, opts, io, threads);
+  } finally {
+    await threads?.close();
+  }
+}
+
+async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io, threads: ConnectThreads | undefined): Promise<number> {
   const { parsed, count, pools, rate, connectMs, phaseMs, identity, etcdIdentity } = plan;
   const ports = { ports: plan.ports };
   const jsonl = outs.outputs.filter((o) => o.format === 'jsonl').map((o) => o.stream);
@@ -190,7 +213,7 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     hosts.started(host);
     let open = false;
     try {
-      open = (await connectWithRetry(host, port, timing, tcpConnect)).state === 'open';
+      open = (await connectWithRetry(host, port, timing, threads?.connect ?? tcpConnect)).state === 'open';
     } finally {
       if (!open) hosts.finished(host);
     }
@@ -265,6 +288,7 @@ async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOption
     timing: {
       connectTimeout: connectMs ?? 'adaptive',
       connects: pools.connects, classifications: pools.classifications,
+      threads: threads ? threads.threads - threads.failed : 0,
       peakInFlight: result.peakInFlight,
       ...timing.stats,
       eventLoopDelayMs: { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },

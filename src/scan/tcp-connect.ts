@@ -11,6 +11,7 @@
 // tests run every case through both (tcp-connect.test.ts), so a Node that changes the handle fails
 // them instead of the scan silently going wrong.
 import net from 'node:net';
+import os from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { errnoWords, errorWords } from '../sources/errno.ts';
 
@@ -30,12 +31,7 @@ export interface TcpConnectOptions {
 
 export type TcpConnect = (host: string, port: number, timeoutMs: number, opts?: TcpConnectOptions) => Promise<TcpConnectResult>;
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const SELF_CONNECT = 'TCP self-connect: nothing listens on the port';
-
-function timerMs(v: number): number {
-  return Number.isFinite(v) && v >= 0 ? Math.min(Math.round(v), MAX_TIMER_MS) : 1000;
-}
 
 /** A refusal (RST) is "closed"; anything else that is not an answer (no route, no address) "filtered". */
 function refused(code: string): boolean {
@@ -49,8 +45,10 @@ function refused(code: string): boolean {
  * (setImmediate), after the poll phase that follows the timers: an answer that arrived before that
  * poll, which is later than the deadline, is seen first. `connected` then tells a connect whose
  * callback has not run yet (not a timeout).
+ * Self-contained (globals only): the connect threads run its source (connect-threads.ts).
  */
-function armVerdictTimer(timeoutMs: number, isDone: () => boolean, connected: () => boolean, onConnected: () => void, onTimeout: () => void): ReturnType<typeof setTimeout> {
+export function verdictTimer(timeoutMs: number, isDone: () => boolean, connected: () => boolean, onConnected: () => void, onTimeout: () => void): ReturnType<typeof setTimeout> {
+  const ms = Number.isFinite(timeoutMs) && timeoutMs >= 0 ? Math.min(Math.round(timeoutMs), 2 ** 31 - 1) : 1000;
   return setTimeout(() => {
     if (isDone()) return;
     setImmediate(() => {
@@ -58,7 +56,7 @@ function armVerdictTimer(timeoutMs: number, isDone: () => boolean, connected: ()
       if (connected()) onConnected();
       else onTimeout();
     });
-  }, timerMs(timeoutMs));
+  }, ms);
 }
 
 /** The connect through net.Socket: any host (a name is resolved first), any Node. */
@@ -95,7 +93,7 @@ export const tcpConnectSocket: TcpConnect = (host, port, timeoutMs, opts = {}) =
       else finish('filtered', errorWords(err));
     });
     sock.once('connect', connected);
-    const timer = armVerdictTimer(timeoutMs, () => done, () => !sock.connecting && !sock.destroyed && sock.remoteAddress !== undefined, connected, () => {
+    const timer = verdictTimer(timeoutMs, () => done, () => !sock.connecting && !sock.destroyed && sock.remoteAddress !== undefined, connected, () => {
       timedOut = true;
       finish('filtered', `no answer within ${timeoutMs} ms`);
     });
@@ -120,7 +118,7 @@ interface TcpHandle {
   getpeername(out: SockName): number;
   close(): void;
 }
-interface TcpWrap {
+export interface TcpWrap {
   TCP: new (type: number) => TcpHandle;
   TCPConnectWrap: new () => ConnectRequest;
   constants: { SOCKET: number };
@@ -150,61 +148,93 @@ export function loadTcpWrap(): TcpWrap | null {
   return tcpWrap;
 }
 
-/** A status from libuv (a negative errno) in the codes net uses ('ECONNREFUSED'). */
-function codeOf(status: number): string {
-  try {
-    return getSystemErrorName(status);
-  } catch {
-    return `E${-status}`;
-  }
+/** What a connect through the handle saw, before it is put in words (codes cross threads as numbers). */
+export interface RawConnect {
+  state: TcpConnectResult['state'];
+  ms: number;
+  /** libuv's status (a negative errno) when the connect failed */
+  status?: number;
+  timedOut?: true;
+  selfConnect?: true;
 }
 
+/** libuv's statuses for a refusal (RST), this platform's -ECONNREFUSED and -ECONNRESET */
+export const REFUSED_STATUSES: readonly number[] = [-os.constants.errno.ECONNREFUSED, -os.constants.errno.ECONNRESET];
+
+/**
+ * Connects through libuv's TCP handle: `family` 4 or 6, the address already checked. Self-contained
+ * (its parameters and globals only, `verdictTimer` by name): the connect threads run its source.
+ */
+export function handleConnector(wrap: TcpWrap, refusedStatuses: readonly number[]) {
+  return (host: string, family: 4 | 6, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<RawConnect> =>
+    new Promise<RawConnect>((resolve) => {
+      const t0 = performance.now();
+      const handle = new wrap.TCP(wrap.constants.SOCKET);
+      let done = false;
+      const finish = (r: Omit<RawConnect, 'ms'>): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        handle.close(); // a connect still pending is cancelled: its callback comes with done set
+        resolve({ ...r, ms: Math.round(performance.now() - t0) });
+      };
+      // a refusal (RST) is "closed"; no route, no address and the like "filtered"
+      const fail = (status: number): void => finish({ state: refusedStatuses.includes(status) ? 'closed' : 'filtered', status });
+      const connected = (): void => {
+        const local: SockName = {};
+        const peer: SockName = {};
+        if (handle.getsockname(local) === 0 && handle.getpeername(peer) === 0 && local.port === peer.port && local.address === peer.address) finish({ state: 'closed', selfConnect: true });
+        else finish({ state: 'open' });
+      };
+      const timer = verdictTimer(timeoutMs, () => done, () => handle.getpeername({}) === 0, connected, () => finish({ state: 'filtered', timedOut: true }));
+      const req = new wrap.TCPConnectWrap();
+      req.oncomplete = (status) => {
+        if (done) return;
+        if (status === 0) connected();
+        else fail(status);
+      };
+      if (localAddress !== undefined || localPort !== undefined) {
+        const local = localAddress ?? (family === 4 ? '0.0.0.0' : '::');
+        const bound = family === 4 ? handle.bind(local, localPort ?? 0) : handle.bind6(local, localPort ?? 0, 0);
+        if (bound !== 0) return fail(bound); // the handle is closed: no connect
+      }
+      const status = family === 4 ? handle.connect(req, host, port) : handle.connect6(req, host, port);
+      if (status !== 0) fail(status);
+    });
+}
+
+/** A raw connect in the words of the other way: ECONNREFUSED is "connection refused". */
+export function fromRaw(raw: RawConnect, timeoutMs: number): TcpConnectResult {
+  let detail: string | undefined;
+  if (raw.selfConnect) detail = SELF_CONNECT;
+  else if (raw.timedOut) detail = `no answer within ${timeoutMs} ms`;
+  else if (raw.status !== undefined) {
+    let code: string;
+    try {
+      code = getSystemErrorName(raw.status);
+    } catch {
+      code = `E${-raw.status}`;
+    }
+    detail = errnoWords(code);
+  }
+  return { state: raw.state, ms: raw.ms, ...(detail !== undefined ? { detail } : {}), ...(raw.timedOut ? { timedOut: true as const } : {}) };
+}
+
+/** the address family the handle takes: 4, 6, or 0 for a name (net.connect resolves it) */
+export function familyOf(host: string): 0 | 4 | 6 {
+  return net.isIPv4(host) ? 4 : net.isIPv6(host) ? 6 : 0;
+}
+
+let viaHandle: ReturnType<typeof handleConnector> | undefined;
 /** The connect through libuv's TCP handle: addresses only (`undefined` for a name, or where the handle cannot be used). */
 export function tcpConnectHandle(host: string, port: number, timeoutMs: number, opts: TcpConnectOptions = {}): Promise<TcpConnectResult> | undefined {
   const wrap = loadTcpWrap();
-  const family = net.isIPv4(host) ? 4 : net.isIPv6(host) ? 6 : 0;
+  const family = familyOf(host);
   if (!wrap || family === 0) return undefined;
   if (opts.localAddress !== undefined && net.isIP(opts.localAddress) !== family) return undefined;
-  return new Promise<TcpConnectResult>((resolve) => {
-    const t0 = performance.now();
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      resolve({ state: 'filtered', ms: 0, detail: `invalid port ${String(port)}` });
-      return;
-    }
-    const handle = new wrap.TCP(wrap.constants.SOCKET);
-    let done = false;
-    const finish = (state: TcpConnectResult['state'], detail?: string, timedOut?: true): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      handle.close(); // a connect still pending is cancelled: its callback comes with done set
-      resolve({ state, ms: Math.round(performance.now() - t0), ...(detail !== undefined ? { detail } : {}), ...(timedOut ? { timedOut } : {}) });
-    };
-    const fail = (status: number): void => {
-      const code = codeOf(status);
-      finish(refused(code) ? 'closed' : 'filtered', errnoWords(code));
-    };
-    const connected = (): void => {
-      const local: SockName = {};
-      const peer: SockName = {};
-      if (handle.getsockname(local) === 0 && handle.getpeername(peer) === 0 && local.port === peer.port && local.address === peer.address) finish('closed', SELF_CONNECT);
-      else finish('open');
-    };
-    const timer = armVerdictTimer(timeoutMs, () => done, () => handle.getpeername({}) === 0, connected, () => finish('filtered', `no answer within ${timeoutMs} ms`, true));
-    const req = new wrap.TCPConnectWrap();
-    req.oncomplete = (status) => {
-      if (done) return;
-      if (status === 0) connected();
-      else fail(status);
-    };
-    if (opts.localAddress !== undefined || opts.localPort !== undefined) {
-      const local = opts.localAddress ?? (family === 4 ? '0.0.0.0' : '::');
-      const bound = family === 4 ? handle.bind(local, opts.localPort ?? 0) : handle.bind6(local, opts.localPort ?? 0, 0);
-      if (bound !== 0) return fail(bound); // the handle is closed: no connect
-    }
-    const status = family === 4 ? handle.connect(req, host, port) : handle.connect6(req, host, port);
-    if (status !== 0) fail(status);
-  });
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.resolve({ state: 'filtered', ms: 0, detail: `invalid port ${String(port)}` });
+  viaHandle ??= handleConnector(wrap, REFUSED_STATUSES);
+  return viaHandle(host, family, port, timeoutMs, opts.localAddress, opts.localPort).then((raw) => fromRaw(raw, timeoutMs));
 }
 
 /**
