@@ -9,10 +9,11 @@
 // in the sweep too). Then, each in its own process under GNU time (wall time, CPU time, peak RSS),
 // the three side by side in every run (`--runs`, default 3; the table gives medians, since this
 // machine's speed varies between minutes by more than the differences measured):
-//   1. the engine (src/scan/engine.ts) with tcpConnect (src/scan/tcp-connect.ts) as the probe: a
-//      connect scan, what nmap -sT does;
+//   1. the engine (src/scan/engine.ts) with tcpConnect (src/scan/tcp-connect.ts) as the probe, in
+//      the main thread: a connect scan, what nmap -sT does;
 //   2. the CLI, `kubelet-guard scan 127.0.0.0/16 --ports 10250,10255,10248 --format jsonl`, which
-//      also classifies every open port over HTTP(S), when src/commands/scan.ts exists and runs;
+//      also classifies every open port over HTTP(S): with its defaults (connect threads, one per
+//      CPU), and with `--threads 0` (every connect in the main thread);
 //   3. `nmap -sT -T5 -n -Pn -p 10250,10255,10248 127.0.0.0/16 -oG -`, when nmap is installed.
 // Each must find every simulated port. Results go into docs/benchmarks.md between the scan markers.
 // Everything has a timeout, and the servers are closed whatever happens.
@@ -110,7 +111,7 @@ async function main() {
   console.log(`${hosts} simulated kubelets, ${expected.size} open ports (10250 and 10248 on each, 10255 on every other host), in 127.0.0.0/16`);
 
   // the scanners side by side in each run; a skipped one is skipped once
-  const runs = { engine: [], cli: [], nmap: [] };
+  const runs = { engine: [], cli: [], cliOneThread: [], nmap: [] };
   const skipped = {};
   for (let i = 1; i <= RUNS; i++) {
     console.log(`run ${i} of ${RUNS}`);
@@ -118,10 +119,11 @@ async function main() {
     // at once, but many): a smaller semi-space keeps RSS lower at a small cost in GC time (the bin
     // starts Node with it)
     runs.engine.push(await engineRun(expected, ['--max-semi-space-size=8']));
-    if (!skipped.cli) {
-      const cli = await cliRun(expected);
-      if (cli.skipped) skipped.cli = cli;
-      else runs.cli.push(cli);
+    for (const [key, extra] of [['cli', []], ['cliOneThread', ['--threads', '0']]]) {
+      if (skipped[key]) continue;
+      const cli = await cliRun(expected, extra);
+      if (cli.skipped) skipped[key] = cli;
+      else runs[key].push(cli);
     }
     if (!skipped.nmap && !args.includes('--no-nmap')) {
       const n = await nmapRun(expected);
@@ -129,7 +131,7 @@ async function main() {
       else runs.nmap.push(n);
     }
   }
-  const rows = ['engine', 'cli', 'nmap'].flatMap((k) => (skipped[k] ? [skipped[k]] : runs[k].length ? [median(runs[k])] : []));
+  const rows = ['engine', 'cli', 'cliOneThread', 'nmap'].flatMap((k) => (skipped[k] ? [skipped[k]] : runs[k].length ? [median(runs[k])] : []));
 
   const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const table = [
@@ -321,13 +323,13 @@ async function engineRun(expected, nodeFlags = []) {
   return { label: `engine + tcpConnect, concurrency ${CONCURRENCY}${flags}`, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB ?? summary.maxRssKiB / 1024, ...tally(expected, found), notes: `connect scan, like nmap -sT; connect timeout ${CONNECT_TIMEOUT_MS} ms; ${summary.which}` };
 }
 
-async function cliRun(expected) {
-  const label = '`kubelet-guard scan 127.0.0.0/16 --ports 10250,10255,10248 --format jsonl`';
+async function cliRun(expected, extra = []) {
+  const label = `\`kubelet-guard scan 127.0.0.0/16 --ports 10250,10255,10248 --format jsonl${extra.map((a) => ` ${a}`).join('')}\``;
   if (!fs.existsSync(path.join(root, 'src/commands/scan.ts'))) {
     console.log('cli: src/commands/scan.ts does not exist yet: skipped');
     return { label, skipped: true, notes: 'skipped: src/commands/scan.ts does not exist yet' };
   }
-  const scanArgs = ['scan', '127.0.0.0/16', '--ports', PORTS.join(','), '--format', 'jsonl'];
+  const scanArgs = ['scan', '127.0.0.0/16', '--ports', PORTS.join(','), '--format', 'jsonl', ...extra];
   // the bin prefers the dist/ bundle; when that predates the scan command, run the sources
   let via = 'bin/kubelet-guard.js (with its shebang flag --max-semi-space-size=8)';
   let argv = [process.execPath, '--max-semi-space-size=8', 'bin/kubelet-guard.js', ...scanArgs];
@@ -354,8 +356,9 @@ async function cliRun(expected) {
     console.log(`cli: failed (${why}): left out`);
     return { label, skipped: true, notes: `did not run: ${why.replace(/\|/g, '\\|')}` };
   }
-  console.log(`cli: ${summary?.probes ?? '?'} probes in ${(r.wallMs / 1000).toFixed(2)} s, ${found.size} endpoints, peak RSS ${r.rssMiB?.toFixed(1)} MiB, via ${via}`);
-  return { label, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB, ...tally(expected, found), notes: `default concurrency; every open port also probed over HTTP(S) and classified; via ${via}` };
+  const threads = summary?.timing?.threads;
+  console.log(`cli${extra.length ? ` ${extra.join(' ')}` : ''}: ${summary?.probes ?? '?'} probes in ${(r.wallMs / 1000).toFixed(2)} s, ${found.size} endpoints, ${threads ?? '?'} connect threads, peak RSS ${r.rssMiB?.toFixed(1)} MiB, via ${via}`);
+  return { label, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB, ...tally(expected, found), notes: `${extra.length ? 'otherwise the defaults' : 'the defaults'}${threads !== undefined ? `: ${threads ? `${threads} connect threads` : 'connects in the main thread'}` : ''}; every open port also probed over HTTP(S) and classified; via ${via}` };
 }
 
 async function nmapRun(expected) {

@@ -40,9 +40,10 @@ export function connectThreadsUnavailable(): string | undefined {
 
 /**
  * The whole program of a connect thread, run from its source with `verdictTimer` and
- * `handleConnector` beside it: nothing from outside but globals. In: flat batches of
- * [id, host, family, port, timeoutMs]; out: flat batches of [id, state (0 open, 1 closed,
- * 2 filtered), ms, status, flags (1 timed out, 2 self-connect)].
+ * `handleConnector` beside it: nothing from outside but globals. In: batches of connects, their
+ * numbers [id, family, port, timeoutMs] in a Float64Array and their hosts in one string, one a line
+ * (one buffer and one string to copy, not an object a connect); out: a Float64Array of
+ * [id, state (0 open, 1 closed, 2 filtered), ms, status, flags (1 timed out, 2 self-connect)].
  */
 function connectThreadMain(): void {
   const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
@@ -52,14 +53,16 @@ function connectThreadMain(): void {
   let queued = false;
   const flush = (): void => {
     queued = false;
-    const batch = out;
+    const batch = Float64Array.from(out);
     out = [];
-    parentPort!.postMessage(batch);
+    parentPort!.postMessage(batch, [batch.buffer]);
   };
-  parentPort!.on('message', (batch: Array<string | number>) => {
-    for (let i = 0; i + 4 < batch.length; i += 5) {
-      const id = batch[i] as number;
-      void connect(batch[i + 1] as string, batch[i + 2] as 4 | 6, batch[i + 3] as number, batch[i + 4] as number).then((r: RawConnect) => {
+  parentPort!.on('message', (batch: { nums: Float64Array; hosts: string }) => {
+    const hosts = batch.hosts.split('\n');
+    const nums = batch.nums;
+    for (let i = 0, k = 0; i + 3 < nums.length; i += 4, k++) {
+      const id = nums[i]!;
+      void connect(hosts[k]!, nums[i + 1] as 4 | 6, nums[i + 2]!, nums[i + 3]!).then((r: RawConnect) => {
         out.push(id, r.state === 'open' ? 0 : r.state === 'closed' ? 1 : 2, r.ms, r.status ?? 0, (r.timedOut ? 1 : 0) | (r.selfConnect ? 2 : 0));
         if (!queued) {
           queued = true;
@@ -82,7 +85,9 @@ interface Pending {
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
-  batch: Array<string | number>;
+  /** the next batch: [id, family, port, timeoutMs] a connect, and its hosts */
+  nums: number[];
+  hosts: string[];
   alive: boolean;
 }
 
@@ -125,7 +130,8 @@ export function startConnectThreads(n: number, source = `${verdictTimer.toString
     if (!closed) failed++;
     const left = [...t.pending.values()];
     t.pending.clear();
-    t.batch = [];
+    t.nums = [];
+    t.hosts = [];
     t.worker.unref();
     for (const p of left) {
       if (closed) p.resolve({ state: 'filtered', ms: 0, detail: 'the scan stopped' });
@@ -134,9 +140,9 @@ export function startConnectThreads(n: number, source = `${verdictTimer.toString
   };
   const threads: Thread[] = Array.from({ length: n }, () => {
     const worker = new Worker(source, { eval: true, workerData: { refused: [...REFUSED_STATUSES] }, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB }, stdout: false, stderr: false });
-    const t: Thread = { worker, pending: new Map(), batch: [], alive: true };
+    const t: Thread = { worker, pending: new Map(), nums: [], hosts: [], alive: true };
     worker.unref();
-    worker.on('message', (m: number[]) => {
+    worker.on('message', (m: Float64Array) => {
       for (let i = 0; i + 4 < m.length; i += 5) {
         const p = settle(t, m[i]!);
         if (!p) continue;
@@ -153,10 +159,12 @@ export function startConnectThreads(n: number, source = `${verdictTimer.toString
   const flush = (): void => {
     flushQueued = false;
     for (const t of threads) {
-      if (!t.alive || t.batch.length === 0) continue;
-      const batch = t.batch;
-      t.batch = [];
-      t.worker.postMessage(batch);
+      if (!t.alive || t.hosts.length === 0) continue;
+      const nums = Float64Array.from(t.nums);
+      const hosts = t.hosts.join('\n');
+      t.nums = [];
+      t.hosts = [];
+      t.worker.postMessage({ nums, hosts }, [nums.buffer]);
     }
   };
   const pick = (): Thread | undefined => {
@@ -176,7 +184,8 @@ export function startConnectThreads(n: number, source = `${verdictTimer.toString
       const id = nextId++;
       if (t.pending.size === 0) t.worker.ref();
       t.pending.set(id, { host, port, timeoutMs, resolve });
-      t.batch.push(id, host, family, port, timeoutMs);
+      t.nums.push(id, family, port, timeoutMs);
+      t.hosts.push(host);
       if (!flushQueued) {
         flushQueued = true;
         setImmediate(flush);
