@@ -74,6 +74,23 @@ function invalidRequest(req: HttpRequest): string | undefined {
   return undefined;
 }
 
+/** TLS contexts without a client certificate, by their options: a context per connection cost a
+ *  sweep's classifications a millisecond each (OpenSSL's SSL_CTX), and they take a handful of
+ *  option sets (the protocol and weak-suite probes), the same on every host. */
+const sharedContexts = new Map<string, tls.SecureContext>();
+const MAX_SHARED_CONTEXTS = 64;
+
+function sharedContext(o: tls.SecureContextOptions): tls.SecureContext {
+  const key = `${o.minVersion ?? ''}|${o.maxVersion ?? ''}|${o.ciphers ?? ''}`;
+  let c = sharedContexts.get(key);
+  if (!c) {
+    if (sharedContexts.size >= MAX_SHARED_CONTEXTS) sharedContexts.clear();
+    c = tls.createSecureContext(o);
+    sharedContexts.set(key, c);
+  }
+  return c;
+}
+
 /**
  * Sits between the TCP socket and TLS: passes bytes both ways and keeps a copy of the first server
  * bytes (the handshake), so that a CertificateRequest can be seen.
@@ -654,10 +671,7 @@ function run(given: HttpRequest, resolve: (r: HttpResult) => void, maxBody: numb
     if (ciphers !== undefined && !ciphers.includes('@SECLEVEL')) ciphers += ':@SECLEVEL=0';
     if (ciphers === undefined && old) ciphers = 'DEFAULT:@SECLEVEL=0';
     const name = req.servername ?? req.host;
-    const options: tls.ConnectionOptions = {
-      socket: tap,
-      rejectUnauthorized: false,
-      ...(net.isIP(name) === 0 ? { servername: name } : {}),
+    const context: tls.SecureContextOptions = {
       ...(req.auth?.cert !== undefined ? { cert: req.auth.cert } : {}),
       ...(req.auth?.key !== undefined ? { key: req.auth.key } : {}),
       ...(o.minVersion ? { minVersion: o.minVersion } : {}),
@@ -667,6 +681,8 @@ function run(given: HttpRequest, resolve: (r: HttpResult) => void, maxBody: numb
     armTimer(t.tls, () => fail('tls-timeout', `TLS handshake not complete within ${t.tls} ms`));
     let s: tls.TLSSocket;
     try {
+      const shared = req.auth?.cert === undefined && req.auth?.key === undefined ? sharedContext(context) : undefined;
+      const options: tls.ConnectionOptions = { socket: tap, rejectUnauthorized: false, ...(net.isIP(name) === 0 ? { servername: name } : {}), ...(shared ? { secureContext: shared } : context) };
       s = tls.connect(options);
     } catch (err) {
       // bad client key, bad cipher string…
