@@ -120,7 +120,7 @@ export async function main(argv: string[], rawIo: Io = { out: process.stdout, er
     .option('--ports <list>', 'ports to probe (default 10250,10255,10248,2379,2380)')
     .option('--concurrency <n>', 'a fixed number of TCP connects in flight (default: from 256 up to 4096 as the load allows, within the open-file limit); open ports are classified at most 256 at a time')
     .option('--rate <n>', 'at most this many new probes a second')
-    .option('--threads <n>', 'threads making the TCP connects (default: one per CPU, at most 4, for sweeps of 4,096 probes or more; 0: the main thread only)')
+    .option('--threads <n>', 'threads making the TCP connects, started at once (default: one per CPU, at most 4, started once the sweep is CPU-bound on answered connects, as on a LAN; 0: the main thread only)')
     .option('--connect-timeout <ms>', 'a fixed TCP connect timeout (default: adaptive, from the round trips observed per /24, 100 to 1000 ms; a timed-out connect is tried once more)')
     .option('--timeout <ms>', 'timeout of each later phase (TLS handshake, headers, body)', '3000')
     .option('--token <token>', 'probe as this bearer token (what does this token reach?)')

@@ -14,8 +14,7 @@ import { createHostGroups } from '../scan/host-groups.ts';
 import { checkSweepSize, countAddresses, expandTargetArgs, iterateAddresses, parsePorts, DEFAULT_PORTS } from '../scan/targets.ts';
 import { sweep } from '../scan/engine.ts';
 import { httpRequest } from '../scan/http-client.ts';
-import { tcpConnect } from '../scan/tcp-connect.ts';
-import { connectThreadsUnavailable, defaultConnectThreads, startConnectThreads, type ConnectThreads } from '../scan/connect-threads.ts';
+import { connectThreadsUnavailable, connectsOnDemand, defaultConnectThreads, type ConnectsOnDemand } from '../scan/connect-threads.ts';
 import { ConnectTiming, INITIAL_CONNECT_TIMEOUT_MS, connectWithRetry } from '../scan/connect-timing.ts';
 import { MAX_CLASSIFICATIONS, openFileLimit, scanPools, type ScanPools } from '../scan/pools.ts';
 import { availableParallelism } from 'node:os';
@@ -160,16 +159,18 @@ interface ScanPlan {
 
 /** The sweep, its findings streamed to the jsonl outputs as they come, the whole report to the others at the end. */
 async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io): Promise<number> {
-  // the connects on other CPUs where the sweep is large enough (connect-threads.ts); else here
-  const threads = plan.threads > 0 ? startConnectThreads(plan.threads) : undefined;
+  // the connects on other CPUs when they pay (connect-threads.ts), at once when --threads asks
+  let started = 0;
+  const total = Number(plan.count) * plan.ports.length;
+  const connects = connectsOnDemand(plan.threads, { immediate: opts.threads !== undefined, remaining: () => total - started });
   try {
-    return await sweepTo(outs, plan, opts, io, threads);
+    return await sweepTo(outs, plan, opts, io, connects, () => started++);
   } finally {
-    await threads?.close();
+    await connects.close();
   }
 }
 
-async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io, threads: ConnectThreads | undefined): Promise<number> {
+async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io, connects: ConnectsOnDemand, onConnect: () => void): Promise<number> {
   const { parsed, count, pools, rate, connectMs, phaseMs, identity, etcdIdentity } = plan;
   const ports = { ports: plan.ports };
   const jsonl = outs.outputs.filter((o) => o.format === 'jsonl').map((o) => o.stream);
@@ -213,7 +214,10 @@ async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptio
     hosts.started(host);
     let open = false;
     try {
-      open = (await connectWithRetry(host, port, timing, threads?.connect ?? tcpConnect)).state === 'open';
+      onConnect();
+      const r = await connectWithRetry(host, port, timing, connects.connect);
+      connects.observe(r.state !== 'filtered');
+      open = r.state === 'open';
     } finally {
       if (!open) hosts.finished(host);
     }
@@ -288,7 +292,7 @@ async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptio
     timing: {
       connectTimeout: connectMs ?? 'adaptive',
       connects: pools.connects, classifications: pools.classifications,
-      threads: threads ? threads.threads - threads.failed : 0,
+      threads: connects.threads(),
       peakInFlight: result.peakInFlight,
       ...timing.stats,
       eventLoopDelayMs: { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { defaultConnectThreads, startConnectThreads } from './connect-threads.ts';
+import { connectsOnDemand, defaultConnectThreads, startConnectThreads } from './connect-threads.ts';
 import { tcpConnect } from './tcp-connect.ts';
 import { backlogFull } from '../../test/support/backlog-full.ts';
 
@@ -117,6 +117,51 @@ test('close: a connect still pending is answered, and no thread or socket is lef
   }
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(process.getActiveResourcesInfo().filter((r) => /Worker|MessagePort/.test(r)), []);
+});
+
+/** Keeps the event loop busy `ms` (no timer, no I/O meanwhile), then lets the starter's tick run. */
+async function busyThenTick(ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spin
+  }
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+test('on demand: the threads start once the sweep is CPU-bound on answers, not where connects wait, nor near its end', async () => {
+  const bound = connectsOnDemand(2, { immediate: false, remaining: () => 100_000 });
+  const waiting = connectsOnDemand(2, { immediate: false, remaining: () => 100_000 });
+  const ending = connectsOnDemand(2, { immediate: false, remaining: () => 4095 });
+  try {
+    assert.equal(bound.threads(), 0);
+    for (let i = 0; i < 2000; i++) {
+      bound.observe(true); // a LAN: answered at once
+      waiting.observe(i % 10 < 3); // a firewalled network: 7 of 10 dropped
+      ending.observe(true);
+    }
+    await busyThenTick(400);
+    assert.equal(bound.threads(), 2);
+    assert.equal(waiting.threads(), 0);
+    assert.equal(ending.threads(), 0);
+    const port = await listen();
+    assert.equal((await bound.connect(H, port, 1000)).state, 'open');
+    assert.equal((await waiting.connect(H, port, 1000)).state, 'open');
+  } finally {
+    await Promise.all([bound.close(), waiting.close(), ending.close()]);
+  }
+});
+
+test('on demand: --threads starts them at once; 0 never', async () => {
+  const asked = connectsOnDemand(1, { immediate: true, remaining: () => 0 });
+  const none = connectsOnDemand(0, { immediate: true, remaining: () => 100_000 });
+  try {
+    assert.equal(asked.threads(), 1);
+    for (let i = 0; i < 2000; i++) none.observe(true);
+    await busyThenTick(400);
+    assert.equal(none.threads(), 0);
+  } finally {
+    await Promise.all([asked.close(), none.close()]);
+  }
 });
 
 test('the CLI (its bundle, after npm run build) sweeps through the threads and finds the open port', async () => {

@@ -4,13 +4,15 @@
 // reached about nmap's rate and no more (docs/benchmarks.md). Worker threads share that work: the
 // main thread keeps the sweep (engine.ts: the pairs, the pools, the timing, the classification,
 // the output) and sends the connects to the threads in batches, one message a turn per thread, and
-// gets their verdicts back the same way.
+// gets their verdicts back the same way. They start when they pay (connectsOnDemand): not where
+// connects wait on dropped packets.
 //
 // Each thread runs tcp-connect.ts's handle connect from its source (`verdictTimer` and
 // `handleConnector` are self-contained for this), so a verdict is reached the same way in a thread
 // as in the main thread, and a thread's event loop, which does nothing else, is never late to one.
 // A thread that fails or exits hands its pending connects back to the main thread: none is lost or
 // left waiting. Names (which need a DNS lookup) and bound local ends stay in the main thread.
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { REFUSED_STATUSES, familyOf, fromRaw, handleConnector, loadTcpWrap, tcpConnect, verdictTimer, type RawConnect, type TcpConnect, type TcpConnectResult, type TcpWrap } from './tcp-connect.ts';
 
@@ -21,7 +23,7 @@ export const THREADED_SWEEP_MIN_PROBES = 4096;
 /** a thread's young generation (V8's default would grow it to 64 MiB a thread) */
 const THREAD_YOUNG_GENERATION_MB = 16;
 
-/** The connect threads a sweep of `probes` uses by default: one per CPU, at most 4; none on one CPU or for a small sweep. */
+/** The connect threads a sweep of `probes` may use by default: one per CPU, at most 4; none on one CPU or for a small sweep. */
 export function defaultConnectThreads(probes: number, cpus: number): number {
   return cpus >= 2 && probes >= THREADED_SWEEP_MIN_PROBES ? Math.min(MAX_CONNECT_THREADS, cpus) : 0;
 }
@@ -203,6 +205,65 @@ export function startConnectThreads(n: number, source = `${verdictTimer.toString
       closed = true;
       await Promise.all(threads.map((t) => t.worker.terminate()));
       for (const t of threads) lose(t);
+    },
+  };
+}
+
+/** how often the starter looks at the sweep, and how much of it it needs to see */
+const STARTER_TICK_MS = 250;
+const STARTER_MIN_CONNECTS = 1000;
+/** the main thread busy at least this share of a tick (performance.eventLoopUtilization) */
+const STARTER_BUSY = 0.9;
+
+export interface ConnectsOnDemand {
+  /** tcpConnect: through the threads once they started, here until then */
+  connect: TcpConnect;
+  /** one connect's outcome: answered (open or closed) or not (filtered) */
+  observe(answered: boolean): void;
+  /** threads working now (0: none started, or all failed) */
+  threads(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The connect threads of a sweep, started when they pay. `immediate` (--threads given): at once.
+ * Otherwise once the sweep is CPU-bound on answers: in a quarter second in which the main thread was
+ * busy 90% of the time and 9 of 10 of at least 1,000 connects were answered (a LAN, loopback: the
+ * kernel's work a socket is the sweep's cost, and threads share it), with 4,096 probes or more
+ * still to make. Not where most connects wait on dropped packets (a firewalled network): there the
+ * time is the network's, and threads would add only their memory (measured: 45-60 MiB more on a
+ * firewalled /19 for no gain; docs/benchmarks.md).
+ */
+export function connectsOnDemand(n: number, opts: { immediate: boolean; remaining: () => number }): ConnectsOnDemand {
+  let threads: ConnectThreads | undefined;
+  let answered = 0;
+  let unanswered = 0;
+  let last = performance.eventLoopUtilization();
+  const start = (): void => {
+    clearInterval(timer);
+    threads ??= startConnectThreads(n);
+  };
+  const timer = setInterval(() => {
+    const busy = performance.eventLoopUtilization(last).utilization;
+    last = performance.eventLoopUtilization();
+    const [a, u] = [answered, unanswered];
+    answered = unanswered = 0;
+    if (opts.remaining() < THREADED_SWEEP_MIN_PROBES) clearInterval(timer);
+    else if (busy >= STARTER_BUSY && a + u >= STARTER_MIN_CONNECTS && a >= 9 * u) start();
+  }, STARTER_TICK_MS);
+  timer.unref();
+  if (!(n >= 1)) clearInterval(timer);
+  else if (opts.immediate) start();
+  return {
+    connect: (host, port, timeoutMs, o) => (threads ?? { connect: tcpConnect }).connect(host, port, timeoutMs, o),
+    observe(ok) {
+      if (ok) answered++;
+      else unanswered++;
+    },
+    threads: () => (threads ? threads.threads - threads.failed : 0),
+    async close() {
+      clearInterval(timer);
+      await threads?.close();
     },
   };
 }
