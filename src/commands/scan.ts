@@ -146,7 +146,7 @@ interface ScanPlan {
   /** --concurrency given: the connects in flight stay at it */
   concurrencyGiven: boolean;
   rate: number | undefined;
-  /** threads making the connects (0: the main thread) */
+  /** connect threads the sweep may start (0: every connect in the main thread) */
   threads: number;
   /** --connect-timeout (fixed); undefined: adaptive */
   connectMs: number | undefined;
@@ -160,17 +160,15 @@ interface ScanPlan {
 /** The sweep, its findings streamed to the jsonl outputs as they come, the whole report to the others at the end. */
 async function scanTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io): Promise<number> {
   // the connects on other CPUs when they pay (connect-threads.ts), at once when --threads asks
-  let started = 0;
-  const total = Number(plan.count) * plan.ports.length;
-  const connects = connectsOnDemand(plan.threads, { immediate: opts.threads !== undefined, remaining: () => total - started });
+  const connects = connectsOnDemand(plan.threads, { immediate: opts.threads !== undefined, probes: Number(plan.count) * plan.ports.length });
   try {
-    return await sweepTo(outs, plan, opts, io, connects, () => started++);
+    return await sweepTo(outs, plan, opts, io, connects);
   } finally {
     await connects.close();
   }
 }
 
-async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io, connects: ConnectsOnDemand, onConnect: () => void): Promise<number> {
+async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptions, io: Io, connects: ConnectsOnDemand): Promise<number> {
   const { parsed, count, pools, rate, connectMs, phaseMs, identity, etcdIdentity } = plan;
   const ports = { ports: plan.ports };
   const jsonl = outs.outputs.filter((o) => o.format === 'jsonl').map((o) => o.stream);
@@ -214,7 +212,6 @@ async function sweepTo(outs: OpenOutputs, plan: ScanPlan, opts: ScanCommandOptio
     hosts.started(host);
     let open = false;
     try {
-      onConnect();
       const r = await connectWithRetry(host, port, timing, connects.connect);
       connects.observe(r.state !== 'filtered');
       open = r.state === 'open';

@@ -129,9 +129,9 @@ async function busyThenTick(ms: number): Promise<void> {
 }
 
 test('on demand: the threads start once the sweep is CPU-bound on answers, not where connects wait, nor near its end', async () => {
-  const bound = connectsOnDemand(2, { immediate: false, remaining: () => 100_000 });
-  const waiting = connectsOnDemand(2, { immediate: false, remaining: () => 100_000 });
-  const ending = connectsOnDemand(2, { immediate: false, remaining: () => 4095 });
+  const bound = connectsOnDemand(2, { immediate: false, probes: 100_000 });
+  const waiting = connectsOnDemand(2, { immediate: false, probes: 100_000 });
+  const ending = connectsOnDemand(2, { immediate: false, probes: 6095 });
   try {
     assert.equal(bound.threads(), 0);
     for (let i = 0; i < 2000; i++) {
@@ -152,8 +152,8 @@ test('on demand: the threads start once the sweep is CPU-bound on answers, not w
 });
 
 test('on demand: --threads starts them at once; 0 never', async () => {
-  const asked = connectsOnDemand(1, { immediate: true, remaining: () => 0 });
-  const none = connectsOnDemand(0, { immediate: true, remaining: () => 100_000 });
+  const asked = connectsOnDemand(1, { immediate: true, probes: 0 });
+  const none = connectsOnDemand(0, { immediate: true, probes: 100_000 });
   try {
     assert.equal(asked.threads(), 1);
     for (let i = 0; i < 2000; i++) none.observe(true);

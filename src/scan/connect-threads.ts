@@ -226,7 +226,7 @@ export interface ConnectsOnDemand {
 }
 
 /**
- * The connect threads of a sweep, started when they pay. `immediate` (--threads given): at once.
+ * The connect threads of a sweep of `probes`, started when they pay. `immediate` (--threads given): at once.
  * Otherwise once the sweep is CPU-bound on answers: in a quarter second in which the main thread was
  * busy 90% of the time and 9 of 10 of at least 1,000 connects were answered (a LAN, loopback: the
  * kernel's work a socket is the sweep's cost, and threads share it), with 4,096 probes or more
@@ -234,8 +234,9 @@ export interface ConnectsOnDemand {
  * time is the network's, and threads would add only their memory (measured: 45-60 MiB more on a
  * firewalled /19 for no gain; docs/benchmarks.md).
  */
-export function connectsOnDemand(n: number, opts: { immediate: boolean; remaining: () => number }): ConnectsOnDemand {
+export function connectsOnDemand(n: number, opts: { immediate: boolean; probes: number }): ConnectsOnDemand {
   let threads: ConnectThreads | undefined;
+  let seen = 0;
   let answered = 0;
   let unanswered = 0;
   let last = performance.eventLoopUtilization();
@@ -248,7 +249,7 @@ export function connectsOnDemand(n: number, opts: { immediate: boolean; remainin
     last = performance.eventLoopUtilization();
     const [a, u] = [answered, unanswered];
     answered = unanswered = 0;
-    if (opts.remaining() < THREADED_SWEEP_MIN_PROBES) clearInterval(timer);
+    if (opts.probes - seen < THREADED_SWEEP_MIN_PROBES) clearInterval(timer);
     else if (busy >= STARTER_BUSY && a + u >= STARTER_MIN_CONNECTS && a >= 9 * u) start();
   }, STARTER_TICK_MS);
   timer.unref();
@@ -257,6 +258,7 @@ export function connectsOnDemand(n: number, opts: { immediate: boolean; remainin
   return {
     connect: (host, port, timeoutMs, o) => (threads ?? { connect: tcpConnect }).connect(host, port, timeoutMs, o),
     observe(ok) {
+      seen++;
       if (ok) answered++;
       else unanswered++;
     },
