@@ -14,7 +14,9 @@
 //   2. the CLI, `kubelet-guard scan 127.0.0.0/16 --ports 10250,10255,10248 --format jsonl`, which
 //      also classifies every open port over HTTP(S): with its defaults (connect threads, one per
 //      CPU), and with `--threads 0` (every connect in the main thread);
-//   3. `nmap -sT -T5 -n -Pn -p 10250,10255,10248 127.0.0.0/16 -oG -`, when nmap is installed.
+//   3. `nmap -sT -T5 -n -Pn -p 10250,10255,10248 127.0.0.0/16 -oG -`, when nmap is installed;
+//   4. the CLI and nmap again on 127.1.0.0/16, where nothing listens: the sweep alone, without
+//      the kubelets to classify (their TLS handshakes cost CPU on both sides, here on the same cores).
 // Each must find every simulated port. Results go into docs/benchmarks.md between the scan markers.
 // Everything has a timeout, and the servers are closed whatever happens.
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,6 +38,9 @@ const write = !args.includes('--no-write');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const TIME = '/usr/bin/time';
 const PORTS = [10250, 10255, 10248];
+const RANGE = '127.0.0.0/16';
+/** the same sweep where nothing listens: the sweep alone, without a kubelet to classify */
+const EMPTY_RANGE = '127.1.0.0/16';
 
 const servers = [];
 let tmp;
@@ -111,27 +116,30 @@ async function main() {
   console.log(`${hosts} simulated kubelets, ${expected.size} open ports (10250 and 10248 on each, 10255 on every other host), in 127.0.0.0/16`);
 
   // the scanners side by side in each run; a skipped one is skipped once
-  const runs = { engine: [], cli: [], cliOneThread: [], nmap: [] };
+  const runs = { engine: [], cli: [], cliOneThread: [], nmap: [], cliEmpty: [], nmapEmpty: [] };
   const skipped = {};
+  const none = new Set();
   for (let i = 1; i <= RUNS; i++) {
     console.log(`run ${i} of ${RUNS}`);
     // V8 grows the young generation to 2 × 64 MiB under this allocation rate (sockets are garbage
     // at once, but many): a smaller semi-space keeps RSS lower at a small cost in GC time (the bin
     // starts Node with it)
     runs.engine.push(await engineRun(expected, ['--max-semi-space-size=8']));
-    for (const [key, extra] of [['cli', []], ['cliOneThread', ['--threads', '0']]]) {
+    const scanners = [
+      ['cli', () => cliRun(expected)],
+      ['cliOneThread', () => cliRun(expected, ['--threads', '0'])],
+      ...(args.includes('--no-nmap') ? [] : [['nmap', () => nmapRun(expected)]]),
+      ['cliEmpty', () => cliRun(none, [], EMPTY_RANGE)],
+      ...(args.includes('--no-nmap') ? [] : [['nmapEmpty', () => nmapRun(none, EMPTY_RANGE)]]),
+    ];
+    for (const [key, run] of scanners) {
       if (skipped[key]) continue;
-      const cli = await cliRun(expected, extra);
-      if (cli.skipped) skipped[key] = cli;
-      else runs[key].push(cli);
-    }
-    if (!skipped.nmap && !args.includes('--no-nmap')) {
-      const n = await nmapRun(expected);
-      if (n.skipped) skipped.nmap = n;
-      else runs.nmap.push(n);
+      const r = await run();
+      if (r.skipped) skipped[key] = r;
+      else runs[key].push(r);
     }
   }
-  const rows = ['engine', 'cli', 'cliOneThread', 'nmap'].flatMap((k) => (skipped[k] ? [skipped[k]] : runs[k].length ? [median(runs[k])] : []));
+  const rows = ['engine', 'cli', 'cliOneThread', 'nmap', 'cliEmpty', 'nmapEmpty'].flatMap((k) => (skipped[k] ? [skipped[k]] : runs[k].length ? [median(runs[k])] : []));
 
   const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const table = [
@@ -142,7 +150,7 @@ async function main() {
     ...rows.map((r) =>
       r.skipped
         ? `| ${r.label} | n/a | n/a | n/a | n/a | n/a | ${r.notes} |`
-        : `| ${r.label} | ${secs(r.wallMs)}${r.runs > 1 ? ` (${secs(r.minMs)}–${secs(r.maxMs)})` : ''} | ${Math.round(196_608 / (r.wallMs / 1000)).toLocaleString('en-US')} | ${r.cpuS === undefined ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${r.rssMiB === undefined ? 'n/a' : `${r.rssMiB.toFixed(1)} MiB`} | ${r.found}/${expected.size}${r.missing ? ` (missing ${r.missing})` : ''}${r.extra ? ` (+${r.extra} not ours)` : ''} | ${r.notes} |`,
+        : `| ${r.label} | ${secs(r.wallMs)}${r.runs > 1 ? ` (${secs(r.minMs)}–${secs(r.maxMs)})` : ''} | ${Math.round(196_608 / (r.wallMs / 1000)).toLocaleString('en-US')} | ${r.cpuS === undefined ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${r.rssMiB === undefined ? 'n/a' : `${r.rssMiB.toFixed(1)} MiB`} | ${r.found}/${r.of}${r.missing ? ` (missing ${r.missing})` : ''}${r.extra ? ` (+${r.extra} not ours)` : ''} | ${r.notes} |`,
     ),
   ].join('\n');
   console.log(`\n${table}`);
@@ -223,6 +231,7 @@ function median(rs) {
     cpuS: mid(rs.map((r) => r.cpuS)),
     rssMiB: Math.max(...rs.map((r) => r.rssMiB ?? 0)) || undefined,
     found: worst.found,
+    of: worst.of,
     missing: worst.missing,
     extra: Math.max(...rs.map((r) => r.extra)),
   };
@@ -281,7 +290,7 @@ function timed(argv, onLine, timeoutMs = RUN_TIMEOUT_MS) {
 function tally(expected, found) {
   let hit = 0;
   for (const k of expected) if (found.has(k)) hit++;
-  return { found: hit, missing: expected.size - hit, extra: [...found].filter((k) => !expected.has(k)).length };
+  return { found: hit, of: expected.size, missing: expected.size - hit, extra: [...found].filter((k) => !expected.has(k)).length };
 }
 
 async function engineRun(expected, nodeFlags = []) {
@@ -323,13 +332,13 @@ async function engineRun(expected, nodeFlags = []) {
   return { label: `engine + tcpConnect, concurrency ${CONCURRENCY}${flags}`, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB ?? summary.maxRssKiB / 1024, ...tally(expected, found), notes: `connect scan, like nmap -sT; connect timeout ${CONNECT_TIMEOUT_MS} ms; ${summary.which}` };
 }
 
-async function cliRun(expected, extra = []) {
-  const label = `\`kubelet-guard scan 127.0.0.0/16 --ports 10250,10255,10248 --format jsonl${extra.map((a) => ` ${a}`).join('')}\``;
+async function cliRun(expected, extra = [], range = RANGE) {
+  const label = `\`kubelet-guard scan ${range} --ports 10250,10255,10248 --format jsonl${extra.map((a) => ` ${a}`).join('')}\``;
   if (!fs.existsSync(path.join(root, 'src/commands/scan.ts'))) {
     console.log('cli: src/commands/scan.ts does not exist yet: skipped');
     return { label, skipped: true, notes: 'skipped: src/commands/scan.ts does not exist yet' };
   }
-  const scanArgs = ['scan', '127.0.0.0/16', '--ports', PORTS.join(','), '--format', 'jsonl', ...extra];
+  const scanArgs = ['scan', range, '--ports', PORTS.join(','), '--format', 'jsonl', ...extra];
   // the bin prefers the dist/ bundle; when that predates the scan command, run the sources
   let via = 'bin/kubelet-guard.js (with its shebang flag --max-semi-space-size=8)';
   let argv = [process.execPath, '--max-semi-space-size=8', 'bin/kubelet-guard.js', ...scanArgs];
@@ -361,8 +370,8 @@ async function cliRun(expected, extra = []) {
   return { label, wallMs: r.wallMs, cpuS: r.cpuS, rssMiB: r.rssMiB, ...tally(expected, found), notes: `${extra.length ? 'otherwise the defaults' : 'the defaults'}${threads !== undefined ? `: ${threads ? `${threads} connect threads` : 'connects in the main thread'}` : ''}; every open port also probed over HTTP(S) and classified; via ${via}` };
 }
 
-async function nmapRun(expected) {
-  const label = '`nmap -sT -T5 -n -Pn -p 10250,10255,10248 127.0.0.0/16 -oG -`';
+async function nmapRun(expected, range = RANGE) {
+  const label = `\`nmap -sT -T5 -n -Pn -p 10250,10255,10248 ${range} -oG -\``;
   const which = spawnSync('sh', ['-c', 'command -v nmap'], { encoding: 'utf8' });
   if (which.status !== 0) {
     console.log('nmap: not installed (apt-get install -y nmap): skipped');
@@ -370,7 +379,7 @@ async function nmapRun(expected) {
   }
   const version = spawnSync('nmap', ['--version'], { encoding: 'utf8', timeout: 10_000 }).stdout.split('\n')[0]?.replace(/ \(.*$/, '') ?? 'nmap';
   const found = new Set();
-  const r = await timed(['nmap', '-sT', '-T5', '-n', '-Pn', '-p', PORTS.join(','), '127.0.0.0/16', '-oG', '-'], (line) => {
+  const r = await timed(['nmap', '-sT', '-T5', '-n', '-Pn', '-p', PORTS.join(','), range, '-oG', '-'], (line) => {
     const m = /^Host: (\S+) .*Ports: (.*)$/.exec(line);
     if (!m) return;
     for (const p of m[2].split(',')) {
