@@ -4,38 +4,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { connectsOnDemand, defaultConnectThreads, startConnectThreads } from './connect-threads.ts';
 import { tcpConnect } from './tcp-connect.ts';
 import { backlogFull } from '../../test/support/backlog-full.ts';
+import { closeListeners, closedPort, listen } from '../../test/support/loopback-ports.ts';
 
 const H = '127.0.0.1';
-const servers: net.Server[] = [];
-after(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
-
-async function listen(host = H): Promise<number> {
-  const server = net.createServer((s) => {
-    s.on('error', () => {});
-    s.destroy();
-  });
-  servers.push(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: 0 }, () => resolve());
-  });
-  return (server.address() as net.AddressInfo).port;
-}
-
-async function closedPort(host = H): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+after(closeListeners);
 
 test('the default: one thread per CPU, at most 4, and none on one CPU or for a small sweep', () => {
   assert.equal(defaultConnectThreads(196_608, 2), 2);

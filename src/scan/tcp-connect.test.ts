@@ -8,34 +8,10 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadTcpWrap, tcpConnect, tcpConnectHandle, tcpConnectSocket, type TcpConnect } from './tcp-connect.ts';
 import { backlogFull } from '../../test/support/backlog-full.ts';
+import { closeListeners, closedPort, listen } from '../../test/support/loopback-ports.ts';
 
 const H = '127.0.0.1';
-const servers: net.Server[] = [];
-after(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
-
-async function listen(host = H): Promise<number> {
-  const server = net.createServer((s) => {
-    s.on('error', () => {});
-    s.destroy();
-  });
-  servers.push(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: 0 }, () => resolve());
-  });
-  return (server.address() as net.AddressInfo).port;
-}
-
-/** a port nothing listens on: one that was listened on and closed */
-async function closedPort(host = H): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+after(closeListeners);
 
 async function ipv6(): Promise<boolean> {
   const s = net.createServer();
@@ -130,7 +106,7 @@ console.log(JSON.stringify({ wrap: loadTcpWrap(), state: r.state }));`;
 });
 
 test('no TCP handle is left open', async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await closeListeners();
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.deepEqual(process.getActiveResourcesInfo().filter((r) => /TCP/i.test(r)), []);
 });
