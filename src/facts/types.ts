@@ -120,6 +120,8 @@ export interface KubeletFacts {
   dropIns: string[];
   effective: EffectiveConfig;
   diagnostics: Diagnostic[];
+  /** why part of the kubelet's command line could not be seen (every setting a flag could set is then unknown) */
+  commandLineHidden?: string;
 }
 
 export interface NodeFacts {

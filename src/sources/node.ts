@@ -202,6 +202,7 @@ function gatherKubelet(fs: RootFs, live: boolean, opts: NodeOptions, distro: Dis
     dropIns: dropIns.map((d) => d.file),
     effective,
     diagnostics,
+    ...(hidden ? { commandLineHidden: hidden } : {}),
   };
 }
 

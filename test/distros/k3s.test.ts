@@ -182,6 +182,8 @@ test('hostile config.yaml.d: past 10,000 kubelet-arg words the rest is not read,
     fs.writeFileSync(`${d}/99-anon.yaml`, 'kubelet-arg+:\n  - anonymous-auth=true\n');
     const r = await report(dir);
     assert.equal(verdict(r, 'kubelet-anonymous-auth'), 'unknown');
+    // and the evidence is not called complete (it passed here before: a false pass)
+    assert.equal(verdict(r, 'kubelet-evidence-complete'), 'unknown');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

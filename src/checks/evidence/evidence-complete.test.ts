@@ -33,6 +33,13 @@ test('unknown: not privileged and no note still says why', () => {
   assert.match(r.message, /could not be read fully/);
 });
 
+test('unknown: a kubelet command line seen only in part, even with privileges and every file read', () => {
+  const why = 'more than 10,000 kubelet-arg words in /etc/rancher/k3s/config.yaml.d: any setting may be overridden by a flag not seen';
+  const r = one(evidenceComplete, factsFrom({ patch: (f) => { f.kubelet.commandLineHidden = why; } }));
+  assert.equal(r.status, 'unknown');
+  assert.match(r.message, /command line could not be seen whole: more than 10,000 kubelet-arg words/);
+});
+
 test('unknown: files the audit was refused are listed, even with privileges', () => {
   const r = one(evidenceComplete, factsFrom({ patch: (f) => { f.unreadable = ['/etc/kubernetes/kubelet.conf', '/var/lib/kubelet/pki/kubelet.key']; } }));
   assert.equal(r.status, 'unknown');

@@ -31,6 +31,15 @@ export const evidenceComplete: Check = {
         message: facts.privilegeNote ?? `the evidence on ${facts.target} could not be read fully (not privileged); verdicts that need unreadable files are unknown`,
       };
     }
+    // A command line seen in part (a unit or config cut at a bound, Talos's machine config) is
+    // evidence not read fully, whatever the privileges: the settings a flag could set are unknown.
+    const hidden = facts.kubelet.commandLineHidden;
+    if (hidden) {
+      return {
+        status: 'unknown',
+        message: `the kubelet's command line could not be seen whole: ${hidden}; verdicts on settings a flag could set are unknown`,
+      };
+    }
     // Live, the listeners are evidence too: /proc/net is the reader's network namespace, which
     // speaks for the node only when it is pid 1's; when that could not be read (or fds of some
     // processes, or the scan hit a bound), the listener verdicts rest on partial evidence.
