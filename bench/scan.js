@@ -7,7 +7,7 @@
 // /healthz with `ok`, and on every other host 10255 plain HTTP answering /pods with a pod list (the
 // others have the read-only port off, as current kubelets do, so a closed port on a live host is
 // in the sweep too). Then, each in its own process under GNU time (wall time, CPU time, peak RSS),
-// the three side by side in every run (`--runs`, default 3; the table gives medians, since this
+// the scanners side by side in every run (`--runs`, default 3; the table gives medians, since this
 // machine's speed varies between minutes by more than the differences measured):
 //   1. the engine (src/scan/engine.ts) with tcpConnect (src/scan/tcp-connect.ts) as the probe, in
 //      the main thread: a connect scan, what nmap -sT does;
