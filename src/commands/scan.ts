@@ -72,6 +72,8 @@ const READ_ONLY_PORTS = new Set([10255]);
 const HEALTHZ_PORTS = new Set([10248]);
 const ETCD_PORTS = new Set([2379, 2380]);
 const MAX_PODS_BYTES = 16 * 1024 * 1024;
+/** --threads at most: each thread is an isolate of ~15 MiB, and past a few the kernel's loopback locks, not CPUs, limit */
+const MAX_THREADS_ASKED = 16;
 
 function int(name: string, v: string, min: number, max: number): number | string {
   const n = Number(v);
@@ -102,7 +104,7 @@ export async function runScanCommand(targetArgs: string[], opts: ScanCommandOpti
   if (typeof rate === 'string') return usage(rate);
   const connectMs = opts.connectTimeout === undefined ? undefined : int('connect-timeout', opts.connectTimeout, 10, 60_000);
   if (typeof connectMs === 'string') return usage(connectMs);
-  let threads = opts.threads === undefined ? defaultConnectThreads(Number(count) * ports.ports.length, availableParallelism()) : int('threads', opts.threads, 0, 64);
+  let threads = opts.threads === undefined ? defaultConnectThreads(Number(count) * ports.ports.length, availableParallelism()) : int('threads', opts.threads, 0, MAX_THREADS_ASKED);
   if (typeof threads === 'string') return usage(threads);
   const noThreads = threads > 0 ? connectThreadsUnavailable() : undefined;
   if (noThreads !== undefined) {

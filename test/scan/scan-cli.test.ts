@@ -82,6 +82,13 @@ test('jsonl streams one line per endpoint and a summary; usage errors exit 2', a
   assert.equal(fixedTiming.connects, 8);
   assert.equal(fixedTiming.classifications, 8);
   assert.equal((await run('127.0.61.1', '--concurrency', '0')).code, 2);
+  // a small sweep connects in the main thread; --threads outside 0..16 is a usage error that says so
+  assert.equal(timing.threads, 0);
+  for (const bad of ['17', '-1', 'two']) {
+    const r = await run('127.0.61.1', '--threads', bad);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--threads .*: expected a whole number from 0 to 16/);
+  }
   assert.equal((await run('10.0.0.0/8', '--no-progress')).code, 2); // over the sweep guard
   assert.equal((await run('300.1.2.3')).code, 2);
   assert.equal((await run()).code, 2);
