@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { harden, json, kubeletHealthz, kubeletReadOnly, kubeletSecure, listen, text } from './support.js';
 
 const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const tlsOpts = { key: fs.readFileSync(config.key), cert: fs.readFileSync(config.cert) };
@@ -29,24 +30,6 @@ function stop() {
   process.exit(0);
 }
 
-const text = (res, status, body, type = 'text/plain; charset=utf-8') => {
-  res.writeHead(status, { 'content-type': type });
-  res.end(body);
-};
-const json = (res, status, v) => text(res, status, JSON.stringify(v), 'application/json');
-
-function kubeletSecure(_req, res) {
-  text(res, 401, 'Unauthorized');
-}
-function kubeletHealthz(req, res) {
-  if (req.url === '/healthz') text(res, 200, 'ok');
-  else text(res, 404, '404 page not found\n');
-}
-function kubeletReadOnly(req, res) {
-  if (req.url === '/pods' || req.url === '/pods/') json(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'web-0', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] }, status: { phase: 'Running' } }] });
-  else if (req.url === '/healthz') text(res, 200, 'ok');
-  else text(res, 404, '404 page not found\n');
-}
 function etcdPlain(req, res) {
   if (req.url === '/version') json(res, 200, { etcdserver: '3.5.17', etcdcluster: '3.5.0' });
   else if (req.url === '/health') json(res, 200, { health: 'true', reason: '' });
@@ -59,26 +42,6 @@ function etcdPlain(req, res) {
 /** etcd over TLS with --client-cert-auth: a plain HTTP request on it is cut at once (reset), as a TLS-only etcd port does. */
 function etcdTls() {
   return harden(https.createServer({ ...tlsOpts, ca: tlsOpts.cert, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (_req, res) => json(res, 200, { etcdserver: '3.5.17', etcdcluster: '3.5.0' })));
-}
-
-function harden(srv) {
-  srv.on('connection', (s) => s.on('error', () => {})); // a scanner's RST must not crash us
-  srv.on('tlsClientError', () => {});
-  srv.on('clientError', (_e, s) => s.destroy());
-  srv.keepAliveTimeout = 1000;
-  srv.headersTimeout = 5000;
-  srv.requestTimeout = 5000;
-  return srv;
-}
-
-function listen(srv, port, host) {
-  return new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen({ port, host, backlog: 1024 }, () => {
-      srv.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 let n = 0;

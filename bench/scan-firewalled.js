@@ -23,6 +23,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { killGroup, timed as timedIn } from './support.js';
 import { BENCH_PORTS, classifiedAs, expectedPorts, intToIp, median, nftRuleset, nmapOpen, planNetwork, staleNamespaces } from './firewalled-plan.ts';
 
 const args = process.argv.slice(2);
@@ -34,7 +35,6 @@ const NMAP = !args.includes('--no-nmap');
 const write = !args.includes('--no-write');
 const RUN_TIMEOUT_MS = 15 * 60_000;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const TIME = '/usr/bin/time';
 const NS = `kg-bench-${process.pid}`;
 const PORTS = BENCH_PORTS.join(',');
 const SEED = 15; // the same network every time
@@ -43,8 +43,10 @@ let tmp;
 let nsMade = false;
 let serverChild;
 const running = new Set(); // scanner process groups
+/** a scanner in the namespace under GNU time (support.js); onLine for each stdout line */
+const timed = (argv, onLine) => timedIn(argv, onLine, { cwd: root, dir: tmp, timeoutMs: RUN_TIMEOUT_MS, wrap: inNs, running });
 function cleanup() {
-  for (const pid of running) kill(-pid);
+  for (const pid of running) killGroup(pid);
   running.clear();
   if (serverChild && serverChild.exitCode === null) serverChild.kill('SIGTERM');
   serverChild = undefined;
@@ -52,13 +54,6 @@ function cleanup() {
   nsMade = false;
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   tmp = undefined;
-}
-function kill(pid) {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 const deadline = setTimeout(() => {
   console.error('bench/scan-firewalled.js: overall timeout (90 min): stopping');
@@ -256,58 +251,6 @@ async function selfCheck(plan) {
 }
 
 // --- runners -----------------------------------------------------------------------------------
-
-/** Runs argv in the namespace under GNU time (elapsed, peak RSS); onLine for each stdout line. */
-function timed(argv, onLine) {
-  return new Promise((resolve) => {
-    const timeFile = path.join(tmp, `time-${Math.random().toString(36).slice(2)}`);
-    const full = inNs(fs.existsSync(TIME) ? [TIME, '-f', '%e %M', '-o', timeFile, ...argv] : argv);
-    const t0 = process.hrtime.bigint();
-    // its own process group: a timeout or our SIGINT kills the scanner, not only GNU time
-    const child = spawn(full[0], full.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NO_COLOR: '1' } });
-    running.add(child.pid);
-    let carry = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      carry += chunk;
-      let nl;
-      while ((nl = carry.indexOf('\n')) >= 0) {
-        onLine(carry.slice(0, nl));
-        carry = carry.slice(nl + 1);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c) => {
-      if (stderr.length < 100_000) stderr += c;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill(-child.pid);
-    }, RUN_TIMEOUT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      running.delete(child.pid);
-      if (carry) onLine(carry);
-      let wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-      let rssMiB;
-      try {
-        const [e, m] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
-        if (Number.isFinite(e)) wallS = e;
-        if (Number.isFinite(m)) rssMiB = m / 1024;
-      } catch {
-        // no GNU time: the wall clock around the child, no RSS
-      }
-      resolve({ code, wallS, rssMiB, stderr, timedOut });
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      running.delete(child.pid);
-      resolve({ code: -1, wallS: 0, rssMiB: undefined, stderr: String(e), timedOut: false });
-    });
-  });
-}
 
 async function kgRun(plan) {
   const exp = expectedPorts(plan);

@@ -19,13 +19,14 @@
 //      the kubelets to classify (their TLS handshakes cost CPU on both sides, here on the same cores).
 // Each must find every simulated port. Results go into docs/benchmarks.md between the scan markers.
 // Everything has a timeout, and the servers are closed whatever happens.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { harden, kubeletHealthz, kubeletReadOnly, kubeletSecure, killGroup, listen, timed as timedIn } from './support.js';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || def : def);
@@ -36,7 +37,6 @@ const CONNECT_TIMEOUT_MS = 1000; // loopback: a closed port answers RST at once,
 const RUN_TIMEOUT_MS = 10 * 60_000;
 const write = !args.includes('--no-write');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const TIME = '/usr/bin/time';
 const PORTS = [10250, 10255, 10248];
 const RANGE = '127.0.0.0/16';
 /** the same sweep where nothing listens: the sweep alone, without a kubelet to classify */
@@ -44,7 +44,12 @@ const EMPTY_RANGE = '127.1.0.0/16';
 
 const servers = [];
 let tmp;
+const running = new Set(); // scanner process groups
+/** a scanner under GNU time, in this benchmark's folder and with its timeout (support.js) */
+const timed = (argv, onLine) => timedIn(argv, onLine, { cwd: root, dir: tmp, timeoutMs: RUN_TIMEOUT_MS, running });
 function cleanup() {
+  for (const pid of running) killGroup(pid);
+  running.clear();
   for (const s of servers) {
     s.closeAllConnections?.();
     s.close();
@@ -95,13 +100,7 @@ async function main() {
     ];
     try {
       for (const [port, srv] of listeners) {
-        srv.on('connection', (s) => s.on('error', () => {})); // a scanner's RST must not crash us
-        srv.on('tlsClientError', () => {});
-        srv.on('clientError', (_e, s) => s.destroy());
-        srv.keepAliveTimeout = 1000;
-        srv.headersTimeout = 5000;
-        srv.requestTimeout = 5000;
-        await listen(srv, port, host);
+        await listen(harden(srv), port, host);
         servers.push(srv);
       }
     } catch (e) {
@@ -162,39 +161,6 @@ async function main() {
   }
 }
 
-// --- the simulated kubelet ---------------------------------------------------------------------
-
-function kubeletSecure(_req, res) {
-  res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end('Unauthorized');
-}
-function kubeletReadOnly(req, res) {
-  if (req.url === '/pods' || req.url === '/pods/') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'web-0', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] }, status: { phase: 'Running' } }] }));
-  } else if (req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('ok');
-  } else {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('404 page not found\n');
-  }
-}
-function kubeletHealthz(req, res) {
-  res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(req.url === '/healthz' ? 'ok' : '404 page not found\n');
-}
-
-function listen(srv, port, host) {
-  return new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen({ port, host, backlog: 1024 }, () => {
-      srv.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 async function selfCheck(host) {
   const get = (mod, port, p) =>
     new Promise((resolve, reject) => {
@@ -235,56 +201,6 @@ function median(rs) {
     missing: worst.missing,
     extra: Math.max(...rs.map((r) => r.extra)),
   };
-}
-
-/** Runs argv under GNU time; calls onLine for each stdout line (never buffers the output). */
-function timed(argv, onLine, timeoutMs = RUN_TIMEOUT_MS) {
-  return new Promise((resolve) => {
-    const useTime = fs.existsSync(TIME);
-    const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
-    const full = useTime ? [TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
-    const t0 = process.hrtime.bigint();
-    const child = spawn(full[0], full.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let carry = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      carry += chunk;
-      let nl;
-      while ((nl = carry.indexOf('\n')) >= 0) {
-        onLine(carry.slice(0, nl));
-        carry = carry.slice(nl + 1);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c) => {
-      if (stderr.length < 100_000) stderr += c;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (carry) onLine(carry);
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      let rssMiB;
-      let cpuS;
-      try {
-        const [kib, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
-        rssMiB = kib / 1024;
-        cpuS = user + sys;
-      } catch {
-        rssMiB = undefined;
-      }
-      resolve({ code, wallMs, rssMiB, cpuS, stderr, timedOut });
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: -1, wallMs: 0, rssMiB: undefined, cpuS: undefined, stderr: String(e), timedOut: false });
-    });
-  });
 }
 
 function tally(expected, found) {
