@@ -78,12 +78,6 @@ export function sectionTitle(section: Section, profile: string | undefined): str
   return t.replace(/^CIS [\d.]+ /, '').replace(/ \(CIS [\d.]+\)$/, '').replace(/ \(beyond CIS\)$/, '');
 }
 
-/** How a finding's benchmark ids are written: "3.2.1", "4.2.1, 4.2.2", or "beyond benchmark". */
-export function benchmarkIds(f: Pick<Finding, 'benchmark' | 'cis'>): string {
-  if (!f.benchmark) return f.cis.join(', ');
-  return f.benchmark.ids.length > 0 ? f.benchmark.ids.join(', ') : 'beyond benchmark';
-}
-
 /**
  * A finding's benchmark reference for a report line: "cis-eks 3.2.1", "beyond benchmark (cis-gke
  * has no control for this check)", or, in a report without a profile (scan), "CIS 4.2.1".

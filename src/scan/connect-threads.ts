@@ -256,7 +256,7 @@ export function connectsOnDemand(n: number, opts: { immediate: boolean; probes: 
   if (!(n >= 1)) clearInterval(timer);
   else if (opts.immediate) start();
   return {
-    connect: (host, port, timeoutMs, o) => (threads ?? { connect: tcpConnect }).connect(host, port, timeoutMs, o),
+    connect: (host, port, timeoutMs, o) => (threads ? threads.connect(host, port, timeoutMs, o) : tcpConnect(host, port, timeoutMs, o)),
     observe(ok) {
       seen++;
       if (ok) answered++;

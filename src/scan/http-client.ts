@@ -13,6 +13,7 @@ import { ByteSink } from '../net/byte-sink.ts';
 import { DEFAULT_TIMEOUTS } from './http-contract.ts';
 import type { HttpErrorKind, HttpRequest, HttpResponse, HttpResult, PeerCertificateInfo, Timeouts } from './http-contract.ts';
 import { errorWords } from '../sources/errno.ts';
+import { isSelfConnect } from './tcp-connect.ts';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -23,11 +24,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type Phase = 'connect' | 'tls' | 'headers' | 'body' | 'done';
 type TlsFacts = NonNullable<HttpResponse['tls']>;
-
-/** A connection to itself (TCP simultaneous open on loopback) proves nothing listens: drop it. */
-function isSelfConnect(s: net.Socket): boolean {
-  return s.localPort !== undefined && s.localPort === s.remotePort && s.localAddress === s.remoteAddress;
-}
 
 function errCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;

@@ -33,6 +33,11 @@ export type TcpConnect = (host: string, port: number, timeoutMs: number, opts?: 
 
 const SELF_CONNECT = 'TCP self-connect: nothing listens on the port';
 
+/** A connection to itself (TCP simultaneous open on loopback) proves nothing listens. */
+export function isSelfConnect(s: net.Socket): boolean {
+  return s.localPort !== undefined && s.localPort === s.remotePort && s.localAddress === s.remoteAddress;
+}
+
 /** A refusal (RST) is "closed"; anything else that is not an answer (no route, no address) "filtered". */
 function refused(code: string): boolean {
   return code === 'ECONNREFUSED' || code === 'ECONNRESET';
@@ -83,8 +88,7 @@ export const tcpConnectSocket: TcpConnect = (host, port, timeoutMs, opts = {}) =
       resolve({ state, ms: elapsed(), ...(detail !== undefined ? { detail } : {}), ...(timedOut ? { timedOut: true as const } : {}) });
     };
     const connected = (): void => {
-      const self = sock.localPort !== undefined && sock.localPort === sock.remotePort && sock.localAddress === sock.remoteAddress;
-      if (self) finish('closed', SELF_CONNECT);
+      if (isSelfConnect(sock)) finish('closed', SELF_CONNECT);
       else finish('open');
     };
     sock.on('error', (err: NodeJS.ErrnoException) => {
